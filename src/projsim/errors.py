@@ -1,0 +1,37 @@
+"""Exceptions raised by projsim.
+
+Every problem with user input is reported once, at load time, as an
+:class:`InputError`. Its message names where the value came from (a file and
+key, or a function argument), the value received, what was expected and how
+to fix it, so that the command line can print it on one line without a
+traceback.
+"""
+
+from __future__ import annotations
+
+
+class InputError(ValueError):
+    """Invalid input: a file, a key, an array or an argument.
+
+    Parameters
+    ----------
+    where : str
+        The origin of the value, for example ``"scenarios/x.toml: fertility.tfr"``
+        or ``"argument 'survival'"``.
+    got : str
+        The value received, already formatted.
+    expected : str
+        What a valid value looks like.
+    fix : str
+        How to correct the input.
+
+    Examples
+    --------
+    >>> str(InputError("argument 'survival'", "1.5 at index (0, 0, 0, 3)",
+    ...                "values in [0, 1]", "pass survival ratios, not rates"))
+    "argument 'survival': got 1.5 at index (0, 0, 0, 3); expected values in [0, 1]. Fix: pass survival ratios, not rates."
+    """
+
+    def __init__(self, where: str, got: str, expected: str, fix: str) -> None:
+        self.where, self.got, self.expected, self.fix = where, got, expected, fix
+        super().__init__(f"{where}: got {got}; expected {expected}. Fix: {fix}.")
