@@ -1,24 +1,43 @@
 """Period life tables, old-age mortality and projection survival ratios.
 
-Every function is a numpy kernel: rates come in as unlabeled arrays whose last
-axis is age, and any leading dimensions (time, region, sex, draw, ...) are
-carried along without loops. Labels are attached elsewhere.
+Every function here is a numpy kernel. Rates come in as unlabeled arrays whose
+last axis is age, and any leading dimensions (time, region, sex, draw, ...) are
+carried along without Python loops. Labels are attached elsewhere.
+
+The conventions follow the Methods Protocol of the Human Mortality Database
+(HMD), version 6 (Wilmoth et al. 2017): the infant separation factor of
+Andreev and Kingkade (2015), half an interval elsewhere, and an open age group
+closed with its own rate. Old-age rates can be smoothed and extended with the
+Kannisto model (Thatcher, Kannisto and Vaupel 1998), as the HMD does above age
+80.
 
 References
 ----------
-.. [1] Thatcher, A. R., Kannisto, V. and Vaupel, J. W. (1998). *The force of
-   mortality at ages 80 to 120*. Odense Monographs on Population Aging 5.
-   Odense University Press.
-.. [2] Wilmoth, J. R., Andreev, K., Jdanov, D., Glei, D. A., Riffe, T. et al.
-   (2021). *Methods Protocol for the Human Mortality Database*, version 6.
-   https://www.mortality.org
+Andreev, E. M. and Kingkade, W. W. (2015). Average age at death in infancy and
+infant mortality level: Reconsidering the Coale-Demeny formulas at current
+levels of low mortality. *Demographic Research* 33(13): 363-390.
+https://doi.org/10.4054/DemRes.2015.33.13
+
+Preston, S. H., Heuveline, P. and Guillot, M. (2001). *Demography: Measuring
+and Modeling Population Processes*. Oxford: Blackwell. Table 3.3.
+
+Thatcher, A. R., Kannisto, V. and Vaupel, J. W. (1998). *The force of mortality
+at ages 80 to 120*. Odense Monographs on Population Aging 5. Odense University
+Press.
+
+Wilmoth, J. R., Andreev, K., Jdanov, D., Glei, D. A., Riffe, T. et al. (2017,
+revised 2021). *Methods Protocol for the Human Mortality Database*, version 6.
+https://www.mortality.org
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from projsim.errors import InputError
+from projsim.types import SEXES
 
 #: Number of Gauss-Legendre nodes used to integrate the Kannisto survival
 #: curve over the open age group. 200 nodes give a relative error below
@@ -27,6 +46,46 @@ _GAUSS_NODES, _GAUSS_WEIGHTS = np.polynomial.legendre.leggauss(200)
 
 #: Survival level at which the integral over the open age group is cut off.
 _SURVIVAL_FLOOR = 1e-16
+
+
+
+
+@dataclass(frozen=True)
+class _PiecewiseLinearRule:
+    """Separation factor a = intercept + slope * m0, by segment of m0 and by sex.
+
+    Row ``i`` of every array belongs to ``SEXES[i]``. Segment ``j`` applies
+    when exactly ``j`` thresholds are at or below the infant rate m0.
+    """
+
+    thresholds: np.ndarray
+    intercepts: np.ndarray
+    slopes: np.ndarray
+
+    @classmethod
+    def by_sex(cls, **rows: tuple[list[float], list[float], list[float]]) -> _PiecewiseLinearRule:
+        columns = zip(*(rows[sex] for sex in SEXES))
+        return cls(*(np.array(column, dtype=float) for column in columns))
+
+    def __call__(self, infant_rate: np.ndarray, sex_index: np.ndarray) -> np.ndarray:
+        segment = (infant_rate[..., None] >= self.thresholds[sex_index]).sum(axis=-1)
+        return self.intercepts[sex_index, segment] + self.slopes[sex_index, segment] * infant_rate
+
+
+#: Andreev and Kingkade (2015), Table 3, 1a0 [years] as a function of 1m0
+#: [per person-year]: the rule of the HMD Methods Protocol v6 for single-year
+#: and abridged tables.
+_INFANT_SEPARATION = _PiecewiseLinearRule.by_sex(
+    female=([0.01724, 0.06891], [0.14903, 0.04667, 0.31411], [-2.05527, 3.88089, 0.0]),
+    male=([0.02300, 0.08307], [0.14929, 0.02832, 0.29915], [-1.99545, 3.26021, 0.0]),
+)
+
+#: Coale and Demeny (1983) 4a1 [years] as a function of 1m0 [per person-year],
+#: in the form of Preston, Heuveline and Guillot (2001), Table 3.3.
+_CHILD_SEPARATION = _PiecewiseLinearRule.by_sex(
+    female=([0.107], [1.522, 1.361], [-1.518, 0.0]),
+    male=([0.107], [1.651, 1.352], [-2.816, 0.0]),
+)
 
 
 def _format_index(flat_index: int, shape: tuple[int, ...]) -> str:
@@ -135,7 +194,7 @@ def kannisto_fit(mortality_rate, ages, fit_ages=(80, 99)) -> tuple[np.ndarray, n
     ----------
     .. [1] Thatcher, A. R., Kannisto, V. and Vaupel, J. W. (1998). *The force
        of mortality at ages 80 to 120*. Odense University Press.
-    .. [2] Wilmoth, J. R. et al. (2021). *Methods Protocol for the Human
+    .. [2] Wilmoth, J. R. et al. (2017). *Methods Protocol for the Human
        Mortality Database*, version 6, section on death rates at older ages.
 
     Examples
@@ -205,7 +264,7 @@ def kannisto_life_expectancy(level, slope, age) -> np.ndarray:
 
     References
     ----------
-    .. [1] Wilmoth, J. R. et al. (2021). *Methods Protocol for the Human
+    .. [1] Wilmoth, J. R. et al. (2017). *Methods Protocol for the Human
        Mortality Database*, version 6.
 
     Examples
@@ -278,7 +337,7 @@ def kannisto_extend(mortality_rate, ages, *, fit_ages=(80, 99), replace_from, op
     ----------
     .. [1] Thatcher, A. R., Kannisto, V. and Vaupel, J. W. (1998). *The force
        of mortality at ages 80 to 120*. Odense University Press.
-    .. [2] Wilmoth, J. R. et al. (2021). *Methods Protocol for the Human
+    .. [2] Wilmoth, J. R. et al. (2017). *Methods Protocol for the Human
        Mortality Database*, version 6.
 
     Examples
@@ -318,3 +377,390 @@ def kannisto_extend(mortality_rate, ages, *, fit_ages=(80, 99), replace_from, op
         [rates[..., :replace_from], _kannisto_rate(level, slope, fitted_ages), open_rate[..., None]],
         axis=-1,
     )
+
+
+@dataclass(frozen=True, eq=False)
+class LifeTable:
+    """A period life table; every column has the shape of the rates it came from.
+
+    The last axis is age group. Group ``i`` starts at exact age
+    ``sum(age_width[:i])`` and the last group is open.
+
+    Attributes
+    ----------
+    mx : numpy.ndarray
+        Central death rate [per person-year].
+    qx : numpy.ndarray
+        Probability of dying in the group [dimensionless]; 1 in the open group.
+    ax : numpy.ndarray
+        Average years lived in the group by those who die in it [years].
+    lx : numpy.ndarray
+        Survivors at the start of the group [persons, out of the radix].
+    dx : numpy.ndarray
+        Deaths in the group [persons].
+    Lx : numpy.ndarray
+        Person-years lived in the group [person-years].
+    Tx : numpy.ndarray
+        Person-years lived in the group and above [person-years].
+    ex : numpy.ndarray
+        Life expectancy at the start of the group [years]. NaN for groups that
+        no one reaches (``lx == 0``, after a closed group with ``qx == 1``).
+    age_width : numpy.ndarray, shape (n_groups,)
+        Width of each age group [years]; ``np.inf`` for the open group.
+    """
+
+    mx: np.ndarray
+    qx: np.ndarray
+    ax: np.ndarray
+    lx: np.ndarray
+    dx: np.ndarray
+    Lx: np.ndarray
+    Tx: np.ndarray
+    ex: np.ndarray
+    age_width: np.ndarray
+
+
+def _as_age_widths(age_width, n_groups: int) -> np.ndarray:
+    """Return the widths [years] of the ``n_groups`` groups, ``np.inf`` last."""
+    widths = np.asarray(age_width, dtype=float)
+    where = "argument 'age_width'"
+    if widths.ndim == 0:
+        widths = np.append(np.full(n_groups - 1, float(widths)), np.inf)
+    elif widths.shape != (n_groups,):
+        raise InputError(
+            where,
+            f"{widths.size} widths (shape {widths.shape})",
+            f"one width per age group on the last axis of 'mortality_rate', that is {n_groups}",
+            "pass one width [years] per age group, ending with np.inf for the open group",
+        )
+    closed = widths[:-1]
+    if not (np.all(np.isfinite(closed)) and np.all(closed > 0) and widths[-1] == np.inf):
+        shown = np.array2string(widths, threshold=8, separator=", ")
+        raise InputError(
+            where,
+            shown,
+            "positive finite widths [years] for the closed groups and np.inf for the open group",
+            "give widths such as 1 or [1, 4, 5, ..., 5, np.inf]",
+        )
+    return widths
+
+
+def _as_sex_index(sex, leading_shape: tuple[int, ...]) -> np.ndarray:
+    """Return the position of each sex label in ``SEXES`` as an integer array."""
+    labels = np.asarray(sex)
+    known = np.isin(labels, SEXES)
+    if not known.all():
+        first = int(np.flatnonzero(~known)[0])
+        at = f" at index {_format_index(first, labels.shape)}" if labels.ndim else ""
+        raise InputError(
+            "argument 'sex'",
+            f"'{labels.flat[first]}'{at}",
+            " or ".join(f"'{label}'" for label in SEXES),
+            "label sex with the values of projsim.types.SEXES",
+        )
+    try:
+        fits = np.broadcast_shapes(labels.shape, leading_shape) == leading_shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise InputError(
+            "argument 'sex'",
+            f"labels of shape {labels.shape}",
+            f"one label, or labels that broadcast to the leading shape {leading_shape} of 'mortality_rate'",
+            "give one label per row of the rates, with length-1 axes where sex does not vary",
+        )
+    return (labels[..., None] == np.array(SEXES)).argmax(axis=-1)
+
+
+def _check_open_rate(rates: np.ndarray) -> None:
+    zero = rates[..., -1] == 0
+    if zero.any():
+        first = int(np.flatnonzero(zero)[0])
+        raise InputError(
+            "argument 'mortality_rate'",
+            f"0.0 in the open age group at leading index {_format_index(first, zero.shape)}",
+            "a positive rate in the open age group, whose person-years are l/m",
+            "pool the oldest ages into a group with deaths, or close the table with kannisto_extend",
+        )
+
+
+def _check_inputs(mortality_rate, sex, age_width):
+    rates = _as_rates(mortality_rate)
+    widths = _as_age_widths(age_width, rates.shape[-1])
+    sex_index = _as_sex_index(sex, rates.shape[:-1])
+    _check_open_rate(rates)
+    return rates, widths, sex_index
+
+
+def _separation_factors(rates: np.ndarray, widths: np.ndarray, sex_index: np.ndarray) -> np.ndarray:
+    """Average years lived in each group by those who die in it [years]."""
+    separation = np.broadcast_to(widths / 2, rates.shape).copy()
+    separation[..., -1] = 1 / rates[..., -1]
+    infant_alone = rates.shape[-1] > 1 and widths[0] == 1
+    if infant_alone:
+        separation[..., 0] = _INFANT_SEPARATION(rates[..., 0], sex_index)
+    if infant_alone and rates.shape[-1] > 2 and widths[1] == 4:
+        separation[..., 1] = _CHILD_SEPARATION(rates[..., 0], sex_index)
+    return separation
+
+
+def _death_probabilities(rates: np.ndarray, widths: np.ndarray, separation: np.ndarray) -> np.ndarray:
+    """Probability of dying in each group [dimensionless]; 1 in the open group."""
+    closed_widths = widths[:-1]
+    closed_rates = rates[..., :-1]
+    closed = closed_widths * closed_rates / (1 + (closed_widths - separation[..., :-1]) * closed_rates)
+    return np.concatenate([np.minimum(closed, 1.0), np.ones(rates.shape[:-1] + (1,))], axis=-1)
+
+
+def _survivorship(rates, widths, separation, death_probability):
+    """Survivors, deaths and person-years per group for a radix of 1."""
+    leading_ones = np.ones(rates.shape[:-1] + (1,))
+    survivors = np.concatenate([leading_ones, np.cumprod(1 - death_probability[..., :-1], axis=-1)], axis=-1)
+    deaths = survivors * death_probability
+    closed_person_years = widths[:-1] * survivors[..., 1:] + separation[..., :-1] * deaths[..., :-1]
+    open_person_years = survivors[..., -1:] / rates[..., -1:]
+    return survivors, deaths, np.concatenate([closed_person_years, open_person_years], axis=-1)
+
+
+def life_table(mortality_rate, sex, *, age_width=1, radix=100_000.0) -> LifeTable:
+    """Build period life tables from central death rates.
+
+    Each group ``[x, x + n)`` of width ``n`` [years] is treated in the usual
+    way (Preston, Heuveline and Guillot 2001, ch. 3):
+
+    .. math::
+
+        q_x = \\frac{n\\,m_x}{1 + (n - a_x)\\,m_x}, \\qquad
+        l_{x+n} = l_x (1 - q_x), \\qquad
+        L_x = n\\,l_{x+n} + a_x d_x,
+
+    with :math:`q_x` capped at 1, and the open group :math:`\\omega+` has
+    :math:`q = 1`, :math:`a = 1/m` and :math:`L = l/m`. The separation factor
+    :math:`a_x` is half the width, except
+
+    * :math:`{}_1a_0` for a group 0 of width 1 (single-year or abridged
+      tables): Andreev and Kingkade (2015) as a function of :math:`{}_1m_0`,
+      as in the HMD Methods Protocol v6 (Wilmoth et al. 2017);
+    * :math:`{}_4a_1` for a group 1-4 that follows it (abridged tables):
+      Coale and Demeny, as a function of :math:`{}_1m_0`, in the form of
+      Preston, Heuveline and Guillot (2001), Table 3.3.
+
+    A first group of width 5 (ages 0-4) gets 2.5 years like any other group.
+
+    Parameters
+    ----------
+    mortality_rate : array_like, shape (..., n_groups)
+        Central death rates [per person-year], age group on the last axis,
+        starting at age 0; the last group is open and its rate must be
+        positive. Any leading dimensions are computed independently.
+    sex : str or array_like of str
+        ``"female"`` or ``"male"`` (``projsim.types.SEXES``), or an array of
+        those labels that broadcasts to the leading dimensions of
+        ``mortality_rate``. Sex chooses the separation factors at ages 0-4.
+    age_width : int, float or array_like, default 1
+        Width of the age groups [years]: one number for regular groups, or one
+        width per group ending with ``np.inf`` for the open group, for example
+        ``[1, 4, 5, ..., 5, np.inf]`` for an abridged table.
+    radix : float, default 100000
+        Survivors at age 0, :math:`l_0` [persons].
+
+    Returns
+    -------
+    LifeTable
+        Columns ``mx, qx, ax, lx, dx, Lx, Tx, ex`` with the shape of
+        ``mortality_rate``, and ``age_width``.
+
+    Raises
+    ------
+    projsim.errors.InputError
+        If a rate is NaN, infinite or negative, if the open-group rate is 0,
+        if a sex label is unknown or its shape does not broadcast, or if the
+        widths do not match the last axis.
+
+    See Also
+    --------
+    life_expectancy_at_birth : :math:`e_0` alone, without the table.
+    survival_ratios : projection survival ratios from a table.
+
+    References
+    ----------
+    .. [1] Andreev, E. M. and Kingkade, W. W. (2015). Average age at death in
+       infancy and infant mortality level: Reconsidering the Coale-Demeny
+       formulas at current levels of low mortality. *Demographic Research*
+       33(13): 363-390. https://doi.org/10.4054/DemRes.2015.33.13
+    .. [2] Preston, S. H., Heuveline, P. and Guillot, M. (2001). *Demography:
+       Measuring and Modeling Population Processes*. Oxford: Blackwell.
+    .. [3] Wilmoth, J. R. et al. (2017). *Methods Protocol for the Human
+       Mortality Database*, version 6. https://www.mortality.org
+
+    Examples
+    --------
+    An abridged table for ages 0, 1-4, 5-9 and 10+:
+
+    >>> table = life_table([0.004, 0.0002, 0.0001, 0.02], "female",
+    ...                    age_width=[1, 4, 5, np.inf])
+    >>> print(np.round(table.ax, 3))
+    [ 0.141  1.516  2.5   50.   ]
+    >>> print(np.round(table.ex, 2))
+    [59.69 58.93 54.97 50.  ]
+
+    Females and males at once, one row each:
+
+    >>> rates = np.array([[0.003, 0.0004, 0.3], [0.0035, 0.0005, 0.35]])
+    >>> print(np.round(life_table(rates, ["female", "male"]).ex[:, 0], 4))
+    [5.3163 4.839 ]
+    """
+    rates, widths, sex_index = _check_inputs(mortality_rate, sex, age_width)
+    radix = float(radix)
+    if not (np.isfinite(radix) and radix > 0):
+        raise InputError("argument 'radix'", str(radix), "a positive number of persons", "use the default 100000")
+    separation = _separation_factors(rates, widths, sex_index)
+    death_probability = _death_probabilities(rates, widths, separation)
+    survivors, deaths, person_years = _survivorship(rates, widths, separation, death_probability)
+    person_years_above = np.cumsum(person_years[..., ::-1], axis=-1)[..., ::-1]
+    expectancy = np.divide(
+        person_years_above, survivors, out=np.full(rates.shape, np.nan), where=survivors > 0
+    )
+    return LifeTable(
+        mx=rates,
+        qx=death_probability,
+        ax=separation,
+        lx=radix * survivors,
+        dx=radix * deaths,
+        Lx=radix * person_years,
+        Tx=radix * person_years_above,
+        ex=expectancy,
+        age_width=widths,
+    )
+
+
+def life_expectancy_at_birth(mortality_rate, sex, *, age_width=1) -> np.ndarray:
+    """Period life expectancy at birth :math:`e_0` [years] from death rates.
+
+    The same life table as :func:`life_table` (same conventions and checks),
+    reduced to :math:`e_0 = \\sum_x L_x / l_0` without building the other
+    columns, so that it stays cheap inside root solvers that call it many
+    times.
+
+    Parameters
+    ----------
+    mortality_rate : array_like, shape (..., n_groups)
+        Central death rates [per person-year], age group on the last axis,
+        starting at age 0; the last group is open and its rate must be
+        positive.
+    sex : str or array_like of str
+        ``"female"`` or ``"male"``, or an array of those labels that
+        broadcasts to the leading dimensions of ``mortality_rate``.
+    age_width : int, float or array_like, default 1
+        Width of the age groups [years], as in :func:`life_table`.
+
+    Returns
+    -------
+    numpy.ndarray, shape (...)
+        Life expectancy at birth [years].
+
+    Raises
+    ------
+    projsim.errors.InputError
+        For the reasons listed in :func:`life_table`.
+
+    References
+    ----------
+    .. [1] Wilmoth, J. R. et al. (2017). *Methods Protocol for the Human
+       Mortality Database*, version 6. https://www.mortality.org
+
+    Examples
+    --------
+    A constant rate of 0.02 per year in a single open group gives 50 years:
+
+    >>> print(life_expectancy_at_birth([0.02], "male"))
+    50.0
+
+    Single ages 0-99 and 100+, with rates doubling every ten years:
+
+    >>> rates = 1e-4 * 2 ** (np.arange(101) / 10)
+    >>> print(np.round(life_expectancy_at_birth(rates, "female"), 3))
+    87.418
+    """
+    rates, widths, sex_index = _check_inputs(mortality_rate, sex, age_width)
+    separation = _separation_factors(rates, widths, sex_index)
+    death_probability = _death_probabilities(rates, widths, separation)
+    person_years = _survivorship(rates, widths, separation, death_probability)[2]
+    return person_years.sum(axis=-1)
+
+
+def survival_ratios(table: LifeTable, step_width=1) -> np.ndarray:
+    """Projection survival ratios in the UN labelling.
+
+    ``S[..., i]`` moves people *into* age group ``i`` over one projection step
+    of ``step_width`` years, which must equal the width of every closed age
+    group:
+
+    * :math:`S_0 = L_0 / (n\\,l_0)`: births of the step, to survivors in
+      group 0;
+    * :math:`S_i = L_i / L_{i-1}` for :math:`0 < i < \\omega`;
+    * :math:`S_\\omega = T_\\omega / T_{\\omega-1}`: the last closed group
+      and the open group, pooled, into the open group.
+
+    The ratios are computed from the per-survivor person-years
+    :math:`L_x / l_x` and :math:`1 - q_x`, which give the same values without
+    dividing by :math:`l_x`, so that groups no one reaches in the life table
+    (after a closed group with :math:`q_x = 1`) still get the survival of
+    someone who is there.
+
+    Parameters
+    ----------
+    table : LifeTable
+        A table from :func:`life_table` with at least two age groups.
+    step_width : int or float, default 1
+        Length of the projection step [years]; equal to the width of every
+        closed age group of ``table``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Survival ratios [dimensionless], in [0, 1], shape of ``table.Lx``.
+
+    Raises
+    ------
+    projsim.errors.InputError
+        If ``table`` is not a ``LifeTable``, has fewer than two groups, or has
+        a closed group whose width differs from ``step_width`` (an abridged
+        table, for example).
+
+    References
+    ----------
+    .. [1] Preston, S. H., Heuveline, P. and Guillot, M. (2001). *Demography:
+       Measuring and Modeling Population Processes*. Oxford: Blackwell,
+       ch. 6.
+
+    Examples
+    --------
+    >>> table = life_table([0.01, 0.02, 0.5], "female", age_width=5)
+    >>> print(np.round(survival_ratios(table, step_width=5), 4))
+    [0.9756 0.9286 0.2754]
+    """
+    if not isinstance(table, LifeTable):
+        raise InputError(
+            "argument 'table'",
+            f"an object of type {type(table).__name__}",
+            "a LifeTable",
+            "build the table with projsim.lifetable.life_table",
+        )
+    widths = table.age_width
+    if widths.shape[0] < 2 or not np.all(widths[:-1] == step_width):
+        shown = np.array2string(widths, threshold=8, separator=", ")
+        raise InputError(
+            "argument 'table'",
+            f"age widths {shown} for a step of {step_width} years",
+            f"at least one closed age group and every closed group {step_width} years wide",
+            "build the table with age_width equal to the projection step",
+        )
+    per_survivor = widths[:-1] * (1 - table.qx[..., :-1]) + table.ax[..., :-1] * table.qx[..., :-1]
+    per_survivor = np.concatenate([per_survivor, 1 / table.mx[..., -1:]], axis=-1)
+    survival = 1 - table.qx[..., :-1]
+    births = per_survivor[..., :1] / step_width
+    closed = survival[..., :-1] * per_survivor[..., 1:-1] / per_survivor[..., :-2]
+    open_person_years = survival[..., -1:] * per_survivor[..., -1:]
+    pooled = open_person_years / (per_survivor[..., -2:-1] + open_person_years)
+    return np.concatenate([births, closed, pooled], axis=-1)
