@@ -48,8 +48,6 @@ _GAUSS_NODES, _GAUSS_WEIGHTS = np.polynomial.legendre.leggauss(200)
 _SURVIVAL_FLOOR = 1e-16
 
 
-
-
 @dataclass(frozen=True)
 class _PiecewiseLinearRule:
     """Separation factor a = intercept + slope * m0, by segment of m0 and by sex.
@@ -72,7 +70,7 @@ class _PiecewiseLinearRule:
         return self.intercepts[sex_index, segment] + self.slopes[sex_index, segment] * infant_rate
 
 
-#: Andreev and Kingkade (2015), Table 3, 1a0 [years] as a function of 1m0
+#: Andreev and Kingkade (2015), 1a0 [years] as a function of 1m0
 #: [per person-year]: the rule of the HMD Methods Protocol v6 for single-year
 #: and abridged tables.
 _INFANT_SEPARATION = _PiecewiseLinearRule.by_sex(
@@ -124,31 +122,37 @@ def _as_rates(mortality_rate, name: str = "mortality_rate") -> np.ndarray:
     return rates
 
 
-def _as_single_ages(ages, n_ages: int) -> np.ndarray:
-    """Return ``ages`` as an integer array after checking it is 0, 1, ..., n-1."""
+def _as_single_ages(ages, n_ages: int, *, from_zero: bool) -> np.ndarray:
+    """Return ``ages`` after checking they are consecutive integers, one per rate."""
     ages = np.asarray(ages)
-    expected = f"the consecutive single ages 0, 1, ..., {n_ages - 1} (one per rate)"
-    if ages.ndim != 1 or ages.shape[0] != n_ages or not np.array_equal(ages, np.arange(n_ages)):
+    consecutive = (
+        ages.ndim == 1
+        and ages.shape[0] == n_ages
+        and np.array_equal(ages, ages[0] + np.arange(n_ages))
+        and (ages[0] == 0 or not from_zero)
+    )
+    if not consecutive:
         shown = np.array2string(ages, threshold=6, separator=", ")
+        start = "starting at 0" if from_zero else "1 year apart"
         raise InputError(
             "argument 'ages'",
             f"{shown} (shape {ages.shape})",
-            expected,
-            "pass ages = np.arange(mortality_rate.shape[-1]) for single-age rates",
+            f"{n_ages} consecutive single ages {start}, one per rate on the last axis",
+            "pass the integer age [years] of each rate, for example np.arange(mortality_rate.shape[-1])",
         )
     return ages
 
 
-def _fit_age_slice(fit_ages, n_ages: int) -> slice:
+def _fit_age_slice(fit_ages, ages: np.ndarray) -> slice:
     first, last = (int(age) for age in fit_ages)
-    if not 0 <= first < last < n_ages:
+    if not ages[0] <= first < last <= ages[-1]:
         raise InputError(
             "argument 'fit_ages'",
             f"({first}, {last})",
-            f"two ages first < last within the observed ages 0..{n_ages - 1}",
+            f"two ages first < last within the observed ages {ages[0]}..{ages[-1]}",
             "fit on an age range the rates cover, for example (80, 99)",
         )
-    return slice(first, last + 1)
+    return slice(first - int(ages[0]), last - int(ages[0]) + 1)
 
 
 def kannisto_fit(mortality_rate, ages, fit_ages=(80, 99)) -> tuple[np.ndarray, np.ndarray]:
@@ -162,8 +166,10 @@ def kannisto_fit(mortality_rate, ages, fit_ages=(80, 99)) -> tuple[np.ndarray, n
     are estimated by ordinary least squares of the logit of the observed rates
     on age, over ages ``fit_ages[0]`` to ``fit_ages[1]`` inclusive. The HMD [2]_
     fits the same model by Poisson maximum likelihood on deaths and exposures;
-    with rates alone, least squares on the logit scale is the standard
-    substitute.
+    with rates alone, least squares on the logit scale is a common
+    substitute. Here :math:`x` is the integer age of the rate :math:`m_x`;
+    :func:`kannisto_life_expectancy` explains how the curve is read between
+    integer ages.
 
     Parameters
     ----------
@@ -171,7 +177,8 @@ def kannisto_fit(mortality_rate, ages, fit_ages=(80, 99)) -> tuple[np.ndarray, n
         Central death rates [per person-year] for the single ages ``ages``.
         Leading dimensions are fitted independently.
     ages : array_like of int, shape (n_ages,)
-        The ages [years] of the last axis: exactly 0, 1, ..., n_ages - 1.
+        The single ages [years] of the last axis, consecutive integers (for
+        example 0, 1, ..., 110, or 80, ..., 99).
     fit_ages : tuple of int, default (80, 99)
         First and last age [years] of the fitting range, both included.
 
@@ -206,18 +213,19 @@ def kannisto_fit(mortality_rate, ages, fit_ages=(80, 99)) -> tuple[np.ndarray, n
     2.0e-05 0.110
     """
     rates = _as_rates(mortality_rate)
-    ages = _as_single_ages(ages, rates.shape[-1])
-    window = _fit_age_slice(fit_ages, rates.shape[-1])
+    ages = _as_single_ages(ages, rates.shape[-1], from_zero=False)
+    window = _fit_age_slice(fit_ages, ages)
     fit_rates = rates[..., window]
     outside = (fit_rates <= 0) | (fit_rates >= 1)
     if outside.any():
         first = int(np.flatnonzero(outside)[0])
         index = np.unravel_index(first, fit_rates.shape)
         index = (*index[:-1], int(index[-1]) + window.start)
+        first_age, last_age = ages[window][[0, -1]]
         raise InputError(
             "argument 'mortality_rate'",
             f"{fit_rates.flat[first]} at index {tuple(int(i) for i in index)}",
-            f"rates strictly between 0 and 1 at the fitting ages {window.start}..{window.stop - 1}",
+            f"rates strictly between 0 and 1 at the fitting ages {first_age}..{last_age}",
             "choose fit_ages where every rate is positive and below 1",
         )
     x = ages[window].astype(float)
@@ -282,9 +290,8 @@ def kannisto_life_expectancy(level, slope, age) -> np.ndarray:
     target = (1 + odds_start) * np.exp(-slope * np.log(_SURVIVAL_FLOOR))
     horizon = np.log((target - 1) / odds_start) / slope
     duration = 0.5 * horizon[..., None] * (_GAUSS_NODES + 1)
-    log_survival = (
-        np.log1p(odds_start)[..., None] - np.log1p(odds_start[..., None] * np.exp(slope[..., None] * duration))
-    ) / slope[..., None]
+    odds = odds_start[..., None] * np.exp(slope[..., None] * duration)
+    log_survival = (np.log1p(odds_start)[..., None] - np.log1p(odds)) / slope[..., None]
     return 0.5 * horizon * (np.exp(log_survival) @ _GAUSS_WEIGHTS)
 
 
@@ -310,7 +317,7 @@ def kannisto_extend(mortality_rate, ages, *, fit_ages=(80, 99), replace_from, op
     mortality_rate : array_like, shape (..., n_ages)
         Central death rates [per person-year] for the single ages ``ages``.
     ages : array_like of int, shape (n_ages,)
-        The ages [years] of the last axis: exactly 0, 1, ..., n_ages - 1.
+        The single ages [years] of the last axis: exactly 0, 1, ..., n_ages - 1.
     fit_ages : tuple of int, default (80, 99)
         First and last age [years] of the fitting range, both included.
     replace_from : int
@@ -352,6 +359,7 @@ def kannisto_extend(mortality_rate, ages, *, fit_ages=(80, 99), replace_from, op
     """
     rates = _as_rates(mortality_rate)
     n_ages = rates.shape[-1]
+    ages = _as_single_ages(ages, n_ages, from_zero=True)
     level, slope = kannisto_fit(rates, ages, fit_ages)
     replace_from, open_age = int(replace_from), int(open_age)
     if not 0 <= replace_from <= min(n_ages, open_age):
@@ -613,7 +621,9 @@ def life_table(mortality_rate, sex, *, age_width=1, radix=100_000.0) -> LifeTabl
     rates, widths, sex_index = _check_inputs(mortality_rate, sex, age_width)
     radix = float(radix)
     if not (np.isfinite(radix) and radix > 0):
-        raise InputError("argument 'radix'", str(radix), "a positive number of persons", "use the default 100000")
+        raise InputError(
+            "argument 'radix'", str(radix), "a positive number of persons", "use the default 100000"
+        )
     separation = _separation_factors(rates, widths, sex_index)
     death_probability = _death_probabilities(rates, widths, separation)
     survivors, deaths, person_years = _survivorship(rates, widths, separation, death_probability)
