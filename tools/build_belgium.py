@@ -1,0 +1,1518 @@
+"""Build projsim's embedded Belgian inputs from the raw files in ``data-raw/belgium/``.
+
+Run from the repository root::
+
+    python tools/build_belgium.py              # writes src/projsim/data/belgium_{2012,1988}/
+    python tools/build_belgium.py --out DIR    # writes DIR/belgium_2012/ and DIR/belgium_1988/
+
+The script reads only ``data-raw/belgium/`` (whose ``SOURCES.md`` gives the
+provenance and licence of every file), derives the base population and the
+rates of the two embedded data sets, checks them against published figures,
+prints the check values, and writes long CSV files, a ``meta.toml`` and a
+``README.md`` for each data set. The README files are generated here so that
+the measured check values they quote are always those of the shipped files.
+
+Output is deterministic: rows are sorted by their keys, integer counts are
+written as integers and every other number with ``%.10g`` (ten significant
+digits), so that a last-bit difference between two platforms' ``exp`` or
+``log`` cannot change a byte. ``tests/test_embedded_data.py`` rebuilds into a
+temporary directory and compares the files byte for byte.
+
+Every estimate is described in the generated README files and in the
+``[method]`` table of each ``meta.toml``. A check that fails raises
+:class:`BuildError` with the measured and the expected value.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+RAW_DIR = REPO_ROOT / "data-raw" / "belgium"
+DEFAULT_OUT = REPO_ROOT / "src" / "projsim" / "data"
+
+# Use this checkout's projsim, whether or not a copy is installed.
+sys.path.insert(0, str(REPO_ROOT / "src"))
+from projsim.lifetable import kannisto_extend, life_expectancy_at_birth  # noqa: E402
+from projsim.types import SEXES  # noqa: E402
+
+REGIONS = ("Brussels-Capital Region", "Flemish Region", "Walloon Region")
+NATIONALITIES = ("Belgian", "foreign")
+#: Raw sex codes of every source, in the order of ``SEXES``. "T" rows (both
+#: sexes, as published) are never read.
+SEX_CODES = tuple({"female": "F", "male": "M"}[sex] for sex in SEXES)
+RAW_SEX = {code: i for i, code in enumerate(SEX_CODES)}
+
+OPEN_AGE = 110
+N_AGES = OPEN_AGE + 1
+STATBEL_OPEN_AGE = 100
+REGISTER_LAST_AGE = 120
+HFC_FIRST_AGE, HFC_LAST_AGE = 12, 55
+
+BASE_YEAR = 2012
+MORTALITY_YEARS = (2010, 2011, 2012)
+#: First years t of the intervals t -> t+1 of the residual net migration.
+MIGRATION_YEARS = (2009, 2010, 2011)
+#: From this year on, the register's 100+ must equal Statbel's exactly (the
+#: 2011 and 2012 populations enter the rates; 2009-2010 only the residual).
+EXACT_SPLIT_FROM = 2011
+FERTILITY_SHAPE_YEAR = 2010
+BIRTHS_YEAR = 2011
+#: Broad age groups (first, last age, both included) in which the regional
+#: mortality ratio is estimated; ages from KANNISTO_FROM_2012 on are modelled.
+MORTALITY_RATIO_GROUPS = ((0, 14), (15, 29), (30, 44), (45, 59), (60, 69), (70, 79), (80, 84), (85, 89), (90, 94))
+KANNISTO_FIT_2012, KANNISTO_FROM_2012 = (80, 94), 95
+KANNISTO_FIT_1988, KANNISTO_FROM_1988 = (80, 99), 100
+INTERNAL_MATRIX_PERIOD = "2019"
+INTERNAL_LEVEL_PERIOD = "2012"
+#: The next year's Brussels net loss, quoted in the README as a sensitivity.
+INTERNAL_LATER_PERIOD = "2013"
+CENSUS_ROY_INTERNAL = "moved_from_other_arrondissement_in_belgium"
+CENSUS_ROY_ABROAD = "moved_from_abroad"
+CENSUS_ROY_UNDER_1 = "not_applicable_under_age_1"
+
+# Published figures the build is checked against (see data-raw/belgium/SOURCES.md).
+STATBEL_TOTAL_2012 = 11_035_948
+STATBEL_REGION_TOTALS_2012 = {
+    "Brussels-Capital Region": 1_138_854,
+    "Flemish Region": 6_350_765,
+    "Walloon Region": 3_546_329,
+}
+HMD_BIRTHS_2011 = 128_705
+#: Largest accepted gap [years] between the e0 implied by the
+#: population-weighted regional rates and the HMD 2011 life table.
+E0_TOLERANCE = 0.5
+
+FLOAT_FORMAT = "%.10g"
+
+
+class BuildError(RuntimeError):
+    """A raw file or a derived quantity failed a check of the build."""
+
+
+# --------------------------------------------------------------------------
+# Reading
+
+
+def read_raw(name: str) -> list[dict[str, str]]:
+    """Rows of ``data-raw/belgium/<name>`` as dictionaries of strings."""
+    with (RAW_DIR / name).open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def grid(
+    rows: list[dict[str, str]],
+    value: str,
+    axes: Sequence[tuple[str, Sequence]],
+    *,
+    select: Callable[[dict[str, str]], bool] = lambda row: True,
+    source: str,
+) -> np.ndarray:
+    """Place ``row[value]`` of the selected rows into a dense array.
+
+    ``axes`` is a sequence of (column, labels); a row goes to the index of its
+    column values among the labels (compared as strings). Every cell must be
+    given exactly once. Empty source cells (HMD's ".") become NaN.
+    """
+    positions = [{str(label): i for i, label in enumerate(labels)} for _, labels in axes]
+    out = np.full(tuple(len(labels) for _, labels in axes), np.nan)
+    seen = np.zeros(out.shape, dtype=bool)
+    for row in rows:
+        if not select(row):
+            continue
+        try:
+            index = tuple(pos[row[column]] for pos, (column, _) in zip(positions, axes))
+        except KeyError:
+            continue
+        if seen[index]:
+            raise BuildError(f"{source}: duplicate row for {dict((c, row[c]) for c, _ in axes)}")
+        seen[index] = True
+        out[index] = float(row[value]) if row[value] != "" else np.nan
+    if not seen.all():
+        missing = tuple(int(i) for i in np.argwhere(~seen)[0])
+        labels = {column: list(labels)[i] for (column, labels), i in zip(axes, missing)}
+        raise BuildError(f"{source}: no row for {labels}; the data-raw copy is incomplete")
+    return out
+
+
+def not_total(row: dict[str, str]) -> bool:
+    return row["sex"] != "T"
+
+
+# --------------------------------------------------------------------------
+# Small numerical helpers
+
+
+def single_age_asfr(rows: list[dict[str, str]], year: int) -> np.ndarray:
+    """HFC ASFR of ``year`` on ages 0..OPEN_AGE [births per woman per year].
+
+    HFC's bound groups "12 and younger" and "55 and older" sit at ages 12 and
+    55; every other age outside 12..55 is zero (no births recorded there).
+    """
+    hfc_ages = range(HFC_FIRST_AGE, HFC_LAST_AGE + 1)
+    published = grid(rows, "asfr", [("year", [year]), ("age", hfc_ages)], source="HFC ASFR")[0]
+    rate = np.zeros(N_AGES)
+    rate[HFC_FIRST_AGE : HFC_LAST_AGE + 1] = published
+    return rate
+
+
+def residual_net_migration(
+    population_start: np.ndarray,
+    population_end: np.ndarray,
+    cohort_deaths: np.ndarray,
+    newborn_survivors: np.ndarray,
+) -> np.ndarray:
+    """Net migration by age at the end of the year, by the residual method.
+
+    ``cohort_deaths[..., x]`` are the deaths during the year of the persons aged
+    x on 1 January (x = OPEN_AGE: the open group); ``newborn_survivors`` are
+    the births of the year alive on the next 1 January. Age 0 at the end is
+    the birth cohort, OPEN_AGE at the end collects start ages OPEN_AGE-1 and
+    OPEN_AGE+.
+    """
+    survivors = population_start - cohort_deaths
+    net = np.empty_like(population_end)
+    net[..., 0] = population_end[..., 0] - newborn_survivors
+    net[..., 1:OPEN_AGE] = population_end[..., 1:OPEN_AGE] - survivors[..., : OPEN_AGE - 1]
+    net[..., OPEN_AGE] = population_end[..., OPEN_AGE] - survivors[..., OPEN_AGE - 1 :].sum(axis=-1)
+    return net
+
+
+def group_index(ages: np.ndarray, groups: Sequence[tuple[int, int]]) -> np.ndarray:
+    """Index of the group (first, last) that contains each age; -1 if none."""
+    index = np.full(ages.shape, -1)
+    for i, (first, last) in enumerate(groups):
+        index[(ages >= first) & (ages <= last)] = i
+    return index
+
+
+# --------------------------------------------------------------------------
+# Belgium 2012: the three regions
+
+
+@dataclass
+class Register:
+    """Statbel populations on the model ages and the register death quotients."""
+
+    population: dict[int, np.ndarray]  # year -> (region, sex, age 0..110) [persons]
+    cohort_deaths: dict[int, np.ndarray]  # year -> expected deaths of the 1 Jan population [persons]
+    register_deaths: dict[int, np.ndarray]  # year -> (region, sex, age 0..120) q x P of the register
+    register_population: dict[int, np.ndarray]  # year -> (region, sex, age 0..120) [persons]
+    split_differences: list[str]
+
+
+def read_register() -> Register:
+    """Statbel 1 January populations 2009-2012 on ages 0..110+ and register quotients.
+
+    Statbel gives single ages 0..99 and 100+. The 100+ is spread over 100..109
+    and 110+ in proportion to the larray register population (summed over
+    nationality) of the same year, region and sex. In 2011 and 2012 the two
+    sources' 100+ totals must be equal (the split is then the register count
+    itself); in 2009 and 2010 a difference of at most one person per cell is
+    accepted and reported.
+    """
+    years = sorted(set(MIGRATION_YEARS) | set(MORTALITY_YEARS) | {BASE_YEAR})
+    statbel = grid(
+        read_raw("statbel_population_jan1_region_1x1_2009_2012.csv"),
+        "population",
+        [("year", years), ("region", REGIONS), ("sex", SEX_CODES), ("age", range(STATBEL_OPEN_AGE + 1))],
+        source="statbel_population_jan1_region_1x1_2009_2012.csv",
+    )
+    register_axes = [
+        ("year", years),
+        ("region", REGIONS),
+        ("nationality", NATIONALITIES),
+        ("sex", SEX_CODES),
+        ("age", range(REGISTER_LAST_AGE + 1)),
+    ]
+    register_pop = grid(
+        read_raw("larray_population_jan1_region_nationality_1x1_2009_2012.csv"),
+        "population",
+        register_axes,
+        source="larray_population_jan1_region_nationality_1x1_2009_2012.csv",
+    )
+    register_q = grid(
+        read_raw("larray_qx_region_nationality_1x1_2009_2012.csv"),
+        "qx",
+        register_axes,
+        source="larray_qx_region_nationality_1x1_2009_2012.csv",
+    )
+    register = Register({}, {}, {}, {}, [])
+    for y, year in enumerate(years):
+        persons = register_pop[y].sum(axis=1)  # over nationality
+        deaths = (register_q[y] * register_pop[y]).sum(axis=1)
+        above = persons[..., STATBEL_OPEN_AGE:]
+        register_above = above.sum(axis=-1)
+        statbel_above = statbel[y][..., STATBEL_OPEN_AGE]
+        gap = statbel_above - register_above
+        differences = [
+            f"{year} {REGIONS[r]} {SEXES[s]}: Statbel 100+ = {statbel_above[r, s]:.0f}, "
+            f"register = {register_above[r, s]:.0f}"
+            for r, s in zip(*np.nonzero(gap))
+        ]
+        allowed = 0 if year >= EXACT_SPLIT_FROM else 1
+        if np.abs(gap).max() > allowed:
+            raise BuildError(
+                f"the larray register 100+ differs from Statbel's 100+ by more than {allowed} person(s) "
+                f"({'; '.join(differences)}); the 100+ split needs equal totals: check the two data-raw copies"
+            )
+        register.split_differences += differences
+        split = statbel_above[..., None] * above / register_above[..., None]
+        population = np.empty((len(REGIONS), len(SEXES), N_AGES))
+        population[..., :STATBEL_OPEN_AGE] = statbel[y][..., :STATBEL_OPEN_AGE]
+        population[..., STATBEL_OPEN_AGE:OPEN_AGE] = split[..., : OPEN_AGE - STATBEL_OPEN_AGE]
+        population[..., OPEN_AGE] = split[..., OPEN_AGE - STATBEL_OPEN_AGE :].sum(axis=-1)
+
+        # Register quotient on the model ages: deaths / persons, the 110+ pooled.
+        model_deaths = np.concatenate([deaths[..., :OPEN_AGE], deaths[..., OPEN_AGE:].sum(-1, keepdims=True)], -1)
+        model_persons = np.concatenate([persons[..., :OPEN_AGE], persons[..., OPEN_AGE:].sum(-1, keepdims=True)], -1)
+        if np.any((model_persons == 0) & (population > 0)):
+            raise BuildError(f"{year}: Statbel has persons in a cell where the register has none")
+        # Where the register has nobody, the Statbel-based population is 0 too
+        # and so are its deaths; the quotient is not needed there.
+        quotient = np.divide(model_deaths, model_persons, out=np.zeros_like(model_deaths), where=model_persons > 0)
+        register.population[year] = population
+        register.cohort_deaths[year] = population * quotient
+        register.register_deaths[year] = deaths
+        register.register_population[year] = persons
+    return register
+
+
+def base_population_2012(register: Register) -> np.ndarray:
+    """Statbel 1 January 2012 on ages 0..110+, checked against the published totals."""
+    population = register.population[BASE_YEAR]
+    if not np.array_equal(population, np.round(population)):
+        raise BuildError("2012 population: the 100+ split did not give whole persons")
+    total = population.sum()
+    if total != STATBEL_TOTAL_2012:
+        raise BuildError(f"2012 population: total {total:.0f}, expected {STATBEL_TOTAL_2012}")
+    for r, region in enumerate(REGIONS):
+        if population[r].sum() != STATBEL_REGION_TOTALS_2012[region]:
+            raise BuildError(
+                f"2012 population: {region} {population[r].sum():.0f}, "
+                f"expected {STATBEL_REGION_TOTALS_2012[region]}"
+            )
+    return population
+
+
+@dataclass
+class Mortality2012:
+    mortality_rate: np.ndarray  # (region, sex, age) [per person-year]
+    national_rate: np.ndarray  # (sex, age) HMD pooled, closed the same way
+    ratio: np.ndarray  # (region, sex, group)
+    e0_region: np.ndarray  # (region, sex)
+    e0_weighted_rates: np.ndarray  # (sex,)
+    e0_weighted_mean: np.ndarray  # (sex,)
+    e0_national_pooled: np.ndarray  # (sex,)
+    e0_hmd_2011: np.ndarray  # (sex,)
+    e0_national_by_year: dict[int, np.ndarray]  # year -> (sex,), HMD D/E closed the same way
+
+
+def hmd_e0(year: int) -> np.ndarray:
+    """e0 [years] of the HMD period life table of ``year``, by sex."""
+    rows = read_raw("hmd_lifetables_period_age0_1987_2011.csv")
+    return grid(
+        rows, "ex", [("year", [year]), ("sex", SEX_CODES)], select=not_total, source="hmd_lifetables_period"
+    )[0]
+
+
+def regional_mortality_ratio(register: Register, years: Sequence[int]) -> np.ndarray:
+    """Observed / expected register deaths by region, sex and MORTALITY_RATIO_GROUPS.
+
+    Observed deaths are qx x P of the register (summed over nationality);
+    expected deaths apply the national register quotient of the same year, sex
+    and age to the region's register population. Both are summed over
+    ``years`` and over the ages of each group.
+    """
+    groups = group_index(np.arange(REGISTER_LAST_AGE + 1), MORTALITY_RATIO_GROUPS)
+    observed = np.zeros((len(REGIONS), len(SEXES), len(MORTALITY_RATIO_GROUPS)))
+    expected = np.zeros_like(observed)
+    for year in years:
+        regional_deaths = register.register_deaths[year]
+        persons = register.register_population[year]
+        national_persons = persons.sum(0)
+        # Ages where nobody is registered nationally add no expected deaths.
+        national_quotient = np.divide(
+            regional_deaths.sum(0), national_persons, out=np.zeros_like(national_persons), where=national_persons > 0
+        )
+        for g in range(len(MORTALITY_RATIO_GROUPS)):
+            in_group = groups == g
+            observed[..., g] += regional_deaths[..., in_group].sum(-1)
+            expected[..., g] += (national_quotient[:, in_group] * persons[..., in_group]).sum(-1)
+    return observed / expected
+
+
+def mortality_2012(register: Register, population: np.ndarray) -> Mortality2012:
+    """Regional central death rates around 2011.
+
+    National HMD rates = deaths / exposure pooled over 2010-2012. Regional
+    ratio = observed / expected register deaths in broad age groups, pooled
+    over 2010-2012, where observed deaths are qx x P of the larray register
+    (summed over nationality) and expected deaths apply the national register
+    quotient of the same year, sex and age to the region's register population
+    (indirect standardisation). Ages 95+ come from a Kannisto fit to 80-94.
+    """
+    years = list(MORTALITY_YEARS)
+    axes = [("year", years), ("sex", SEX_CODES), ("age", range(N_AGES))]
+    deaths = grid(read_raw("hmd_deaths_1x1_2010_2012.csv"), "deaths", axes, select=not_total, source="hmd_deaths_1x1")
+    exposure = grid(
+        read_raw("hmd_exposures_1x1_2010_2012.csv"), "exposure", axes, select=not_total, source="hmd_exposures_1x1"
+    )
+    observed_ages = slice(0, KANNISTO_FROM_2012)
+    national = deaths.sum(axis=0)[:, observed_ages] / exposure.sum(axis=0)[:, observed_ages]
+    if not np.all(np.isfinite(national) & (national > 0)):
+        raise BuildError(f"HMD {years[0]}-{years[-1]}: a national rate below age {KANNISTO_FROM_2012} is missing or 0")
+
+    ratio = regional_mortality_ratio(register, years)
+    ratio_by_age = ratio[..., group_index(np.arange(KANNISTO_FROM_2012), MORTALITY_RATIO_GROUPS)]
+    regional_observed = national[None, :, :] * ratio_by_age
+    rate = kannisto_extend(
+        regional_observed,
+        np.arange(KANNISTO_FROM_2012),
+        fit_ages=KANNISTO_FIT_2012,
+        replace_from=KANNISTO_FROM_2012,
+        open_age=OPEN_AGE,
+    )
+    national_closed, by_year = (
+        kannisto_extend(
+            observed_rate, np.arange(KANNISTO_FROM_2012), fit_ages=KANNISTO_FIT_2012,
+            replace_from=KANNISTO_FROM_2012, open_age=OPEN_AGE,
+        )
+        for observed_rate in (national, deaths[..., observed_ages] / exposure[..., observed_ages])
+    )
+    # Weights: the regional population of the age; from age 100 on, where some
+    # single ages have nobody, the regional 100+ population.
+    weight = population.copy()
+    weight[..., STATBEL_OPEN_AGE:] = population[..., STATBEL_OPEN_AGE:].sum(-1, keepdims=True)
+    weighted_rate = (rate * weight).sum(0) / weight.sum(0)
+    sexes = np.array(SEXES)
+    e0_region = life_expectancy_at_birth(rate, sexes)
+    e0_weighted_rates = life_expectancy_at_birth(weighted_rate, sexes)
+    regional_weight = population.sum(-1) / population.sum((0, -1))
+    e0_hmd = hmd_e0(BIRTHS_YEAR)
+    result = Mortality2012(
+        mortality_rate=rate,
+        national_rate=national_closed,
+        ratio=ratio,
+        e0_region=e0_region,
+        e0_weighted_rates=e0_weighted_rates,
+        e0_weighted_mean=(e0_region * regional_weight).sum(0),
+        e0_national_pooled=life_expectancy_at_birth(national_closed, sexes),
+        e0_hmd_2011=e0_hmd,
+        e0_national_by_year=dict(zip(years, life_expectancy_at_birth(by_year, sexes))),
+    )
+    gap = np.abs(result.e0_weighted_rates - e0_hmd)
+    if gap.max() > E0_TOLERANCE:
+        raise BuildError(
+            f"2012 mortality: e0 of the population-weighted regional rates {result.e0_weighted_rates} "
+            f"differs from HMD 2011 {e0_hmd} by more than {E0_TOLERANCE} years"
+        )
+    return result
+
+
+def hmd_births(years: Sequence[int]) -> np.ndarray:
+    """HMD live births by year and sex [births]."""
+    return grid(read_raw("hmd_births.csv"), "births", [("year", years), ("sex", SEX_CODES)], source="hmd_births")
+
+
+@dataclass
+class Fertility2012:
+    fertility_rate: np.ndarray  # (region, age)
+    national_rate: np.ndarray  # (age,)
+    hfc_tfr: float
+    national_scale: float
+    regional_multiplier: np.ndarray  # (region,) before rescaling
+    regional_level: np.ndarray  # (region,) after rescaling
+    female_exposure: np.ndarray  # (region, age)
+
+
+def fertility_2012(register: Register) -> Fertility2012:
+    """Regional ASFR 2011: HFC 2010 shape, HMD 2011 level, age-0 regional levels."""
+    hfc = read_raw("hfc_asfr_1x1_1987_2010.csv")
+    shape = single_age_asfr(hfc, FERTILITY_SHAPE_YEAR)
+    female = SEXES.index("female")
+    exposure = 0.5 * (register.population[BIRTHS_YEAR][:, female] + register.population[BASE_YEAR][:, female])
+    births = hmd_births([BIRTHS_YEAR])[0].sum()
+    if births != HMD_BIRTHS_2011:
+        raise BuildError(f"HMD births {BIRTHS_YEAR}: {births:.0f}, expected {HMD_BIRTHS_2011}")
+    national_scale = births / (shape * exposure).sum()
+    national = national_scale * shape
+    predicted = (national * exposure).sum(-1)
+    age_zero = register.population[BASE_YEAR][..., 0].sum(-1)
+    multiplier = age_zero / predicted
+    level = multiplier * births / (multiplier * predicted).sum()
+    return Fertility2012(
+        fertility_rate=level[:, None] * national[None, :],
+        national_rate=national,
+        hfc_tfr=float(shape.sum()),
+        national_scale=float(national_scale),
+        regional_multiplier=multiplier,
+        regional_level=level,
+        female_exposure=exposure,
+    )
+
+
+def sex_ratio_at_birth(year: int) -> tuple[float, int, int]:
+    """Male per female live births of ``year`` (HMD), with the two counts."""
+    female, male = hmd_births([year])[0]
+    return male / female, int(male), int(female)
+
+
+@dataclass
+class InternalMigration:
+    rate: np.ndarray  # (region, sex, age) out-migration rate, age on 1 January at the start
+    destination_share: np.ndarray  # (origin, destination)
+    flow_2019: np.ndarray  # (origin, destination)
+    scale: float
+    brussels_net_2019: float
+    brussels_net_level: float
+    brussels_net_later: float
+    out_flow_total: np.ndarray  # (origin,) scaled
+    census_rate: np.ndarray  # (sex, census group)
+    census_groups: list[tuple[int, int | None]]
+
+
+def internal_migration(population: np.ndarray) -> InternalMigration:
+    """Interregional out-migration rates and destination shares around 2012."""
+    figures = read_raw("migration_interregional_text_figures.csv")
+    flow = _flow_matrix(figures)
+    brussels = REGIONS.index("Brussels-Capital Region")
+    brussels_net_2019 = flow[brussels].sum() - flow[:, brussels].sum()
+    level, later = (brussels_net_loss(figures, period) for period in (INTERNAL_LEVEL_PERIOD, INTERNAL_LATER_PERIOD))
+    scale = level / brussels_net_2019
+    out_total = scale * flow.sum(axis=1)
+    share = flow / flow.sum(axis=1, keepdims=True)
+
+    census_rate, census_groups = census_internal_rate_shape()
+    # Census ages are ages on 1 January 2011, after the move: the cohort aged
+    # x on 1 January at the start of the year is aged x+1 at the census.
+    end_age = np.minimum(np.arange(N_AGES) + 1, OPEN_AGE)
+    census_last = np.array([OPEN_AGE if last is None else last for _, last in census_groups])
+    census_first = np.array([first for first, _ in census_groups])
+    end_group = np.array([np.flatnonzero((census_first <= a) & (census_last >= a))[0] for a in end_age])
+    shape = census_rate[:, end_group]  # (sex, age)
+    level_by_origin = out_total / (shape[None] * population).sum(axis=(1, 2))
+    return InternalMigration(
+        rate=level_by_origin[:, None, None] * shape[None],
+        destination_share=share,
+        flow_2019=flow,
+        scale=float(scale),
+        brussels_net_2019=float(brussels_net_2019),
+        brussels_net_level=level,
+        brussels_net_later=later,
+        out_flow_total=out_total,
+        census_rate=census_rate,
+        census_groups=census_groups,
+    )
+
+
+def brussels_net_loss(figures: list[dict[str, str]], period: str) -> float:
+    """Brussels' published net interregional loss of ``period`` [persons]."""
+    values = [
+        float(row["value"])
+        for row in figures
+        if row["period"] == period
+        and row["measure"] == "net_flow"
+        and row["origin"] == "Brussels-Capital Region"
+        and row["destination"] == "Flemish Region + Walloon Region"
+    ]
+    if len(values) != 1:
+        raise BuildError(f"interregional figures: expected one Brussels net flow for {period}, found {len(values)}")
+    return values[0]
+
+
+def _flow_matrix(figures: list[dict[str, str]]) -> np.ndarray:
+    """The 2019 Statbel-based gross flows between the three regions; zero diagonal."""
+    flow = np.zeros((len(REGIONS), len(REGIONS)))
+    found = np.eye(len(REGIONS), dtype=bool)
+    for row in figures:
+        if row["period"] != INTERNAL_MATRIX_PERIOD or row["measure"] != "gross_flow":
+            continue
+        if row["origin"] in REGIONS and row["destination"] in REGIONS:
+            o, d = REGIONS.index(row["origin"]), REGIONS.index(row["destination"])
+            if found[o, d]:
+                raise BuildError(
+                    f"interregional figures: duplicate or diagonal {INTERNAL_MATRIX_PERIOD} flow "
+                    f"{row['origin']} -> {row['destination']}"
+                )
+            flow[o, d], found[o, d] = float(row["value"]), True
+    if not found.all():
+        raise BuildError("interregional figures: the 2019 3x3 gross-flow matrix is incomplete")
+    return flow
+
+
+def census_age_groups(rows: list[dict[str, str]]) -> list[tuple[int, int | None]]:
+    """The census 5-year groups (first, last age); last is None for 100+."""
+    return sorted({(int(r["age_start"]), int(r["age_end"]) if r["age_end"] else None) for r in rows})
+
+
+def census_internal_rate_shape() -> tuple[np.ndarray, list[tuple[int, int | None]]]:
+    """Census 2011 interregional in-migration rate into Brussels by sex and 5-year group.
+
+    Numerator: Brussels residents on 1 Jan 2011 who lived in another
+    arrondissement (hence in Flanders or Wallonia) on 1 Jan 2010. Denominator:
+    census population of Flanders and Wallonia of the same sex and group,
+    without the children born after 1 Jan 2010 (who have no prior residence).
+    """
+    rows = read_raw("migration_census2011_residence_one_year_prior_region_sex_age5.csv")
+    groups = census_age_groups(rows)
+    first_ages = [first for first, _ in groups]
+    movers = np.zeros((len(SEXES), len(groups)))
+    at_risk = np.zeros_like(movers)
+    for row in rows:
+        s, g = RAW_SEX[row["sex"]], first_ages.index(int(row["age_start"]))
+        persons = float(row["persons"])
+        if row["region"] == "Brussels-Capital Region" and row["residence_one_year_prior"] == CENSUS_ROY_INTERNAL:
+            movers[s, g] += persons
+        elif row["region"] != "Brussels-Capital Region" and row["residence_one_year_prior"] != CENSUS_ROY_UNDER_1:
+            at_risk[s, g] += persons
+    return movers / at_risk, groups
+
+
+def immigrant_profile() -> list[tuple]:
+    """Census 2011 persons who lived abroad a year earlier, as published by group."""
+    rows = read_raw("migration_census2011_residence_one_year_prior_region_sex_age5.csv")
+    totals: dict[tuple, int] = {}
+    for row in rows:
+        if row["residence_one_year_prior"] != CENSUS_ROY_ABROAD:
+            continue
+        age_end = int(row["age_end"]) if row["age_end"] else OPEN_AGE
+        key = (row["region"], row["citizenship"], SEXES[RAW_SEX[row["sex"]]], int(row["age_start"]), age_end)
+        totals[key] = totals.get(key, 0) + int(row["persons"])
+    return [(*key, persons) for key, persons in sorted(totals.items())]
+
+
+@dataclass
+class NetMigration2012:
+    total: np.ndarray  # (region, sex, age at end)
+    internal: np.ndarray
+    international: np.ndarray
+    by_year_national: dict[int, float]
+    by_year_region: dict[int, np.ndarray]
+    age0_survival: dict[int, np.ndarray]  # year -> (sex,)
+
+
+def net_migration_2012(register: Register, internal: InternalMigration) -> NetMigration2012:
+    """Residual total net migration 2009-2011 and its internal / international split."""
+    lexis = read_raw("hmd_deaths_lexis_1987_2009_2011.csv")
+    births = hmd_births(MIGRATION_YEARS)
+    yearly, survival = {}, {}
+    for y, year in enumerate(MIGRATION_YEARS):
+        infant_deaths = grid(
+            lexis, "deaths", [("sex", SEX_CODES)],
+            select=lambda row: row["year"] == str(year) and row["age"] == "0" and row["cohort"] == str(year),
+            source=f"hmd_deaths_lexis {year} age 0 lower triangle",
+        )
+        survival[year] = 1 - infant_deaths / births[y]
+        end_age0 = register.population[year + 1][..., 0]
+        regional_births = births[y] * end_age0 / end_age0.sum(axis=0)
+        yearly[year] = residual_net_migration(
+            register.population[year],
+            register.population[year + 1],
+            register.cohort_deaths[year],
+            regional_births * survival[year],
+        )
+    total = sum(yearly.values()) / len(yearly)
+
+    # Internal flows of the cohorts aged x on 1 January 2011 (start ages).
+    start_population = register.population[BIRTHS_YEAR]
+    out_flow = internal.rate * start_population
+    in_flow = np.einsum("od,osa->dsa", internal.destination_share, out_flow)
+    net_start = in_flow - out_flow
+    internal_net = np.zeros_like(net_start)
+    internal_net[..., 1:OPEN_AGE] = net_start[..., : OPEN_AGE - 1]
+    internal_net[..., OPEN_AGE] = net_start[..., OPEN_AGE - 1 :].sum(-1)
+    return NetMigration2012(
+        total=total,
+        internal=internal_net,
+        international=total - internal_net,
+        by_year_national={year: float(n.sum()) for year, n in yearly.items()},
+        by_year_region={year: n.sum(axis=(1, 2)) for year, n in yearly.items()},
+        age0_survival=survival,
+    )
+
+
+def published_international_net() -> dict[int, float]:
+    rows = read_raw("migration_international_net_belgium_1990_2023.csv")
+    return {int(r["year"]): float(r["net_international_migration"]) for r in rows}
+
+
+# --------------------------------------------------------------------------
+# Belgium 1988: national
+
+
+@dataclass
+class Belgium1988:
+    population: np.ndarray  # (sex, age) 1 Jan 1988
+    mortality_rate: np.ndarray  # (sex, age) 1987
+    fertility_rate: np.ndarray  # (age,) 1987
+    net_migration: np.ndarray  # (sex, age at end of 1987)
+    replaced_ages: dict[str, list[int]]
+    published_rate: np.ndarray  # (sex, age) HMD 1987, NaN where HMD has none
+    e0: np.ndarray
+    e0_hmd: np.ndarray
+    tfr: float
+    srb: tuple[float, int, int]
+    births: np.ndarray  # (sex,) 1987
+
+
+def belgium_1988() -> Belgium1988:
+    """National base 1 January 1988 and the rates of 1987 (HMD, HFC)."""
+    population_rows = read_raw("hmd_population_jan1_1x1_1987_1988.csv")
+    axes = [("year", [1987, 1988]), ("sex", SEX_CODES), ("age", range(N_AGES))]
+    population = grid(
+        population_rows, "population", axes,
+        select=lambda row: not_total(row) and row["hmd_year_variant"] == "none", source="hmd_population_jan1_1x1",
+    )
+    if not np.all(np.isfinite(population)):
+        raise BuildError("HMD population 1987/1988 has empty cells")
+    published_rate = grid(
+        read_raw("hmd_mx_1x1_1987.csv"), "mx", [("year", [1987]), ("sex", SEX_CODES), ("age", range(N_AGES))],
+        select=not_total, source="hmd_mx_1x1",
+    )[0]
+    observed = published_rate[:, :KANNISTO_FROM_1988]
+    if not np.all(np.isfinite(observed) & (observed > 0)):
+        raise BuildError(f"HMD mx 1987: a rate below age {KANNISTO_FROM_1988} is missing or zero")
+    rate = kannisto_extend(
+        observed, np.arange(KANNISTO_FROM_1988), fit_ages=KANNISTO_FIT_1988, replace_from=KANNISTO_FROM_1988,
+        open_age=OPEN_AGE,
+    )
+    replaced = {
+        SEXES[s]: [int(a) for a in np.flatnonzero(~np.isfinite(published_rate[s]) | (published_rate[s] == 0))]
+        for s in range(len(SEXES))
+    }
+
+    lexis_rows = read_raw("hmd_deaths_lexis_1987_2009_2011.csv")
+    lexis = {
+        (row["age"], row["cohort"], RAW_SEX[row["sex"]]): float(row["deaths"])
+        for row in lexis_rows
+        if row["year"] == "1987" and row["sex"] != "T"
+    }
+    year = 1987
+    cohort_deaths = np.zeros((len(SEXES), N_AGES))
+    for s in range(len(SEXES)):
+        for x in range(OPEN_AGE):
+            cohort = str(year - x - 1)
+            upper = lexis[(str(x), cohort, s)]
+            # The lower triangle of the cohort turning 110 is inside HMD's 110+
+            # row, which is counted with the open group below; only the sum of
+            # the deaths at start ages 109 and 110+ is used.
+            lower = lexis[(str(x + 1), cohort, s)] if x + 1 < OPEN_AGE else 0.0
+            cohort_deaths[s, x] = upper + lower
+        cohort_deaths[s, OPEN_AGE] = lexis[(str(OPEN_AGE), "", s)]
+    births = hmd_births([year])[0]
+    infant_lower = np.array([lexis[("0", str(year), s)] for s in range(len(SEXES))])
+    net = residual_net_migration(population[0], population[1], cohort_deaths, births - infant_lower)
+
+    fertility = single_age_asfr(read_raw("hfc_asfr_1x1_1987_2010.csv"), year)
+    return Belgium1988(
+        population=population[1],
+        mortality_rate=rate,
+        fertility_rate=fertility,
+        net_migration=net,
+        replaced_ages=replaced,
+        published_rate=published_rate,
+        e0=life_expectancy_at_birth(rate, np.array(SEXES)),
+        e0_hmd=hmd_e0(year),
+        tfr=float(fertility.sum()),
+        srb=sex_ratio_at_birth(year),
+        births=births,
+    )
+
+
+# --------------------------------------------------------------------------
+# Writing
+
+
+def format_value(value) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    return FLOAT_FORMAT % (float(value) + 0.0)  # + 0.0 turns -0.0 into 0.0
+
+
+def write_csv(path: Path, header: Sequence[str], rows: list[Sequence]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows([format_value(v) for v in row] for row in rows)
+
+
+def whole(value: float) -> int:
+    if value != round(value):
+        raise BuildError(f"expected a whole number of persons, got {value!r}")
+    return int(round(value))
+
+
+def region_sex_age_rows(regions: Sequence[str], *arrays: np.ndarray, convert=float) -> list[tuple]:
+    """Long rows (region, sex, age, value...) sorted by region, sex, age."""
+    return [
+        (region, sex, age, *(convert(a[r, s, age]) for a in arrays))
+        for r, region in enumerate(regions)
+        for s, sex in enumerate(SEXES)
+        for age in range(N_AGES)
+    ]
+
+
+def toml_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def toml_array(items: Sequence[str]) -> str:
+    return "[" + ", ".join(toml_string(i) for i in items) + "]"
+
+
+def toml_table(name: str, entries: dict[str, object]) -> str:
+    lines = [f"[{name}]"]
+    for key, value in entries.items():
+        shown_key = key if key.replace("_", "").isalnum() else toml_string(key)
+        if isinstance(value, str):
+            shown = toml_string(value)
+        elif isinstance(value, (int, np.integer)):
+            shown = str(int(value))
+        else:
+            shown = format_value(value)
+        lines.append(f"{shown_key} = {shown}")
+    return "\n".join(lines) + "\n"
+
+
+def f1(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+def f2(x: float) -> str:
+    return f"{x:.2f}"
+
+
+def f3(x: float) -> str:
+    return f"{x:.3f}"
+
+
+
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+SHORT_REGION = {"Brussels-Capital Region": "Brussels", "Flemish Region": "Flanders", "Walloon Region": "Wallonia"}
+
+LICENCE_NOTES = """\
+* **Statbel** (Statistics Belgium) open data: population on 1 January by region, sex and age, and the
+  Census 2011 hypercube `TF_CENSUS_2011_HC46_L`. Reuse is free with **attribution to Statbel** (the open-data
+  licence is described as compatible with CC BY). Source: Statbel, statbel.fgov.be.
+* **Human Mortality Database** (HMD): deaths, exposures, death rates, births and populations of Belgium,
+  version "Last modified: 25 Sep 2021". Cite as: *Human Mortality Database. University of California,
+  Berkeley (USA), and Max Planck Institute for Demographic Research (Germany). www.mortality.org.* HMD moved to
+  CC BY 4.0 in 2022 as far as we know, but this copy was obtained under the older HMD user agreement through
+  third-party repositories that state no licence: **please verify the HMD terms before redistributing**.
+* **larray register data** (Belgian register population and prospective death quotients by region, nationality,
+  sex and age, as compiled by the Federal Planning Bureau) ship as test data of the `larray` package, which is
+  **GPL-3.0**; no separate data licence is stated.
+* **Human Fertility Collection** (HFC, MPIDR and VID): free for research with citation of the Human Fertility
+  Collection, MPIDR and VID; the intermediary repository states no licence. Please verify.
+* Interregional flows are figures published by IBSA, Statistiek Vlaanderen and Statbel, copied by hand from web
+  pages (addresses in `data-raw/belgium/migration_interregional_text_figures.csv`).
+
+projsim's code is BSD-3-Clause; these data files keep the terms of their sources above. Full provenance
+(repositories, commits, transformations): `data-raw/belgium/SOURCES.md`.
+"""
+
+
+def build_2012(out_dir: Path) -> list[str]:
+    """Compute, check and write ``belgium_2012``; return the printed report."""
+    register = read_register()
+    population = base_population_2012(register)
+    mortality = mortality_2012(register, population)
+    fertility = fertility_2012(register)
+    srb, male_births, female_births = sex_ratio_at_birth(BIRTHS_YEAR)
+    internal = internal_migration(population)
+    net = net_migration_2012(register, internal)
+    published = published_international_net()
+    profile = immigrant_profile()
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_csv(
+        out_dir / "population.csv",
+        ["region", "sex", "age", "population"],
+        region_sex_age_rows(REGIONS, population, convert=whole),
+    )
+    write_csv(
+        out_dir / "mortality_rate.csv",
+        ["region", "sex", "age", "mortality_rate"],
+        region_sex_age_rows(REGIONS, mortality.mortality_rate),
+    )
+    write_csv(
+        out_dir / "fertility_rate.csv",
+        ["region", "age", "fertility_rate"],
+        [
+            (region, age, float(fertility.fertility_rate[r, age]))
+            for r, region in enumerate(REGIONS)
+            for age in range(N_AGES)
+        ],
+    )
+    write_csv(
+        out_dir / "net_migration.csv",
+        ["region", "sex", "age", "net_migration_total", "internal_net_migration", "international_net_migration"],
+        region_sex_age_rows(REGIONS, net.total, net.internal, net.international),
+    )
+    write_csv(
+        out_dir / "internal_migration_rate.csv",
+        ["region", "sex", "age", "internal_migration_rate"],
+        region_sex_age_rows(REGIONS, internal.rate),
+    )
+    write_csv(
+        out_dir / "internal_destination.csv",
+        ["origin", "destination", "share"],
+        [(o, d, float(internal.destination_share[i, j])) for i, o in enumerate(REGIONS) for j, d in enumerate(REGIONS)],
+    )
+    write_csv(
+        out_dir / "immigrant_profile.csv",
+        ["region", "citizenship", "sex", "age_start", "age_end", "persons"],
+        profile,
+    )
+
+    tfr = fertility.regional_level * fertility.national_rate.sum()
+    groups = ",".join(f"{first}-{last}" for first, last in MORTALITY_RATIO_GROUPS)
+    years = f"{MORTALITY_YEARS[0]}-{MORTALITY_YEARS[-1]}"
+    intervals = ", ".join(f"{year}->{year + 1}" for year in MIGRATION_YEARS)
+    methods = {
+        "population": f"Statbel 1 Jan {BASE_YEAR} ages 0-99 and 100+; the 100+ split over 100..109 and 110+ by the "
+        "larray register population (sum over nationality), whose 100+ equals Statbel's in every region and sex.",
+        "mortality_rate": f"HMD national deaths/exposure pooled {years} times a regional ratio (observed/expected "
+        f"register deaths qx*P, pooled {years}, in the age groups {groups}); ages {KANNISTO_FROM_2012}-109 and 110+ "
+        f"from a Kannisto fit to ages {KANNISTO_FIT_2012[0]}-{KANNISTO_FIT_2012[1]}.",
+        "fertility_rate": f"HFC {FERTILITY_SHAPE_YEAR} ASFR shape scaled to HMD {BIRTHS_YEAR} births "
+        f"({HMD_BIRTHS_2011:,}) on Statbel women averaged over 1 Jan {BIRTHS_YEAR} and {BASE_YEAR}; regional levels "
+        f"from the children aged 0 on 1 Jan {BASE_YEAR}, rescaled to keep national births.",
+        "sex_ratio_at_birth": f"HMD live births {BIRTHS_YEAR}, male / female ({male_births:,} / {female_births:,}).",
+        "net_migration_total": "Residual P(t+1,x+1) - P(t,x)(1-q(t,x)) with Statbel P and larray register quotients, "
+        f"mean of {intervals}; age 0 from HMD births shared by the regions' age-0 counts.",
+        "internal_net_migration": "Net interregional flows implied by internal_migration_rate and internal_destination "
+        f"applied to the Statbel population of 1 Jan {BIRTHS_YEAR}.",
+        "international_net_migration": "net_migration_total - internal_net_migration (includes statistical "
+        "adjustments).",
+        "internal_migration_rate": f"{INTERNAL_MATRIX_PERIOD} Statbel-based out-flows scaled by Brussels' net loss "
+        f"{INTERNAL_LEVEL_PERIOD}/{INTERNAL_MATRIX_PERIOD} ({internal.brussels_net_level:,.0f}/"
+        f"{internal.brussels_net_2019:,.0f}); age-sex shape of the census 2011 moves into Brussels from the two other "
+        "regions; same shape for every origin.",
+        "internal_destination": f"Destination shares of the {INTERNAL_MATRIX_PERIOD} Statbel-based 3x3 gross-flow "
+        "matrix.",
+        "immigrant_profile": "Census 2011 persons living abroad on 1 Jan 2010, by region, citizenship (as published: "
+        "Belgian, foreign, stateless, unknown), sex and 5-year group as published.",
+    }
+    meta = "\n".join(
+        [
+            "# projsim embedded data set: Belgium by region, base 1 January 2012.",
+            "# Generated by tools/build_belgium.py from data-raw/belgium/; do not edit by hand.",
+            "# Files, units, age conventions, methods and licences: README.md in this folder.",
+            'name = "belgium_2012"',
+            'base_date = "2012-01-01"',
+            f"regions = {toml_array(REGIONS)}",
+            f"sexes = {toml_array(SEXES)}",
+            f"sex_ratio_at_birth = {format_value(srb)}",
+            "",
+            toml_table("ages", {"first": 0, "last": OPEN_AGE, "open_age": OPEN_AGE}),
+            toml_table(
+                "files",
+                {
+                    "population": "population.csv",
+                    "mortality_rate": "mortality_rate.csv",
+                    "fertility_rate": "fertility_rate.csv",
+                    "net_migration": "net_migration.csv",
+                    "internal_migration_rate": "internal_migration_rate.csv",
+                    "internal_destination": "internal_destination.csv",
+                    "immigrant_profile": "immigrant_profile.csv",
+                },
+            ),
+            toml_table(
+                "units",
+                {
+                    "population": "persons on 1 January 2012",
+                    "mortality_rate": "deaths per person-year",
+                    "fertility_rate": "live births per woman per year",
+                    "sex_ratio_at_birth": "male live births per female live birth",
+                    "net_migration": "persons per year",
+                    "internal_migration_rate": "out-migrants to the two other regions per person on 1 January per year",
+                    "internal_destination": "fraction of the origin's out-migrants",
+                    "immigrant_profile": "persons",
+                },
+            ),
+            toml_table(
+                "age_meaning",
+                {
+                    "population": "completed age on 1 January 2012",
+                    "mortality_rate": "completed age during the year (Lexis square)",
+                    "fertility_rate": "completed age of the mother during the year (Lexis square)",
+                    "net_migration": "age on 1 January at the end of the year: the cohort aged age-1 on 1 January "
+                    "at the start, or born during the year for age 0",
+                    "internal_migration_rate": "completed age on 1 January at the start of the year",
+                    "immigrant_profile": "completed age at the census of 1 January 2011, after the move",
+                },
+            ),
+            toml_table(
+                "internal_migration",
+                {
+                    "brussels_net_loss_2019": whole(internal.brussels_net_2019),
+                    "brussels_net_loss_2012": whole(internal.brussels_net_level),
+                    "scale_2019_to_2012": internal.scale,
+                },
+            ),
+            toml_table(
+                "internal_migration.out_flow_total",
+                {region: internal.out_flow_total[i] for i, region in enumerate(REGIONS)},
+            ),
+            toml_table(
+                "sources",
+                {
+                    "statbel_population": "Statbel, population on 1 January by region, sex and age (National Register, "
+                    "legal population, without asylum seekers), 2009-2012; attribution to Statbel required",
+                    "larray_register": "Belgian register population and prospective death quotients by region, "
+                    "nationality, sex and age 2009-2012 (FPB), test data of the GPL-3.0 larray package",
+                    "hmd": "Human Mortality Database, UC Berkeley and MPIDR, www.mortality.org (25 Sep 2021 version): "
+                    "deaths, exposures, births, Lexis deaths, e0; verify the terms before redistributing",
+                    "hfc": "Human Fertility Collection (MPIDR, VID), standardized ASFR of Belgium, 2010",
+                    "census_2011": "Statbel, Census 2011 hypercube TF_CENSUS_2011_HC46_L (residence one year earlier)",
+                    "interregional_flows": "IBSA / Statistiek Vlaanderen (Statbel data): 2019 gross flows between the "
+                    "regions and Brussels' 2012 net interregional loss, copied from web pages",
+                    "provenance": "data-raw/belgium/SOURCES.md",
+                },
+            ),
+            toml_table("method", methods),
+        ]
+    )
+    (out_dir / "meta.toml").write_text(meta, encoding="utf-8")
+
+    readme = readme_2012(
+        population, mortality, fertility, tfr, (srb, male_births, female_births), internal, net, published, profile,
+        register,
+    )
+    (out_dir / "README.md").write_text(readme, encoding="utf-8")
+
+    report = [f"belgium_2012 -> {out_dir}"]
+    report.append(f"  population 1 Jan 2012: total {population.sum():,.0f}; " + ", ".join(
+        f"{SHORT_REGION[r]} {population[i].sum():,.0f}" for i, r in enumerate(REGIONS)))
+    for note in register.split_differences:
+        report.append(f"  100+ split, proportional (register and Statbel differ): {note}")
+    for s, sex in enumerate(SEXES):
+        report.append(
+            f"  e0 {sex}: "
+            + ", ".join(f"{SHORT_REGION[r]} {mortality.e0_region[i, s]:.2f}" for i, r in enumerate(REGIONS))
+            + f"; population-weighted rates {mortality.e0_weighted_rates[s]:.2f}"
+            + f", national HMD 2010-2012 pooled {mortality.e0_national_pooled[s]:.2f}"
+            + f", HMD life table 2011 {mortality.e0_hmd_2011[s]:.2f}"
+        )
+    report.append(
+        f"  TFR: national {fertility.national_rate.sum():.3f} "
+        f"(HFC {FERTILITY_SHAPE_YEAR} {fertility.hfc_tfr:.3f} x {fertility.national_scale:.4f}); "
+        + ", ".join(f"{SHORT_REGION[r]} {tfr[i]:.3f}" for i, r in enumerate(REGIONS))
+    )
+    report.append(f"  sex ratio at birth 2011: {srb:.4f} ({male_births} / {female_births})")
+    for year in MIGRATION_YEARS:
+        report.append(
+            f"  residual net migration {year}: Belgium {net.by_year_national[year]:,.0f} "
+            f"(published net international {published[year]:,.0f}); "
+            + ", ".join(f"{SHORT_REGION[r]} {net.by_year_region[year][i]:,.0f}" for i, r in enumerate(REGIONS))
+        )
+    mean_published = np.mean([published[y] for y in MIGRATION_YEARS])
+    report.append(
+        f"  mean 2009-2011: international {net.international.sum():,.0f} vs published {mean_published:,.0f}; "
+        + "; ".join(
+            f"{SHORT_REGION[r]} total {net.total[i].sum():,.0f} internal {net.internal[i].sum():,.0f} "
+            f"international {net.international[i].sum():,.0f}"
+            for i, r in enumerate(REGIONS)
+        )
+    )
+    report.append(
+        f"  internal: scale 2019->2012 {internal.scale:.4f}; out-flow totals "
+        + ", ".join(f"{SHORT_REGION[r]} {internal.out_flow_total[i]:,.0f}" for i, r in enumerate(REGIONS))
+    )
+    return report
+
+
+def readme_2012(population, mortality, fertility, tfr, srb, internal, net, published, profile, register) -> str:
+    srb_value, male_births, female_births = srb
+    groups = ", ".join(f"{a}-{b}" for a, b in MORTALITY_RATIO_GROUPS)
+    ratio_rows = [
+        [f"{SHORT_REGION[r]}, {sex}"] + [f2(mortality.ratio[i, s, g]) for g in range(len(MORTALITY_RATIO_GROUPS))]
+        for i, r in enumerate(REGIONS)
+        for s, sex in enumerate(SEXES)
+    ]
+    e0_rows = [[SHORT_REGION[r]] + [f2(v) for v in mortality.e0_region[i]] for i, r in enumerate(REGIONS)]
+    e0_rows += [
+        ["Belgium: population-weighted regional rates"] + [f2(v) for v in mortality.e0_weighted_rates],
+        ["Belgium: population-weighted mean of the regional e0"] + [f2(v) for v in mortality.e0_weighted_mean],
+        ["Belgium: HMD deaths/exposure pooled 2010-2012, same closure"] + [f2(v) for v in mortality.e0_national_pooled],
+    ]
+    e0_rows += [
+        [f"Belgium: HMD deaths/exposure {year} alone, same closure"] + [f2(v) for v in e0]
+        for year, e0 in mortality.e0_national_by_year.items()
+    ]
+    e0_rows.append(["Belgium: HMD period life table 2011 (published)"] + [f2(v) for v in mortality.e0_hmd_2011])
+    tfr_rows = [
+        [SHORT_REGION[r], f3(fertility.regional_multiplier[i]), f3(fertility.regional_level[i]), f3(tfr[i]),
+         f1((fertility.fertility_rate[i] * fertility.female_exposure[i]).sum()), f1(population[i, :, 0].sum())]
+        for i, r in enumerate(REGIONS)
+    ]
+    mean_published = float(np.mean([published[y] for y in MIGRATION_YEARS]))
+    year_rows = [
+        [f"{year} -> {year + 1}", f1(net.by_year_national[year]), f1(published[year]),
+         f1(net.by_year_national[year] - published[year])]
+        + [f1(net.by_year_region[year][i]) for i in range(len(REGIONS))]
+        for year in MIGRATION_YEARS
+    ]
+    year_rows.append(
+        ["mean", f1(net.total.sum()), f1(mean_published), f1(net.total.sum() - mean_published)]
+        + [f1(net.total[i].sum()) for i in range(len(REGIONS))]
+    )
+    split_rows = [
+        [SHORT_REGION[r], f1(net.total[i].sum()), f1(net.internal[i].sum()), f1(net.international[i].sum())]
+        for i, r in enumerate(REGIONS)
+    ]
+    flow_rows = [
+        [SHORT_REGION[o]] + [f1(internal.flow_2019[i, j]) if i != j else "" for j in range(len(REGIONS))]
+        + [f1(internal.flow_2019[i].sum()), f1(internal.out_flow_total[i])]
+        + [f3(internal.destination_share[i, j]) for j in range(len(REGIONS)) if j != i]
+        for i, o in enumerate(REGIONS)
+    ]
+    census_rows = [
+        [f"{first}-{last}" if last is not None else f"{first}+"]
+        + [f"{1000 * internal.census_rate[s, g]:.2f}" for s in range(len(SEXES))]
+        for g, (first, last) in enumerate(internal.census_groups)
+    ]
+    survival = "; ".join(
+        f"{year}: " + ", ".join(f"{SEXES[s]} {internal_s:.5f}" for s, internal_s in enumerate(net.age0_survival[year]))
+        for year in MIGRATION_YEARS
+    )
+    births_by_sex = {"female": female_births, "male": male_births}
+    birth_share = np.array([births_by_sex[sex] for sex in SEXES]) / (female_births + male_births)
+    infant_deaths_per_1000 = 1000 * float(((1 - net.age0_survival[BIRTHS_YEAR]) * birth_share).sum())
+    abroad = {}
+    for region, _, _, _, _, persons in profile:
+        abroad[region] = abroad.get(region, 0) + persons
+    split_note = (
+        "The register's 100+ differs from Statbel's in "
+        f"{'; '.join(register.split_differences)}; in those cells the 100+ is split in proportion to the "
+        "register, so the residual at ages 100+ carries fractions of a person."
+        if register.split_differences
+        else "The register's 100+ equals Statbel's in every year, so the split is exact."
+    )
+    return f"""# Belgium 2012: embedded base data for projsim
+
+Base population on **1 January 2012** and the rates of the years around 2011 for the three Belgian regions, to
+reproduce the Federal Planning Bureau's *Bevolkingsvooruitzichten / Perspectives de population 2012-2060*
+(May 2013) with projsim. Every file is **generated** by `tools/build_belgium.py` from the raw copies in
+`data-raw/belgium/` (provenance: `data-raw/belgium/SOURCES.md`); do not edit them by hand. Rebuild with
+`python tools/build_belgium.py`; `tests/test_embedded_data.py` checks that the shipped files equal a rebuild.
+
+Most files are **estimates**, not published statistics: only `population.csv` and `immigrant_profile.csv` are
+source counts. Each method, the years it uses and the checks it passes are given below.
+
+## Conventions
+
+* Long CSV, UTF-8, one header row, sorted by region, sex and age. Integer counts are written as integers, other
+  numbers with 10 significant digits.
+* `region`: `Brussels-Capital Region`, `Flemish Region`, `Walloon Region`. `sex`: `female`, `male`.
+* `age`: integers 0..110, where **110 is the open group 110+** (`[ages]` in `meta.toml`). All age-specific files
+  cover every region, sex and age 0..110.
+* Ages do not mean the same thing in every file (Lexis diagram):
+
+| file | columns | unit | what `age` means |
+|---|---|---|---|
+| `population.csv` | region, sex, age, population | persons on 1 January 2012 | completed age on 1 January 2012 |
+| `mortality_rate.csv` | region, sex, age, mortality_rate | deaths per person-year (central death rate m(x)) | completed age during the year (Lexis square) |
+| `fertility_rate.csv` | region, age, fertility_rate | live births per woman per year | completed age of the mother during the year (Lexis square) |
+| `net_migration.csv` | region, sex, age, net_migration_total, internal_net_migration, international_net_migration | persons per year | age on 1 January **at the end** of the year: the cohort aged `age - 1` at the start, or born during the year for age 0; 110 = start ages 109 and 110+ |
+| `internal_migration_rate.csv` | region, sex, age, internal_migration_rate | out-migrants to the two other regions per person on 1 January, per year | completed age on 1 January **at the start** of the year (the mover is `age` or `age + 1` when moving) |
+| `internal_destination.csv` | origin, destination, share | fraction of the origin's out-migrants | (no age) |
+| `immigrant_profile.csv` | region, citizenship, sex, age_start, age_end, persons | persons | completed age at the census of 1 January 2011, after the move; the group `100+` is written `age_start = 100, age_end = {OPEN_AGE}` |
+
+`meta.toml` holds the base date, regions, sexes, ages, units, the sex ratio at birth
+(**{format_value(srb_value)}** male per female birth), the internal-migration totals, short source notes and a
+one-line statement of every method.
+
+## population.csv
+
+Statbel's legal population (National Register, without the asylum seekers' waiting register) on 1 January 2012,
+by region, sex and single age 0..99, and its 100+ total. The 100+ is split into 100..109 and 110+ with the larray
+register population of 1 January 2012 (summed over Belgian and foreign nationality), which equals Statbel cell
+by cell in 2012: the build checks that its 100+ equals Statbel's in every region and sex and stops otherwise, so
+the split cells are the register's own counts. Checked totals: Belgium **{f1(population.sum())}**; Brussels
+{f1(population[0].sum())}, Flanders {f1(population[1].sum())}, Wallonia {f1(population[2].sum())} (the published
+figures). The 110+ group holds {f1(population[..., OPEN_AGE].sum())} persons.
+
+## mortality_rate.csv
+
+Central death rates m(x) around 2011 [deaths per person-year], by region, sex and age 0..110+.
+
+1. **National level**: HMD deaths divided by HMD exposures, both summed over **2010, 2011 and 2012**, by sex and
+   age. Pooling smooths the year-to-year variation: e0 was higher in 2011 than in 2010 and 2012 (table below).
+2. **Regional ratio**: the larray register quotients `qx` are *prospective* probabilities: the probability that
+   a person aged x on 1 January dies before the next 1 January (`data-raw/belgium/SOURCES.md`). For each year
+   2010-2012, observed register deaths are qx x P (P = larray register population, by nationality, summed over
+   nationality); expected deaths apply the national register quotient of the same year, sex and age to the
+   region's population. The ratio observed / expected (indirect standardisation), pooled over 2010-2012, is
+   computed in the age groups **{groups}** (age on 1 January) and multiplies the national m(x) at every age of
+   the group. The half-year offset between the quotients' ages (1 January) and m(x) (age during the year) is
+   ignored at this resolution.
+3. **Ages 95..109 and 110+**: a Kannisto curve (`projsim.lifetable.kannisto_extend`) is fitted by least squares
+   on the logit of the regional rates at ages **{KANNISTO_FIT_2012[0]}-{KANNISTO_FIT_2012[1]}** and replaces the
+   rates from age {KANNISTO_FROM_2012}; the 110+ rate is 1 / e(110) of the fitted curve.
+
+Regional ratios (observed / expected register deaths, 2010-2012):
+
+{markdown_table(["region, sex"] + [f"{a}-{b}" for a, b in MORTALITY_RATIO_GROUPS], ratio_rows)}
+
+Check, life expectancy at birth [years] (`projsim.lifetable.life_expectancy_at_birth`: a(x) = 1/2,
+Andreev-Kingkade a0, the 110+ group lives 1/m years):
+
+{markdown_table(["", "female", "male"], e0_rows)}
+
+The population-weighted regional rates (weights: 1 January 2012 population; from age 100 the regional 100+
+population) reproduce the pooled national level. They are
+{f2(mortality.e0_hmd_2011[0] - mortality.e0_weighted_rates[0])} (female) and
+{f2(mortality.e0_hmd_2011[1] - mortality.e0_weighted_rates[1])} (male) years below the HMD 2011 life table because
+2011 was a light year between 2010 and 2012; the row "2011 alone" shows that the life-table code used here
+reproduces the published HMD values. The build stops if the gap to HMD 2011 exceeds {E0_TOLERANCE} year.
+For reference, the FPB quotes e0 2011 = 83.4 (female) and 78.2 (male) with its own quotients and life-table
+method.
+
+## fertility_rate.csv
+
+Age-specific fertility rates [live births per woman per year] by region and single age of the mother 0..110;
+zero outside 12..55. HFC's bound groups "12 and younger" and "55 and older" are put at ages 12 and 55.
+
+1. **Shape**: HFC standardized ASFR of Belgium for **{FERTILITY_SHAPE_YEAR}** (TFR {f3(fertility.hfc_tfr)});
+   2011 is not available in the HFC.
+2. **National level**: scaled by {fertility.national_scale:.4f} so that the rates applied to the Statbel female
+   population averaged over 1 January 2011 and 1 January 2012 give the HMD live births of **2011
+   ({HMD_BIRTHS_2011:,})**. National TFR: **{f3(fertility.national_rate.sum())}**. HMD's 2011 figures include
+   asylum seekers (the population universe changed on 1 January 2011) while the Statbel population does not, so
+   the rates are slightly too high for the Statbel population if asylum seekers' births are among the HMD births.
+3. **Regional levels**: for each region, the multiplier = children aged 0 on 1 January 2012 (born in 2011) /
+   births the national schedule predicts for the region's women; the multipliers are then rescaled so that the
+   three regions together keep the HMD national births. This ignores infant deaths (HMD lower-triangle deaths at
+   age 0 in {BIRTHS_YEAR}: {infant_deaths_per_1000:.1f} per 1,000 births) and differences in infant migration
+   between the regions.
+
+{markdown_table(["region", "raw multiplier", "level (x national)", "TFR", "births implied 2011", "aged 0 on 1 Jan 2012"], tfr_rows)}
+
+For reference, the observed TFRs of 2007 are Brussels 2.09 and Flanders 1.77 (NIS figures quoted by piglix.com,
+"Demographics of Belgium"); no Walloon figure for these years is in the sources used here (a level of about
+1.8-1.9 is the usual expectation, not a sourced figure). The Brussels level here is **probably too low**: families
+with infants leave Brussels for the two other regions, so the age-0 count on 1 January understates Brussels
+births (and overstates those of Flanders and Wallonia).
+
+## Sex ratio at birth
+
+`sex_ratio_at_birth` in `meta.toml` = HMD live births 2011, male / female = {male_births:,} / {female_births:,}
+= {srb_value:.4f}.
+
+## net_migration.csv
+
+Net migrants per year [persons] by region, sex and age at the end of the year, averaged over the three
+intervals **2009->2010, 2010->2011 and 2011->2012**.
+
+* `net_migration_total` (residual method): N(t, x+1) = P(t+1, x+1) - P(t, x) x (1 - q(t, x)), with P the Statbel
+  populations on 1 January (100+ split as for `population.csv`) and q the larray prospective quotients of
+  year t by region, sex and age, weighted over nationality by the register population. The end-age group 110+
+  collects the start ages 109 and 110+. For **age 0 at the end**,
+  the region's births are the HMD national births of year t by sex times the region's share of the age-0
+  population of that sex on the next 1 January, survived with the national infant survival
+  1 - (HMD deaths at age 0 in the lower Lexis triangle of year t) / births ({survival}).
+  The residual is the **total** net migration of each region (international plus interregional) and also
+  absorbs statistical adjustments (register corrections, ex-officio deletions) and any error in the quotients.
+  Because the regional births are shared in proportion to the age-0 counts, the regional age-0 values only
+  distribute the national age-0 residual; migration of infants between regions cannot be identified this way.
+  {split_note}
+* `internal_net_migration`: the interregional in-flows minus out-flows implied by `internal_migration_rate.csv`
+  and `internal_destination.csv` applied to the Statbel population of **1 January 2011** (age at the start of
+  2011 = `age - 1` here). Zero at age 0 (the rates do not cover children born during the year). It sums to zero
+  over the regions.
+* `international_net_migration` = `net_migration_total` - `internal_net_migration`.
+
+Check, national residual against Statbel's published net international migration
+(`migration_international_net_belgium_1990_2023.csv`; nationally the interregional flows cancel):
+
+{markdown_table(["year t", "Belgium residual", "published net international, year t", "difference", "Brussels", "Flanders", "Wallonia"], year_rows)}
+
+The published series counts registered international moves only; the residual also contains the statistical
+adjustment and the errors of the quotients, so differences of a few thousand are expected.
+
+Regional split of the 2009-2011 mean [persons per year]:
+
+{markdown_table(["region", "total", "internal", "international"], split_rows)}
+
+The Brussels internal net implied for 2011 ({f1(net.internal[0].sum())}) compares with the published net loss of
+{f1(internal.brussels_net_level)} in {INTERNAL_LEVEL_PERIOD} that set the level (the rates are normalised on the
+population of 1 January 2012 and applied here to that of 1 January 2011).
+
+## internal_migration_rate.csv and internal_destination.csv
+
+Out-migration to the two other regions, by origin region, sex and age, and the destination shares.
+
+1. **Destination shares and totals**: the complete Statbel-based 3x3 gross-flow matrix for **2019** (IBSA /
+   Statistiek Vlaanderen) gives each origin's destination shares (`internal_destination.csv`, rows sum to 1,
+   zero diagonal) and its total out-flow. No matrix for 2009-2013 was found.
+2. **Level around 2012**: the 2019 totals are scaled by the ratio of Brussels' published net interregional loss
+   in **2012 ({f1(internal.brussels_net_level)})** to its 2019 net loss from the matrix
+   ({f1(internal.brussels_net_2019)}): factor **{internal.scale:.4f}**, the same for every flow. The
+   {INTERNAL_LATER_PERIOD} loss ({f1(internal.brussels_net_later)}) would give
+   {internal.brussels_net_later / internal.brussels_net_2019:.4f}, and the mean of the two years
+   {0.5 * (internal.brussels_net_level + internal.brussels_net_later) / internal.brussels_net_2019:.4f}.
+3. **Age-sex shape**: Census 2011 (1 January 2011) residents of Brussels who lived in Flanders or Wallonia a year
+   earlier (`moved_from_other_arrondissement_in_belgium`; Brussels is one arrondissement), divided by the census
+   population of Flanders and Wallonia of the same sex and 5-year group; for 0-4 both exclude the children born
+   after 1 January 2010. The group rate is spread evenly over the single ages of the group (100+ over 100..110),
+   and, because the census age is the age after the move, the rate at start age x is that of census age x + 1.
+   **The same shape is used for every origin** (only Brussels' in-moves can be identified in the census).
+4. **Normalisation**: each origin's shape is multiplied by the factor that makes the rates applied to its
+   1 January 2012 population (start ages) reproduce its scaled out-flow total.
+
+{markdown_table(["origin", "to Brussels 2019", "to Flanders 2019", "to Wallonia 2019", "out 2019", "out scaled (total of the rates)", "share 1", "share 2"], flow_rows)}
+
+(Shares are to the two other regions in the order Brussels, Flanders, Wallonia.)
+
+Census shape, Brussels in-migrants per 1,000 residents of Flanders and Wallonia (sex and age at the census):
+
+{markdown_table(["age group", "female", "male"], census_rows)}
+
+## immigrant_profile.csv
+
+Census 2011 residents who lived abroad on 1 January 2010 (`moved_from_abroad`), by region, citizenship, sex and
+5-year age group at the census, **as published** (no splitting): citizenship is kept as the four published
+groups `Belgian`, `foreign`, `stateless` and `unknown`. It is a profile (age-sex-citizenship structure) of
+recent immigrants, not a flow: it misses immigrants who died or left again within the year and infants born
+abroad after 1 January 2010, and the census population includes asylum seekers. Totals:
+{", ".join(f"{SHORT_REGION[r]} {f1(abroad[r])}" for r in REGIONS)}; Belgium {f1(sum(abroad.values()))}.
+
+## Limitations noticed
+
+* The 2019 flow structure is assumed for 2012; IWEPS states that Wallonia gained 5,000-7,000 net a year from
+  the two other regions over 2003-2015, while the scaled 2019 structure gives Wallonia
+  {f1(net.internal[2].sum())} in 2011.
+* One age-sex shape serves all origins, and it is the shape of moves *into* Brussels (young adults). Moves
+  *out of* Brussels are known to involve more families with young children, so Brussels' out-migration is
+  probably too concentrated on ages 20-34 and too low for children.
+* The regional fertility levels rest on the age-0 population (see above); the Brussels TFR is likely
+  understated.
+* The 2012 HMD and census universes include asylum seekers, the Statbel population does not.
+
+## Sources and licences
+
+{LICENCE_NOTES}"""
+
+
+def build_1988(out_dir: Path) -> list[str]:
+    """Compute, check and write ``belgium_1988``; return the printed report."""
+    data = belgium_1988()
+    srb_value, male_births, female_births = data.srb
+    regions = ("Belgium",)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_csv(
+        out_dir / "population.csv",
+        ["region", "sex", "age", "population"],
+        region_sex_age_rows(regions, data.population[None]),
+    )
+    write_csv(
+        out_dir / "mortality_rate.csv",
+        ["region", "sex", "age", "mortality_rate"],
+        region_sex_age_rows(regions, data.mortality_rate[None]),
+    )
+    write_csv(
+        out_dir / "fertility_rate.csv",
+        ["region", "age", "fertility_rate"],
+        [(regions[0], age, float(data.fertility_rate[age])) for age in range(N_AGES)],
+    )
+    write_csv(
+        out_dir / "net_migration.csv",
+        ["region", "sex", "age", "net_migration"],
+        region_sex_age_rows(regions, data.net_migration[None]),
+    )
+    replaced = "; ".join(f"{sex} {', '.join(map(str, ages))}" for sex, ages in data.replaced_ages.items())
+    methods = {
+        "population": "HMD population on 1 January 1988 (HMD intercensal estimate, not an official count), ages 0-109 "
+        "and 110+.",
+        "mortality_rate": f"HMD central death rates 1987, ages 0-{KANNISTO_FROM_1988 - 1}; ages "
+        f"{KANNISTO_FROM_1988}-109 and 110+ from a Kannisto fit to ages {KANNISTO_FIT_1988[0]}-{KANNISTO_FIT_1988[1]} "
+        f"(HMD has no rate at {replaced}).",
+        "fertility_rate": "HFC standardized ASFR 1987; the bound groups 12-and-younger and 55-and-older at ages 12 "
+        "and 55.",
+        "sex_ratio_at_birth": f"HMD live births 1987, male / female ({male_births:,} / {female_births:,}).",
+        "net_migration": "Residual 1987: P(1988,x+1) - P(1987,x) + deaths of the cohort in 1987 (HMD Lexis triangles); "
+        "age 0: P(1988,0) - (births 1987 - lower-triangle infant deaths).",
+    }
+    meta = "\n".join(
+        [
+            "# projsim embedded data set: Belgium (national), base 1 January 1988.",
+            "# Generated by tools/build_belgium.py from data-raw/belgium/; do not edit by hand.",
+            "# Files, units, age conventions, methods and licences: README.md in this folder.",
+            'name = "belgium_1988"',
+            'base_date = "1988-01-01"',
+            f"regions = {toml_array(regions)}",
+            f"sexes = {toml_array(SEXES)}",
+            f"sex_ratio_at_birth = {format_value(srb_value)}",
+            "",
+            toml_table("ages", {"first": 0, "last": OPEN_AGE, "open_age": OPEN_AGE}),
+            toml_table(
+                "files",
+                {
+                    "population": "population.csv",
+                    "mortality_rate": "mortality_rate.csv",
+                    "fertility_rate": "fertility_rate.csv",
+                    "net_migration": "net_migration.csv",
+                },
+            ),
+            toml_table(
+                "units",
+                {
+                    "population": "persons on 1 January 1988",
+                    "mortality_rate": "deaths per person-year",
+                    "fertility_rate": "live births per woman per year",
+                    "sex_ratio_at_birth": "male live births per female live birth",
+                    "net_migration": "persons per year",
+                },
+            ),
+            toml_table(
+                "age_meaning",
+                {
+                    "population": "completed age on 1 January 1988",
+                    "mortality_rate": "completed age during 1987 (Lexis square)",
+                    "fertility_rate": "completed age of the mother during 1987 (Lexis square)",
+                    "net_migration": "age on 1 January 1988, at the end of 1987: the cohort aged age-1 on "
+                    "1 January 1987, or born during 1987 for age 0",
+                },
+            ),
+            toml_table(
+                "sources",
+                {
+                    "hmd": "Human Mortality Database, UC Berkeley and MPIDR, www.mortality.org (25 Sep 2021 version): "
+                    "population, death rates, Lexis deaths, births, e0; verify the terms before redistributing",
+                    "hfc": "Human Fertility Collection (MPIDR, VID), standardized ASFR of Belgium, 1987",
+                    "provenance": "data-raw/belgium/SOURCES.md",
+                },
+            ),
+            toml_table("method", methods),
+        ]
+    )
+    (out_dir / "meta.toml").write_text(meta, encoding="utf-8")
+    (out_dir / "README.md").write_text(readme_1988(data), encoding="utf-8")
+
+    report = [f"belgium_1988 -> {out_dir}"]
+    report.append(f"  population 1 Jan 1988 (HMD): {data.population.sum():,.2f}")
+    report.append(
+        "  e0 1987: " + ", ".join(f"{sex} {data.e0[s]:.2f} (HMD {data.e0_hmd[s]:.2f})" for s, sex in enumerate(SEXES))
+    )
+    report.append(
+        f"  TFR 1987 (HFC): {data.tfr:.3f}; sex ratio at birth {srb_value:.4f} ({male_births} / {female_births})"
+    )
+    report.append(
+        "  residual net migration 1987: "
+        + ", ".join(f"{sex} {data.net_migration[s].sum():,.0f}" for s, sex in enumerate(SEXES))
+        + f", total {data.net_migration.sum():,.0f}"
+    )
+    return report
+
+
+def readme_1988(data: Belgium1988) -> str:
+    srb_value, male_births, female_births = data.srb
+    replaced = "; ".join(f"{sex}: {', '.join(map(str, ages))}" for sex, ages in data.replaced_ages.items())
+    net_rows = [
+        [label] + [f1(data.net_migration[s, first : last + 1].sum()) for s in range(len(SEXES))]
+        for label, first, last in (("0-14", 0, 14), ("15-29", 15, 29), ("30-44", 30, 44), ("45-64", 45, 64),
+                                   ("65+", 65, OPEN_AGE), ("all ages", 0, OPEN_AGE))
+    ]
+    return f"""# Belgium 1988: embedded national base for projsim
+
+The national base population on **1 January 1988** and the rates of **1987**, for reconstructing the NIS
+population forecast of that time (which assumed zero net migration). One region, `Belgium`. Every file is
+**generated** by `tools/build_belgium.py` from the raw copies in `data-raw/belgium/` (provenance:
+`data-raw/belgium/SOURCES.md`); do not edit them by hand. `tests/test_embedded_data.py` checks that the shipped
+files equal a rebuild.
+
+## Conventions
+
+* Long CSV, UTF-8, one header row, sorted by sex and age; numbers with up to 10 significant digits.
+* `region`: `Belgium`. `sex`: `female`, `male`. `age`: integers 0..110, where **110 is the open group 110+**.
+
+| file | columns | unit | what `age` means |
+|---|---|---|---|
+| `population.csv` | region, sex, age, population | persons on 1 January 1988 (HMD estimates carry decimals) | completed age on 1 January 1988 |
+| `mortality_rate.csv` | region, sex, age, mortality_rate | deaths per person-year | completed age during 1987 (Lexis square) |
+| `fertility_rate.csv` | region, age, fertility_rate | live births per woman per year | completed age of the mother during 1987 |
+| `net_migration.csv` | region, sex, age, net_migration | persons in 1987 | age on 1 January 1988: the cohort aged `age - 1` on 1 January 1987, or born in 1987 for age 0; 110 = start ages 109 and 110+ |
+
+`meta.toml` holds the base date, ages, units, the sex ratio at birth (**{format_value(srb_value)}**), short source
+notes and a one-line statement of every method.
+
+## population.csv
+
+HMD population on 1 January 1988 by sex and single age 0..109 and 110+ (total {data.population.sum():,.2f}).
+Before 1991 HMD populations are HMD's own intercensal estimates between the 1981 and 1991 censuses, not official
+register counts (the official NIS figure for 1 January 1989 is 9,927,612, according to the HMD input data quoted
+in `data-raw/belgium/SOURCES.md`). No official single-age table for 1 January 1988 was found.
+
+## mortality_rate.csv
+
+HMD central death rates (`Mx_1x1`, rounded by HMD to 6 decimals) of 1987 by sex, ages
+0..{KANNISTO_FROM_1988 - 1} as published. HMD has no rate (no exposure) at ages {replaced}, and its rates
+above 100 rest on a handful of deaths (the highest published rate is {np.nanmax(data.published_rate):.2f}).
+Therefore ages {KANNISTO_FROM_1988}..109 and
+110+ come from a Kannisto curve (`projsim.lifetable.kannisto_extend`) fitted on the logit of the rates at ages
+{KANNISTO_FIT_1988[0]}-{KANNISTO_FIT_1988[1]}; the 110+ rate is 1 / e(110) of the curve.
+
+Check, life expectancy at birth [years] (`projsim.lifetable.life_expectancy_at_birth`: a(x) = 1/2,
+Andreev-Kingkade a0, the 110+ group lives 1/m years):
+female {data.e0[0]:.2f} (HMD life table 1987: {data.e0_hmd[0]:.2f}), male {data.e0[1]:.2f} (HMD: {data.e0_hmd[1]:.2f}).
+
+## fertility_rate.csv
+
+HFC standardized ASFR of Belgium for 1987 by single age of the mother, as published; HFC's "12 and younger" and
+"55 and older" groups sit at ages 12 and 55; zero at every other age outside 12..55. TFR **{data.tfr:.3f}**.
+
+## Sex ratio at birth
+
+HMD live births 1987, male / female = {male_births:,} / {female_births:,} = {srb_value:.4f}.
+
+## net_migration.csv (for comparison only)
+
+Net migration of 1987 by sex and age at the end of the year, **derived** by the residual method from HMD data:
+N(x+1) = P(1988, x+1) - P(1987, x) + D, where D are the 1987 deaths of the cohort aged x on 1 January 1987
+(upper Lexis triangle at age x plus lower triangle at age x+1, `hmd_deaths_lexis`); the end-age group 110+ takes
+start ages 109 and 110+ and all deaths in HMD's 110+ row; for age 0, N(0) = P(1988, 0) - (births 1987 - deaths at
+age 0 in the lower triangle of 1987). Because the HMD populations of 1987 and 1988 are intercensal estimates,
+this residual is the migration **implied by HMD's estimates** (including HMD's distribution of the 1981-1991
+census error), not a registered count. It lets users compare the zero-migration hypothesis of the 1988 forecast
+with what happened in its first year.
+
+{markdown_table(["age at end of 1987", "female", "male"], net_rows)}
+
+## Sources and licences
+
+{LICENCE_NOTES}"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        help="directory that receives belgium_2012/ and belgium_1988/ (default: src/projsim/data)",
+    )
+    args = parser.parse_args(argv)
+    report = build_2012(args.out / "belgium_2012") + build_1988(args.out / "belgium_1988")
+    print("\n".join(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
