@@ -1,0 +1,281 @@
+"""The embedded Belgian data sets equal a rebuild and satisfy their identities.
+
+``tools/build_belgium.py`` derives ``src/projsim/data/belgium_2012`` and
+``belgium_1988`` from ``data-raw/belgium``. These tests rebuild into a
+temporary directory and compare bytes, then check the shipped files: exact
+published totals, complete age grids, signs, the internal-migration
+normalisation and the residual migration identity recomputed here from the
+raw copies. Only files inside the repository are read.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import shutil
+import sys
+import tomllib
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+RAW = REPO_ROOT / "data-raw" / "belgium"
+SHIPPED = REPO_ROOT / "src" / "projsim" / "data"
+DATA_SETS = ("belgium_2012", "belgium_1988")
+REGIONS_2012 = ("Brussels-Capital Region", "Flemish Region", "Walloon Region")
+SEXES = ("female", "male")
+AGES = range(111)
+
+
+def load_build_script():
+    spec = importlib.util.spec_from_file_location("build_belgium", REPO_ROOT / "tools" / "build_belgium.py")
+    module = importlib.util.module_from_spec(spec)
+    # dataclasses look their module up in sys.modules while the class is built.
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def build():
+    return load_build_script()
+
+
+@pytest.fixture(scope="module")
+def rebuilt(build, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("embedded")
+    assert build.main(["--out", str(out)]) == 0
+    return out
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def shipped(data_set: str, name: str) -> list[dict[str, str]]:
+    return read_rows(SHIPPED / data_set / name)
+
+
+def by_cell(rows, column, keys=("region", "sex", "age")) -> dict[tuple, float]:
+    return {tuple(row[k] for k in keys): float(row[column]) for row in rows}
+
+
+def raw_table(name, value, keys, select=lambda row: True) -> dict[tuple, float]:
+    return {tuple(row[k] for k in keys): float(row[value]) for row in read_rows(RAW / name) if select(row)}
+
+
+@pytest.mark.parametrize("data_set", DATA_SETS)
+def test_shipped_files_equal_a_rebuild(rebuilt, data_set):
+    expected = sorted(p.name for p in (rebuilt / data_set).iterdir())
+    assert sorted(p.name for p in (SHIPPED / data_set).iterdir()) == expected
+    for name in expected:
+        assert (SHIPPED / data_set / name).read_bytes() == (rebuilt / data_set / name).read_bytes(), name
+
+
+def test_population_2012_has_the_published_totals():
+    population = by_cell(shipped("belgium_2012", "population.csv"), "population")
+    assert all(value == int(value) >= 0 for value in population.values())
+    assert sum(population.values()) == 11_035_948
+    by_region = defaultdict(float)
+    for (region, _, _), value in population.items():
+        by_region[region] += value
+    assert by_region == {"Brussels-Capital Region": 1_138_854, "Flemish Region": 6_350_765, "Walloon Region": 3_546_329}
+
+
+@pytest.mark.parametrize(
+    ("data_set", "regions", "files"),
+    [
+        (
+            "belgium_2012",
+            REGIONS_2012,
+            ("population.csv", "mortality_rate.csv", "net_migration.csv", "internal_migration_rate.csv"),
+        ),
+        ("belgium_1988", ("Belgium",), ("population.csv", "mortality_rate.csv", "net_migration.csv")),
+    ],
+)
+def test_every_region_sex_and_age_appears_once_in_order(data_set, regions, files):
+    expected = [(region, sex, str(age)) for region in regions for sex in SEXES for age in AGES]
+    for name in files:
+        rows = shipped(data_set, name)
+        assert [(row["region"], row["sex"], row["age"]) for row in rows] == expected, name
+    fertility = shipped(data_set, "fertility_rate.csv")
+    assert [(row["region"], row["age"]) for row in fertility] == [(r, str(a)) for r in regions for a in AGES]
+
+
+@pytest.mark.parametrize("data_set", DATA_SETS)
+def test_values_are_finite_and_signed_as_allowed(data_set):
+    checks = {
+        "population.csv": ("population", lambda v: v >= 0),
+        "mortality_rate.csv": ("mortality_rate", lambda v: v > 0),
+        "fertility_rate.csv": ("fertility_rate", lambda v: v >= 0),
+    }
+    if data_set == "belgium_2012":
+        checks["internal_migration_rate.csv"] = ("internal_migration_rate", lambda v: v >= 0)
+        checks["internal_destination.csv"] = ("share", lambda v: 0 <= v <= 1)
+        checks["immigrant_profile.csv"] = ("persons", lambda v: v >= 0)
+    for name, (column, allowed) in checks.items():
+        values = np.array([float(row[column]) for row in shipped(data_set, name)])
+        assert np.all(np.isfinite(values)), name
+        assert all(allowed(v) for v in values), name
+    net_columns = (
+        ("net_migration_total", "internal_net_migration", "international_net_migration")
+        if data_set == "belgium_2012"
+        else ("net_migration",)
+    )
+    net = shipped(data_set, "net_migration.csv")
+    assert all(np.isfinite(float(row[c])) for row in net for c in net_columns)
+
+
+def test_fertility_is_zero_outside_the_hfc_ages():
+    for data_set in DATA_SETS:
+        for row in shipped(data_set, "fertility_rate.csv"):
+            if not 12 <= int(row["age"]) <= 55:
+                assert float(row["fertility_rate"]) == 0.0
+
+
+def test_destination_shares_sum_to_one_with_zero_diagonal():
+    shares = by_cell(shipped("belgium_2012", "internal_destination.csv"), "share", ("origin", "destination"))
+    assert set(shares) == {(o, d) for o in REGIONS_2012 for d in REGIONS_2012}
+    for origin in REGIONS_2012:
+        assert shares[(origin, origin)] == 0.0
+        assert sum(shares[(origin, d)] for d in REGIONS_2012) == pytest.approx(1.0, abs=1e-9)
+
+
+def test_internal_rates_reproduce_the_scaled_out_flows():
+    figures = read_rows(RAW / "migration_interregional_text_figures.csv")
+    flow = {
+        (row["origin"], row["destination"]): float(row["value"])
+        for row in figures
+        if row["period"] == "2019" and row["measure"] == "gross_flow"
+    }
+    brussels = "Brussels-Capital Region"
+    out_2019 = {o: sum(flow[(o, d)] for d in REGIONS_2012 if d != o) for o in REGIONS_2012}
+    in_brussels = sum(flow[(o, brussels)] for o in REGIONS_2012 if o != brussels)
+    assert out_2019[brussels] - in_brussels == 15_722
+    scale = 13_714 / 15_722
+
+    rate = by_cell(shipped("belgium_2012", "internal_migration_rate.csv"), "internal_migration_rate")
+    population = by_cell(shipped("belgium_2012", "population.csv"), "population")
+    meta = tomllib.loads((SHIPPED / "belgium_2012" / "meta.toml").read_text(encoding="utf-8"))
+    for origin in REGIONS_2012:
+        implied = sum(rate[(origin, s, str(a))] * population[(origin, s, str(a))] for s in SEXES for a in AGES)
+        assert implied == pytest.approx(scale * out_2019[origin], rel=1e-8)
+        assert meta["internal_migration"]["out_flow_total"][origin] == pytest.approx(scale * out_2019[origin], rel=1e-9)
+
+
+def test_internal_and_international_add_up_to_the_residual_and_internal_cancels():
+    rows = shipped("belgium_2012", "net_migration.csv")
+    for row in rows:
+        total = float(row["net_migration_total"])
+        parts = float(row["internal_net_migration"]) + float(row["international_net_migration"])
+        assert parts == pytest.approx(total, rel=1e-9, abs=1e-6)
+    for sex in SEXES:
+        for age in AGES:
+            cancel = sum(
+                float(r["internal_net_migration"]) for r in rows if r["sex"] == sex and r["age"] == str(age)
+            )
+            assert cancel == pytest.approx(0.0, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("region", "sex", "end_age"),
+    [("Flemish Region", "F", 30), ("Brussels-Capital Region", "M", 1), ("Walloon Region", "F", 65)],
+)
+def test_residual_identity_at_single_cells(region, sex, end_age):
+    """N(x+1) = mean over t of P(t+1, x+1) - P(t, x) (1 - q(t, x)), from the raw copies."""
+    statbel = raw_table(
+        "statbel_population_jan1_region_1x1_2009_2012.csv", "population", ("year", "region", "sex", "age")
+    )
+    register_pop = raw_table(
+        "larray_population_jan1_region_nationality_1x1_2009_2012.csv",
+        "population",
+        ("year", "region", "nationality", "sex", "age"),
+    )
+    register_q = raw_table(
+        "larray_qx_region_nationality_1x1_2009_2012.csv", "qx", ("year", "region", "nationality", "sex", "age")
+    )
+    start_age = str(end_age - 1)
+    residuals = []
+    for year in (2009, 2010, 2011):
+        keys = [(str(year), region, n, sex, start_age) for n in ("Belgian", "foreign")]
+        quotient = sum(register_q[k] * register_pop[k] for k in keys) / sum(register_pop[k] for k in keys)
+        start = statbel[(str(year), region, sex, start_age)]
+        end = statbel[(str(year + 1), region, sex, str(end_age))]
+        residuals.append(end - start * (1 - quotient))
+    label = {"F": "female", "M": "male"}[sex]
+    net = by_cell(shipped("belgium_2012", "net_migration.csv"), "net_migration_total")
+    assert net[(region, label, str(end_age))] == pytest.approx(np.mean(residuals), rel=1e-9)
+
+
+@pytest.mark.parametrize(("sex", "end_age"), [("F", 31), ("M", 0), ("M", 75)])
+def test_residual_identity_1987_at_single_cells(sex, end_age):
+    """N(x+1) = P(1988, x+1) - P(1987, x) + cohort deaths (HMD Lexis triangles)."""
+    population = raw_table(
+        "hmd_population_jan1_1x1_1987_1988.csv", "population", ("year", "sex", "age")
+    )
+    lexis = raw_table(
+        "hmd_deaths_lexis_1987_2009_2011.csv", "deaths", ("age", "cohort", "sex"), select=lambda r: r["year"] == "1987"
+    )
+    end = population[("1988", sex, str(end_age))]
+    if end_age == 0:
+        births = raw_table("hmd_births.csv", "births", ("year", "sex"))[("1987", sex)]
+        expected = end - (births - lexis[("0", "1987", sex)])
+    else:
+        cohort = str(1987 - end_age)
+        deaths = lexis[(str(end_age - 1), cohort, sex)] + lexis[(str(end_age), cohort, sex)]
+        expected = end - population[("1987", sex, str(end_age - 1))] + deaths
+    net = by_cell(shipped("belgium_1988", "net_migration.csv"), "net_migration")
+    label = {"F": "female", "M": "male"}[sex]
+    assert net[("Belgium", label, str(end_age))] == pytest.approx(expected, rel=1e-9, abs=1e-6)
+
+
+def test_national_fertility_gives_the_hmd_2011_births():
+    statbel = raw_table(
+        "statbel_population_jan1_region_1x1_2009_2012.csv", "population", ("year", "region", "sex", "age"),
+        select=lambda r: r["sex"] == "F",
+    )
+    fertility = by_cell(shipped("belgium_2012", "fertility_rate.csv"), "fertility_rate", ("region", "age"))
+    births = sum(
+        fertility[(region, str(age))]
+        * 0.5 * (statbel[("2011", region, "F", str(age))] + statbel[("2012", region, "F", str(age))])
+        for region in REGIONS_2012
+        for age in range(12, 56)
+    )
+    assert births == pytest.approx(128_705, rel=1e-8)
+
+
+def test_meta_names_the_ages_and_the_sex_ratios():
+    for data_set, regions, male, female in (
+        ("belgium_2012", list(REGIONS_2012), 65_891, 62_814),
+        ("belgium_1988", ["Belgium"], 60_390, 56_964),
+    ):
+        meta = tomllib.loads((SHIPPED / data_set / "meta.toml").read_text(encoding="utf-8"))
+        assert meta["regions"] == regions
+        assert meta["sexes"] == list(SEXES)
+        assert meta["ages"] == {"first": 0, "last": 110, "open_age": 110}
+        assert meta["sex_ratio_at_birth"] == pytest.approx(male / female, rel=1e-9)
+        assert set(meta["files"].values()) <= {p.name for p in (SHIPPED / data_set).iterdir()}
+        assert set(meta["method"]) >= set(meta["files"]) - {"net_migration"}
+
+
+def test_a_register_that_disagrees_with_statbel_at_100_plus_stops_the_build(build, tmp_path, monkeypatch):
+    raw = tmp_path / "belgium"
+    shutil.copytree(RAW, raw)
+    name = "larray_population_jan1_region_nationality_1x1_2009_2012.csv"
+    lines = (raw / name).read_text(encoding="utf-8").splitlines(keepends=True)
+    target = "2012,Brussels-Capital Region,Belgian,105,F,"
+    (index,) = [i for i, line in enumerate(lines) if line.startswith(target)]
+    lines[index] = target + str(int(lines[index].rsplit(",", 1)[1]) + 1) + "\n"
+    (raw / name).write_text("".join(lines), encoding="utf-8")
+    monkeypatch.setattr(build, "RAW_DIR", raw)
+    with pytest.raises(build.BuildError) as error:
+        build.read_register()
+    assert str(error.value) == (
+        "the larray register 100+ differs from Statbel's 100+ by more than 0 person(s) "
+        "(2012 Brussels-Capital Region female: Statbel 100+ = 223, register = 224); "
+        "the 100+ split needs equal totals: check the two data-raw copies"
+    )
