@@ -12,11 +12,12 @@ different order of floating-point operations, not for a different algebra.
 
 from __future__ import annotations
 
+import hashlib
 from functools import cache
 
 import numpy as np
 import pytest
-from ccmpp_cases import OUTPUT_FOLDERS, Case, Outputs, load_case, load_outputs
+from ccmpp_cases import CASES_DIR, OUTPUT_FOLDERS, Case, Outputs, load_case, load_outputs
 
 from projsim.kernel import CCMPP_FLOOR, Projection, project
 
@@ -67,6 +68,18 @@ def projected_population(case, outputs, projection):
 def applied_migration(case, projection):
     """Net migrants applied by the kernel, by age at migration [persons per step]."""
     return (case.rates.net_migration + projection.flows.migration_adjustment)[:, 0, 0]
+
+
+def test_data_match_the_manifest():
+    """Every CSV is the file the README describes, byte for byte."""
+    listed = {}
+    for line in (CASES_DIR / "MANIFEST.sha256").read_text().splitlines():
+        digest, name = line.split(maxsplit=1)
+        listed[name.removeprefix("./")] = digest
+    present = {path.relative_to(CASES_DIR).as_posix() for path in CASES_DIR.rglob("*.csv")}
+    assert present == set(listed)
+    for name, digest in listed.items():
+        assert hashlib.sha256((CASES_DIR / name).read_bytes()).hexdigest() == digest, name
 
 
 @pytest.mark.parametrize(("case_name", "folder"), UNROUNDED)
