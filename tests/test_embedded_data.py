@@ -257,6 +257,8 @@ def test_meta_names_the_ages_and_the_sex_ratios():
         assert meta["regions"] == regions
         assert meta["sexes"] == list(SEXES)
         assert meta["ages"] == {"first": 0, "last": 110, "open_age": 110}
+        assert meta["base_date"] == f"{meta['year']}-01-01"
+        assert meta["net_migration_column"] in shipped(data_set, "net_migration.csv")[0]
         assert meta["sex_ratio_at_birth"] == pytest.approx(male / female, rel=1e-9)
         assert set(meta["files"].values()) <= {p.name for p in (SHIPPED / data_set).iterdir()}
         assert set(meta["method"]) >= set(meta["files"]) - {"net_migration"}
