@@ -1271,7 +1271,7 @@ Out-migration to the two other regions, by origin region, sex and age, and the d
    in **2012 ({f1(internal.brussels_net_level)})** to its 2019 net loss from the matrix
    ({f1(internal.brussels_net_2019)}): factor **{internal.scale:.4f}**, the same for every flow. The
    {INTERNAL_LATER_PERIOD} loss ({f1(internal.brussels_net_later)}) would give
-   {internal.brussels_net_later / internal.brussels_net_2019:.4f}, and the mean of the two years
+   {internal.brussels_net_later / internal.brussels_net_2019:.4f}, the mean of the two years
    {0.5 * (internal.brussels_net_level + internal.brussels_net_later) / internal.brussels_net_2019:.4f}.
 3. **Age-sex shape**: Census 2011 (1 January 2011) residents of Brussels who lived in Flanders or Wallonia a year
    earlier (`moved_from_other_arrondissement_in_belgium`; Brussels is one arrondissement), divided by the census
@@ -1304,12 +1304,14 @@ abroad after 1 January 2010, and the census population includes asylum seekers. 
 * The 2019 flow structure is assumed for 2012; IWEPS states that Wallonia gained 5,000-7,000 net a year from
   the two other regions over 2003-2015, while the scaled 2019 structure gives Wallonia
   {f1(net.internal[2].sum())} in 2011.
-* One age-sex shape serves all origins, and it is the shape of moves *into* Brussels (young adults). Moves
-  *out of* Brussels are known to involve more families with young children, so Brussels' out-migration is
-  probably too concentrated on ages 20-34 and too low for children.
+* One age-sex shape serves all origins, and it is the shape of moves *into* Brussels (peaking at 20-34). Moves
+  *out of* Brussels are commonly described as suburbanisation of families with young children (not measured in
+  these sources); if so, Brussels' out-migration here is too concentrated on young adults and too low for
+  children.
 * The regional fertility levels rest on the age-0 population (see above); the Brussels TFR is likely
   understated.
-* The 2012 HMD and census universes include asylum seekers, the Statbel population does not.
+* HMD (from 2011: births, the e0 check) and the census 2011 include asylum seekers; the Statbel population does
+  not.
 
 ## Sources and licences
 
