@@ -44,7 +44,7 @@ def random_inputs(seed, *, batch=2, states=3, ages=6, steps=4, scenario="all",
     cell = (batch, states, 2, ages)
     population = rng.uniform(0.0, 1000.0, cell)
     fertility = rng.uniform(0.0, 0.4, (steps, batch, states, ages))
-    fertility[..., 0] = 0.0
+    fertility[..., [0, -1]] = 0.0
     rates = Rates(
         survival=rng.uniform(0.5, 1.0, (steps,) + cell),
         fertility_rate=fertility,
@@ -122,7 +122,7 @@ def single_state_closed(ages=5, steps=3, *, fertility=0.0, survival=1.0):
     """A one-state population with constant scalar rates and no migration."""
     population = np.arange(1.0, 2 * ages + 1).reshape(1, 1, 2, ages)
     fertility_rate = np.full((1, 1, 1, ages), fertility)
-    fertility_rate[..., 0] = 0.0
+    fertility_rate[..., [0, -1]] = 0.0
     rates = Rates(
         survival=np.full((1, 1, 1, 2, ages), survival),
         fertility_rate=fertility_rate,
@@ -345,7 +345,7 @@ def valid_inputs(draw):
         return draw(hnp.arrays(np.float64, shape, elements=floats(low, high)))
 
     fertility = array((1, batch, states, ages), 0.0, 5.0)
-    fertility[..., 0] = 0.0
+    fertility[..., [0, -1]] = 0.0
     rates = Rates(
         survival=array((1,) + cell, 0.0, 1.0),
         fertility_rate=fertility,

@@ -188,7 +188,7 @@ def random_case(seed, *, states=1, ages=7, steps=4, outflow=0.005, migration="ne
     cell = (1, states, 2, ages)
     population = rng.uniform(200.0, 1000.0, cell)
     fertility = rng.uniform(0.0, 0.3, (steps, 1, states, ages))
-    fertility[..., 0] = 0.0
+    fertility[..., [0, -1]] = 0.0
     rates = Rates(
         survival=rng.uniform(0.6, 0.999, (steps,) + cell),
         fertility_rate=fertility,

@@ -67,7 +67,8 @@ class Rates(NamedTuple):
         carries groups ``omega - 1`` and ``omega`` into the open group.
     fertility_rate : ndarray, (batch, state, age)
         Age-specific fertility rates [births per woman per year] by age group
-        of the mother at the start of the step; must be 0 in group 0.
+        of the mother at the start of the step; must be 0 in group 0 and in
+        the open group.
     sex_ratio_at_birth : ndarray, (batch, state)
         Male births per female birth [1].
     net_migration : ndarray, (batch, state, sex, age), optional
@@ -496,13 +497,15 @@ def _first_bad(array, bad):
 
 
 def _check_values(name, array, low, high, fix):
-    """Reject NaN and values outside ``[low, high]`` in an input array."""
+    """Reject NaN, infinities and values outside ``[low, high]`` in an input array."""
     if not np.issubdtype(np.asarray(array).dtype, np.floating):
         _fail(name, f"an array of dtype {np.asarray(array).dtype}", "a floating-point array",
               "convert it with numpy.asarray(x, dtype=float)")
-    bad = ~((array >= low) & (array <= high))
+    bad = ~(np.isfinite(array) & (array >= low) & (array <= high))
     if bad.any():
-        _fail(name, _first_bad(array, bad), f"values in [{low}, {high}] and no NaN", fix)
+        bounds = (f"in [{low}, {high}]" if np.isfinite(high)
+                  else f">= {low}" if np.isfinite(low) else "")
+        _fail(name, _first_bad(array, bad), f"finite values {bounds}".strip(), fix)
 
 
 def _check_shape(name, array, target, steps):
@@ -532,7 +535,7 @@ def validate(population, rates, *, steps, width, timing, safeguard) -> int:
     ...          steps=None, width=1, timing="even", safeguard="reduce")
     Traceback (most recent call last):
     ...
-    projsim.errors.InputError: argument 'survival': got 1.5 at index (0, 0, 0, 0, 0); expected values in [0.0, 1.0] and no NaN. Fix: pass survival ratios between 0 and 1, for example from projsim.lifetable.survival_ratios.
+    projsim.errors.InputError: argument 'survival': got 1.5 at index (0, 0, 0, 0, 0); expected finite values in [0.0, 1.0]. Fix: pass survival ratios between 0 and 1, for example from projsim.lifetable.survival_ratios.
     """
     if timing not in MIGRATION_TIMINGS:
         _fail("timing", repr(timing), f"one of {MIGRATION_TIMINGS}", "choose a documented timing")
@@ -576,14 +579,22 @@ def validate(population, rates, *, steps, width, timing, safeguard) -> int:
         array = np.asarray(array)
         _check_shape(name, array, target, steps)
         _check_values(name, array, low, high, fix)
-    if np.any(np.asarray(rates.fertility_rate)[..., 0] != 0):
-        _fail("fertility_rate", "a non-zero rate in age group 0", "0 in age group 0",
-              "set fertility at age group 0 to 0")
+    fertility = np.asarray(rates.fertility_rate)
+    outside = np.zeros(fertility.shape, dtype=bool)
+    outside[..., [0, -1]] = fertility[..., [0, -1]] != 0
+    if outside.any():
+        _fail("fertility_rate", _first_bad(fertility, outside),
+              "0 in age group 0 and in the open age group",
+              "set fertility to 0 outside the childbearing ages")
     if (rates.internal_rate is None) != (rates.internal_destination is None):
         _fail("internal_destination", "only one of internal_rate and internal_destination",
               "both or neither", "give the destination shares with the out-migration rates")
     if rates.internal_destination is not None:
         shares = np.asarray(rates.internal_destination)
+        if shares.shape[-2:] != (states, states):
+            _fail("internal_destination", f"shape {shares.shape}",
+                  f"one row and one column per state: (..., {states}, {states})",
+                  "give the full origin-destination matrix")
         if np.any(np.diagonal(shares, axis1=-2, axis2=-1) != 0):
             _fail("internal_destination", "a non-zero share on the diagonal",
                   "0 for moves from a state to itself",
