@@ -34,4 +34,5 @@ class InputError(ValueError):
 
     def __init__(self, where: str, got: str, expected: str, fix: str) -> None:
         self.where, self.got, self.expected, self.fix = where, got, expected, fix
-        super().__init__(f"{where}: got {got}; expected {expected}. Fix: {fix}.")
+        stop = "" if fix.endswith((".", "?", "!")) else "."
+        super().__init__(f"{where}: got {got}; expected {expected}. Fix: {fix}{stop}")
