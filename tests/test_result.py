@@ -1,0 +1,86 @@
+"""The labelled result of projsim.project: coordinates, units, provenance, netCDF."""
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import projsim
+from projsim.io import read_netcdf, write_netcdf
+
+
+@pytest.fixture(scope="module")
+def result():
+    return projsim.project("belgium-2012")
+
+
+def test_dimensions_and_coordinates(result):
+    assert result.population.dims == ("time", "region", "sex", "age")
+    assert result.births.dims == ("time", "region", "sex")
+    assert list(result.sex.values) == ["female", "male"]
+    assert list(result.region.values) == [
+        "Brussels-Capital Region", "Flemish Region", "Walloon Region"]
+    assert result.time.values[[0, -1]].tolist() == [2012, 2061]
+    assert result.age.attrs["open_age"] == int(result.age[-1])
+
+
+def test_units_and_lexis_labels(result):
+    for name, variable in result.data_vars.items():
+        assert variable.attrs["units"].startswith("persons"), name
+        assert variable.attrs["long_name"], name
+    assert "Lexis parallelogram" in result.deaths.attrs["age_meaning"]
+
+
+def test_base_population_totals(result):
+    base = result.population.sel(time=2012).sum(["sex", "age"])
+    assert base.values.tolist() == [1138854.0, 6350765.0, 3546329.0]
+
+
+def test_flows_missing_only_at_horizon(result):
+    assert result.deaths.sel(time=2061).isnull().all()
+    assert result.deaths.sel(time=slice(2012, 2060)).notnull().all()
+
+
+def test_accounting_identity_on_the_dataset(result):
+    start = result.population.isel(time=slice(None, -1))
+    end = result.population.isel(time=slice(1, None)).assign_coords(time=start.time)
+    flows = result.isel(time=slice(None, -1))
+    change = (-flows.deaths + flows.net_migration + flows.internal_in - flows.internal_out
+              + flows.population_floor)
+    aged = start.shift(age=1, fill_value=0.0)
+    aged[dict(age=-1)] += start.isel(age=-1)
+    aged[dict(age=0)] = flows.births
+    np.testing.assert_allclose(end, aged + change, rtol=1e-12, atol=1e-6)
+
+
+def test_internal_migration_conserves_the_total(result):
+    moved = (result.internal_in - result.internal_out).sum("region").isel(time=slice(None, -1))
+    np.testing.assert_allclose(moved, 0.0, atol=1e-7)
+    assert float(result.internal_out.sel(time=2012).sum()) > 1e4
+
+
+def test_provenance(result):
+    attrs = result.attrs
+    assert attrs["scenario"] == "belgium-2012"
+    assert attrs["base"] == "belgium-2012"
+    assert (attrs["migration_timing"], attrs["safeguard"]) == ("even", "reduce")
+    assert attrs["seed"] == "none (deterministic projection)"
+    for key in ("projsim_version", "sha256_scenario_file", "sha256_population",
+                "sha256_survival", "sha256_fertility_rate", "sha256_net_migration",
+                "sha256_base_population.csv"):
+        assert key in attrs, key
+    assert len(attrs["sha256_survival"]) == 64
+
+
+def test_projection_is_deterministic(result):
+    again = projsim.project("belgium-2012")
+    xr.testing.assert_identical(result, again)
+
+
+def test_netcdf_round_trip(result, tmp_path):
+    path = tmp_path / "result.nc"
+    write_netcdf(result, path)
+    xr.testing.assert_identical(read_netcdf(path), result)
+
+
+def test_no_negative_population(result):
+    assert float(result.population.min()) >= 0.0
