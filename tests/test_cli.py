@@ -1,0 +1,62 @@
+"""The projsim command line: output, exit codes and one-line errors."""
+
+import subprocess
+import sys
+
+import pytest
+import xarray as xr
+
+from projsim.cli import EXIT_INPUT, EXIT_OK, main
+
+
+def test_run_default_prints_summary(capsys):
+    assert main(["run"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert out.startswith("belgium-2012: Belgium, 1 January 2012 base")
+    total = next(line for line in out.splitlines() if line.startswith("Total"))
+    assert total.split()[1] == "11,035,948"
+    for label in ("Brussels-Capital Region", "births", "deaths", "net migration", "2061"):
+        assert label in out
+
+
+def test_run_writes_netcdf(tmp_path, capsys):
+    path = tmp_path / "out.nc"
+    assert main(["run", "belgium-2012", "-o", str(path)]) == EXIT_OK
+    assert f"Wrote {path}" in capsys.readouterr().out
+    assert int(xr.load_dataset(path).population.isel(time=0).sum()) == 11035948
+
+
+def test_bad_scenario_exits_2_with_one_line(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text('name = "x"\nbase = "belgium-2012"\nhorizon = 2030\n[fertility]\nscale = -1\n')
+    done = subprocess.run([sys.executable, "-m", "projsim.cli", "run", str(path)],
+                          capture_output=True, text=True)
+    assert done.returncode == EXIT_INPUT
+    assert done.stdout == ""
+    assert done.stderr == (
+        f"error: {path}: fertility.scale.2012: got -1; expected a number at least 0 and at most "
+        "10.0. Fix: give a multiplier of the base rates.\n")
+
+
+def test_validate_lists_all_problems(tmp_path, capsys):
+    path = tmp_path / "bad.toml"
+    path.write_text('base = "belgium-2012"\nhorizon = 2030\nhorizont = 1\n[mortality]\nscale = 0\n')
+    assert main(["validate", str(path)]) == EXIT_INPUT
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"error: {path}: horizont: got an unknown key")
+    assert lines[1].startswith(f"error: {path}: mortality.scale.2012: got 0;")
+
+
+def test_validate_good_and_list(capsys):
+    assert main(["validate", "belgium-2012"]) == EXIT_OK
+    assert main(["list"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "belgium-2012: valid" in out
+    assert "belgium-2012     " in out
+
+
+def test_unknown_command_is_a_usage_error():
+    with pytest.raises(SystemExit) as caught:
+        main(["fly"])
+    assert caught.value.code == 2
