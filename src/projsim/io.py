@@ -147,9 +147,12 @@ def read_netcdf(path: Path):
     """Read a result written by :func:`write_netcdf` fully into memory."""
     import xarray as xr
 
+    if not Path(path).is_file():
+        raise InputError(str(path), "no such file", "a netCDF file written by 'projsim run -o'",
+                         "check the path") from None
     try:
         return xr.load_dataset(path, engine="scipy")
-    except (OSError, ValueError) as error:
-        raise InputError(str(path), f"an unreadable file ({error})",
+    except (OSError, TypeError, ValueError):
+        raise InputError(str(path), "a file that is not in netCDF format",
                          "a netCDF file written by 'projsim run -o'",
                          "check the path and rerun the projection") from None
