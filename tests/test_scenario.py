@@ -17,7 +17,7 @@ BAD = {
     "unknown top key": (
         VALID + 'horizont = 2040\n',
         "{path}: horizont: got an unknown key; expected one of ['name', 'description', 'base', "
-        "'horizon', 'conventions', 'fertility', 'mortality', 'international_migration', "
+        "'horizon', 'open_age', 'conventions', 'fertility', 'mortality', 'international_migration', "
         "'internal_migration']. Fix: did you mean 'horizon'?"),
     "unknown component key": (
         VALID + "[fertility]\nscal = 1.1\n",
@@ -37,6 +37,14 @@ BAD = {
         VALID.replace("2030", "2010"),
         "{path}: horizon: got 2010; expected a year after the base year 2012 and at most 2312. "
         "Fix: set the last 1 January to project."),
+    "open age too high": (
+        VALID + "open_age = 150\n",
+        "{path}: open_age: got 150; expected a whole number of years from 60 to 130. "
+        "Fix: give the first age of the open age group, e.g. 110."),
+    "open age within childbearing ages": (
+        VALID + "open_age = 45\n",
+        "{path}: open_age: got 45; expected a whole number of years from 60 to 130. "
+        "Fix: give the first age of the open age group, e.g. 110."),
     "bad timing": (
         VALID + '[conventions]\nmigration_timing = "middle"\n',
         "{path}: conventions.migration_timing: got 'middle'; expected one of ['even', 'end']. "
@@ -112,7 +120,7 @@ def test_check_scenario_lists_every_problem(tmp_path):
     problems = [str(p) for p in check_scenario(path)]
     assert problems == [
         f"{path}: colour: got an unknown key; expected one of ['name', 'description', 'base', "
-        "'horizon', 'conventions', 'fertility', 'mortality', 'international_migration', "
+        "'horizon', 'open_age', 'conventions', 'fertility', 'mortality', 'international_migration', "
         "'internal_migration']. Fix: remove it.",
         f"{path}: fertility.scale.2012: got -1; expected a number at least 0 and at most 10.0. "
         "Fix: give a multiplier of the base rates.",

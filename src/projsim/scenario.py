@@ -43,11 +43,15 @@ COMPONENTS: dict[str, float] = {
     "international_migration": 10.0,
     "internal_migration": 10.0,
 }
-TOP_KEYS = ("name", "description", "base", "horizon", "conventions", *COMPONENTS)
+TOP_KEYS = ("name", "description", "base", "horizon", "open_age", "conventions", *COMPONENTS)
 CONVENTION_KEYS = {"migration_timing": MIGRATION_TIMINGS, "safeguard": SAFEGUARDS}
 COMPONENT_KEYS = ("scale",)
 #: The largest horizon accepted, in years after the base.
 MAX_YEARS = 300
+#: Accepted open age groups [years]: the lowest lies above every childbearing
+#: age (the kernel needs zero fertility in the open group), the highest is the
+#: oldest age the engine supports.
+OPEN_AGES = (60, 130)
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,8 @@ class Scenario:
         Name of the embedded base dataset (see :func:`projsim.base.list_bases`).
     horizon : int
         The last 1 January projected [year].
+    open_age : int or None
+        First age of the open age group [years]; ``None`` keeps the base's.
     migration_timing, safeguard : str
         Kernel conventions (:mod:`projsim.types`).
     paths : dict of str to TimePath
@@ -96,6 +102,7 @@ class Scenario:
     description: str
     base: str
     horizon: int
+    open_age: int | None
     migration_timing: str
     safeguard: str
     paths: dict[str, TimePath] = field(repr=False)
@@ -194,6 +201,12 @@ def _read(name_or_path):
                                    f"a year after the base year {base_year} and at most "
                                    f"{base_year + MAX_YEARS}", "set the last 1 January to project"))
         horizon = None
+    open_age = document.get("open_age")
+    if open_age is not None and (not isinstance(open_age, int) or isinstance(open_age, bool)
+                                 or not OPEN_AGES[0] <= open_age <= OPEN_AGES[1]):
+        problems.append(InputError(f"{where}: open_age", repr(open_age),
+                                   f"a whole number of years from {OPEN_AGES[0]} to {OPEN_AGES[1]}",
+                                   "give the first age of the open age group, e.g. 110"))
     conventions = _table(where, document, "conventions", problems)
     problems += _unknown_keys(where, "conventions.", conventions, tuple(CONVENTION_KEYS))
     chosen = {}
@@ -214,7 +227,7 @@ def _read(name_or_path):
     if problems:
         return problems, None
     scenario = Scenario(
-        name=name, description=description, base=base, horizon=horizon,
+        name=name, description=description, base=base, horizon=horizon, open_age=open_age,
         migration_timing=chosen["migration_timing"], safeguard=chosen["safeguard"],
         paths=paths, source=where, sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
     )
