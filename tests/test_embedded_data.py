@@ -21,6 +21,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from projsim.kernel import move_internally
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 RAW = REPO_ROOT / "data-raw" / "belgium"
 SHIPPED = REPO_ROOT / "src" / "projsim" / "data"
@@ -160,11 +162,22 @@ def test_internal_rates_reproduce_the_scaled_out_flows():
 
     rate = by_cell(shipped("belgium_2012", "internal_migration_rate.csv"), "internal_migration_rate")
     population = by_cell(shipped("belgium_2012", "population.csv"), "population")
+    shares = by_cell(shipped("belgium_2012", "internal_destination.csv"), "share", ("origin", "destination"))
+    cells = [(o, s, str(a)) for o in REGIONS_2012 for s in SEXES for a in AGES]
+    shape = (1, len(REGIONS_2012), len(SEXES), len(AGES))
+    # The kernel moves P (1 - exp(-rate)) out of the population at the end of
+    # the step, by age at the end; 1 January 2012 is the at-risk proxy.
+    moved_in, moved_out = move_internally(
+        np.array([population[c] for c in cells]).reshape(shape),
+        np.array([rate[c] for c in cells]).reshape(shape),
+        np.array([[[shares[(o, d)] for d in REGIONS_2012] for o in REGIONS_2012]]),
+        1,
+    )
     meta = tomllib.loads((SHIPPED / "belgium_2012" / "meta.toml").read_text(encoding="utf-8"))
-    for origin in REGIONS_2012:
-        implied = sum(rate[(origin, s, str(a))] * population[(origin, s, str(a))] for s in SEXES for a in AGES)
-        assert implied == pytest.approx(scale * out_2019[origin], rel=1e-8)
+    for i, origin in enumerate(REGIONS_2012):
+        assert moved_out[0, i].sum() == pytest.approx(scale * out_2019[origin], rel=1e-8)
         assert meta["internal_migration"]["out_flow_total"][origin] == pytest.approx(scale * out_2019[origin], rel=1e-9)
+    assert (moved_in - moved_out)[0, 0].sum() == pytest.approx(-13_714, rel=1e-8)
 
 
 def test_internal_and_international_add_up_to_the_residual_and_internal_cancels():
@@ -280,4 +293,25 @@ def test_a_register_that_disagrees_with_statbel_at_100_plus_stops_the_build(buil
         "the larray register 100+ differs from Statbel's 100+ by more than 0 person(s) "
         "(2012 Brussels-Capital Region female: Statbel 100+ = 223, register = 224); "
         "the 100+ split needs equal totals: check the two data-raw copies"
+    )
+
+
+def test_an_out_migration_probability_of_one_or_more_stops_the_build(build, monkeypatch):
+    census_shape = build.census_internal_rate_shape
+
+    def only_the_oldest_move():
+        rate, groups = census_shape()
+        concentrated = np.zeros_like(rate)
+        concentrated[:, -1] = 1.0
+        return concentrated, groups
+
+    monkeypatch.setattr(build, "census_internal_rate_shape", only_the_oldest_move)
+    population = build.base_population_2012(build.read_register())
+    with pytest.raises(build.BuildError) as error:
+        build.internal_migration(population)
+    assert str(error.value) == (
+        "internal migration: the out-migration probability of Brussels-Capital Region, female, age 100 is "
+        "139.0572, expected below 1; the scaled out-flow of Brussels-Capital Region (35,599) is too large for the "
+        "census age-sex shape on its 1 January 2012 population: check the interregional figures and the census "
+        "2011 copy in data-raw/belgium"
     )

@@ -467,7 +467,8 @@ def sex_ratio_at_birth(year: int) -> tuple[float, int, int]:
 
 @dataclass
 class InternalMigration:
-    rate: np.ndarray  # (region, sex, age) out-migration rate, age on 1 January at the start
+    rate: np.ndarray  # (region, sex, age at end) out-migration hazard [per person-year]
+    out_probability: np.ndarray  # (region, sex, age at end) 1 - exp(-rate)
     destination_share: np.ndarray  # (origin, destination)
     flow_2019: np.ndarray  # (origin, destination)
     scale: float
@@ -480,7 +481,15 @@ class InternalMigration:
 
 
 def internal_migration(population: np.ndarray) -> InternalMigration:
-    """Interregional out-migration rates and destination shares around 2012."""
+    """Interregional out-migration rates and destination shares around 2012.
+
+    The kernel (:func:`projsim.kernel.move_internally`) moves
+    ``P (1 - exp(-rate))`` persons out of the population ``P`` at the end of a
+    one-year step, by age group at the end of the step. The out-migration
+    probability ``p = c_o shape`` is therefore normalised on ``population``
+    (1 January 2012, the proxy for the end-of-year population at risk, by age
+    at the end) and written as the hazard ``-log(1 - p)``.
+    """
     figures = read_raw("migration_interregional_text_figures.csv")
     flow = _flow_matrix(figures)
     brussels = REGIONS.index("Brussels-Capital Region")
@@ -491,16 +500,26 @@ def internal_migration(population: np.ndarray) -> InternalMigration:
     share = flow / flow.sum(axis=1, keepdims=True)
 
     census_rate, census_groups = census_internal_rate_shape()
-    # Census ages are ages on 1 January 2011, after the move: the cohort aged
-    # x on 1 January at the start of the year is aged x+1 at the census.
-    end_age = np.minimum(np.arange(N_AGES) + 1, OPEN_AGE)
+    # The census age (1 January 2011, after the move) is the age reached at
+    # the end of the year of the move: the kernel's age label.
     census_last = np.array([OPEN_AGE if last is None else last for _, last in census_groups])
     census_first = np.array([first for first, _ in census_groups])
-    end_group = np.array([np.flatnonzero((census_first <= a) & (census_last >= a))[0] for a in end_age])
-    shape = census_rate[:, end_group]  # (sex, age)
+    ages = np.arange(N_AGES)
+    age_group = np.array([np.flatnonzero((census_first <= a) & (census_last >= a))[0] for a in ages])
+    shape = census_rate[:, age_group]  # (sex, age at end)
     level_by_origin = out_total / (shape[None] * population).sum(axis=(1, 2))
+    out_probability = level_by_origin[:, None, None] * shape[None]
+    if out_probability.max() >= 1:
+        o, s, a = np.unravel_index(np.argmax(out_probability), out_probability.shape)
+        raise BuildError(
+            f"internal migration: the out-migration probability of {REGIONS[o]}, {SEXES[s]}, age {a} is "
+            f"{out_probability[o, s, a]:.4f}, expected below 1; the scaled out-flow of {REGIONS[o]} "
+            f"({out_total[o]:,.0f}) is too large for the census age-sex shape on its 1 January {BASE_YEAR} "
+            "population: check the interregional figures and the census 2011 copy in data-raw/belgium"
+        )
     return InternalMigration(
-        rate=level_by_origin[:, None, None] * shape[None],
+        rate=-np.log1p(-out_probability),
+        out_probability=out_probability,
         destination_share=share,
         flow_2019=flow,
         scale=float(scale),
@@ -621,14 +640,16 @@ def net_migration_2012(register: Register, internal: InternalMigration) -> NetMi
         )
     total = sum(yearly.values()) / len(yearly)
 
-    # Internal flows of the cohorts aged x on 1 January 2011 (start ages).
-    start_population = register.population[BIRTHS_YEAR]
-    out_flow = internal.rate * start_population
-    in_flow = np.einsum("od,osa->dsa", internal.destination_share, out_flow)
-    net_start = in_flow - out_flow
-    internal_net = np.zeros_like(net_start)
-    internal_net[..., 1:OPEN_AGE] = net_start[..., : OPEN_AGE - 1]
-    internal_net[..., OPEN_AGE] = net_start[..., OPEN_AGE - 1 :].sum(-1)
+    # Internal flows as the kernel computes them: out-migrants P (1 - exp(-rate))
+    # of the end-of-year population, by age at the end of the year. The 1 January
+    # population closing each interval stands for the population at risk, and
+    # the intervals are averaged like the residual.
+    internal_by_year = []
+    for year in MIGRATION_YEARS:
+        out_flow = register.population[year + 1] * -np.expm1(-internal.rate)
+        in_flow = np.einsum("od,osa->dsa", internal.destination_share, out_flow)
+        internal_by_year.append(in_flow - out_flow)
+    internal_net = sum(internal_by_year) / len(internal_by_year)
     return NetMigration2012(
         total=total,
         internal=internal_net,
@@ -897,13 +918,16 @@ def build_2012(out_dir: Path) -> list[str]:
         "net_migration_total": "Residual P(t+1,x+1) - P(t,x)(1-q(t,x)) with Statbel P and larray register quotients, "
         f"mean of {intervals}; age 0 from HMD births shared by the regions' age-0 counts.",
         "internal_net_migration": "Net interregional flows implied by internal_migration_rate and internal_destination "
-        f"applied to the Statbel population of 1 Jan {BIRTHS_YEAR}.",
+        "as the kernel applies them (out-migrants P (1 - exp(-rate)) by age at the end of the year), with P the "
+        f"Statbel population on 1 January closing each interval, mean of {intervals}.",
         "international_net_migration": "net_migration_total - internal_net_migration (includes statistical "
         "adjustments).",
         "internal_migration_rate": f"{INTERNAL_MATRIX_PERIOD} Statbel-based out-flows scaled by Brussels' net loss "
         f"{INTERNAL_LEVEL_PERIOD}/{INTERNAL_MATRIX_PERIOD} ({internal.brussels_net_level:,.0f}/"
         f"{internal.brussels_net_2019:,.0f}); age-sex shape of the census 2011 moves into Brussels from the two other "
-        "regions; same shape for every origin.",
+        "regions by census age (= age at the end of the year); same shape for every origin. The out-migration "
+        f"probability p is normalised so that p x P(1 Jan {BASE_YEAR}) gives each origin's scaled out-flow, and "
+        "written as the hazard -log(1 - p).",
         "internal_destination": f"Destination shares of the {INTERNAL_MATRIX_PERIOD} Statbel-based 3x3 gross-flow "
         "matrix.",
         "immigrant_profile": "Census 2011 persons living abroad on 1 Jan 2010, by region, citizenship (as published: "
@@ -945,7 +969,7 @@ def build_2012(out_dir: Path) -> list[str]:
                     "fertility_rate": "live births per woman per year",
                     "sex_ratio_at_birth": "male live births per female live birth",
                     "net_migration": "persons per year",
-                    "internal_migration_rate": "out-migrants to the two other regions per person on 1 January per year",
+                    "internal_migration_rate": "per person-year (hazard); out-migrants = P * (1 - exp(-rate))",
                     "internal_destination": "fraction of the origin's out-migrants",
                     "immigrant_profile": "persons",
                 },
@@ -958,7 +982,7 @@ def build_2012(out_dir: Path) -> list[str]:
                     "fertility_rate": "completed age of the mother during the year (Lexis square)",
                     "net_migration": "age on 1 January at the end of the year: the cohort aged age-1 on 1 January "
                     "at the start, or born during the year for age 0",
-                    "internal_migration_rate": "completed age on 1 January at the start of the year",
+                    "internal_migration_rate": "age group reached at the end of the year, as the census age",
                     "immigrant_profile": "completed age at the census of 1 January 2011, after the move",
                 },
             ),
@@ -1092,6 +1116,7 @@ def readme_2012(population, mortality, fertility, tfr, srb, internal, net, publi
         + [f"{1000 * internal.census_rate[s, g]:.2f}" for s in range(len(SEXES))]
         for g, (first, last) in enumerate(internal.census_groups)
     ]
+    peak = tuple(int(i) for i in np.unravel_index(np.argmax(internal.out_probability), internal.out_probability.shape))
     survival = "; ".join(
         f"{year}: " + ", ".join(f"{SEXES[s]} {internal_s:.5f}" for s, internal_s in enumerate(net.age0_survival[year]))
         for year in MIGRATION_YEARS
@@ -1135,7 +1160,7 @@ source counts. Each method, the years it uses and the checks it passes are given
 | `mortality_rate.csv` | region, sex, age, mortality_rate | deaths per person-year (central death rate m(x)) | completed age during the year (Lexis square) |
 | `fertility_rate.csv` | region, age, fertility_rate | live births per woman per year | completed age of the mother during the year (Lexis square) |
 | `net_migration.csv` | region, sex, age, net_migration_total, internal_net_migration, international_net_migration | persons per year | age on 1 January **at the end** of the year: the cohort aged `age - 1` at the start, or born during the year for age 0; 110 = start ages 109 and 110+ |
-| `internal_migration_rate.csv` | region, sex, age, internal_migration_rate | out-migrants to the two other regions per person on 1 January, per year | completed age on 1 January **at the start** of the year (the mover is `age` or `age + 1` when moving) |
+| `internal_migration_rate.csv` | region, sex, age, internal_migration_rate | out-migration rate to the two other regions per person-year (a hazard): out-migrants = P x (1 - exp(-rate)) | age on 1 January **at the end** of the year (the age group reached at the end of the year, as the census age); P is the population at the end of the year before internal moves |
 | `internal_destination.csv` | origin, destination, share | fraction of the origin's out-migrants | (no age) |
 | `immigrant_profile.csv` | region, citizenship, sex, age_start, age_end, persons | persons | completed age at the census of 1 January 2011, after the move; the group `100+` is written `age_start = 100, age_end = {OPEN_AGE}` |
 
@@ -1239,9 +1264,12 @@ intervals **2009->2010, 2010->2011 and 2011->2012**.
   distribute the national age-0 residual; migration of infants between regions cannot be identified this way.
   {split_note}
 * `internal_net_migration`: the interregional in-flows minus out-flows implied by `internal_migration_rate.csv`
-  and `internal_destination.csv` applied to the Statbel population of **1 January 2011** (age at the start of
-  2011 = `age - 1` here). Zero at age 0 (the rates do not cover children born during the year). It sums to zero
-  over the regions.
+  and `internal_destination.csv` with the kernel's formula: out-migrants P(t+1, x) x (1 - exp(-rate(x))) by age
+  x at the end of the year, shared among destinations. P(t+1, x) is the Statbel population on the **1 January
+  closing each interval** (1 January 2010, 2011 and 2012), the proxy for the end-of-year population at risk, and
+  the three intervals are averaged like the residual, so that `international_net_migration` is the mean of the
+  three yearly differences. Age 0 holds the children born during the year (the kernel moves them with the rate
+  of age 0). It sums to zero over the regions.
 * `international_net_migration` = `net_migration_total` - `internal_net_migration`.
 
 Check, national residual against Statbel's published net international migration
@@ -1256,9 +1284,10 @@ Regional split of the 2009-2011 mean [persons per year]:
 
 {markdown_table(["region", "total", "internal", "international"], split_rows)}
 
-The Brussels internal net implied for 2011 ({f1(net.internal[0].sum())}) compares with the published net loss of
-{f1(internal.brussels_net_level)} in {INTERNAL_LEVEL_PERIOD} that set the level (the rates are normalised on the
-population of 1 January 2012 and applied here to that of 1 January 2011).
+The Brussels internal net implied for the mean of 2009-2011 ({f1(net.internal[0].sum())}) compares with the
+published net loss of {f1(internal.brussels_net_level)} in {INTERNAL_LEVEL_PERIOD} that set the level: the rates
+are normalised on the population of 1 January {BASE_YEAR}, so the interval closing on that date reproduces the
+published loss exactly, and the two earlier, smaller populations give slightly smaller flows.
 
 ## internal_migration_rate.csv and internal_destination.csv
 
@@ -1276,13 +1305,19 @@ Out-migration to the two other regions, by origin region, sex and age, and the d
 3. **Age-sex shape**: Census 2011 (1 January 2011) residents of Brussels who lived in Flanders or Wallonia a year
    earlier (`moved_from_other_arrondissement_in_belgium`; Brussels is one arrondissement), divided by the census
    population of Flanders and Wallonia of the same sex and 5-year group; for 0-4 both exclude the children born
-   after 1 January 2010. The group rate is spread evenly over the single ages of the group (100+ over 100..110),
-   and, because the census age is the age after the move, the rate at start age x is that of census age x + 1.
+   after 1 January 2010. The group rate is spread evenly over the single ages of the group (100+ over 100..110).
+   The census age is the age on 1 January 2011, at the end of the year of the move, which is the age the kernel
+   labels internal moves with: the shape at `age` is that of census age `age`, without a shift. Age 0 (children
+   born during the year) takes the 0-4 group, whose rate is measured on ages 1-4.
    **The same shape is used for every origin** (only Brussels' in-moves can be identified in the census).
-4. **Normalisation**: each origin's shape is multiplied by the factor that makes the rates applied to its
-   1 January 2012 population (start ages) reproduce its scaled out-flow total.
+4. **Normalisation**: each origin's shape is multiplied by the factor that makes the out-migration probability
+   p(age) applied to its 1 January {BASE_YEAR} population (the proxy for the population at risk at the end of the
+   year, by age at the end) reproduce its scaled out-flow total. The file holds the hazard
+   rate = -log(1 - p) [per person-year], so that the kernel's P x (1 - exp(-rate)) on that population gives the
+   out-flow exactly. The build stops if any p reaches 1; the largest is
+   {internal.out_probability[peak]:.4f} ({SHORT_REGION[REGIONS[peak[0]]]}, {SEXES[peak[1]]}, age {peak[2]}).
 
-{markdown_table(["origin", "to Brussels 2019", "to Flanders 2019", "to Wallonia 2019", "out 2019", "out scaled (total of the rates)", "share 1", "share 2"], flow_rows)}
+{markdown_table(["origin", "to Brussels 2019", "to Flanders 2019", "to Wallonia 2019", "out 2019", "out scaled (reproduced by the rates)", "share 1", "share 2"], flow_rows)}
 
 (Shares are to the two other regions in the order Brussels, Flanders, Wallonia.)
 
@@ -1303,11 +1338,13 @@ abroad after 1 January 2010, and the census population includes asylum seekers. 
 
 * The 2019 flow structure is assumed for 2012; IWEPS states that Wallonia gained 5,000-7,000 net a year from
   the two other regions over 2003-2015, while the scaled 2019 structure gives Wallonia
-  {f1(net.internal[2].sum())} in 2011.
+  {f1(net.internal[2].sum())} a year (mean of 2009-2011).
 * One age-sex shape serves all origins, and it is the shape of moves *into* Brussels (peaking at 20-34). Moves
   *out of* Brussels are commonly described as suburbanisation of families with young children (not measured in
   these sources); if so, Brussels' out-migration here is too concentrated on young adults and too low for
   children.
+* Children born during the year (age 0 at its end) get the full-year rate of the census group 0-4, measured
+  on ages 1-4, although they are at risk for about half a year; their internal moves are probably overstated.
 * The regional fertility levels rest on the age-0 population (see above); the Brussels TFR is likely
   understated.
 * HMD (from 2011: births, the e0 check) and the census 2011 include asylum seekers; the Statbel population does
