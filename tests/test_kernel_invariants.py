@@ -215,10 +215,11 @@ def test_no_births_no_deaths_no_migration_shifts_by_one_group(timing):
 
 @pytest.mark.parametrize("timing", MIGRATION_TIMINGS)
 def test_ccmpp_override_fills_empty_cells_even_without_migrants(timing):
-    """The UN rule tests ``P + M <= 0``, so an empty cell with no migrants gets
+    """The UN rule tests ``P + M <= 0``, so an empty cell given zero migrants gets
     ``1e-5`` persons (``project_ccmpp_loop_over_time.R``). The null shift above
     therefore holds under ``"ccmpp"`` only up to these residuals."""
     population, rates, steps = single_state_closed(ages=5, steps=3)
+    rates = rates._replace(net_migration=np.zeros((1, 1, 1, 2, 5)))
     result = project(population, rates, steps=steps, timing=timing, safeguard="ccmpp")
     adjustment = result.flows.migration_adjustment
     empty_at_start = result.population[:-1] == 0
@@ -226,6 +227,15 @@ def test_ccmpp_override_fills_empty_cells_even_without_migrants(timing):
     np.testing.assert_array_equal(adjustment[empty_at_start], 1e-5)
     reduced = project(population, rates, steps=steps, timing=timing, safeguard="reduce")
     np.testing.assert_allclose(result.population, reduced.population, rtol=0, atol=3e-5)
+
+
+@pytest.mark.parametrize("timing", MIGRATION_TIMINGS)
+def test_ccmpp_without_migration_input_adjusts_nothing(timing):
+    """Without any migration input there are no migrants to override."""
+    population, rates, steps = single_state_closed(ages=5, steps=3)
+    result = project(population, rates, steps=steps, timing=timing, safeguard="ccmpp")
+    assert not result.flows.migration_adjustment.any()
+    assert not result.flows.population_floor.any()
 
 
 @pytest.mark.parametrize("timing", MIGRATION_TIMINGS)

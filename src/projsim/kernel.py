@@ -163,37 +163,78 @@ class Projection(NamedTuple):
     flows: Flows
 
 
-def survive(population, survival):
+class Workspace:
+    """Scratch arrays reused from one step to the next.
+
+    A time loop that passes the same workspace to every :func:`step` allocates
+    its temporaries once instead of once per step; for large states that
+    saves both the allocation and the operating system's zeroing of fresh
+    memory.
+    """
+
+    def __init__(self) -> None:
+        self._arrays: dict[str, np.ndarray] = {}
+
+    def get(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
+        """An uninitialised array ``name`` of ``shape``, reused when possible."""
+        array = self._arrays.get(name)
+        if array is None or array.shape != shape:
+            array = self._arrays[name] = np.empty(shape)
+        return array
+
+
+def survive(population, survival, out=None, deaths=None):
     """Age a population by one group and apply survival ratios.
+
+    The shift by one age group runs on the flattened ``(batch, rest)`` view, a
+    single contiguous multiplication; the cells that cross from one row to the
+    next land in group 0, which is reset (births fill it).
 
     Parameters
     ----------
-    population : ndarray, (..., age)
-        Population at the start of the step [persons].
-    survival : ndarray, (..., age)
+    population : ndarray, (batch, ..., age)
+        Population at the start of the step, C-contiguous [persons].
+    survival : ndarray, (batch or 1, ..., age)
         Survival ratios in the UN labelling (see :class:`Rates`) [1].
+    out : ndarray, optional
+        Where to write the survivors; a new array by default.
+    deaths : ndarray, optional
+        If given, receives the deaths of each cohort.
 
     Returns
     -------
-    survivors, deaths : ndarray, (..., age)
-        Survivors at the end of the step and deaths of each cohort, both by
-        age group at the end [persons]. Group 0 is left at zero: births fill it.
+    ndarray, (batch, ..., age)
+        Survivors at the end of the step by age group at the end [persons];
+        group 0 is zero.
 
     Examples
     --------
-    >>> survive(np.array([10.0, 20.0, 30.0]), np.array([0.9, 0.5, 0.25]))
-    (array([ 0. ,  5. , 12.5]), array([ 0. ,  5. , 37.5]))
+    >>> deaths = np.empty((1, 3))
+    >>> survive(np.array([[10.0, 20.0, 30.0]]), np.array([[0.9, 0.5, 0.25]]), deaths=deaths)
+    array([[ 0. ,  5. , 12.5]])
+    >>> deaths
+    array([[ 0. ,  5. , 37.5]])
     """
-    at_risk = np.zeros_like(population)
-    at_risk[..., 1:] = population[..., :-1]
-    at_risk[..., -1] += population[..., -1]
-    at_risk[..., 0] = 0.0
-    survivors = survival * at_risk
-    return survivors, at_risk - survivors
+    shape = population.shape
+    out = np.empty(shape) if out is None else out
+    survival = np.broadcast_to(survival, survival.shape[:1] + shape[1:])
+    flat_pop, flat_out = population.reshape(shape[0], -1), out.reshape(shape[0], -1)
+    flat_survival = survival.reshape(survival.shape[0], -1)
+    np.multiply(flat_pop[:, :-1], flat_survival[:, 1:], out=flat_out[:, 1:])
+    out[..., -1] += population[..., -1] * survival[..., -1]
+    out[..., 0] = 0.0
+    if deaths is not None:
+        flat_deaths = deaths.reshape(shape[0], -1)
+        np.subtract(flat_pop[:, :-1], flat_out[:, 1:], out=flat_deaths[:, 1:])
+        deaths[..., -1] = population[..., -2] + population[..., -1] - out[..., -1]
+        deaths[..., 0] = 0.0
+    return out
 
 
 def births_in_step(start, end, fertility_rate, sex_ratio_at_birth, width):
     """Births during a step from the mean of the start and end female population.
+
+    Only the age groups where some fertility rate is non-zero are read.
 
     Parameters
     ----------
@@ -223,44 +264,53 @@ def births_in_step(start, end, fertility_rate, sex_ratio_at_birth, width):
     >>> births_in_step(start, end, np.array([0.0, 0.5, 0.1]), np.array(1.0), 1)
     (array([26., 26.]), array([ 0., 45.,  7.]))
     """
-    births_by_age = width * fertility_rate * (start[..., 0, :] + end[..., 0, :]) / 2
-    total = births_by_age.sum(axis=-1)
+    ages = start.shape[-1]
+    fertile = np.flatnonzero(np.reshape(fertility_rate != 0, (-1, ages)).any(axis=0))
+    low, high = (fertile[0], fertile[-1] + 1) if fertile.size else (0, 0)
+    mothers = start[..., 0, low:high] + end[..., 0, low:high]
+    lead = np.broadcast_shapes(mothers.shape[:-1], np.shape(fertility_rate)[:-1])
+    births_by_age = np.zeros(lead + (ages,))
+    births_by_age[..., low:high] = width * fertility_rate[..., low:high] * mothers / 2
+    total = births_by_age[..., low:high].sum(axis=-1)
     female = total / (1.0 + sex_ratio_at_birth)
     return np.stack([female, total - female], axis=-1), births_by_age
 
 
-def add_migrants(population, migrants, reduce):
-    """Add net migrants to a population, reducing outflows that would empty it.
+def cut_outflows(population, workspace, name, keep=True):
+    """Raise negative cells to zero in place and return what was cut.
 
     Parameters
     ----------
     population : ndarray
-        Population at risk [persons], non-negative when ``reduce`` is true.
-    migrants : ndarray
-        Net migrants to add [persons]; negative values are outflows.
-    reduce : bool
-        If true, an outflow larger than the population at risk is cut to that
-        population; if false, the sum may become negative.
+        Population after an outflow [persons]; modified in place.
+    workspace : Workspace
+        Where the returned array lives.
+    name : str
+        Its name in the workspace.
+    keep : bool
+        If false, only clip (one pass instead of two) and return ``None``.
 
     Returns
     -------
-    result, reduction : ndarray
-        The new population and the persons by which outflows were cut
-        (``>= 0``; zero when ``reduce`` is false).
+    ndarray or None
+        The negative parts that were removed (``<= 0``): adding it back gives
+        the population before the cut [persons].
 
     Examples
     --------
-    >>> add_migrants(np.array([5.0, 5.0]), np.array([-8.0, 2.0]), True)
-    (array([0., 7.]), array([3., 0.]))
+    >>> pop = np.array([5.0, -3.0])
+    >>> cut_outflows(pop, Workspace(), "cut"), pop
+    (array([ 0., -3.]), array([5., 0.]))
     """
-    result = population + migrants
-    if not reduce:
-        return result, np.zeros_like(result)
-    reduction = np.maximum(-result, 0.0)
-    return result + reduction, reduction
+    if not keep:
+        np.maximum(population, 0.0, out=population)
+        return None
+    negative = np.minimum(population, 0.0, out=workspace.get(name, population.shape))
+    population -= negative
+    return negative
 
 
-def to_cohort(at_start, after_start):
+def to_cohort(at_start, after_start, out=None):
     """Relabel flows by the age group their cohort reaches at the end of a step.
 
     Parameters
@@ -269,6 +319,8 @@ def to_cohort(at_start, after_start):
         Flows joining at the start of the step, by age at the start.
     after_start : ndarray, (..., age)
         Flows joining later in the step, by age at the end.
+    out : ndarray, optional
+        Where to write the result.
 
     Returns
     -------
@@ -281,19 +333,23 @@ def to_cohort(at_start, after_start):
     >>> to_cohort(np.array([1.0, 2.0, 3.0]), np.array([10.0, 20.0, 30.0]))
     array([10., 21., 35.])
     """
-    cohort = after_start.copy()
-    cohort[..., 1:] += at_start[..., :-1]
-    cohort[..., -1] += at_start[..., -1]
-    return cohort
+    shape = np.broadcast_shapes(np.shape(at_start), np.shape(after_start))
+    out = np.empty(shape) if out is None else out
+    out[...] = after_start
+    out[..., 1:] += at_start[..., :-1]
+    out[..., -1] += at_start[..., -1]
+    return out
 
 
-def move_internally(population, internal_rate, internal_destination, width):
+def move_internally(population, internal_rate, internal_destination, width,
+                    moved_in=None, moved_out=None):
     """Move people between states with out-migration rates and destination shares.
 
     The multiregional method: out-migrants of each origin are
     ``P (1 - exp(-n m))``, so they never exceed the population at risk, and are
-    shared among destinations by ``internal_destination``. The national total
-    is unchanged (to rounding).
+    shared among destinations by ``internal_destination`` in one stacked
+    matrix product over the state axis. The national total is unchanged (to
+    rounding).
 
     Parameters
     ----------
@@ -305,6 +361,8 @@ def move_internally(population, internal_rate, internal_destination, width):
         Destination shares of each origin's out-migrants [1].
     width : int
         Step length [years].
+    moved_in, moved_out : ndarray, optional
+        Where to write the results.
 
     Returns
     -------
@@ -319,11 +377,59 @@ def move_internally(population, internal_rate, internal_destination, width):
     >>> [a.ravel() for a in move_internally(pop, rate, dest, 1)]
     [array([25., 50.]), array([50., 25.])]
     """
-    moved_out = population * -np.expm1(-width * internal_rate)
-    by_origin_last = np.moveaxis(moved_out, 1, -1)[..., None, :]
-    shares = internal_destination[:, None, None, :, :]
-    moved_in = np.moveaxis((by_origin_last @ shares)[..., 0, :], -1, 1)
+    batch, states = population.shape[:2]
+    moved_out = np.empty(population.shape) if moved_out is None else moved_out
+    moved_in = np.empty(population.shape) if moved_in is None else moved_in
+    np.multiply(population, -np.expm1(-width * internal_rate), out=moved_out)
+    to_destination = np.swapaxes(internal_destination, -1, -2)
+    np.matmul(to_destination, moved_out.reshape(batch, states, -1),
+              out=moved_in.reshape(batch, states, -1))
     return moved_in, moved_out
+
+
+def empty_flows(shape, rates, leading=()):
+    """Zero-filled :class:`Flows` arrays for a state of ``shape``.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        The state's shape (batch, state, sex, age).
+    rates : Rates
+        Decides whether immigration and emigration are recorded.
+    leading : tuple of int
+        Extra leading axes, e.g. ``(steps,)`` for a whole projection.
+
+    Returns
+    -------
+    Flows
+    """
+    batch, states, sexes, ages = shape
+    cell = leading + shape
+
+    def maybe(given):
+        return None if given is None else np.zeros(cell)
+
+    return Flows(
+        births=np.zeros(leading + (batch, states, sexes)),
+        births_by_age=np.zeros(leading + (batch, states, ages)),
+        deaths=np.zeros(cell), net_migration=np.zeros(cell),
+        immigration=maybe(rates.immigration), emigration=maybe(rates.emigration_rate),
+        internal_in=np.zeros(cell), internal_out=np.zeros(cell),
+        migration_adjustment=np.zeros(cell), population_floor=np.zeros(cell),
+    )
+
+
+def _asked_migrants(population, rates, width):
+    """Net international migrants asked for (net counts + immigrants - emigrants),
+    or ``None`` without any, and the emigrants implied by the emigration rates."""
+    asked = rates.net_migration
+    if rates.immigration is not None:
+        asked = rates.immigration if asked is None else asked + rates.immigration
+    emigration = None
+    if rates.emigration_rate is not None:
+        emigration = population * -np.expm1(-width * rates.emigration_rate)
+        asked = -emigration if asked is None else asked - emigration
+    return asked, emigration
 
 
 def step(
@@ -333,7 +439,11 @@ def step(
     width: int = 1,
     timing: MigrationTiming = "even",
     safeguard: Safeguard = "reduce",
-) -> tuple[np.ndarray, Flows]:
+    out: np.ndarray | None = None,
+    flows: Flows | None = None,
+    record: bool = True,
+    workspace: Workspace | None = None,
+) -> tuple[np.ndarray, Flows | None]:
     """Advance a population by one step of ``width`` years.
 
     The order within the step is: international migrants of the start part;
@@ -345,7 +455,7 @@ def step(
     Parameters
     ----------
     population : ndarray, (batch, state, sex, age)
-        Population at the start of the step [persons].
+        Population at the start of the step, C-contiguous [persons].
     rates : Rates
         The step's inputs, without a time axis.
     width : int
@@ -355,75 +465,105 @@ def step(
     safeguard : {"reduce", "ccmpp"}
         What to do with outflows that exceed a population
         (:data:`projsim.types.Safeguard`).
+    out : ndarray, optional
+        Where to write the end population (not ``population`` itself).
+    flows : Flows, optional
+        Zero-filled arrays (:func:`empty_flows`) to write the flows into.
+    record : bool
+        If false, compute the end population only and return ``None`` flows;
+        for large ensembles that need no flows.
+    workspace : Workspace, optional
+        Scratch arrays to reuse across steps.
 
     Returns
     -------
     end : ndarray, (batch, state, sex, age)
         Population at the end of the step [persons].
-    flows : Flows
+    flows : Flows or None
         The step's flows.
     """
     w_start, w_mid, w_late = TIMING_WEIGHTS[timing]
     reduce = safeguard == "reduce"
-    zeros = np.zeros_like(population)
+    shape = population.shape
+    work = Workspace() if workspace is None else workspace
+    end = np.empty(shape) if out is None else out
+    if record and flows is None:
+        flows = empty_flows(shape, rates)
 
-    immigration = None if rates.immigration is None else zeros + rates.immigration
-    emigration = None
-    asked = zeros if rates.net_migration is None else zeros + rates.net_migration
-    if immigration is not None:
-        asked = asked + immigration
-    if rates.emigration_rate is not None:
-        emigration = population * -np.expm1(-width * rates.emigration_rate)
-        asked = asked - emigration
+    asked, emigration = _asked_migrants(population, rates, width)
     migrants = asked
-    if safeguard == "ccmpp":
+    if asked is not None and safeguard == "ccmpp":
         migrants = np.where(population + asked <= 0, CCMPP_OVERRIDE_RESIDUAL - population, asked)
+    cut_start = cut_after = None
 
-    exposed, cut_start = add_migrants(population, w_start * migrants, reduce)
-    end, deaths = survive(exposed, rates.survival)
-    end[..., 1:], cut_mid = add_migrants(end[..., 1:], w_mid * migrants[..., 1:], reduce)
+    exposed = population
+    if migrants is not None and w_start:
+        exposed = np.add(population, w_start * migrants, out=work.get("exposed", shape))
+        cut_start = cut_outflows(exposed, work, "cut_start", record) if reduce else None
+    survive(exposed, rates.survival, out=end, deaths=flows.deaths if record else None)
+    if migrants is not None and w_mid:
+        middle = w_mid * migrants
+        end += middle
+        end[..., 0] = 0.0
+        cut_after = cut_outflows(end, work, "cut_after", record) if reduce else None
 
     births, births_by_age = births_in_step(
-        exposed, end, rates.fertility_rate, rates.sex_ratio_at_birth, width
-    )
-    infant_survival = rates.survival[..., 0]
-    end[..., 0] = infant_survival * births
-    deaths[..., 0] = births - end[..., 0]
-    end[..., 0], cut_infant = add_migrants(end[..., 0], w_mid * migrants[..., 0], reduce)
-    end, cut_late = add_migrants(end, w_late * migrants, reduce)
-    cut_after = cut_late
-    cut_after[..., 1:] += cut_mid
-    cut_after[..., 0] += cut_infant
+        exposed, end, rates.fertility_rate, rates.sex_ratio_at_birth, width)
+    end[..., 0] = rates.survival[..., 0] * births
+    if record:
+        flows.deaths[..., 0] = births - end[..., 0]
+        flows.births[...] = births
+        flows.births_by_age[...] = births_by_age
+    if migrants is not None and w_mid:
+        end[..., 0] += middle[..., 0]
+        if reduce:
+            infant_cut = np.minimum(end[..., 0], 0.0)
+            end[..., 0] -= infant_cut
+            if record:
+                cut_after[..., 0] = infant_cut
+    if migrants is not None and w_late:
+        end += w_late * migrants
+        cut_after = cut_outflows(end, work, "cut_after", record) if reduce else None
 
-    floor = zeros
     if safeguard == "ccmpp":
         floor = np.where(end < 0, CCMPP_FLOOR - end, 0.0)
-        end = end + floor
+        end += floor
+        if record:
+            flows.population_floor[...] = floor
 
-    moved_in = moved_out = zeros
     if rates.internal_rate is not None:
         moved_in, moved_out = move_internally(
-            end, rates.internal_rate, rates.internal_destination, width
-        )
-        end = end - moved_out + moved_in
+            end, rates.internal_rate, rates.internal_destination, width,
+            moved_in=flows.internal_in if record else work.get("moved_in", shape),
+            moved_out=flows.internal_out if record else work.get("moved_out", shape))
+        end -= moved_out
+        end += moved_in
 
-    def cohort(flow):
-        return None if flow is None else to_cohort(w_start * flow, (w_mid + w_late) * flow)
-
-    applied_after = (w_mid + w_late) * migrants + cut_after
-    flows = Flows(
-        births=births,
-        births_by_age=births_by_age,
-        deaths=deaths,
-        net_migration=to_cohort(w_start * migrants + cut_start, applied_after),
-        immigration=cohort(immigration),
-        emigration=cohort(emigration),
-        internal_in=moved_in,
-        internal_out=moved_out,
-        migration_adjustment=migrants - asked + cut_start + cut_after,
-        population_floor=floor,
-    )
+    if record and migrants is not None:
+        _record_migration(flows, asked, migrants, cut_start, cut_after, rates.immigration,
+                          emigration, (w_start, w_mid + w_late))
     return end, flows
+
+
+def _record_migration(flows, asked, migrants, cut_start, cut_after, immigration, emigration,
+                      weights):
+    """Write the applied migrants by cohort and every adjustment into ``flows``."""
+    at_start, after_start = weights
+    applied_start = at_start * migrants
+    applied_after = after_start * migrants
+    adjustment = flows.migration_adjustment
+    adjustment[...] = migrants - asked
+    if cut_start is not None:
+        applied_start = applied_start - cut_start
+        adjustment -= cut_start
+    if cut_after is not None:
+        applied_after = applied_after - cut_after
+        adjustment -= cut_after
+    to_cohort(applied_start, applied_after, out=flows.net_migration)
+    if immigration is not None:
+        to_cohort(at_start * immigration, after_start * immigration, out=flows.immigration)
+    if emigration is not None:
+        to_cohort(at_start * emigration, after_start * emigration, out=flows.emigration)
 
 
 def project(
@@ -474,17 +614,16 @@ def project(
     array([0., 0., 3.])
     """
     steps = validate(population, rates, steps=steps, width=width, timing=timing, safeguard=safeguard)
-    populations = np.empty((steps + 1,) + population.shape)
+    populations = np.empty((steps + 1,) + np.shape(population))
     populations[0] = population
-    collected = []
+    flows = empty_flows(np.shape(population), rates, leading=(steps,))
+    workspace = Workspace()
     for t in range(steps):
         rates_t = Rates(*(None if a is None else a[min(t, a.shape[0] - 1)] for a in rates))
-        populations[t + 1], flows = step(
-            populations[t], rates_t, width=width, timing=timing, safeguard=safeguard
-        )
-        collected.append(flows)
-    stacked = Flows(*(None if f[0] is None else np.stack(f) for f in zip(*collected)))
-    return Projection(populations, stacked)
+        step(populations[t], rates_t, width=width, timing=timing, safeguard=safeguard,
+             out=populations[t + 1], flows=Flows(*(None if f is None else f[t] for f in flows)),
+             workspace=workspace)
+    return Projection(populations, flows)
 
 
 def _fail(name, got, expected, fix):
