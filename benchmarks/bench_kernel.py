@@ -68,6 +68,14 @@ except ImportError:  # a plain checkout: use the source tree next to this file
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     from projsim import kernel
 
+HAVE_NUMBA = importlib.util.find_spec("numba") is not None
+if HAVE_NUMBA:
+    import numba  # noqa: E402
+
+    from projsim import fused  # noqa: E402
+
+    FUSED_THREADS = numba.get_num_threads()
+
 #: Ratio targets of (measured time per step) / (memory-bound time per step).
 TARGETS = {"a": 3.0, "b": 6.0}
 BYTES_PER_CELL = np.dtype(np.float64).itemsize
@@ -172,16 +180,20 @@ class LoopTiming(NamedTuple):
 
 
 def step_loop(population, rates, steps, record, on_step=None):
-    """Loop ``kernel.step`` as a big-batch run does: two population buffers used
-    in turn, one workspace, and (with ``record``) one set of flow arrays
-    overwritten at every step."""
+    """Loop a step as a big-batch run does: two population buffers used in turn,
+    one workspace, and (with ``record=True``) one set of flow arrays overwritten
+    at every step. ``record="fused"`` loops :func:`projsim.fused.advance`."""
     rates_t = at_time(rates)
     state, spare = population.copy(), np.empty_like(population)
     workspace = kernel.Workspace()
-    flows = kernel.empty_flows(population.shape, rates_t) if record else None
+    flows = kernel.empty_flows(population.shape, rates_t) if record is True else None
     for i in range(steps):
         start = time.perf_counter()
-        kernel.step(state, rates_t, out=spare, flows=flows, record=record, workspace=workspace)
+        if record == "fused":
+            fused.advance(state, rates_t, out=spare, workspace=workspace)
+        else:
+            kernel.step(state, rates_t, out=spare, flows=flows, record=record,
+                        workspace=workspace)
         state, spare = spare, state
         if on_step is not None:
             on_step(i, time.perf_counter() - start)
@@ -304,8 +316,11 @@ def main(argv=None):
 
     # 2. the kernel on the big state
     timings, peaks = {}, {}
+    modes = (False, True, "fused") if HAVE_NUMBA else (False, True)
     for name, (_, (population, rates)) in problems.items():
-        for record in (False, True):
+        if HAVE_NUMBA:  # compile (or load the cache) outside the timings
+            step_loop(population[:1], rates, 1, "fused")
+        for record in modes:
             timings[name, record] = time_step_loop(population, rates, sizes, record)
             peaks[name, record] = step_loop_peak(population, rates, record)
     bandwidth_after = copy_bandwidth(state_bytes, sizes.copy_repeats)
@@ -323,7 +338,8 @@ def main(argv=None):
     bound = 2 * state_bytes / state_bandwidth
     rows = []
     for (name, record), timing in timings.items():
-        label = problems[name][0] + (", all flows" if record else ", population only")
+        label = problems[name][0] + {False: ", population only", True: ", all flows",
+                                     "fused": f", fused ({FUSED_THREADS} threads)"}[record]
         ratio = timing.mean / bound
         verdict = "PASS" if ratio <= TARGETS[name] else "MISS"
         rows.append([
@@ -346,7 +362,7 @@ def main(argv=None):
         rows,
     )
     for (name, record), timing in timings.items():
-        print(f"({name}{', flows' if record else ''}) first (cold) step {timing.first * 1e3:.0f} ms; system CPU "
+        print(f"({name}{ {False: '', True: ', flows', 'fused': ', fused'}[record]}) first (cold) step {timing.first * 1e3:.0f} ms; system CPU "
               f"{timing.system_share:.0%} of CPU time; {timing.minor_faults:,.0f} minor page "
               f"faults per step")
     print(f"process peak resident set (ru_maxrss) {peak_rss_bytes() / state_bytes:.1f}x the state")
