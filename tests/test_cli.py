@@ -35,7 +35,7 @@ def test_bad_scenario_exits_2_with_one_line(tmp_path):
     assert done.stdout == ""
     assert done.stderr == (
         f"error: {path}: fertility.scale.2012: got -1; expected a number at least 0 and at most "
-        "10.0. Fix: give a multiplier of the base rates.\n")
+        "10. Fix: give a multiplier of the base fertility rates.\n")
 
 
 def test_validate_lists_all_problems(tmp_path, capsys):

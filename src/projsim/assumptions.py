@@ -1,9 +1,13 @@
 """Turn a scenario and its base into the kernel's rate arrays.
 
-This is the only place where assumptions become numbers: the scenario's
-paths multiply the base rates year by year, life tables turn death rates into
-survival ratios, and the result is a :class:`projsim.kernel.Rates` with a
-leading time axis and a batch axis of one.
+This is the only place where assumptions become numbers. Each component is
+built for all variants at once, with the variants on the kernel's batch
+axis: paths are read at the step years, fertility schedules are rescaled to
+their TFR targets, death rates are moved to their life-expectancy targets by
+one vectorised solver call (:mod:`projsim.mortality`), net migration totals
+are spread by their profile, and life tables turn death rates into survival
+ratios. The result is a :class:`projsim.kernel.Rates` with axes
+(time, batch, ...).
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ import numpy as np
 from projsim.base import Base, load_base
 from projsim.kernel import Rates
 from projsim.lifetable import kannisto_extend, life_table, survival_ratios
-from projsim.scenario import Scenario
+from projsim.scenario import Component, Scenario
+from projsim.schedules import rogers_castro
 from projsim.types import SEXES
 
 
@@ -26,10 +31,12 @@ class Inputs:
     Attributes
     ----------
     base : Base
-        The base dataset.
+        The base dataset (with the scenario's open age).
     years : ndarray of int
         The 1 January dates of the projection, from the base year to the
         horizon; step ``t`` runs from ``years[t]`` to ``years[t + 1]``.
+    variants : tuple of str
+        Names of the batch entries: the scenario, then its variants.
     population : ndarray, (batch, region, sex, age)
         The starting population [persons].
     rates : Rates
@@ -38,12 +45,13 @@ class Inputs:
 
     base: Base
     years: np.ndarray
+    variants: tuple[str, ...]
     population: np.ndarray
     rates: Rates
 
 
 def build_inputs(scenario: Scenario) -> Inputs:
-    """Build the kernel inputs of a scenario.
+    """Build the kernel inputs of a scenario and all its variants.
 
     Parameters
     ----------
@@ -63,29 +71,128 @@ def build_inputs(scenario: Scenario) -> Inputs:
     """
     base = with_open_age(load_base(scenario.base), scenario.open_age)
     years = np.arange(base.year, scenario.horizon + 1)
-    step_years = years[:-1]
-    scale = {name: path.at(step_years) for name, path in scenario.paths.items()}
+    steps = years[:-1]
+    variants = scenario.variants
 
-    def over_time(array, name):
-        """Base array (state, ...) times the path: (time, batch=1, state, ...)."""
-        factor = scale[name].reshape((-1, 1) + (1,) * array.ndim)
-        return factor * array[None, None]
+    def each(component):
+        return [v.components[component] for v in variants]
 
-    mortality = over_time(base.mortality_rate, "mortality")
-    survival = survival_ratios(life_table(mortality, np.array(SEXES)), step_width=1)
-    internal_rate = internal_destination = None
-    if base.internal_rate is not None and np.any(scale["internal_migration"] > 0):
-        internal_rate = over_time(base.internal_rate, "internal_migration")
-        internal_destination = base.internal_destination[None, None]
+    mortality = mortality_rates(base, each("mortality"), steps)
+    internal_rate = internal_rates(base, each("internal_migration"), steps)
+    sex_ratio = np.array([c.options.get("sex_ratio_at_birth", base.sex_ratio_at_birth)
+                          for c in each("fertility")])
     rates = Rates(
-        survival=survival,
-        fertility_rate=over_time(base.fertility_rate, "fertility"),
-        sex_ratio_at_birth=np.full((1, 1, 1), base.sex_ratio_at_birth),
-        net_migration=over_time(base.net_migration, "international_migration"),
+        survival=survival_ratios(life_table(mortality, np.array(SEXES)), step_width=1),
+        fertility_rate=fertility_rates(base, each("fertility"), steps),
+        sex_ratio_at_birth=np.broadcast_to(sex_ratio[None, :, None], (1, len(variants), 1)),
+        net_migration=net_migration(base, each("international_migration"), steps),
         internal_rate=internal_rate,
-        internal_destination=internal_destination,
+        internal_destination=None if internal_rate is None else base.internal_destination[None, None],
     )
-    return Inputs(base=base, years=years, population=base.population[None].copy(), rates=rates)
+    population = np.repeat(base.population[None], len(variants), axis=0)
+    return Inputs(base=base, years=years, variants=tuple(v.name for v in variants),
+                  population=population, rates=rates)
+
+
+def _stack(arrays):
+    """Per-variant arrays (time, ...) stacked on the batch axis: (time, batch, ...)."""
+    return np.stack(arrays, axis=1)
+
+
+def _scaled(base_values, component: Component, steps):
+    """Base values times the component's scale path: (time, ...)."""
+    factor = component.path.at(steps)
+    return factor.reshape((-1,) + (1,) * base_values.ndim) * base_values
+
+
+def fertility_rates(base: Base, components: list[Component], steps) -> np.ndarray:
+    """Fertility rates (time, batch, region, age) [births per woman per year].
+
+    A national ``tfr`` path rescales every region's base schedule by the same
+    factor, so regional differences are kept and the national TFR, defined
+    with the base's female population as weights at each age, equals the
+    target. A ``tfr`` path per region rescales each region's schedule to it.
+    """
+    female = base.population[:, 0, :]
+    national = (base.fertility_rate * female).sum(0) / np.maximum(female.sum(0), 1e-300)
+    national_tfr = national.sum()
+    regional_tfr = base.fertility_rate.sum(-1)
+    built = []
+    for component in components:
+        if component.method == "table":
+            built.append(component.values)
+        elif component.method == "scale":
+            built.append(_scaled(base.fertility_rate, component, steps))
+        elif isinstance(component.path, dict):
+            targets = np.stack([component.path[r].at(steps) for r in base.regions], axis=-1)
+            built.append(base.fertility_rate * (targets / regional_tfr)[..., None])
+        else:
+            factor = component.path.at(steps) / national_tfr
+            built.append(factor[:, None, None] * base.fertility_rate)
+    return _stack(built)
+
+
+def mortality_rates(base: Base, components: list[Component], steps) -> np.ndarray:
+    """Central death rates (time, batch, region, sex, age) [per person-year].
+
+    Life-expectancy targets of all variants are solved in one call of
+    :func:`projsim.mortality.regional_rates_for_e0`.
+    """
+    built: list = [None] * len(components)
+    targeted = [i for i, c in enumerate(components) if c.method == "e0"]
+    if targeted:
+        from projsim.mortality import load_lee_carter, regional_rates_for_e0
+
+        targets = np.stack([np.stack([components[i].path[s].at(steps) for s in SEXES], axis=-1)
+                            for i in targeted])
+        pattern = load_lee_carter(base.ages)
+        solved = regional_rates_for_e0(base.mortality_rate, base.population, pattern, targets,
+                                       np.array(SEXES))
+        for row, i in enumerate(targeted):
+            built[i] = solved[row]
+    for i, component in enumerate(components):
+        if component.method == "table":
+            built[i] = component.values
+        elif component.method == "scale":
+            built[i] = _scaled(base.mortality_rate, component, steps)
+    return _stack(built)
+
+
+def net_migration(base: Base, components: list[Component], steps) -> np.ndarray:
+    """International net migrants (time, batch, region, sex, age) [persons per year].
+
+    A ``net_total`` is spread over region, sex and age by its profile:
+    ``"base"`` uses the shares of the base's net migration (which may hold
+    negative cells, where emigration dominates); ``"rogers-castro"`` keeps the
+    base's shares by region and sex and spreads each over age by the
+    Rogers-Castro standard schedule (:func:`projsim.schedules.rogers_castro`).
+    """
+    total = base.net_migration.sum()
+    built = []
+    for component in components:
+        if component.method == "table":
+            built.append(component.values)
+        elif component.method == "scale":
+            built.append(_scaled(base.net_migration, component, steps))
+        else:
+            if component.options.get("profile", "base") == "base":
+                profile = base.net_migration / total
+            else:
+                by_age = rogers_castro(base.ages)
+                profile = (base.net_migration.sum(-1, keepdims=True) / total) * by_age / by_age.sum()
+            built.append(component.path.at(steps)[:, None, None, None] * profile)
+    return _stack(built)
+
+
+def internal_rates(base: Base, components: list[Component], steps) -> np.ndarray | None:
+    """Internal out-migration rates (time, batch, region, sex, age) [per person-year],
+    or ``None`` when the base has none or every variant switches them off."""
+    if base.internal_rate is None:
+        return None
+    built = [c.values if c.method == "table" else _scaled(base.internal_rate, c, steps)
+             for c in components]
+    stacked = _stack(built)
+    return stacked if stacked.any() else None
 
 
 def with_open_age(base: Base, open_age: int | None) -> Base:

@@ -31,7 +31,8 @@ def project(scenario: str | Path | Scenario = DEFAULT_SCENARIO) -> xr.Dataset:
     xarray.Dataset
         Population on 1 January of every year from the base to the horizon,
         the flows of every year, and provenance in ``attrs``
-        (see :mod:`projsim.result`).
+        (see :mod:`projsim.result`). A scenario with variants gives a
+        ``scenario`` dimension, the scenario itself first.
 
     Examples
     --------
@@ -66,4 +67,5 @@ def project(scenario: str | Path | Scenario = DEFAULT_SCENARIO) -> xr.Dataset:
         result, years=inputs.years, regions=inputs.base.regions, sexes=SEXES,
         ages=inputs.base.ages, attrs=attrs,
         inputs={"population": inputs.population, **inputs.rates._asdict()},
+        scenarios=inputs.variants if len(inputs.variants) > 1 else None,
     )

@@ -1,21 +1,43 @@
 """Scenario files: what a user states about the future, read and validated once.
 
 A scenario is a TOML file that names a base (an embedded dataset), a horizon,
-the conventions and, for each component, a multiplier of the base rates as a
-path over time. The format is documented in the README ("Scenario files");
-bundled scenarios are in the repository's ``scenarios/`` folder and install
-as ``projsim.scenarios``.
+the conventions and, for each component of change, how its rates evolve:
+
+* ``[fertility]``: ``tfr`` (a total fertility rate path, national or by
+  region, applied to the base age schedule rescaled), ``scale`` (a multiplier
+  of the base rates) or ``table`` (a CSV file of rates by year, region and
+  age); optionally ``sex_ratio_at_birth``;
+* ``[mortality]``: ``e0`` (life expectancy at birth by sex, reached each year
+  by moving log-mortality along the Lee-Carter age pattern), ``scale`` or
+  ``table``;
+* ``[international_migration]``: ``net_total`` (national net migrants per
+  year, spread over region, sex and age by ``profile``), ``scale`` or
+  ``table``;
+* ``[internal_migration]``: ``scale`` (0 switches it off) or ``table``.
+
+A value over time is a number (constant) or a table ``{year = value}``,
+linear between the years given and constant after the last one; its first
+year must not be after the base year. A section left out keeps the base
+rates constant. ``extends = "other"`` starts from another scenario (a bundled
+name or a file relative to this one) and overrides only what it states: a
+key replaces the parent's key, and stating one of a section's methods
+(``scale``, ``tfr``, ``e0``, ``net_total``, ``table``) replaces the parent's
+method. ``[variants.NAME]`` tables state variants in the same way; the
+scenario and its variants run together as one projection with a
+``scenario`` dimension.
 
 Every problem is reported at load time as an :class:`~projsim.errors.InputError`
-whose message names the file, the key, the value, what was expected and how
-to fix it.
+naming the file, the key, the value, what was expected and how to fix it;
+:func:`check_scenario` lists them all.
 
 Examples
 --------
 >>> scenario = load_scenario("belgium-2012")
 >>> scenario.base, scenario.horizon, scenario.migration_timing
 ('belgium-2012', 2061, 'even')
->>> scenario.paths["fertility"].at(np.arange(2012, 2015))
+>>> scenario.components["fertility"].method
+'scale'
+>>> scenario.components["fertility"].path.at(np.arange(2012, 2015))
 array([1., 1., 1.])
 """
 
@@ -30,28 +52,85 @@ from typing import Any
 
 import numpy as np
 
-from projsim.base import base_year, list_bases
+from projsim.base import base_year, list_bases, load_base
 from projsim.errors import InputError
-from projsim.io import read_toml
-from projsim.types import MIGRATION_TIMINGS, SAFEGUARDS
+from projsim.io import read_grid_csv, read_toml
+from projsim.types import MIGRATION_TIMINGS, SAFEGUARDS, SEXES
 
-#: Components whose base rates a scenario scales, and the largest multiplier
-#: accepted for each (a larger one is almost surely a typing error).
-COMPONENTS: dict[str, float] = {
-    "fertility": 10.0,
-    "mortality": 10.0,
-    "international_migration": 10.0,
-    "internal_migration": 10.0,
-}
-TOP_KEYS = ("name", "description", "base", "horizon", "open_age", "conventions", *COMPONENTS)
-CONVENTION_KEYS = {"migration_timing": MIGRATION_TIMINGS, "safeguard": SAFEGUARDS}
-COMPONENT_KEYS = ("scale",)
 #: The largest horizon accepted, in years after the base.
 MAX_YEARS = 300
 #: Accepted open age groups [years]: the lowest lies above every childbearing
 #: age (the kernel needs zero fertility in the open group), the highest is the
 #: oldest age the engine supports.
 OPEN_AGES = (60, 130)
+#: Net international migration profiles a ``net_total`` can be spread by.
+PROFILES = ("base", "rogers-castro")
+
+
+@dataclass(frozen=True)
+class Method:
+    """How one method of a component reads its value.
+
+    Attributes
+    ----------
+    low, high : float
+        Accepted range of the values (``low`` excluded when ``open_low``).
+    meaning : str
+        What a value is, with its unit, for messages.
+    by : str or None
+        ``"region"`` if the path may be given per region, ``"sex"`` if it
+        must be given per sex, ``None`` for a single path.
+    open_low : bool
+        Whether ``low`` itself is excluded.
+    """
+
+    low: float
+    high: float
+    meaning: str
+    by: str | None = None
+    open_low: bool = False
+
+
+#: For each component, its methods; the first is the default (scale = 1).
+METHODS: dict[str, dict[str, Method | None]] = {
+    "fertility": {
+        "scale": Method(0.0, 10.0, "a multiplier of the base fertility rates"),
+        "tfr": Method(0.0, 10.0, "a total fertility rate [children per woman]", by="region",
+                      open_low=True),
+        "table": None,
+    },
+    "mortality": {
+        "scale": Method(0.0, 10.0, "a multiplier of the base death rates", open_low=True),
+        "e0": Method(15.0, 120.0, "a life expectancy at birth [years]", by="sex"),
+        "table": None,
+    },
+    "international_migration": {
+        "scale": Method(0.0, 10.0, "a multiplier of the base net migration"),
+        "net_total": Method(-np.inf, np.inf, "net international migrants [persons per year]"),
+        "table": None,
+    },
+    "internal_migration": {
+        "scale": Method(0.0, 10.0, "a multiplier of the base out-migration rates"),
+        "table": None,
+    },
+}
+#: Keys of a component that are not methods, with their checks.
+OPTIONS: dict[str, dict[str, Any]] = {
+    "fertility": {"sex_ratio_at_birth": Method(0.8, 1.25, "male births per female birth")},
+    "international_migration": {"profile": PROFILES},
+}
+#: Columns of a component's table (after year, region[, sex], age).
+TABLE_VALUES = {
+    "fertility": "fertility_rate",
+    "mortality": "mortality_rate",
+    "international_migration": "net_migration",
+    "internal_migration": "internal_migration_rate",
+}
+TOP_KEYS = ("name", "description", "base", "horizon", "open_age", "extends", "conventions",
+            *METHODS, "variants")
+CONVENTION_KEYS = {"migration_timing": MIGRATION_TIMINGS, "safeguard": SAFEGUARDS}
+#: Keys a variant may not change: they fix the shape of the shared projection.
+SHARED_KEYS = ("base", "horizon", "open_age", "conventions", "extends", "variants", "name")
 
 
 @dataclass(frozen=True)
@@ -70,13 +149,55 @@ class TimePath:
     values: np.ndarray
 
     def at(self, years) -> np.ndarray:
-        """Return the value at each of ``years`` (linear interpolation)."""
+        """Return the value at each of ``years`` (linear interpolation).
+
+        Examples
+        --------
+        >>> TimePath(np.array([2012, 2022]), np.array([1.0, 2.0])).at([2012, 2017, 2030])
+        array([1. , 1.5, 2. ])
+        """
         return np.interp(np.asarray(years, dtype=float), self.years, self.values)
 
 
 @dataclass(frozen=True)
+class Component:
+    """One component's assumption.
+
+    Attributes
+    ----------
+    method : str
+        ``"scale"``, ``"tfr"``, ``"e0"``, ``"net_total"`` or ``"table"``.
+    path : TimePath, dict of str to TimePath, or None
+        The path of the method; a dict by region or by sex where the method
+        allows it.
+    table : Path or None
+        The CSV file of a ``"table"`` method.
+    values : ndarray or None
+        The table's values, (time, region[, sex], age), read and checked at
+        load time.
+    options : dict
+        Other keys (``sex_ratio_at_birth``, ``profile``).
+    """
+
+    method: str
+    path: TimePath | dict[str, TimePath] | None = None
+    table: Path | None = None
+    values: np.ndarray | None = field(default=None, repr=False)
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One variant of a scenario: a name and its components."""
+
+    name: str
+    description: str
+    components: dict[str, Component]
+
+
+@dataclass(frozen=True)
 class Scenario:
-    """A validated scenario.
+    """A validated scenario with its variants.
 
     Attributes
     ----------
@@ -90,12 +211,13 @@ class Scenario:
         First age of the open age group [years]; ``None`` keeps the base's.
     migration_timing, safeguard : str
         Kernel conventions (:mod:`projsim.types`).
-    paths : dict of str to TimePath
-        Multiplier of the base rates of each component, by year [1].
+    variants : tuple of Variant
+        The scenario itself first, then the variants stated in its file.
     source : str
         The file the scenario was read from.
     sha256 : str
-        SHA-256 of the file's bytes.
+        SHA-256 of every file read: the scenario, the scenarios it extends and
+        its tables.
     """
 
     name: str
@@ -105,9 +227,14 @@ class Scenario:
     open_age: int | None
     migration_timing: str
     safeguard: str
-    paths: dict[str, TimePath] = field(repr=False)
+    variants: tuple[Variant, ...] = field(repr=False)
     source: str
     sha256: str
+
+    @property
+    def components(self) -> dict[str, Component]:
+        """The components of the scenario itself (its first variant)."""
+        return self.variants[0].components
 
 
 def bundled_scenarios() -> dict[str, Path]:
@@ -123,21 +250,25 @@ def bundled_scenarios() -> dict[str, Path]:
     return {f.stem: f for f in files}
 
 
-def find_scenario(name_or_path: str | Path) -> Path:
-    """Resolve a bundled scenario name or a path to a scenario file."""
-    path = Path(name_or_path)
+def find_scenario(name_or_path: str | Path, relative_to: Path | None = None) -> Path:
+    """Resolve a bundled scenario name or a path to a scenario file.
+
+    A path is taken relative to ``relative_to`` (a folder) when given.
+    """
+    text = str(name_or_path)
+    path = Path(text) if relative_to is None else relative_to / text
     if path.suffix == ".toml" or path.exists():
         if not path.is_file():
             raise InputError(str(path), "no such file", "an existing scenario file",
                              "check the path, or run 'projsim list' for the bundled scenarios")
         return path
     bundled = bundled_scenarios()
-    if str(name_or_path) not in bundled:
-        raise InputError("scenario", repr(str(name_or_path)),
+    if text not in bundled:
+        raise InputError("scenario", repr(text),
                          f"a file path or a bundled scenario ({', '.join(bundled)})",
-                         _did_you_mean(str(name_or_path), bundled)
+                         _did_you_mean(text, bundled)
                          or "run 'projsim list' to see the bundled scenarios")
-    return bundled[str(name_or_path)]
+    return bundled[text]
 
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
@@ -168,95 +299,367 @@ def check_scenario(name_or_path: str | Path) -> list[InputError]:
     return _read(name_or_path)[0]
 
 
+# --- reading and merging files ----------------------------------------------------
+
+
+@dataclass
+class _Document:
+    """A scenario file merged with the files it extends; every value keeps the
+    file it was written in and its key prefix (``variants.NAME.``), for
+    messages and relative table paths."""
+
+    top: dict[str, tuple[Any, Path]]
+    sections: dict[str, dict[str, tuple[Any, Path, str]]]
+    files: list[Path]
+    variants: dict[str, tuple[dict, Path]]
+
+
+def _load_document(path: Path, problems: list, chain: tuple[Path, ...] = ()) -> _Document | None:
+    resolved = path.resolve()
+    if resolved in chain:
+        cycle = " -> ".join(p.name for p in (*chain, resolved))
+        problems.append(InputError(f"{chain[-1]}: extends", repr(path.name),
+                                   "a chain of scenarios without a cycle", f"break the cycle {cycle}"))
+        return None
+    try:
+        raw = read_toml(path)
+    except InputError as error:
+        problems.append(error)
+        return None
+    problems += _unknown_keys(path, "", raw, TOP_KEYS)
+    document = _Document({}, {name: {} for name in METHODS}, [path], {})
+    parent_name = raw.get("extends")
+    if parent_name is not None:
+        try:
+            parent_path = find_scenario(parent_name, relative_to=path.parent)
+        except InputError as error:
+            problems.append(InputError(f"{path}: extends", error.got, error.expected, error.fix))
+            parent_path = None
+        parent = parent_path and _load_document(parent_path, problems, (*chain, resolved))
+        if parent is not None:
+            document = _Document(dict(parent.top), {k: dict(v) for k, v in parent.sections.items()},
+                                 parent.files + [path], {})
+            document.top.pop("name", None)
+            document.top.pop("description", None)
+    _merge(document, raw, path, problems)
+    variants = raw.get("variants", {})
+    if not isinstance(variants, dict) or not all(isinstance(v, dict) for v in variants.values()):
+        problems.append(InputError(f"{path}: variants", repr(variants),
+                                   "tables [variants.NAME] of keys to change",
+                                   "write each variant as a [variants.NAME] section"))
+    else:
+        document.variants = {name: (table, path) for name, table in variants.items()}
+    return document
+
+
+def _merge(document: _Document, raw: dict, path: Path, problems: list, prefix: str = "") -> None:
+    """Overlay the keys of ``raw`` (read from ``path``) on ``document``."""
+    for key, value in raw.items():
+        if key in METHODS:
+            if not isinstance(value, dict):
+                problems.append(InputError(f"{path}: {prefix}{key}", repr(value), "a table",
+                                           f"write it as a [{key}] section"))
+                continue
+            allowed = (*METHODS[key], *OPTIONS.get(key, {}))
+            problems += _unknown_keys(path, f"{prefix}{key}.", value, allowed)
+            section = document.sections[key]
+            if any(k in METHODS[key] for k in value):
+                for method in METHODS[key]:
+                    section.pop(method, None)
+            section.update({k: (v, path, prefix) for k, v in value.items() if k in allowed})
+        elif key == "conventions":
+            if not isinstance(value, dict):
+                problems.append(InputError(f"{path}: {prefix}{key}", repr(value), "a table",
+                                           "write it as a [conventions] section"))
+                continue
+            problems += _unknown_keys(path, f"{prefix}conventions.", value, tuple(CONVENTION_KEYS))
+            merged = dict(document.top.get("conventions", ({}, path))[0])
+            merged.update(value)
+            document.top["conventions"] = (merged, path)
+        elif key not in ("extends", "variants") and key in TOP_KEYS:
+            document.top[key] = (value, path)
+
+
 def _read(name_or_path):
+    problems: list[InputError] = []
     try:
         path = find_scenario(name_or_path)
-        document = read_toml(path)
     except InputError as error:
         return [error], None
-    problems: list[InputError] = []
-    where = str(path)
+    document = _load_document(path, problems)
+    if document is None:
+        return problems, None
+    head = _validate_head(document, path, problems)
+    variants = [_validate_variant(document, head, path, problems)]
+    variant_keys = tuple(k for k in TOP_KEYS if k not in SHARED_KEYS)
+    for name, (table, origin) in document.variants.items():
+        problems += _unknown_keys(origin, f"variants.{name}.",
+                                  {k: v for k, v in table.items() if k not in SHARED_KEYS},
+                                  variant_keys)
+        problems += [InputError(f"{origin}: variants.{name}.{key}", "a key shared by all variants",
+                                "only components and a description in a variant",
+                                f"move '{key}' out of the variant, or make a separate scenario file")
+                     for key in table if key in SHARED_KEYS]
+        variant_document = _Document(dict(document.top), {k: dict(v) for k, v in
+                                                          document.sections.items()},
+                                     document.files, {})
+        variant_document.top.pop("description", None)
+        _merge(variant_document, {k: v for k, v in table.items() if k not in SHARED_KEYS},
+               origin, problems, prefix=f"variants.{name}.")
+        variant_document.top["name"] = (f"{head['name']}/{name}" if head else name, origin)
+        variants.append(_validate_variant(variant_document, head, origin, problems))
+    if problems:
+        return list({str(p): p for p in reversed(problems)}.values())[::-1], None
+    digest = hashlib.sha256()
+    for file in document.files + [c.table for v in variants for c in v.components.values()
+                                  if c.table is not None]:
+        digest.update(Path(file).read_bytes())
+    return problems, Scenario(
+        name=head["name"], description=head["description"], base=head["base"],
+        horizon=head["horizon"], open_age=head["open_age"],
+        migration_timing=head["migration_timing"], safeguard=head["safeguard"],
+        variants=tuple(variants), source=str(path), sha256=digest.hexdigest())
+
+
+# --- validating values --------------------------------------------------------------
+
+
+def _validate_head(document: _Document, path: Path, problems: list) -> dict | None:
+    """The keys shared by all variants: name, base, horizon, open age, conventions."""
+    top = document.top
 
     def need(key, kind, default=None):
-        value = document.get(key, default)
+        value, origin = top.get(key, (default, path))
+        words = {str: "a text in quotes", int: "a whole number"}[kind]
         if value is None:
-            problems.append(InputError(f"{where}: {key}", "nothing", f"a {kind.__name__}",
+            problems.append(InputError(f"{origin}: {key}", "nothing", words,
                                        f"add '{key} = ...' at the top of the file"))
         elif not isinstance(value, kind) or isinstance(value, bool):
-            problems.append(InputError(f"{where}: {key}", repr(value), f"a {kind.__name__}",
-                                       f"write {key} as a {kind.__name__}"))
+            problems.append(InputError(f"{origin}: {key}", repr(value), words,
+                                       f"write {key} as {words}"))
             value = None
         return value
 
-    problems += _unknown_keys(where, "", document, TOP_KEYS)
-    name = need("name", str, path.stem)
-    description = need("description", str, "")
-    base = need("base", str)
-    horizon = need("horizon", int)
-    base_year = _base_year(where, base, problems)
-    if base_year is not None and horizon is not None and not (
-        base_year < horizon <= base_year + MAX_YEARS
-    ):
-        problems.append(InputError(f"{where}: horizon", repr(horizon),
-                                   f"a year after the base year {base_year} and at most "
-                                   f"{base_year + MAX_YEARS}", "set the last 1 January to project"))
-        horizon = None
-    open_age = document.get("open_age")
+    head = {"name": need("name", str, path.stem), "description": need("description", str, ""),
+            "base": need("base", str), "horizon": need("horizon", int)}
+    head["base_year"] = None
+    if head["base"] is not None:
+        if head["base"] not in list_bases():
+            problems.append(InputError(
+                f"{top['base'][1]}: base", repr(head["base"]),
+                f"one of the embedded bases {list(list_bases())}",
+                _did_you_mean(head["base"], list_bases()) or "pick an embedded base"))
+        else:
+            head["base_year"] = base_year(head["base"])
+    first = head["base_year"]
+    if first is not None and head["horizon"] is not None \
+            and not first < head["horizon"] <= first + MAX_YEARS:
+        problems.append(InputError(f"{top['horizon'][1]}: horizon", repr(head["horizon"]),
+                                   f"a year after the base year {first} and at most "
+                                   f"{first + MAX_YEARS}", "set the last 1 January to project"))
+        head["horizon"] = None
+    open_age, origin = top.get("open_age", (None, path))
     if open_age is not None and (not isinstance(open_age, int) or isinstance(open_age, bool)
                                  or not OPEN_AGES[0] <= open_age <= OPEN_AGES[1]):
-        problems.append(InputError(f"{where}: open_age", repr(open_age),
+        problems.append(InputError(f"{origin}: open_age", repr(open_age),
                                    f"a whole number of years from {OPEN_AGES[0]} to {OPEN_AGES[1]}",
                                    "give the first age of the open age group, e.g. 110"))
-    conventions = _table(where, document, "conventions", problems)
-    problems += _unknown_keys(where, "conventions.", conventions, tuple(CONVENTION_KEYS))
-    chosen = {}
+    head["open_age"] = open_age
+    conventions, origin = top.get("conventions", ({}, path))
     for key, allowed in CONVENTION_KEYS.items():
         value = conventions.get(key, allowed[0])
         if value not in allowed:
-            problems.append(InputError(f"{where}: conventions.{key}", repr(value),
+            problems.append(InputError(f"{origin}: conventions.{key}", repr(value),
                                        f"one of {list(allowed)}",
                                        _did_you_mean(str(value), allowed) or "pick one of them"))
-        chosen[key] = value
-    paths = {}
-    for component, largest in COMPONENTS.items():
-        table = _table(where, document, component, problems)
-        problems += _unknown_keys(where, f"{component}.", table, COMPONENT_KEYS)
-        paths[component] = _path(where, f"{component}.scale", table.get("scale", 1.0),
-                                 largest, base_year, horizon, problems,
-                                 positive=component == "mortality")
-    if problems:
-        return problems, None
-    scenario = Scenario(
-        name=name, description=description, base=base, horizon=horizon, open_age=open_age,
-        migration_timing=chosen["migration_timing"], safeguard=chosen["safeguard"],
-        paths=paths, source=where, sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
-    )
-    return problems, scenario
+        head[key] = value
+    return head if all(head[k] is not None for k in ("name", "base_year", "horizon")) else None
 
 
-def _base_year(where, base, problems):
-    if base is None:
+def _validate_variant(document, head, path, problems) -> Variant | None:
+    """The components of one variant, each checked against the base and horizon."""
+    name = document.top.get("name", (path.stem, path))[0]
+    description = document.top.get("description", ("", path))[0]
+    if head is None:
         return None
-    if base not in list_bases():
-        problems.append(InputError(f"{where}: base", repr(base),
-                                   f"one of the embedded bases {list(list_bases())}",
-                                   _did_you_mean(base, list_bases()) or "pick an embedded base"))
+    base = load_base(head["base"])
+    components = {}
+    for component, methods in METHODS.items():
+        section = document.sections[component]
+        chosen = [m for m in methods if m in section]
+        if len(chosen) > 1:
+            _, origin, prefix = section[chosen[1]]
+            problems.append(InputError(f"{origin}: {prefix}{component}",
+                                       f"both {chosen[0]} and {chosen[1]}",
+                                       "one method per component",
+                                       f"keep only one of {', '.join(methods)}"))
+            continue
+        method = chosen[0] if chosen else "scale"
+        value, origin, prefix = section.get(method, (1.0, path, ""))
+        where = f"{origin}: {prefix}{component}.{method}"
+        options = _options(component, section, problems)
+        if method == "table":
+            table = _table_file(where, value, origin, problems)
+            values = table and _table_values(where, table, component, base, head, problems)
+            components[component] = Component(method, table=table, values=values,
+                                              options=options)
+            continue
+        spec = methods[method]
+        path_value = _labelled_paths(where, value, spec, base, head, problems)
+        if method == "net_total":
+            _check_net_total(where, path_value, base, problems)
+        components[component] = Component(method, path=path_value, options=options)
+    return Variant(str(name), str(description), components)
+
+
+def _options(component, section, problems):
+    options = {}
+    for key, rule in OPTIONS.get(component, {}).items():
+        if key not in section:
+            continue
+        value, origin, prefix = section[key]
+        where = f"{origin}: {prefix}{component}.{key}"
+        if isinstance(rule, Method):
+            if _bad_number(value, rule):
+                problems.append(InputError(where, repr(value), _expected(rule),
+                                           f"give {rule.meaning}"))
+        elif value not in rule:
+            problems.append(InputError(where, repr(value), f"one of {list(rule)}",
+                                       _did_you_mean(str(value), rule) or "pick one of them"))
+        options[key] = value
+    return options
+
+
+def _labelled_paths(where, value, spec, base, head, problems):
+    """A path, or (for methods given by region or sex) a dict of paths."""
+    labels = {"region": base.regions, "sex": SEXES}.get(spec.by)
+    is_table_of_labels = isinstance(value, dict) and value and all(
+        isinstance(v, (dict, int, float)) and not str(k).strip().isdigit() for k, v in value.items())
+    if spec.by == "sex" or (labels and is_table_of_labels):
+        if not isinstance(value, dict):
+            problems.append(InputError(where, repr(value), f"a table with one path per {spec.by} "
+                                       f"({', '.join(labels)})",
+                                       f"write {where.split('.')[-1]} = {{ {labels[0]} = ..., ... }}"))
+            return None
+        unknown = [k for k in value if k not in labels]
+        missing = [k for k in labels if k not in value]
+        if unknown:
+            problems.append(InputError(f"{where}.{unknown[0]}", f"an unknown {spec.by}",
+                                       f"one of {list(labels)}",
+                                       _did_you_mean(unknown[0], labels) or f"use the base's {spec.by} names"))
+            return None
+        if missing:
+            problems.append(InputError(where, f"no path for {missing[0]}",
+                                       f"one path per {spec.by}: {list(labels)}",
+                                       f"add {missing[0]} = ..."))
+            return None
+        paths = {k: _path(f"{where}.{k}", value[k], spec, head, problems) for k in labels}
+        return None if any(p is None for p in paths.values()) else paths
+    return _path(where, value, spec, head, problems)
+
+
+def _path(where, value, spec: Method, head, problems):
+    """Turn a number or a {year = value} table into a validated :class:`TimePath`."""
+    first, horizon = head["base_year"], head["horizon"]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        points: dict[str, Any] = {str(first): value}
+    elif isinstance(value, dict) and value:
+        points = value
+    else:
+        problems.append(InputError(where, repr(value), "a number or a table of {year = value}",
+                                   f"write for example {where.split('.')[-1]} = {{ {first} = ... }}"))
         return None
-    return base_year(base)
+    years, values = [], []
+    for year_text, number in points.items():
+        full = f"{where}.{year_text}"
+        try:
+            year = int(year_text)
+        except ValueError:
+            problems.append(InputError(full, repr(year_text), "a year such as 2030",
+                                       "use years as keys"))
+            return None
+        if _bad_number(number, spec):
+            problems.append(InputError(full, repr(number), _expected(spec), f"give {spec.meaning}"))
+            return None
+        years.append(year)
+        values.append(float(number))
+    if any(b <= a for a, b in zip(years, years[1:])):
+        problems.append(InputError(where, f"years {years}", "increasing years",
+                                   "list the years in increasing order, each once"))
+    elif years[0] > first or years[-1] >= horizon:
+        problems.append(InputError(where, f"years {years[0]} to {years[-1]}",
+                                   f"a first year at or before the base year {first} "
+                                   f"and years before the horizon {horizon}",
+                                   f"start the path at {first} and end it by {horizon - 1}"))
+    else:
+        return TimePath(np.array(years), np.array(values))
+    return None
 
 
-def _table(where, document, key, problems):
-    value = document.get(key, {})
-    if not isinstance(value, dict):
-        problems.append(InputError(f"{where}: {key}", repr(value), "a table",
-                                   f"write it as a [{key}] section"))
-        return {}
-    return value
+def _bad_number(number, spec: Method) -> bool:
+    if not isinstance(number, (int, float)) or isinstance(number, bool) or not np.isfinite(number):
+        return True
+    return number < spec.low or number > spec.high or (spec.open_low and number == spec.low)
 
 
-def _unknown_keys(where, prefix, table, allowed):
+def _expected(spec: Method) -> str:
+    if not np.isfinite(spec.low):
+        return "a finite number"
+    low = f"greater than {spec.low:g}" if spec.open_low else f"at least {spec.low:g}"
+    return f"a number {low} and at most {spec.high:g}"
+
+
+def _check_net_total(where, path, base, problems):
+    """A net outflow may not exceed the base population."""
+    if path is None:
+        return
+    population = float(base.population.sum())
+    too_large = np.flatnonzero(np.abs(path.values) >= population)
+    if too_large.size:
+        i = too_large[0]
+        problems.append(InputError(f"{where}.{path.years[i]}", f"{path.values[i]:g}",
+                                   f"net migrants fewer than the base population ({population:,.0f})",
+                                   "give persons per year, not a cumulated or scaled figure"))
+
+
+def _table_file(where, value, origin, problems):
+    if not isinstance(value, str):
+        problems.append(InputError(where, repr(value), "a CSV file name",
+                                   "write table = \"file.csv\", relative to the scenario file"))
+        return None
+    table = origin.parent / value
+    if not table.is_file():
+        problems.append(InputError(where, repr(value), f"an existing file (looked for {table})",
+                                   "check the name; paths are relative to the scenario file"))
+        return None
+    return table
+
+
+def _table_values(where, table, component, base, head, problems):
+    """Read a component's table over every step year, region (sex) and age."""
+    ages = tuple(range((head["open_age"] or base.open_age) + 1))
+    dims = {"year": tuple(range(head["base_year"], head["horizon"])), "region": base.regions}
+    if component != "fertility":
+        dims["sex"] = SEXES
+    dims["age"] = ages
+    value = TABLE_VALUES[component]
+    try:
+        values = read_grid_csv(table, dims, value)
+    except InputError as error:
+        problems.append(InputError(f"{where}: {error.where}", error.got, error.expected, error.fix))
+        return None
+    if value != "net_migration" and (values < 0).any():
+        index = tuple(int(i) for i in np.argwhere(values < 0)[0])
+        cell = ", ".join(f"{d}={labels[i]}" for (d, labels), i in zip(dims.items(), index))
+        problems.append(InputError(f"{where}: {table}", f"{values[index]:g} at {cell}",
+                                   f"non-negative values of {value}", "correct the table"))
+        return None
+    return values
+
+
+def _unknown_keys(path, prefix, table, allowed):
     return [
-        InputError(f"{where}: {prefix}{key}", "an unknown key", f"one of {list(allowed)}",
+        InputError(f"{path}: {prefix}{key}", "an unknown key", f"one of {list(allowed)}",
                    _did_you_mean(key, allowed) or "remove it")
         for key in table
         if key not in allowed
@@ -266,47 +669,3 @@ def _unknown_keys(where, prefix, table, allowed):
 def _did_you_mean(word, choices):
     close = difflib.get_close_matches(word, list(choices), n=1)
     return f"did you mean '{close[0]}'?" if close else ""
-
-
-def _path(where, key, value, largest, base_year, horizon, problems, positive):
-    """Turn a number or a {year = value} table into a validated :class:`TimePath`."""
-    low = "greater than 0" if positive else "at least 0"
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        points: dict[str, Any] = {str(base_year): value}
-    elif isinstance(value, dict) and value:
-        points = value
-    else:
-        problems.append(InputError(f"{where}: {key}", repr(value),
-                                   "a number or a table of {year = value}",
-                                   f"write for example {key.split('.')[-1]} = 1.0"))
-        return None
-    years, values = [], []
-    for year_text, number in points.items():
-        full = f"{where}: {key}.{year_text}"
-        try:
-            year = int(year_text)
-        except ValueError:
-            problems.append(InputError(full, repr(year_text), "a year such as 2030",
-                                       "use years as keys"))
-            return None
-        ok = isinstance(number, (int, float)) and not isinstance(number, bool)
-        if not ok or not np.isfinite(number) or number < 0 or (positive and number == 0) \
-                or number > largest:
-            problems.append(InputError(full, repr(number), f"a number {low} and at most {largest}",
-                                       "give a multiplier of the base rates"))
-            return None
-        years.append(year)
-        values.append(float(number))
-    if base_year is None or horizon is None:
-        return None
-    if any(b <= a for a, b in zip(years, years[1:])):
-        problems.append(InputError(f"{where}: {key}", f"years {years}", "increasing years",
-                                   "list the years in increasing order, each once"))
-    elif years[0] > base_year or years[-1] >= horizon:
-        problems.append(InputError(f"{where}: {key}", f"years {years[0]} to {years[-1]}",
-                                   f"a first year at or before the base year {base_year} "
-                                   f"and years before the horizon {horizon}",
-                                   f"start the path at {base_year}"))
-    else:
-        return TimePath(np.array(years), np.array(values))
-    return None
