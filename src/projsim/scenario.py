@@ -265,7 +265,7 @@ def find_scenario(name_or_path: str | Path, relative_to: Path | None = None) -> 
     bundled = bundled_scenarios()
     if text not in bundled:
         raise InputError("scenario", repr(text),
-                         f"a file path or a bundled scenario ({', '.join(bundled)})",
+                         "a file path or the name of a bundled scenario",
                          _did_you_mean(text, bundled)
                          or "run 'projsim list' to see the bundled scenarios")
     return bundled[text]
@@ -406,7 +406,7 @@ def _read(name_or_path):
         variant_document.top.pop("description", None)
         _merge(variant_document, {k: v for k, v in table.items() if k not in SHARED_KEYS},
                origin, problems, prefix=f"variants.{name}.")
-        variant_document.top["name"] = (f"{head['name']}/{name}" if head else name, origin)
+        variant_document.top["name"] = (name, origin)
         variants.append(_validate_variant(variant_document, head, origin, problems))
     if problems:
         return list({str(p): p for p in reversed(problems)}.values())[::-1], None
