@@ -63,3 +63,84 @@ def test_projection_barely_depends_on_the_open_age(tmp_path, open_age):
     moved = projsim.project(scenario_file(tmp_path, f"open_age = {open_age}\n"))
     assert moved.age.values[-1] == open_age
     np.testing.assert_allclose(moved.population.sum(["sex", "age"]), reference, rtol=2e-4)
+
+
+def national_tfr(inputs, t=0, batch=0):
+    """National TFR with the base's female population as weights."""
+    women = inputs.base.population[:, 0, :]
+    rates = inputs.rates.fertility_rate[t, batch]
+    return float(((rates * women).sum(0) / women.sum(0)).sum())
+
+
+def test_national_tfr_path_is_met_exactly(tmp_path):
+    path = scenario_file(tmp_path, "[fertility]\ntfr = { 2012 = 1.6, 2022 = 2.1 }\n")
+    inputs = build_inputs(load_scenario(path))
+    assert [round(national_tfr(inputs, t), 12) for t in (0, 5, 10, 18)] == [1.6, 1.85, 2.1, 2.1]
+    base = inputs.base.fertility_rate
+    ratio = inputs.rates.fertility_rate[5, 0] / np.where(base > 0, base, np.nan)
+    assert np.nanmax(ratio) - np.nanmin(ratio) < 1e-12, "regional differences are kept"
+
+
+def test_regional_tfr_paths(tmp_path):
+    path = scenario_file(tmp_path, '[fertility]\ntfr = { "Brussels-Capital Region" = 2.0, '
+                                   '"Flemish Region" = { 2012 = 1.7, 2030 = 1.9 }, '
+                                   '"Walloon Region" = 1.8 }\n')
+    rates = build_inputs(load_scenario(path)).rates.fertility_rate
+    np.testing.assert_allclose(rates[0, 0].sum(-1), [2.0, 1.7, 1.8], rtol=1e-12)
+    np.testing.assert_allclose(rates[-1, 0].sum(-1), [2.0, 1.7 + 0.2 * 18 / 18, 1.8], rtol=1e-12)
+
+
+def test_net_total_is_spread_exactly(tmp_path):
+    path = scenario_file(tmp_path, "[international_migration]\n"
+                                   "net_total = { 2012 = 60000, 2015 = 60000, 2020 = 35000 }\n")
+    net = build_inputs(load_scenario(path)).rates.net_migration[:, 0]
+    totals = net.sum(axis=(1, 2, 3))
+    np.testing.assert_allclose(totals[[0, 3, 6, 8, 18]], [60000, 60000, 45000, 35000, 35000],
+                               rtol=1e-12)
+
+
+def test_rogers_castro_profile_keeps_regional_shares(tmp_path):
+    path = scenario_file(tmp_path, '[international_migration]\nnet_total = 30000\n'
+                                   'profile = "rogers-castro"\n')
+    inputs = build_inputs(load_scenario(path))
+    net = inputs.rates.net_migration[0, 0]
+    base = inputs.base.net_migration
+    np.testing.assert_allclose(net.sum(-1) / 30000, base.sum(-1) / base.sum(), rtol=1e-12)
+    assert int(np.argmax(net[0, 0, 15:])) + 15 == 23
+
+
+def test_a_table_replaces_the_rates(tmp_path):
+    base = load_base("belgium-2012")
+    rows = ["year,region,sex,age,internal_migration_rate"]
+    rows += [f"2012,{r},{s},{a},0.01" for r in base.regions for s in SEXES for a in base.ages]
+    (tmp_path / "internal.csv").write_text("\n".join(rows) + "\n")
+    path = tmp_path / "s.toml"
+    path.write_text('base = "belgium-2012"\nhorizon = 2013\n[internal_migration]\n'
+                    'table = "internal.csv"\n')
+    inputs = build_inputs(load_scenario(path))
+    assert np.all(inputs.rates.internal_rate == 0.01)
+
+
+def test_extends_overrides_only_what_it_states(tmp_path):
+    parent = tmp_path / "parent.toml"
+    parent.write_text('name = "parent"\nbase = "belgium-2012"\nhorizon = 2031\n'
+                      '[fertility]\ntfr = 1.6\nsex_ratio_at_birth = 1.06\n'
+                      '[international_migration]\nnet_total = 40000\n')
+    child = tmp_path / "child.toml"
+    child.write_text('extends = "parent.toml"\n[fertility]\nscale = 1.0\n')
+    scenario = load_scenario(child)
+    assert scenario.name == "child" and scenario.horizon == 2031
+    fertility = scenario.components["fertility"]
+    assert fertility.method == "scale" and fertility.options == {"sex_ratio_at_birth": 1.06}
+    assert scenario.components["international_migration"].method == "net_total"
+
+
+def test_variants_run_as_a_scenario_dimension():
+    ds = projsim.project("fpb-2013-migration-variants")
+    assert list(ds.scenario.values) == ["fpb-2013", "zero-migration", "low-migration",
+                                        "high-migration"]
+    assert ds.population.dims == ("time", "scenario", "region", "sex", "age")
+    net = ds.net_migration.sum(["region", "sex", "age"]).sel(time=2020)
+    np.testing.assert_allclose(net, [35000, 0, 17500, 52500], atol=5.0)
+    alone = projsim.project("fpb-2013").population
+    np.testing.assert_allclose(ds.population.sel(scenario="fpb-2013"), alone, rtol=1e-12)

@@ -12,7 +12,7 @@ from projsim.cli import EXIT_INPUT, EXIT_OK, main
 def test_run_default_prints_summary(capsys):
     assert main(["run"]) == EXIT_OK
     out = capsys.readouterr().out
-    assert out.startswith("belgium-2012: Belgium, 1 January 2012 base")
+    assert out.startswith("fpb-2013: FPB 2012-2060 reference (May 2013)")
     total = next(line for line in out.splitlines() if line.startswith("Total"))
     assert total.split()[1] == "11,035,948"
     for label in ("Brussels-Capital Region", "births", "deaths", "net migration", "2061"):

@@ -41,6 +41,8 @@ class Inputs:
         The starting population [persons].
     rates : Rates
         Rates of every step, with a leading time axis.
+    mortality_rate : ndarray, (time, batch, region, sex, age)
+        The central death rates behind ``rates.survival`` [per person-year].
     """
 
     base: Base
@@ -48,6 +50,7 @@ class Inputs:
     variants: tuple[str, ...]
     population: np.ndarray
     rates: Rates
+    mortality_rate: np.ndarray
 
 
 def build_inputs(scenario: Scenario) -> Inputs:
@@ -91,7 +94,7 @@ def build_inputs(scenario: Scenario) -> Inputs:
     )
     population = np.repeat(base.population[None], len(variants), axis=0)
     return Inputs(base=base, years=years, variants=tuple(v.name for v in variants),
-                  population=population, rates=rates)
+                  population=population, rates=rates, mortality_rate=mortality)
 
 
 def _stack(arrays):
@@ -145,9 +148,9 @@ def mortality_rates(base: Base, components: list[Component], steps) -> np.ndarra
 
         targets = np.stack([np.stack([components[i].path[s].at(steps) for s in SEXES], axis=-1)
                             for i in targeted])
-        pattern = load_lee_carter(base.ages)
-        solved = regional_rates_for_e0(base.mortality_rate, base.population, pattern, targets,
-                                       np.array(SEXES))
+        pattern = load_lee_carter(base.ages).age_pattern
+        solved = regional_rates_for_e0(base.mortality_rate, pooled_oldest(base.population),
+                                       pattern, targets, np.array(SEXES))
         for row, i in enumerate(targeted):
             built[i] = solved[row]
     for i, component in enumerate(components):
@@ -156,6 +159,74 @@ def mortality_rates(base: Base, components: list[Component], steps) -> np.ndarra
         elif component.method == "scale":
             built[i] = _scaled(base.mortality_rate, component, steps)
     return _stack(built)
+
+
+def reweight_e0(inputs: Inputs, scenario: Scenario, population: np.ndarray) -> Inputs:
+    """Solve life-expectancy targets again on the projected population.
+
+    A first projection weights the regions by their base population when it
+    forms the national death rates whose e0 meets the target. This second
+    pass weights them by each year's mean projected population (the mean of
+    the 1 January populations that open and close the year, a proxy for the
+    exposure), so that the national e0 of the projection itself, deaths over
+    exposure summed over regions, meets the target; the regional rates move
+    by the same index k(t, sex) as before, and their differences stay those of
+    the base.
+
+    Parameters
+    ----------
+    inputs : Inputs
+        The inputs of the first projection.
+    scenario : Scenario
+        The scenario they were built from.
+    population : ndarray, (time, batch, region, sex, age)
+        The first projection's populations on 1 January [persons].
+
+    Returns
+    -------
+    Inputs
+        The same inputs with new death rates and survival ratios for the
+        variants that target e0.
+    """
+    from projsim.mortality import load_lee_carter, mortality_index_for_e0
+
+    steps = inputs.years[:-1]
+    rows = [i for i, v in enumerate(scenario.variants) if v.components["mortality"].method == "e0"]
+    if not rows:
+        return inputs
+    sexes = np.array(SEXES)
+    targets = np.stack([np.stack([scenario.variants[i].components["mortality"].path[s].at(steps)
+                                  for s in SEXES], axis=-1) for i in rows])          # (V, T, S)
+    exposure = pooled_oldest(0.5 * (population[:-1] + population[1:])[:, rows])    # (T, V, R, S, A)
+    base_rates = inputs.base.mortality_rate
+    national = (exposure * base_rates).sum(2) / exposure.sum(2)                      # (T, V, S, A)
+    pattern = load_lee_carter(inputs.base.ages).age_pattern                           # (S, A)
+    k = mortality_index_for_e0(national, pattern, np.moveaxis(targets, 0, 1), sexes)  # (T, V, S)
+    mortality = inputs.mortality_rate.copy()
+    mortality[:, rows] = base_rates * np.exp(k[:, :, None, :, None] * pattern)
+    survival = survival_ratios(life_table(mortality, sexes), step_width=1)
+    return replace(inputs, rates=inputs.rates._replace(survival=survival), mortality_rate=mortality)
+
+
+def pooled_oldest(population):
+    """Population weights with the oldest ages pooled from the first empty cell.
+
+    From the first age at which some region and sex has nobody, every age
+    takes the region's and sex's total over those ages, so that a national
+    mean of regional rates is defined at every age.
+
+    Examples
+    --------
+    >>> pooled_oldest(np.array([[[5.0, 2.0, 0.0, 1.0]]]))
+    array([[[5., 2., 1., 1.]]])
+    """
+    empty = (population == 0).any(axis=tuple(range(population.ndim - 1)))
+    if not empty.any():
+        return population
+    first = int(np.argmax(empty))
+    pooled = population.copy()
+    pooled[..., first:] = population[..., first:].sum(-1, keepdims=True)
+    return pooled
 
 
 def net_migration(base: Base, components: list[Component], steps) -> np.ndarray:

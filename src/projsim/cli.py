@@ -21,8 +21,8 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run a scenario and print a summary")
     run.add_argument("scenario", nargs="?", default=None,
-                     help="a bundled scenario's name or a TOML file (default: the embedded "
-                          "Belgian base, belgium-2012)")
+                     help="a bundled scenario's name or a TOML file (default: fpb-2013, the "
+                          "reference scenario on the embedded Belgian base)")
     run.add_argument("-o", "--output", help="write the result to this netCDF file")
     validate = commands.add_parser("validate", help="check a scenario file and list its problems")
     validate.add_argument("scenario")

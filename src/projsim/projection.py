@@ -7,14 +7,42 @@ from pathlib import Path
 import xarray as xr
 
 from projsim import kernel
-from projsim.assumptions import build_inputs
+from projsim.assumptions import Inputs, build_inputs, reweight_e0
 from projsim.result import to_dataset
 from projsim.scenario import Scenario, load_scenario
 from projsim.types import SEXES
 
-#: The scenario run when none is named: the embedded Belgian base of
-#: 1 January 2012 with its rates held constant.
-DEFAULT_SCENARIO = "belgium-2012"
+#: The scenario run when none is named: the reference scenario, the Federal
+#: Planning Bureau's 2012-2060 projection rebuilt on the embedded Belgian base
+#: of 1 January 2012.
+DEFAULT_SCENARIO = "fpb-2013"
+
+
+def run(scenario: Scenario) -> tuple[Inputs, kernel.Projection]:
+    """Build a scenario's inputs and project them with the kernel (unlabelled).
+
+    A scenario with life-expectancy targets is projected twice: the second
+    pass solves the targets on the first pass's projected population
+    (:func:`projsim.assumptions.reweight_e0`).
+
+    Returns
+    -------
+    inputs : Inputs
+        The inputs of the projection returned.
+    projection : Projection
+        The kernel's arrays.
+    """
+    inputs = build_inputs(scenario)
+
+    def once(inputs):
+        return kernel.project(inputs.population, inputs.rates, width=1,
+                              timing=scenario.migration_timing, safeguard=scenario.safeguard)
+
+    result = once(inputs)
+    if any(v.components["mortality"].method == "e0" for v in scenario.variants):
+        inputs = reweight_e0(inputs, scenario, result.population)
+        result = once(inputs)
+    return inputs, result
 
 
 def project(scenario: str | Path | Scenario = DEFAULT_SCENARIO) -> xr.Dataset:
@@ -41,15 +69,11 @@ def project(scenario: str | Path | Scenario = DEFAULT_SCENARIO) -> xr.Dataset:
     >>> int(ds.population.sel(time=2012).sum())
     11035948
     >>> ds.attrs["scenario"], ds.attrs["migration_timing"]
-    ('belgium-2012', 'even')
+    ('fpb-2013', 'even')
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    inputs = build_inputs(scenario)
-    result = kernel.project(
-        inputs.population, inputs.rates, width=1,
-        timing=scenario.migration_timing, safeguard=scenario.safeguard,
-    )
+    inputs, result = run(scenario)
     attrs = {
         "scenario": scenario.name,
         "scenario_description": scenario.description,
