@@ -136,11 +136,12 @@ def test_extends_overrides_only_what_it_states(tmp_path):
 
 
 def test_variants_run_as_a_scenario_dimension():
-    ds = projsim.project("fpb-2013-migration-variants")
+    ds = projsim.project("fpb-2013-variants")
     assert list(ds.scenario.values) == ["fpb-2013", "zero-migration", "low-migration",
-                                        "high-migration"]
+                                        "high-migration", "constant-fertility",
+                                        "constant-mortality"]
     assert ds.population.dims == ("time", "scenario", "region", "sex", "age")
     net = ds.net_migration.sum(["region", "sex", "age"]).sel(time=2020)
-    np.testing.assert_allclose(net, [35000, 0, 17500, 52500], atol=5.0)
+    np.testing.assert_allclose(net, [35000, 0, 17500, 52500, 35000, 35000], atol=5.0)
     alone = projsim.project("fpb-2013").population
     np.testing.assert_allclose(ds.population.sel(scenario="fpb-2013"), alone, rtol=1e-12)

@@ -18,7 +18,7 @@ import numpy as np
 
 from projsim.base import Base, load_base
 from projsim.kernel import Rates
-from projsim.lifetable import kannisto_extend, life_table, survival_ratios
+from projsim.lifetable import kannisto_extend, life_table, survival_ratios_from_rates
 from projsim.scenario import Component, Scenario
 from projsim.schedules import rogers_castro
 from projsim.types import SEXES
@@ -43,6 +43,9 @@ class Inputs:
         Rates of every step, with a leading time axis.
     mortality_rate : ndarray, (time, batch, region, sex, age)
         The central death rates behind ``rates.survival`` [per person-year].
+    mortality_index : ndarray, (time, batch, sex)
+        The Lee-Carter index k that moves the base rates to each year's e0
+        target [dimensionless]; NaN for variants without e0 targets.
     """
 
     base: Base
@@ -51,6 +54,7 @@ class Inputs:
     population: np.ndarray
     rates: Rates
     mortality_rate: np.ndarray
+    mortality_index: np.ndarray
 
 
 def build_inputs(scenario: Scenario) -> Inputs:
@@ -80,12 +84,12 @@ def build_inputs(scenario: Scenario) -> Inputs:
     def each(component):
         return [v.components[component] for v in variants]
 
-    mortality = mortality_rates(base, each("mortality"), steps)
+    mortality, index = mortality_rates(base, each("mortality"), steps)
     internal_rate = internal_rates(base, each("internal_migration"), steps)
     sex_ratio = np.array([c.options.get("sex_ratio_at_birth", base.sex_ratio_at_birth)
                           for c in each("fertility")])
     rates = Rates(
-        survival=survival_ratios(life_table(mortality, np.array(SEXES)), step_width=1),
+        survival=survival(mortality, [_key(c) for c in each("mortality")]),
         fertility_rate=fertility_rates(base, each("fertility"), steps),
         sex_ratio_at_birth=np.broadcast_to(sex_ratio[None, :, None], (1, len(variants), 1)),
         net_migration=net_migration(base, each("international_migration"), steps),
@@ -94,7 +98,8 @@ def build_inputs(scenario: Scenario) -> Inputs:
     )
     population = np.repeat(base.population[None], len(variants), axis=0)
     return Inputs(base=base, years=years, variants=tuple(v.name for v in variants),
-                  population=population, rates=rates, mortality_rate=mortality)
+                  population=population, rates=rates, mortality_rate=mortality,
+                  mortality_index=index)
 
 
 def _stack(arrays):
@@ -135,30 +140,62 @@ def fertility_rates(base: Base, components: list[Component], steps) -> np.ndarra
     return _stack(built)
 
 
-def mortality_rates(base: Base, components: list[Component], steps) -> np.ndarray:
-    """Central death rates (time, batch, region, sex, age) [per person-year].
+def _key(component: Component):
+    """A value that is equal for components that give the same rates."""
+    if component.method == "table":
+        return ("table", id(component.values))
+    paths = component.path if isinstance(component.path, dict) else {"": component.path}
+    return (component.method, tuple((k, tuple(p.years), tuple(p.values)) for k, p in paths.items()))
 
-    Life-expectancy targets of all variants are solved in one call of
-    :func:`projsim.mortality.regional_rates_for_e0`.
+
+def survival(mortality, keys) -> np.ndarray:
+    """Survival ratios (time, batch, region, sex, age) from death rates, with
+    one life table per distinct assumption (``keys`` name them by variant)."""
+    first = {key: i for i, key in reversed(list(enumerate(keys)))}
+    distinct = sorted(set(first.values()))
+    ratios = survival_ratios_from_rates(mortality[:, distinct], np.array(SEXES))
+    return ratios[:, [distinct.index(first[key]) for key in keys]]
+
+
+def national_rates(regional_rates, weights):
+    """Death rates of the nation: the weighted mean of the regions' rates
+    (..., region, sex, age) -> (..., sex, age) [per person-year]."""
+    return (regional_rates * weights).sum(-3) / weights.sum(-3)
+
+
+def mortality_rates(base: Base, components: list[Component], steps):
+    """Central death rates (time, batch, region, sex, age) [per person-year] and
+    the mortality index (time, batch, sex) of the variants with e0 targets.
+
+    An e0 target is met by the national schedule, the population-weighted mean
+    of the regional base rates (:func:`pooled_oldest` weights), moved along
+    the Lee-Carter age pattern; the same index moves every region, so regional
+    differences stay those of the base (:mod:`projsim.mortality`). Distinct
+    target paths are solved once, in one vectorised call.
     """
     built: list = [None] * len(components)
+    index = np.full((len(steps), len(components), len(SEXES)), np.nan)
     targeted = [i for i, c in enumerate(components) if c.method == "e0"]
     if targeted:
-        from projsim.mortality import load_lee_carter, regional_rates_for_e0
+        from projsim.mortality import load_lee_carter, mortality_index_for_e0
 
         targets = np.stack([np.stack([components[i].path[s].at(steps) for s in SEXES], axis=-1)
-                            for i in targeted])
+                            for i in targeted])                                   # (V, T, S)
+        distinct, which = np.unique(targets.reshape(len(targeted), -1), axis=0,
+                                    return_inverse=True)
         pattern = load_lee_carter(base.ages).age_pattern
-        solved = regional_rates_for_e0(base.mortality_rate, pooled_oldest(base.population),
-                                       pattern, targets, np.array(SEXES))
-        for row, i in enumerate(targeted):
-            built[i] = solved[row]
+        national = national_rates(base.mortality_rate, pooled_oldest(base.population))
+        solved = mortality_index_for_e0(national, pattern, distinct.reshape(-1, *targets.shape[1:]),
+                                        np.array(SEXES))                           # (U, T, S)
+        index[:, targeted] = np.moveaxis(solved[which.ravel()], 0, 1)
+        for i in targeted:
+            built[i] = base.mortality_rate * np.exp(index[:, i, None, :, None] * pattern)
     for i, component in enumerate(components):
         if component.method == "table":
             built[i] = component.values
         elif component.method == "scale":
             built[i] = _scaled(base.mortality_rate, component, steps)
-    return _stack(built)
+    return _stack(built), index
 
 
 def reweight_e0(inputs: Inputs, scenario: Scenario, population: np.ndarray) -> Inputs:
@@ -188,24 +225,26 @@ def reweight_e0(inputs: Inputs, scenario: Scenario, population: np.ndarray) -> I
         The same inputs with new death rates and survival ratios for the
         variants that target e0.
     """
-    from projsim.mortality import load_lee_carter, mortality_index_for_e0
+    from projsim.mortality import load_lee_carter, refine_mortality_index
 
     steps = inputs.years[:-1]
     rows = [i for i, v in enumerate(scenario.variants) if v.components["mortality"].method == "e0"]
     if not rows:
         return inputs
-    sexes = np.array(SEXES)
     targets = np.stack([np.stack([scenario.variants[i].components["mortality"].path[s].at(steps)
-                                  for s in SEXES], axis=-1) for i in rows])          # (V, T, S)
+                                  for s in SEXES], axis=-1) for i in rows], axis=1)  # (T, V, S)
     exposure = pooled_oldest(0.5 * (population[:-1] + population[1:])[:, rows])    # (T, V, R, S, A)
     base_rates = inputs.base.mortality_rate
-    national = (exposure * base_rates).sum(2) / exposure.sum(2)                      # (T, V, S, A)
     pattern = load_lee_carter(inputs.base.ages).age_pattern                           # (S, A)
-    k = mortality_index_for_e0(national, pattern, np.moveaxis(targets, 0, 1), sexes)  # (T, V, S)
+    index = inputs.mortality_index.copy()
+    index[:, rows] = refine_mortality_index(national_rates(base_rates, exposure), pattern,
+                                            targets, np.array(SEXES), index[:, rows])
     mortality = inputs.mortality_rate.copy()
-    mortality[:, rows] = base_rates * np.exp(k[:, :, None, :, None] * pattern)
-    survival = survival_ratios(life_table(mortality, sexes), step_width=1)
-    return replace(inputs, rates=inputs.rates._replace(survival=survival), mortality_rate=mortality)
+    mortality[:, rows] = base_rates * np.exp(index[:, rows, None, :, None] * pattern)
+    keys = [(_key(v.components["mortality"]), i if i in rows else None)
+            for i, v in enumerate(scenario.variants)]
+    rates = inputs.rates._replace(survival=survival(mortality, keys))
+    return replace(inputs, rates=rates, mortality_rate=mortality, mortality_index=index)
 
 
 def pooled_oldest(population):

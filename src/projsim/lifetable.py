@@ -514,20 +514,29 @@ def _separation_factors(rates: np.ndarray, widths: np.ndarray, sex_index: np.nda
 
 def _death_probabilities(rates: np.ndarray, widths: np.ndarray, separation: np.ndarray) -> np.ndarray:
     """Probability of dying in each group [dimensionless]; 1 in the open group."""
-    closed_widths = widths[:-1]
-    closed_rates = rates[..., :-1]
-    closed = closed_widths * closed_rates / (1 + (closed_widths - separation[..., :-1]) * closed_rates)
-    return np.concatenate([np.minimum(closed, 1.0), np.ones(rates.shape[:-1] + (1,))], axis=-1)
+    # Whole rows are faster than the closed groups' strided view; the open
+    # group's infinite width is replaced before and its value after.
+    finite_widths = np.where(np.isfinite(widths), widths, 1.0)
+    probability = np.subtract(finite_widths, separation)
+    probability *= rates
+    probability += 1
+    np.divide(finite_widths * rates, probability, out=probability)
+    np.minimum(probability, 1.0, out=probability)
+    probability[..., -1] = 1.0
+    return probability
 
 
 def _survivorship(rates, widths, separation, death_probability):
     """Survivors, deaths and person-years per group for a radix of 1."""
-    leading_ones = np.ones(rates.shape[:-1] + (1,))
-    survivors = np.concatenate([leading_ones, np.cumprod(1 - death_probability[..., :-1], axis=-1)], axis=-1)
+    survivors = np.empty(rates.shape)
+    survivors[..., 0] = 1.0
+    np.cumprod(1 - death_probability[..., :-1], axis=-1, out=survivors[..., 1:])
     deaths = survivors * death_probability
-    closed_person_years = widths[:-1] * survivors[..., 1:] + separation[..., :-1] * deaths[..., :-1]
-    open_person_years = survivors[..., -1:] / rates[..., -1:]
-    return survivors, deaths, np.concatenate([closed_person_years, open_person_years], axis=-1)
+    person_years = np.empty(rates.shape)
+    np.multiply(widths[:-1], survivors[..., 1:], out=person_years[..., :-1])
+    person_years[..., :-1] += separation[..., :-1] * deaths[..., :-1]
+    person_years[..., -1] = survivors[..., -1] / rates[..., -1]
+    return survivors, deaths, person_years
 
 
 def life_table(mortality_rate, sex, *, age_width=1, radix=100_000.0) -> LifeTable:
@@ -766,11 +775,56 @@ def survival_ratios(table: LifeTable, step_width=1) -> np.ndarray:
             f"at least one closed age group and every closed group {step_width} years wide",
             "build the table with age_width equal to the projection step",
         )
-    per_survivor = widths[:-1] * (1 - table.qx[..., :-1]) + table.ax[..., :-1] * table.qx[..., :-1]
-    per_survivor = np.concatenate([per_survivor, 1 / table.mx[..., -1:]], axis=-1)
-    survival = 1 - table.qx[..., :-1]
-    births = per_survivor[..., :1] / step_width
-    closed = survival[..., :-1] * per_survivor[..., 1:-1] / per_survivor[..., :-2]
-    open_person_years = survival[..., -1:] * per_survivor[..., -1:]
-    pooled = open_person_years / (per_survivor[..., -2:-1] + open_person_years)
-    return np.concatenate([births, closed, pooled], axis=-1)
+    return _projection_survival(table.mx, widths, table.ax, table.qx, step_width)
+
+
+def _projection_survival(rates, widths, separation, death_probability, step_width):
+    """Survival ratios in the UN labelling from the columns m, n, a and q."""
+    finite_widths = np.where(np.isfinite(widths), widths, 1.0)
+    survival = 1 - death_probability
+    per_survivor = finite_widths * survival
+    per_survivor += separation * death_probability
+    per_survivor[..., -1] = 1 / rates[..., -1]
+    ratios = np.empty(rates.shape)
+    np.multiply(survival[..., :-1], per_survivor[..., 1:], out=ratios[..., 1:])
+    ratios[..., 1:] /= per_survivor[..., :-1]
+    ratios[..., 0] = per_survivor[..., 0] / step_width
+    open_person_years = survival[..., -2] * per_survivor[..., -1]
+    ratios[..., -1] = open_person_years / (per_survivor[..., -2] + open_person_years)
+    return ratios
+
+
+def survival_ratios_from_rates(mortality_rate, sex, *, step_width=1) -> np.ndarray:
+    """Projection survival ratios straight from central death rates.
+
+    The same numbers as ``survival_ratios(life_table(mortality_rate, sex,
+    age_width=step_width), step_width)``, without building the columns a
+    projection does not need (l, d, L, T, e); for turning many schedules into
+    survival ratios at once.
+
+    Parameters
+    ----------
+    mortality_rate : array_like, shape (..., n_groups)
+        Central death rates [per person-year] for age groups of ``step_width``
+        years, the last one open.
+    sex : str or array_like of str
+        As in :func:`life_table`.
+    step_width : int, default 1
+        Projection step and age-group width [years].
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., n_groups)
+        Survival ratios [dimensionless], see :func:`survival_ratios`.
+
+    Examples
+    --------
+    >>> rates = [0.01, 0.02, 0.5]
+    >>> direct = survival_ratios_from_rates(rates, "female", step_width=5)
+    >>> bool(np.array_equal(direct, survival_ratios(life_table(rates, "female", age_width=5), 5)))
+    True
+    """
+    rates, widths, sex_index = _check_inputs(mortality_rate, sex, step_width)
+    separation = _separation_factors(rates, widths, sex_index)
+    death_probability = _death_probabilities(rates, widths, separation)
+    return _projection_survival(rates, widths, separation, death_probability, step_width)
