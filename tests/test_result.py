@@ -25,8 +25,10 @@ def test_dimensions_and_coordinates(result):
 
 def test_units_and_lexis_labels(result):
     for name, variable in result.data_vars.items():
-        assert variable.attrs["units"].startswith("persons"), name
+        assert variable.attrs["units"], name
         assert variable.attrs["long_name"], name
+    assert result.deaths.attrs["units"] == "persons per year"
+    assert result.mortality_rate.attrs["units"] == "deaths per person-year"
     assert "Lexis parallelogram" in result.deaths.attrs["age_meaning"]
 
 
@@ -80,6 +82,15 @@ def test_netcdf_round_trip(result, tmp_path):
     path = tmp_path / "result.nc"
     write_netcdf(result, path)
     xr.testing.assert_identical(read_netcdf(path), result)
+
+
+def test_assumed_rates_are_stored(result):
+    assert result.mortality_rate.dims == ("time", "region", "sex", "age")
+    assert result.fertility_rate.dims == ("time", "region", "age")
+    np.testing.assert_allclose(result.fertility_rate.sel(time=2012).sum("age"),
+                               [1.888, 1.798, 1.850], atol=1e-3)
+    assert result.mortality_rate.sel(time=2061).isnull().all()
+    assert float(result.sex_ratio_at_birth.sel(time=2030, region="Flemish Region")) > 1
 
 
 def test_no_negative_population(result):

@@ -91,5 +91,8 @@ def project(scenario: str | Path | Scenario = DEFAULT_SCENARIO) -> xr.Dataset:
         result, years=inputs.years, regions=inputs.base.regions, sexes=SEXES,
         ages=inputs.base.ages, attrs=attrs,
         inputs={"population": inputs.population, **inputs.rates._asdict()},
+        rates={"mortality_rate": inputs.mortality_rate,
+               "fertility_rate": inputs.rates.fertility_rate,
+               "sex_ratio_at_birth": inputs.rates.sex_ratio_at_birth},
         scenarios=inputs.variants if len(inputs.variants) > 1 else None,
     )

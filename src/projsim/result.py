@@ -47,7 +47,15 @@ VARIABLES = {
                              "age at migration, as in the scenario's migration input"),
     "population_floor": (("region", "sex", "age"), "persons added by the UN population floor",
                          "persons", COHORT),
+    "mortality_rate": (("region", "sex", "age"), "central death rate assumed",
+                       "deaths per person-year", "age in completed years during the year"),
+    "fertility_rate": (("region", "age"), "age-specific fertility rate assumed",
+                       "births per woman per year", "age of the mother on 1 January t"),
+    "sex_ratio_at_birth": (("region",), "sex ratio at birth assumed",
+                           "male births per female birth", None),
 }
+#: The assumptions stored beside the results (inputs of the kernel).
+RATES = ("mortality_rate", "fertility_rate", "sex_ratio_at_birth")
 FLOW_NAMES = {
     "births": "births", "births_by_age_of_mother": "births_by_age", "deaths": "deaths",
     "net_migration": "net_migration", "immigration": "immigration", "emigration": "emigration",
@@ -73,6 +81,7 @@ def to_dataset(
     ages: np.ndarray,
     attrs: dict[str, str],
     inputs: dict[str, np.ndarray | None],
+    rates: dict[str, np.ndarray] | None = None,
     scenarios: tuple[str, ...] | None = None,
 ) -> xr.Dataset:
     """Label a projection.
@@ -91,6 +100,9 @@ def to_dataset(
         Provenance attributes (scenario, base, conventions, seed ...).
     inputs : dict of str to ndarray
         Every input array, hashed into ``sha256_<name>`` attributes.
+    rates : dict of str to ndarray, optional
+        Assumed rates to store beside the results, by name in :data:`RATES`,
+        with axes (time, batch, ...) of the steps (broadcast as needed).
     scenarios : tuple of str, optional
         Labels of the batch axis; by default the batch axis (of length 1) is
         dropped.
@@ -103,6 +115,14 @@ def to_dataset(
     for name, (dims, long_name, units, age_meaning) in VARIABLES.items():
         if name == "population":
             data = projection.population
+        elif name in RATES:
+            if not rates or name not in rates:
+                continue
+            steps, batch = projection.population.shape[0] - 1, projection.population.shape[1]
+            shape = (steps, batch) + tuple(
+                {"region": len(regions), "sex": len(sexes), "age": len(ages)}[d] for d in dims)
+            data = np.concatenate([np.broadcast_to(rates[name], shape),
+                                   np.full((1,) + shape[1:], np.nan)])
         else:
             flow = getattr(projection.flows, FLOW_NAMES[name])
             if flow is None:
