@@ -1,9 +1,14 @@
 """Readers of long CSV tables and netCDF results: every bad input has one exact message."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from projsim.base import list_bases, load_base
+import shutil
+
+import projsim
+from projsim.base import list_bases, load_base, write_base_netcdf
 from projsim.errors import InputError
 from projsim.io import read_grid_csv, read_netcdf
 
@@ -86,8 +91,9 @@ def test_unknown_base():
     with pytest.raises(InputError) as caught:
         load_base("belgium-2020")
     assert str(caught.value) == (
-        f"base: got 'belgium-2020'; expected one of {list(list_bases())}. "
-        "Fix: pick an embedded base.")
+        f"base: got 'belgium-2020'; expected an embedded base {list(list_bases())}, a folder "
+        "with meta.toml and the base's CSV files, or a netCDF base file. "
+        "Fix: did you mean 'belgium-2012'?")
 
 
 @pytest.mark.parametrize("name", list_bases())
@@ -100,3 +106,40 @@ def test_embedded_bases_load_on_the_kernel_axes(name):
     assert base.net_migration.shape == (states, 2, ages)
     assert base.open_age == base.ages[-1]
     assert set(base.sha256) >= {"meta.toml", "population.csv", "mortality_rate.csv"}
+
+
+def embedded_folder(name):
+    from importlib import resources
+
+    return Path(str(resources.files("projsim") / "data" / name.replace("-", "_")))
+
+
+def test_a_users_base_folder_runs_like_the_embedded_one(tmp_path):
+    shutil.copytree(embedded_folder("belgium-2012"), tmp_path / "my-base")
+    (tmp_path / "s.toml").write_text('base = "my-base"\nhorizon = 2020\n')
+    mine = projsim.project(tmp_path / "s.toml")
+    (tmp_path / "e.toml").write_text('base = "belgium-2012"\nhorizon = 2020\n')
+    embedded = projsim.project(tmp_path / "e.toml")
+    np.testing.assert_array_equal(mine.population, embedded.population)
+
+
+def test_a_users_base_in_netcdf(tmp_path):
+    write_base_netcdf(load_base("belgium-1988"), tmp_path / "b.nc")
+    (tmp_path / "s.toml").write_text('base = "b.nc"\nhorizon = 1990\n')
+    ds = projsim.project(tmp_path / "s.toml")
+    assert int(ds.time[0]) == 1988 and list(ds.region.values) == ["Belgium"]
+
+
+def test_a_users_base_with_a_negative_count(tmp_path):
+    folder = tmp_path / "bad-base"
+    shutil.copytree(embedded_folder("belgium-1988"), folder)
+    lines = (folder / "population.csv").read_text().splitlines()
+    fields = lines[5].split(",")
+    lines[5] = ",".join(fields[:-1] + ["-3"])
+    (folder / "population.csv").write_text("\n".join(lines) + "\n")
+    (tmp_path / "s.toml").write_text('base = "bad-base"\nhorizon = 1990\n')
+    with pytest.raises(InputError) as caught:
+        projsim.load_scenario(tmp_path / "s.toml")
+    assert str(caught.value) == (
+        f"{tmp_path / 's.toml'}: base: {folder.resolve()}: population: got a bad value at index "
+        "(0, 0, 4); expected persons, not negative. Fix: correct the base data.")

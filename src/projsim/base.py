@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -97,31 +98,79 @@ def list_bases() -> tuple[str, ...]:
     return tuple(sorted(p.name.replace("_", "-") for p in root.iterdir() if (p / "meta.toml").is_file()))
 
 
+def resolve_base(name_or_path: str, relative_to: Path | None = None) -> str:
+    """The name of an embedded base, or the resolved path of a user's base.
+
+    A user's base is a folder laid out like the embedded ones (``meta.toml``
+    and the CSV files named in the README, "Your own base") or a netCDF file
+    written by :func:`write_base_netcdf`. A relative path is taken from
+    ``relative_to`` (the scenario file's folder).
+
+    Examples
+    --------
+    >>> resolve_base("belgium-2012")
+    'belgium-2012'
+    """
+    if name_or_path in list_bases():
+        return name_or_path
+    path = Path(name_or_path) if relative_to is None else relative_to / name_or_path
+    if (path / "meta.toml").is_file() or (path.suffix == ".nc" and path.is_file()):
+        return str(path.resolve())
+    close = difflib.get_close_matches(name_or_path, list_bases(), n=1)
+    raise InputError("base", repr(name_or_path),
+                     f"an embedded base {list(list_bases())}, a folder with meta.toml and the "
+                     "base's CSV files, or a netCDF base file",
+                     f"did you mean '{close[0]}'?" if close else
+                     "check the path (relative to the scenario file)")
+
+
+def _location(name: str) -> Path:
+    return _folder(name) if name in list_bases() else Path(name)
+
+
 def base_year(name: str) -> int:
     """The year of a base's 1 January, read from its metadata only."""
-    return int(read_toml(_folder(name) / "meta.toml")["year"])
+    location = _location(name)
+    if location.suffix == ".nc":
+        import xarray as xr
+
+        with xr.open_dataset(location, engine="scipy") as dataset:
+            return int(_attribute(location, dataset.attrs, "year", int))
+    return int(_attribute(location / "meta.toml", read_toml(location / "meta.toml"), "year", int))
+
+
+def _attribute(where, mapping, key, kind):
+    value = mapping.get(key)
+    if value is None or isinstance(value, bool) or not isinstance(value, (kind, np.generic)):
+        raise InputError(f"{where}: {key}", repr(value), f"a {kind.__name__}",
+                         f"set {key} in the base's metadata")
+    return value
 
 
 @cache
 def load_base(name: str) -> Base:
-    """Read an embedded base.
+    """Read a base: embedded (by name) or a user's folder or netCDF file (by path).
 
     Parameters
     ----------
     name : str
-        One of :func:`list_bases`.
+        One of :func:`list_bases`, or a path from :func:`resolve_base`.
 
     Returns
     -------
     Base
     """
-    if name not in list_bases():
-        raise InputError("base", repr(name), f"one of {list(list_bases())}",
-                         "pick an embedded base")
-    folder = _folder(name)
+    location = _location(resolve_base(name))
+    base = _load_netcdf(location) if location.suffix == ".nc" else _load_folder(location, name)
+    _check_base(base, str(location))
+    return base
+
+
+def _load_folder(folder: Path, name: str) -> Base:
     meta = read_toml(folder / "meta.toml")
-    regions = tuple(meta["regions"])
-    ages = np.arange(int(meta["ages"]["first"]), int(meta["ages"]["open_age"]) + 1)
+    where = folder / "meta.toml"
+    regions = tuple(_attribute(where, meta, "regions", list))
+    ages = np.arange(int(_attribute(where, meta.get("ages", {}), "open_age", int)) + 1)
     cells = {"region": regions, "sex": SEXES, "age": tuple(ages)}
 
     def read(file, value, dims=cells):
@@ -132,16 +181,16 @@ def load_base(name: str) -> Base:
              "net_migration.csv"]
     files += ["internal_migration_rate.csv", "internal_destination.csv"] if internal else []
     return Base(
-        name=name,
-        year=int(meta["year"]),
+        name=name if name in list_bases() else folder.name,
+        year=int(_attribute(where, meta, "year", int)),
         regions=regions,
         ages=ages,
         population=read("population.csv", "population"),
         mortality_rate=read("mortality_rate.csv", "mortality_rate"),
         fertility_rate=read("fertility_rate.csv", "fertility_rate",
                             {"region": regions, "age": tuple(ages)}),
-        sex_ratio_at_birth=float(meta["sex_ratio_at_birth"]),
-        net_migration=read("net_migration.csv", meta["net_migration_column"]),
+        sex_ratio_at_birth=float(_attribute(where, meta, "sex_ratio_at_birth", float)),
+        net_migration=read("net_migration.csv", meta.get("net_migration_column", "net_migration")),
         internal_rate=read("internal_migration_rate.csv", "internal_migration_rate")
         if internal else None,
         internal_destination=read("internal_destination.csv", "share",
@@ -149,3 +198,105 @@ def load_base(name: str) -> Base:
         if internal else None,
         sha256={f: file_sha256(folder / f) for f in files},
     )
+
+
+#: Variables of a netCDF base, with their dimensions; the last two are optional.
+NETCDF_VARIABLES = {
+    "population": ("region", "sex", "age"),
+    "mortality_rate": ("region", "sex", "age"),
+    "fertility_rate": ("region", "age"),
+    "net_migration": ("region", "sex", "age"),
+    "internal_migration_rate": ("region", "sex", "age"),
+    "internal_destination": ("origin", "destination"),
+}
+
+
+def _load_netcdf(path: Path) -> Base:
+    import xarray as xr
+
+    try:
+        dataset = xr.load_dataset(path, engine="scipy")
+    except (OSError, TypeError, ValueError):
+        raise InputError(str(path), "a file that is not in netCDF format",
+                         "a netCDF base file written by projsim.base.write_base_netcdf",
+                         "check the path") from None
+    optional = ("internal_migration_rate", "internal_destination")
+    for name, dims in NETCDF_VARIABLES.items():
+        if name not in dataset and name not in optional:
+            raise InputError(f"{path}: {name}", "no such variable", f"a variable {name}{dims}",
+                             "write the base with projsim.base.write_base_netcdf")
+        if name in dataset and dataset[name].dims != dims:
+            raise InputError(f"{path}: {name}", f"dimensions {dataset[name].dims}",
+                             f"dimensions {dims}", "transpose the variable")
+    if list(dataset.sex.values) != list(SEXES):
+        raise InputError(f"{path}: sex", repr(list(dataset.sex.values)), repr(list(SEXES)),
+                         "label and order the sexes as projsim does")
+    ages = dataset.age.values
+    if not np.array_equal(ages, np.arange(len(ages))):
+        raise InputError(f"{path}: age", f"ages {ages[:3].tolist()}...{ages[-1:].tolist()}",
+                         "single ages 0, 1, ..., the last one open", "use single years of age")
+    internal = "internal_migration_rate" in dataset
+    return Base(
+        name=path.stem,
+        year=int(_attribute(path, dataset.attrs, "year", int)),
+        regions=tuple(str(r) for r in dataset.region.values),
+        ages=ages.astype(int),
+        population=dataset.population.values,
+        mortality_rate=dataset.mortality_rate.values,
+        fertility_rate=dataset.fertility_rate.values,
+        sex_ratio_at_birth=float(_attribute(path, dataset.attrs, "sex_ratio_at_birth", float)),
+        net_migration=dataset.net_migration.values,
+        internal_rate=dataset.internal_migration_rate.values if internal else None,
+        internal_destination=dataset.internal_destination.values if internal else None,
+        sha256={path.name: file_sha256(path)},
+    )
+
+
+def write_base_netcdf(base: Base, path: Path) -> None:
+    """Write a base to a netCDF file that :func:`load_base` reads back.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "belgium.nc"
+    >>> write_base_netcdf(load_base("belgium-2012"), path)
+    >>> int(load_base(str(path)).population.sum())
+    11035948
+    """
+    import xarray as xr
+
+    arrays = {"population": base.population, "mortality_rate": base.mortality_rate,
+              "fertility_rate": base.fertility_rate, "net_migration": base.net_migration,
+              "internal_migration_rate": base.internal_rate,
+              "internal_destination": base.internal_destination}
+    dataset = xr.Dataset(
+        {name: (NETCDF_VARIABLES[name], array) for name, array in arrays.items() if array is not None},
+        coords={"region": list(base.regions), "sex": list(SEXES), "age": base.ages,
+                "origin": list(base.regions), "destination": list(base.regions)},
+        attrs={"year": base.year, "sex_ratio_at_birth": base.sex_ratio_at_birth,
+               "source": f"projsim base {base.name}"})
+    dataset.to_netcdf(path, engine="scipy")
+
+
+def _check_base(base: Base, where: str) -> None:
+    """Reject values no projection can use: negative counts or rates, fertility
+    outside the childbearing ages, a zero death rate in the open group."""
+    checks = [
+        ("population", base.population < 0, "persons, not negative"),
+        ("mortality_rate", base.mortality_rate < 0, "death rates, not negative"),
+        ("mortality_rate", base.mortality_rate[..., -1:] <= 0,
+         "a positive death rate in the open age group"),
+        ("fertility_rate", base.fertility_rate < 0, "fertility rates, not negative"),
+        ("fertility_rate", base.fertility_rate[..., [0, -1]] != 0,
+         "no fertility at age 0 or in the open age group"),
+    ]
+    if base.internal_rate is not None:
+        checks.append(("internal_migration_rate", base.internal_rate < 0, "rates, not negative"))
+        rows = base.internal_destination.sum(-1)
+        checks.append(("internal_destination", np.abs(rows - 1) > 1e-9,
+                       "shares of each origin summing to 1"))
+    for name, bad, expected in checks:
+        if bad.any():
+            index = tuple(int(i) for i in np.argwhere(bad)[0])
+            raise InputError(f"{where}: {name}", f"a bad value at index {index}", expected,
+                             "correct the base data")

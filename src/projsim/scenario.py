@@ -52,7 +52,7 @@ from typing import Any
 
 import numpy as np
 
-from projsim.base import base_year, list_bases, load_base
+from projsim.base import base_year, load_base, resolve_base
 from projsim.errors import InputError
 from projsim.io import read_grid_csv, read_toml
 from projsim.types import MIGRATION_TIMINGS, SAFEGUARDS, SEXES
@@ -444,13 +444,15 @@ def _validate_head(document: _Document, path: Path, problems: list) -> dict | No
             "base": need("base", str), "horizon": need("horizon", int)}
     head["base_year"] = None
     if head["base"] is not None:
-        if head["base"] not in list_bases():
-            problems.append(InputError(
-                f"{top['base'][1]}: base", repr(head["base"]),
-                f"one of the embedded bases {list(list_bases())}",
-                _did_you_mean(head["base"], list_bases()) or "pick an embedded base"))
-        else:
+        origin = top["base"][1]
+        try:
+            head["base"] = resolve_base(head["base"], relative_to=origin.parent)
             head["base_year"] = base_year(head["base"])
+            load_base(head["base"])
+        except InputError as error:
+            where = f"{origin}: base" if error.where == "base" else f"{origin}: base: {error.where}"
+            problems.append(InputError(where, error.got, error.expected, error.fix))
+            head["base_year"] = None
     first = head["base_year"]
     if first is not None and head["horizon"] is not None \
             and not first < head["horizon"] <= first + MAX_YEARS:
