@@ -145,3 +145,38 @@ def test_variants_run_as_a_scenario_dimension():
     np.testing.assert_allclose(net, [35000, 0, 17500, 52500, 35000, 35000], atol=5.0)
     alone = projsim.project("fpb-2013").population
     np.testing.assert_allclose(ds.population.sel(scenario="fpb-2013"), alone, rtol=1e-12)
+
+
+def test_immigration_and_emigration_rates(tmp_path):
+    path = scenario_file(tmp_path, "[international_migration]\nimmigration = 150000\n"
+                                   "emigration_rate = 0.008\n")
+    ds = projsim.project(path)
+    immigrants = ds.immigration.sum(["region", "sex", "age"]).isel(time=slice(None, -1))
+    np.testing.assert_allclose(immigrants, 150000, rtol=1e-12)
+    emigrants = ds.emigration.sel(time=2012).sum()
+    start = ds.population.sel(time=2012).sum()
+    np.testing.assert_allclose(emigrants, start * -np.expm1(-0.008), rtol=1e-12)
+    net = ds.net_migration - ds.immigration + ds.emigration
+    assert float(abs(net.isel(time=slice(None, -1)) - ds.migration_adjustment.isel(
+        time=slice(None, -1))).max()) < 1e-6
+    profile = load_base("belgium-2012").immigrant_profile
+    np.testing.assert_allclose(ds.immigration.sel(time=2012).sum(["sex", "age"]) / 150000,
+                               profile.sum((1, 2)) / profile.sum(), rtol=1e-12)
+
+
+def test_schedule_and_profile_tables(tmp_path):
+    base = load_base("belgium-2012")
+    rows = ["region,age,fertility_rate"] + [
+        f"{r},{a},{0.1 if 20 <= a < 40 else 0.0}" for r in base.regions for a in base.ages]
+    (tmp_path / "schedule.csv").write_text("\n".join(rows) + "\n")
+    rows = ["region,sex,age,net_migration"] + [
+        f"{r},{s},{a},{1.0 if a == 30 else 0.0}" for r in base.regions for s in SEXES
+        for a in base.ages]
+    (tmp_path / "profile.csv").write_text("\n".join(rows) + "\n")
+    path = scenario_file(tmp_path, '[fertility]\ntfr = 1.5\nschedule = "schedule.csv"\n'
+                                   '[international_migration]\nnet_total = 6000\n'
+                                   'profile = "profile.csv"\n')
+    rates = build_inputs(load_scenario(path)).rates
+    np.testing.assert_allclose(rates.fertility_rate[0, 0].sum(-1), 1.5, rtol=1e-12)
+    assert rates.fertility_rate[0, 0, :, 19].max() == 0.0
+    np.testing.assert_allclose(rates.net_migration[0, 0, :, :, 30], 1000.0, rtol=1e-12)

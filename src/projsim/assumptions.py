@@ -85,6 +85,8 @@ def build_inputs(scenario: Scenario) -> Inputs:
         return [v.components[component] for v in variants]
 
     mortality, index = mortality_rates(base, each("mortality"), steps)
+    net_migration, immigration, emigration_rate = international_migration(
+        base, each("international_migration"), steps)
     internal_rate = internal_rates(base, each("internal_migration"), steps)
     sex_ratio = np.array([c.options.get("sex_ratio_at_birth", base.sex_ratio_at_birth)
                           for c in each("fertility")])
@@ -92,7 +94,9 @@ def build_inputs(scenario: Scenario) -> Inputs:
         survival=survival(mortality, [_key(c) for c in each("mortality")]),
         fertility_rate=fertility_rates(base, each("fertility"), steps),
         sex_ratio_at_birth=np.broadcast_to(sex_ratio[None, :, None], (1, len(variants), 1)),
-        net_migration=net_migration(base, each("international_migration"), steps),
+        net_migration=net_migration,
+        immigration=immigration,
+        emigration_rate=emigration_rate,
         internal_rate=internal_rate,
         internal_destination=None if internal_rate is None else base.internal_destination[None, None],
     )
@@ -116,27 +120,29 @@ def _scaled(base_values, component: Component, steps):
 def fertility_rates(base: Base, components: list[Component], steps) -> np.ndarray:
     """Fertility rates (time, batch, region, age) [births per woman per year].
 
-    A national ``tfr`` path rescales every region's base schedule by the same
+    A ``tfr`` path rescales a schedule (the base's, or the ``schedule`` table)
+    to its level. A national path rescales every region's schedule by the same
     factor, so regional differences are kept and the national TFR, defined
     with the base's female population as weights at each age, equals the
-    target. A ``tfr`` path per region rescales each region's schedule to it.
+    target; a path per region rescales each region's schedule to it.
     """
     female = base.population[:, 0, :]
-    national = (base.fertility_rate * female).sum(0) / np.maximum(female.sum(0), 1e-300)
-    national_tfr = national.sum()
-    regional_tfr = base.fertility_rate.sum(-1)
     built = []
     for component in components:
         if component.method == "table":
             built.append(component.values)
-        elif component.method == "scale":
+            continue
+        if component.method == "scale":
             built.append(_scaled(base.fertility_rate, component, steps))
-        elif isinstance(component.path, dict):
+            continue
+        schedule = component.options.get("schedule", base.fertility_rate)
+        if isinstance(component.path, dict):
             targets = np.stack([component.path[r].at(steps) for r in base.regions], axis=-1)
-            built.append(base.fertility_rate * (targets / regional_tfr)[..., None])
+            built.append(schedule * (targets / schedule.sum(-1))[..., None])
         else:
-            factor = component.path.at(steps) / national_tfr
-            built.append(factor[:, None, None] * base.fertility_rate)
+            national = (schedule * female).sum(0) / np.maximum(female.sum(0), 1e-300)
+            factor = component.path.at(steps) / national.sum()
+            built.append(factor[:, None, None] * schedule)
     return _stack(built)
 
 
@@ -268,30 +274,59 @@ def pooled_oldest(population):
     return pooled
 
 
-def net_migration(base: Base, components: list[Component], steps) -> np.ndarray:
-    """International net migrants (time, batch, region, sex, age) [persons per year].
+def international_migration(base: Base, components: list[Component], steps):
+    """International migration of every variant, on the kernel's axes.
 
-    A ``net_total`` is spread over region, sex and age by its profile:
-    ``"base"`` uses the shares of the base's net migration (which may hold
-    negative cells, where emigration dominates); ``"rogers-castro"`` keeps the
-    base's shares by region and sex and spreads each over age by the
-    Rogers-Castro standard schedule (:func:`projsim.schedules.rogers_castro`).
+    Returns
+    -------
+    net_migration : ndarray, (time, batch, region, sex, age)
+        Net migrants [persons per year]. A ``net_total`` is spread over
+        region, sex and age by its profile: ``"base"`` uses the shares of the
+        base's net migration (which may hold negative cells, where emigration
+        dominates); ``"rogers-castro"`` keeps the base's shares by region and
+        sex and spreads each over age by the Rogers-Castro standard schedule
+        (:func:`projsim.schedules.rogers_castro`); a table gives the shares
+        directly.
+    immigration : ndarray or None, (time, batch, region, sex, age)
+        Immigrants [persons per year] of the variants stating an
+        ``immigration`` total, spread by the immigrant profile (the base's
+        census profile, or a table); ``None`` when no variant does.
+    emigration_rate : ndarray or None, (time, batch, region, sex, age)
+        Their emigration rates [per person-year]: a number for every cell, or
+        a table by region, sex and age.
     """
     total = base.net_migration.sum()
-    built = []
+    cell = (len(steps), len(base.regions), len(SEXES), len(base.ages))
+    net, immigration, emigration = [], [], []
     for component in components:
+        arrival = leaving = np.zeros(cell)
         if component.method == "table":
-            built.append(component.values)
+            moved = component.values
         elif component.method == "scale":
-            built.append(_scaled(base.net_migration, component, steps))
-        else:
-            if component.options.get("profile", "base") == "base":
-                profile = base.net_migration / total
+            moved = _scaled(base.net_migration, component, steps)
+        elif component.method == "net_total":
+            profile = component.options.get("profile", "base")
+            if isinstance(profile, np.ndarray):
+                shares = profile / profile.sum()
+            elif profile == "base":
+                shares = base.net_migration / total
             else:
                 by_age = rogers_castro(base.ages)
-                profile = (base.net_migration.sum(-1, keepdims=True) / total) * by_age / by_age.sum()
-            built.append(component.path.at(steps)[:, None, None, None] * profile)
-    return _stack(built)
+                shares = (base.net_migration.sum(-1, keepdims=True) / total) * by_age / by_age.sum()
+            moved = component.path.at(steps)[:, None, None, None] * shares
+        else:
+            profile = component.options.get("immigration_profile", "census-2011")
+            if not isinstance(profile, np.ndarray):
+                profile = base.immigrant_profile
+            moved = np.zeros(cell)
+            arrival = component.path.at(steps)[:, None, None, None] * (profile / profile.sum())
+            leaving = np.broadcast_to(component.options["emigration_rate"], cell)
+        net.append(np.broadcast_to(moved, cell))
+        immigration.append(arrival)
+        emigration.append(leaving)
+    separate = any(c.method == "immigration" for c in components)
+    return (_stack(net), _stack(immigration) if separate else None,
+            _stack(emigration) if separate else None)
 
 
 def internal_rates(base: Base, components: list[Component], steps) -> np.ndarray | None:

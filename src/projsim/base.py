@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import csv
 import difflib
 from dataclasses import dataclass, field
 from functools import cache
@@ -58,6 +59,11 @@ class Base:
         Out-migration rates to the other regions [per person-year].
     internal_destination : ndarray or None, (region, region)
         Destination shares of each origin's out-migrants [1].
+    immigrant_profile : ndarray or None, (region, sex, age)
+        Recent immigrants by region, sex and age [persons], the age profile
+        an immigration total is spread by (census 2011 for Belgium: persons
+        who lived abroad a year earlier, 5-year groups spread evenly over
+        their single ages).
     sha256 : dict of str to str
         SHA-256 of each file read.
     """
@@ -74,6 +80,7 @@ class Base:
     internal_rate: np.ndarray | None = field(repr=False)
     internal_destination: np.ndarray | None = field(repr=False)
     sha256: dict[str, str] = field(repr=False)
+    immigrant_profile: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def open_age(self) -> int:
@@ -197,7 +204,27 @@ def _load_folder(folder: Path, name: str) -> Base:
                                   {"origin": regions, "destination": regions})
         if internal else None,
         sha256={f: file_sha256(folder / f) for f in files},
+        immigrant_profile=_immigrant_profile(folder / "immigrant_profile.csv", regions, ages),
     )
+
+
+def _immigrant_profile(path: Path, regions, ages):
+    """Immigrants by region, sex and single age from 5-year groups, spread evenly.
+
+    Rows give ``region, citizenship, sex, age_start, age_end, persons``;
+    citizenships are summed and each group's persons are shared equally among
+    its single ages (ages above the open age fold into it).
+    """
+    if not path.is_file():
+        return None
+    profile = np.zeros((len(regions), len(SEXES), len(ages)))
+    with open(path, newline="", encoding="utf-8") as stream:
+        for row in csv.DictReader(stream):
+            first, last = int(row["age_start"]), int(row["age_end"])
+            spread = np.arange(first, last + 1)
+            np.add.at(profile[regions.index(row["region"]), SEXES.index(row["sex"])],
+                      np.minimum(spread, ages[-1]), float(row["persons"]) / spread.size)
+    return profile
 
 
 #: Variables of a netCDF base, with their dimensions; the last two are optional.

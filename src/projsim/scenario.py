@@ -63,8 +63,11 @@ MAX_YEARS = 300
 #: age (the kernel needs zero fertility in the open group), the highest is the
 #: oldest age the engine supports.
 OPEN_AGES = (60, 130)
-#: Net international migration profiles a ``net_total`` can be spread by.
+#: Net international migration profiles a ``net_total`` can be spread by
+#: (or a CSV file).
 PROFILES = ("base", "rogers-castro")
+#: Immigration profiles an ``immigration`` total can be spread by (or a CSV file).
+IMMIGRATION_PROFILES = ("census-2011",)
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,7 @@ METHODS: dict[str, dict[str, Method | None]] = {
     "international_migration": {
         "scale": Method(0.0, 10.0, "a multiplier of the base net migration"),
         "net_total": Method(-np.inf, np.inf, "net international migrants [persons per year]"),
+        "immigration": Method(0.0, np.inf, "international immigrants [persons per year]"),
         "table": None,
     },
     "internal_migration": {
@@ -114,10 +118,45 @@ METHODS: dict[str, dict[str, Method | None]] = {
         "table": None,
     },
 }
+@dataclass(frozen=True)
+class Option:
+    """A key of a component that is not a method.
+
+    Attributes
+    ----------
+    number : Method or None
+        If a number is accepted, its range.
+    choices : tuple of str
+        Named choices accepted.
+    file : tuple or None
+        If a CSV file is accepted: its value column and dimensions (no year).
+    methods : tuple of str
+        The methods the option goes with.
+    """
+
+    number: Method | None = None
+    choices: tuple[str, ...] = ()
+    file: tuple[str, tuple[str, ...]] | None = None
+    methods: tuple[str, ...] = ()
+
+
 #: Keys of a component that are not methods, with their checks.
-OPTIONS: dict[str, dict[str, Any]] = {
-    "fertility": {"sex_ratio_at_birth": Method(0.8, 1.25, "male births per female birth")},
-    "international_migration": {"profile": PROFILES},
+OPTIONS: dict[str, dict[str, Option]] = {
+    "fertility": {
+        "sex_ratio_at_birth": Option(number=Method(0.8, 1.25, "male births per female birth"),
+                                     methods=("scale", "tfr", "table")),
+        "schedule": Option(file=("fertility_rate", ("region", "age")), methods=("tfr",)),
+    },
+    "international_migration": {
+        "profile": Option(choices=PROFILES, file=("net_migration", ("region", "sex", "age")),
+                          methods=("net_total",)),
+        "immigration_profile": Option(choices=IMMIGRATION_PROFILES,
+                                      file=("immigration", ("region", "sex", "age")),
+                                      methods=("immigration",)),
+        "emigration_rate": Option(number=Method(0.0, 1.0, "an emigration rate [per person-year]"),
+                                  file=("emigration_rate", ("region", "sex", "age")),
+                                  methods=("immigration",)),
+    },
 }
 #: Columns of a component's table (after year, region[, sex], age).
 TABLE_VALUES = {
@@ -499,7 +538,7 @@ def _validate_variant(document, head, path, problems) -> Variant | None:
         method = chosen[0] if chosen else "scale"
         value, origin, prefix = section.get(method, (1.0, path, ""))
         where = f"{origin}: {prefix}{component}.{method}"
-        options = _options(component, section, problems)
+        options = _options(component, method, section, base, head, problems)
         if method == "table":
             table = _table_file(where, value, origin, problems)
             values = table and _table_values(where, table, component, base, head, problems)
@@ -514,22 +553,57 @@ def _validate_variant(document, head, path, problems) -> Variant | None:
     return Variant(str(name), str(description), components)
 
 
-def _options(component, section, problems):
+def _options(component, method, section, base, head, problems):
+    """The options of a component, parsed: numbers, choices or file contents."""
     options = {}
     for key, rule in OPTIONS.get(component, {}).items():
         if key not in section:
             continue
         value, origin, prefix = section[key]
         where = f"{origin}: {prefix}{component}.{key}"
-        if isinstance(rule, Method):
-            if _bad_number(value, rule):
-                problems.append(InputError(where, repr(value), _expected(rule),
-                                           f"give {rule.meaning}"))
-        elif value not in rule:
-            problems.append(InputError(where, repr(value), f"one of {list(rule)}",
-                                       _did_you_mean(str(value), rule) or "pick one of them"))
+        if method not in rule.methods:
+            problems.append(InputError(where, f"{key} with the method {method}",
+                                       f"{key} only with {' or '.join(rule.methods)}",
+                                       f"remove {key}, or state {rule.methods[0]}"))
+            continue
+        if rule.file and isinstance(value, str) and value.endswith(".csv"):
+            table = _table_file(where, value, origin, problems)
+            if table is not None:
+                value = _option_values(where, table, rule.file, base, head, problems)
+        elif rule.number and not isinstance(value, str):
+            if _bad_number(value, rule.number):
+                problems.append(InputError(where, repr(value), _expected(rule.number),
+                                           f"give {rule.number.meaning}"))
+        elif value not in rule.choices:
+            accepted = [*rule.choices, *(["a CSV file"] if rule.file else []),
+                        *(["a number"] if rule.number else [])]
+            problems.append(InputError(where, repr(value), f"one of {accepted}",
+                                       _did_you_mean(str(value), rule.choices) or "pick one of them"))
         options[key] = value
+    if method == "immigration" and "emigration_rate" not in section:
+        origin, prefix = section["immigration"][1:]
+        problems.append(InputError(f"{origin}: {prefix}{component}.immigration",
+                                   "immigration without emigration_rate",
+                                   "an emigration rate with the immigrants",
+                                   "add emigration_rate = a number or a CSV file"))
     return options
+
+
+def _option_values(where, table, spec, base, head, problems):
+    """Read an option's CSV file over region (sex) and age, non-negative unless net."""
+    value, dims = spec
+    labels = {"region": base.regions, "sex": SEXES,
+              "age": tuple(range((head["open_age"] or base.open_age) + 1))}
+    try:
+        values = read_grid_csv(table, {d: labels[d] for d in dims}, value)
+    except InputError as error:
+        problems.append(InputError(f"{where}: {error.where}", error.got, error.expected, error.fix))
+        return None
+    if value != "net_migration" and (values < 0).any():
+        problems.append(InputError(f"{where}: {table}", f"{values.min():g}",
+                                   f"non-negative values of {value}", "correct the table"))
+        return None
+    return values
 
 
 def _labelled_paths(where, value, spec, base, head, problems):
@@ -608,7 +682,7 @@ def _expected(spec: Method) -> str:
     if not np.isfinite(spec.low):
         return "a finite number"
     low = f"greater than {spec.low:g}" if spec.open_low else f"at least {spec.low:g}"
-    return f"a number {low} and at most {spec.high:g}"
+    return f"a number {low}" + (f" and at most {spec.high:g}" if np.isfinite(spec.high) else "")
 
 
 def _check_net_total(where, path, base, problems):
