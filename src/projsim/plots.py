@@ -1,0 +1,983 @@
+"""Figures of a projection result: pyramids, totals, components, rates, fans.
+
+Every function takes a result of :func:`projsim.project` (or one read back
+with :func:`projsim.io.read_netcdf`), draws on ``ax`` (a new figure when
+``ax`` is None) and returns what it drew on: the Axes, or an array of Axes
+for a faceted figure. The artists keep the data, in the units written on the
+axis, so that a figure can be checked without looking at pixels. matplotlib
+is imported inside the functions only; :func:`render` draws on a
+:class:`matplotlib.figure.Figure` outside pyplot, for files and reports.
+
+The same figures hang off the Dataset accessor ``projsim_plot`` once this
+module is imported::
+
+    import projsim.plots
+    ds.projsim_plot.pyramid(2060, compare_year=2012)
+
+Conventions
+-----------
+* Counts are shown in thousands of persons; flows in thousands of persons
+  per year, in the year from 1 January ``time`` to 1 January ``time + 1``.
+* Without ``region``, figures show the sum of all regions ("all regions");
+  rates are then aggregated over regions, weighted by the exposure
+  (see :func:`total_fertility_rate` and :func:`life_expectancy`).
+* With a ``scenario`` dimension, line figures draw every scenario and the
+  other figures the first one, the scenario itself, unless told otherwise.
+* With a ``draw`` dimension (stochastic draws), figures other than
+  :func:`fan` show the median over the draws, and say so in the title.
+* Colours come from the colour-blind-safe palette of Okabe and Ito (2008).
+
+References
+----------
+.. [1] Okabe, M. and Ito, K. (2008). *Color Universal Design (CUD): how to
+   make figures and presentations that are friendly to colorblind people*.
+   https://jfly.uni-koeln.de/color/
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, get_args
+
+import numpy as np
+import xarray as xr
+
+from projsim.errors import InputError
+from projsim.lifetable import life_expectancy_at_birth
+from projsim.types import SEXES
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+#: The figures :func:`render` and ``projsim plot --kind`` know.
+PlotKind = Literal["pyramid", "totals", "components", "tfr", "e0", "dependency", "fan"]
+PLOT_KINDS: tuple[str, ...] = get_args(PlotKind)
+
+#: Which dependency ratio :func:`dependency_ratio` computes.
+DependencyRatio = Literal["old_age", "young_age", "total"]
+DEPENDENCY_RATIOS: tuple[str, ...] = get_args(DependencyRatio)
+
+#: The Okabe-Ito palette, by name.
+OKABE_ITO = {
+    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73", "yellow": "#F0E442", "blue": "#0072B2",
+    "vermillion": "#D55E00", "reddish_purple": "#CC79A7",
+}
+#: Line colours of successive scenarios (yellow last: it is faint on white).
+PALETTE = tuple(OKABE_ITO[name] for name in (
+    "black", "orange", "sky_blue", "bluish_green", "blue", "vermillion", "reddish_purple",
+    "yellow"))
+SEX_COLOURS = {"female": OKABE_ITO["vermillion"], "male": OKABE_ITO["blue"]}
+SEX_LINESTYLES = {"female": "-", "male": "--"}
+COMPONENT_COLOURS = {
+    "births": OKABE_ITO["bluish_green"], "deaths": OKABE_ITO["vermillion"],
+    "net_migration": OKABE_ITO["blue"], "internal_net": OKABE_ITO["sky_blue"],
+    "population_floor": OKABE_ITO["reddish_purple"],
+}
+COMPONENT_LABELS = {
+    "births": "births", "deaths": "deaths", "net_migration": "international net migration",
+    "internal_net": "internal net migration",
+    "population_floor": "persons added by the population floor",
+}
+ALL_REGIONS = "all regions"
+#: Default working ages of the dependency ratio: from 18 to 66 (67 is old).
+WORKING_AGES = (18, 67)
+#: Default pairs of quantiles of the fan chart: the 80% and 50% intervals.
+FAN_QUANTILES = ((0.1, 0.9), (0.25, 0.75))
+THOUSAND = 1e3
+
+_LEGEND_OUTSIDE = {"loc": "upper left", "bbox_to_anchor": (1.02, 1.0), "borderaxespad": 0.0,
+                   "frameon": False}
+_SIZES = {"pyramid": (7.5, 6.0), "facet": (4.2, 6.0), "line": (8.5, 4.5)}
+
+
+# --- selection --------------------------------------------------------------
+
+def _shown(labels: Sequence) -> str:
+    labels = [label.item() if isinstance(label, np.generic) else label for label in labels]
+    shown = labels if len(labels) <= 6 else [*labels[:3], "...", *labels[-2:]]
+    return "[" + ", ".join("..." if x == "..." else repr(x) for x in shown) + "]"
+
+
+def check_label(dataset: xr.Dataset, dim: str, label, where: str) -> None:
+    """Raise an :class:`InputError` unless ``label`` is on the ``dim`` axis.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        A result.
+    dim : str
+        ``"time"``, ``"scenario"`` or ``"region"``.
+    label : object
+        The label asked for.
+    where : str
+        The origin of the label, for the message (``"argument 'year'"``).
+
+    Raises
+    ------
+    InputError
+        If the label is not one of the axis's labels.
+    """
+    if dim == "scenario" and dim not in dataset.dims:
+        name = dataset.attrs.get("scenario", "")
+        if label != name:
+            raise InputError(where, repr(label), f"{name!r}, the only scenario of this result",
+                             "leave the scenario out or name that scenario")
+        return
+    labels = dataset[dim].values.tolist()
+    if label not in labels:
+        if dim == "time":
+            expected = f"a year of the result, {labels[0]} to {labels[-1]}"
+            fix = "choose a year in that range"
+        else:
+            expected = f"one of {_shown(labels)}"
+            fix = f"use a {dim} label of the result"
+        raise InputError(where, repr(label), expected, fix)
+
+
+def _scenario_names(dataset: xr.Dataset) -> list[str]:
+    if "scenario" in dataset.dims:
+        return [str(s) for s in dataset.scenario.values]
+    return [str(dataset.attrs.get("scenario", "projection"))]
+
+
+def _one_scenario(dataset: xr.Dataset, scenario: str | None) -> tuple[xr.Dataset, str]:
+    """The dataset of one scenario (the first by default) and its name."""
+    if scenario is not None:
+        check_label(dataset, "scenario", scenario, "argument 'scenario'")
+    name = scenario if scenario is not None else _scenario_names(dataset)[0]
+    if "scenario" in dataset.dims:
+        dataset = dataset.sel(scenario=name, drop=True)
+    return dataset, name
+
+
+def _scenarios(dataset: xr.Dataset, scenarios: Sequence[str] | None) -> list[tuple[str, xr.Dataset]]:
+    if isinstance(scenarios, str):
+        scenarios = [scenarios]
+    names = _scenario_names(dataset) if scenarios is None else list(scenarios)
+    return [(name, _one_scenario(dataset, name)[0]) for name in names]
+
+
+def _region(array: xr.DataArray, region: str | None) -> xr.DataArray:
+    """The array of one region, or the sum over every region."""
+    return array.sum("region") if region is None else array.sel(region=region, drop=True)
+
+
+def _check_region(dataset: xr.Dataset, region: str | None) -> str:
+    if region is not None:
+        check_label(dataset, "region", region, "argument 'region'")
+    return ALL_REGIONS if region is None else region
+
+
+def _median_draw(array: xr.DataArray) -> xr.DataArray:
+    return array.median("draw") if "draw" in array.dims else array
+
+
+def _draw_note(dataset: xr.Dataset) -> str:
+    if "draw" not in dataset.dims:
+        return ""
+    return f" (median of {dataset.sizes['draw']:,} draws)"
+
+
+def _flow_years(dataset: xr.Dataset) -> xr.Dataset:
+    """The years with flows: every date but the horizon."""
+    return dataset.isel(time=slice(None, -1))
+
+
+# --- indicators -------------------------------------------------------------
+# Computed here from the result's own variables, with the engine's exposure.
+
+def exposure(population: xr.DataArray) -> xr.DataArray:
+    """Person-years lived during each year, by the age on 1 January.
+
+    The mean of the population at the same age on 1 January ``time`` and
+    ``time + 1``, the exposure the engine uses for births (README, Method),
+    labelled by the first year; the horizon has none.
+
+    Parameters
+    ----------
+    population : xarray.DataArray
+        Population on 1 January [persons], with a ``time`` dimension.
+
+    Returns
+    -------
+    xarray.DataArray
+        Exposure [person-years], one year shorter.
+    """
+    start = population.isel(time=slice(None, -1))
+    end = population.isel(time=slice(1, None)).assign_coords(time=start.time)
+    return (start + end) / 2
+
+
+def _over_regions(rate: xr.DataArray, weight: xr.DataArray) -> xr.DataArray:
+    """Exposure-weighted mean of a rate over regions (plain mean where none)."""
+    total = weight.sum("region")
+    weighted = (rate * weight).sum("region") / total.where(total > 0)
+    return weighted.fillna(rate.mean("region"))
+
+
+def total_fertility_rate(dataset: xr.Dataset, region: str | None = None) -> xr.DataArray:
+    """Period total fertility rate assumed [children per woman].
+
+    The sum over ages of ``fertility_rate``; for all regions together, the
+    age-specific rates are first averaged over regions weighted by the
+    female exposure (:func:`exposure`).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        A result with ``fertility_rate`` and ``population``.
+    region : str, optional
+        One region; by default all regions together.
+
+    Returns
+    -------
+    xarray.DataArray
+        Total fertility rate by ``time`` (the years with flows) and any
+        ``scenario`` or ``draw`` dimension.
+    """
+    rate = _flow_years(dataset).fertility_rate
+    if region is None:
+        rate = _over_regions(rate, exposure(dataset.population.sel(sex=SEXES[0], drop=True)))
+    else:
+        rate = rate.sel(region=region, drop=True)
+    return rate.sum("age")
+
+
+def life_expectancy(dataset: xr.Dataset, region: str | None = None) -> xr.DataArray:
+    """Period life expectancy at birth assumed, e0 [years], by sex.
+
+    A life table (:func:`projsim.lifetable.life_expectancy_at_birth`) of the
+    assumed ``mortality_rate`` of each year; for all regions together, the
+    rates are first averaged over regions weighted by the exposure
+    (:func:`exposure`) of each sex and age.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        A result with ``mortality_rate`` and ``population``.
+    region : str, optional
+        One region; by default all regions together.
+
+    Returns
+    -------
+    xarray.DataArray
+        e0 by ``time`` (the years with flows), ``sex`` and any ``scenario``
+        or ``draw`` dimension.
+    """
+    rate = _flow_years(dataset).mortality_rate
+    if region is None:
+        rate = _over_regions(rate, exposure(dataset.population))
+    else:
+        rate = rate.sel(region=region, drop=True)
+    rate = rate.transpose(..., "sex", "age")
+    values = life_expectancy_at_birth(rate.values, np.asarray(rate.sex.values))
+    return xr.DataArray(values, coords={d: rate[d] for d in rate.dims[:-1]}, dims=rate.dims[:-1])
+
+
+def _check_working_ages(working_ages, open_age: int) -> tuple[int, int]:
+    young, old = (int(a) for a in working_ages)
+    if not 0 < young < old <= open_age or (young, old) != tuple(working_ages):
+        raise InputError("argument 'working_ages'", repr(tuple(working_ages)),
+                         f"two whole ages (first working age, first old age) with "
+                         f"0 < first < second <= {open_age}", "give for example (18, 67)")
+    return young, old
+
+
+def dependency_ratio(
+    dataset: xr.Dataset,
+    region: str | None = None,
+    *,
+    working_ages: tuple[int, int] = WORKING_AGES,
+    ratio: DependencyRatio = "old_age",
+) -> xr.DataArray:
+    """Dependency ratio on 1 January [persons per 100 of working age].
+
+    With working ages ``(a, b)``, the population aged ``b`` and over
+    (``"old_age"``), under ``a`` (``"young_age"``) or both (``"total"``), per
+    100 persons aged ``a`` to ``b - 1``.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        A result.
+    region : str, optional
+        One region; by default all regions together.
+    working_ages : (int, int), default (18, 67)
+        The first working age and the first old age [years].
+    ratio : {"old_age", "young_age", "total"}, default "old_age"
+
+    Returns
+    -------
+    xarray.DataArray
+        The ratio by ``time`` and any ``scenario`` or ``draw`` dimension.
+    """
+    if ratio not in DEPENDENCY_RATIOS:
+        raise InputError("argument 'ratio'", repr(ratio), f"one of {list(DEPENDENCY_RATIOS)}",
+                         "choose one of these ratios")
+    young, old = _check_working_ages(working_ages, int(dataset.age[-1]))
+    population = _region(dataset.population, region).sum("sex")
+    age = population.age
+    working = population.where((age >= young) & (age < old)).sum("age")
+    dependent = {"old_age": age >= old, "young_age": age < young,
+                 "total": (age < young) | (age >= old)}[ratio]
+    return 100 * population.where(dependent).sum("age") / working
+
+
+def median_age(dataset: xr.Dataset, region: str | None = None) -> xr.DataArray:
+    """Median age of the population on 1 January [years].
+
+    Ages are spread evenly within each single year of age, so that the
+    median is the age ``a + (N/2 - N_<a) / N_a`` where the cumulated
+    population reaches half the total.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        A result.
+    region : str, optional
+        One region; by default all regions together.
+
+    Returns
+    -------
+    xarray.DataArray
+        Median age by ``time`` and any ``scenario`` or ``draw`` dimension.
+    """
+    population = _region(dataset.population, region).sum("sex").transpose(..., "age")
+    counts = population.values
+    below = np.cumsum(counts, axis=-1) - counts
+    half = counts.sum(axis=-1, keepdims=True) / 2
+    index = np.argmax(below + counts >= half, axis=-1)[..., None]
+    within = (half - np.take_along_axis(below, index, -1)) / np.take_along_axis(counts, index, -1)
+    ages = population.age.values[index[..., 0]]
+    return xr.DataArray(ages + within[..., 0], coords={d: population[d] for d in population.dims[:-1]},
+                        dims=population.dims[:-1])
+
+
+# --- drawing helpers ---------------------------------------------------------
+
+def _axes(ax: Axes | None, size: str = "line") -> Axes:
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(figsize=_SIZES[size], layout="constrained")[1]
+
+
+def _thousands_axis(axis, absolute: bool = False) -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    if absolute:
+        axis.set_major_formatter(FuncFormatter(lambda x, _: f"{abs(x):,.0f}"))
+    else:
+        axis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}".replace("-", "\N{MINUS SIGN}")))
+
+
+def _years_axis(ax: Axes) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+    ax.set_xlabel("year")
+
+
+def _legend(ax: Axes) -> None:
+    """A legend right of the data: bars and bands first, then lines, in drawing order."""
+    handles = [*ax.containers, *ax.collections, *ax.patches, *ax.lines]
+    shown = [h for h in dict.fromkeys(handles) if not str(h.get_label()).startswith("_")]
+    ax.legend(shown, [h.get_label() for h in shown], **_LEGEND_OUTSIDE)
+
+
+def _line_style(index: int) -> dict[str, Any]:
+    """Colour and weight of the line of the ``index``-th scenario; the first on top."""
+    return {"color": PALETTE[index % len(PALETTE)], "linewidth": 2.2 if index == 0 else 1.5,
+            "zorder": 3 if index == 0 else 2}
+
+
+def _as_observed(observed) -> tuple[np.ndarray, np.ndarray]:
+    """Years and values of observed totals from a dict, Series or DataArray."""
+    if isinstance(observed, xr.DataArray):
+        if observed.dims != ("time",):
+            raise InputError("argument 'observed'", f"an array with dimensions {observed.dims}",
+                             "a 1-D array over 'time'", "select or sum the other dimensions")
+        years, values = observed.time.values, observed.values
+    elif isinstance(observed, Mapping):
+        years, values = list(observed.keys()), list(observed.values())
+    elif hasattr(observed, "index") and hasattr(observed, "to_numpy"):
+        years, values = observed.index.to_numpy(), observed.to_numpy()
+    else:
+        raise InputError("argument 'observed'", f"a {type(observed).__name__}",
+                         "a dict of year to persons, a pandas Series or an xarray DataArray",
+                         "pass the observed totals indexed by year")
+    years, values = np.asarray(years), np.asarray(values, dtype=float)
+    if not (np.issubdtype(years.dtype, np.integer) and np.isfinite(values).all()):
+        raise InputError("argument 'observed'", f"years {years.tolist()} and values "
+                         f"{values.tolist()}", "whole years and finite numbers of persons",
+                         "drop the missing values and label them by year")
+    return years, values
+
+
+# --- figures -----------------------------------------------------------------
+
+def _pyramid_sides(population: xr.DataArray) -> dict[str, np.ndarray]:
+    """Thousands of persons by age; males negative, drawn to the left."""
+    return {sex: (-1 if sex == "male" else 1) * population.sel(sex=sex).values / THOUSAND
+            for sex in ("male", "female")}
+
+
+def _draw_pyramid(ax: Axes, bars: xr.DataArray, bars_label: str, outline: xr.DataArray | None,
+                  outline_label: str, title: str) -> None:
+    ages = bars.age.values
+    edges = np.append(ages, ages[-1] + 1)
+    for sex, values in _pyramid_sides(bars).items():
+        ax.barh(ages, values, height=1.0, align="edge", color=SEX_COLOURS[sex], alpha=0.75,
+                linewidth=0, label=f"{sex}s, {bars_label}")
+    if outline is not None:
+        for sex, values in _pyramid_sides(outline).items():
+            ax.stairs(values, edges, orientation="horizontal", baseline=None, color="black",
+                      linewidth=1.1, label=outline_label if sex == "male" else "_" + outline_label)
+    ax.axvline(0, color="black", linewidth=0.6)
+    limit = float(np.abs(ax.get_xlim()).max())
+    ax.set_xlim(-limit, limit)
+    _thousands_axis(ax.xaxis, absolute=True)
+    open_age = int(ages[-1])
+    ticks = [a for a in range(0, open_age, 10) if open_age - a >= 5] + [open_age]
+    ax.set_yticks(ticks, [*map(str, ticks[:-1]), f"{open_age}+"])
+    ax.set_ylim(0, open_age + 1)
+    ax.text(0.02, 0.98, "males", transform=ax.transAxes, ha="left", va="top")
+    ax.text(0.98, 0.98, "females", transform=ax.transAxes, ha="right", va="top")
+    ax.set(title=title, xlabel="population [thousands]", ylabel="age on 1 January [years]")
+
+
+def pyramid(
+    dataset: xr.Dataset,
+    year: int | None = None,
+    *,
+    compare_year: int | None = None,
+    scenario: str | None = None,
+    compare_scenario: str | None = None,
+    region: str | None = None,
+    by_region: bool = False,
+    ax: Axes | Sequence[Axes] | None = None,
+) -> Axes | np.ndarray:
+    """Population pyramid on 1 January: males left, females right.
+
+    Bars show the population of ``year`` in thousands by single year of age,
+    the open group labelled ``"110+"`` (its first age). An outline overlays
+    the population of ``compare_year``, or of ``compare_scenario`` in
+    ``year``.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        A result.
+    year : int, optional
+        The 1 January shown as bars; by default the horizon.
+    compare_year : int, optional
+        A second 1 January, drawn as an outline.
+    scenario : str, optional
+        The scenario of the bars; by default the first.
+    compare_scenario : str, optional
+        A second scenario, drawn as an outline (in ``compare_year`` if
+        given, else in ``year``).
+    region : str, optional
+        One region; by default all regions together.
+    by_region : bool, default False
+        One pyramid per region, side by side (``region`` must be None).
+    ax : matplotlib Axes or sequence of Axes, optional
+        Where to draw: one Axes, or one per region with ``by_region``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes or numpy.ndarray of Axes
+        ``ax.containers`` holds the bars, males first (negative widths
+        [thousands]); the outlines are ``StepPatch`` es in ``ax.patches``
+        labelled like their legend entries.
+
+    Raises
+    ------
+    InputError
+        If a year, scenario or region is not in the result, or if
+        ``by_region`` is combined with ``region``.
+    """
+    year = int(dataset.time[-1]) if year is None else year
+    for argument, label, dim in (("year", year, "time"), ("compare_year", compare_year, "time"),
+                                 ("compare_scenario", compare_scenario, "scenario")):
+        if label is not None:
+            check_label(dataset, dim, label, f"argument '{argument}'")
+    where = _check_region(dataset, region)
+    if by_region and region is not None:
+        raise InputError("argument 'region'", f"{region!r} with by_region=True",
+                         "one of the two", "drop region to draw every region")
+    data, name = _one_scenario(dataset, scenario)
+    population = _median_draw(data.population)
+    outline = outline_label = None
+    if compare_scenario is not None:
+        other = _one_scenario(dataset, compare_scenario)[0]
+        outline_year = year if compare_year is None else compare_year
+        outline = _median_draw(other.population).sel(time=outline_year)
+        outline_label = f"outline: {compare_scenario}, {outline_year}"
+    elif compare_year is not None:
+        outline = population.sel(time=compare_year)
+        outline_label = f"outline: {compare_year}"
+    bars_label = f"{name}, {year}" if compare_scenario is not None else str(year)
+    bars = population.sel(time=year)
+    title = f"Population on 1 January {year}{_draw_note(dataset)}"
+    if len(_scenario_names(dataset)) > 1 and compare_scenario is None:
+        title += f", {name}"
+    if not by_region:
+        ax = _axes(ax, "pyramid")
+        _draw_pyramid(ax, _region(bars, region), bars_label,
+                      None if outline is None else _region(outline, region), outline_label,
+                      f"{title}\n{where}")
+        _legend(ax)
+        return ax
+    regions = [str(r) for r in dataset.region.values]
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        width, height = _SIZES["facet"]
+        axes = plt.subplots(1, len(regions), figsize=(width * len(regions), height),
+                            layout="constrained", sharey=True, squeeze=False)[1][0]
+    else:
+        axes = np.asarray(ax, dtype=object).ravel()
+        if axes.size != len(regions):
+            raise InputError("argument 'ax'", f"{axes.size} Axes", f"one per region, {len(regions)}",
+                             "pass as many Axes as regions, or none")
+    for axis, label in zip(axes, regions):
+        _draw_pyramid(axis, bars.sel(region=label, drop=True), bars_label,
+                      None if outline is None else outline.sel(region=label, drop=True),
+                      outline_label, label)
+    for axis in axes[1:]:
+        axis.set_ylabel("")
+    axes[0].figure.suptitle(title)
+    _legend(axes[-1])
+    return axes
+
+
+def totals(
+    dataset: xr.Dataset,
+    *,
+    scenarios: Sequence[str] | None = None,
+    region: str | None = None,
+    observed=None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Total population on 1 January over time, one line per scenario.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        A result.
+    scenarios : sequence of str, optional
+        The scenarios to draw; by default all of them.
+    region : str, optional
+        One region; by default all regions together.
+    observed : dict, pandas.Series or xarray.DataArray, optional
+        Observed population on 1 January [persons] by year, drawn as points.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One line per scenario (``ax.lines``, y in thousands), then the
+        observed points.
+    """
+    where = _check_region(dataset, region)
+    ax = _axes(ax)
+    for index, (name, data) in enumerate(_scenarios(dataset, scenarios)):
+        total = _median_draw(_region(data.population, region).sum(["sex", "age"]))
+        ax.plot(total.time, total / THOUSAND, label=name, **_line_style(index))
+    if observed is not None:
+        years, values = _as_observed(observed)
+        ax.plot(years, values / THOUSAND, linestyle="none", marker="o", markersize=4,
+                color="black", markerfacecolor="white", label="observed")
+    ax.set(title=f"Population on 1 January, {where}{_draw_note(dataset)}",
+           ylabel="population [thousands]")
+    _thousands_axis(ax.yaxis)
+    _years_axis(ax)
+    _legend(ax)
+    return ax
+
+
+def components(
+    dataset: xr.Dataset,
+    *,
+    scenario: str | None = None,
+    region: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Components of change each year, as stacked bars, and the net change.
+
+    Births and positive migration stack upwards, deaths (drawn negative)
+    and negative migration downwards; a line shows the population change
+    from 1 January to 1 January, their sum. A region also shows its internal
+    net migration, and the UN population floor appears where it added
+    persons.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        A result.
+    scenario : str, optional
+        By default the first.
+    region : str, optional
+        One region; by default all regions together.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One bar container per component (``ax.containers``, labelled as in
+        the legend, heights in thousands of persons per year, deaths
+        negative) and the line of the change (``ax.lines``).
+    """
+    where = _check_region(dataset, region)
+    data, name = _one_scenario(dataset, scenario)
+    flows = _flow_years(data)
+    series = {
+        "births": flows.births.sum("sex"),
+        "deaths": -flows.deaths.sum(["sex", "age"]),
+        "net_migration": flows.net_migration.sum(["sex", "age"]),
+    }
+    if region is not None:
+        series["internal_net"] = (flows.internal_in - flows.internal_out).sum(["sex", "age"])
+    if "population_floor" in flows and float(np.abs(flows.population_floor).sum()) > 0:
+        series["population_floor"] = flows.population_floor.sum(["sex", "age"])
+    series = {key: _median_draw(_region(value, region)) / THOUSAND for key, value in series.items()}
+    change = _median_draw(_region(data.population, region).sum(["sex", "age"]).diff("time",
+                                                                                  label="lower"))
+    ax = _axes(ax)
+    years = flows.time.values
+    up, down = np.zeros(len(years)), np.zeros(len(years))
+    for key, values in series.items():
+        values = values.values
+        bottom = np.where(values >= 0, up, down)
+        ax.bar(years, values, bottom=bottom, width=0.8, color=COMPONENT_COLOURS[key],
+               label=COMPONENT_LABELS[key])
+        up, down = up + np.maximum(values, 0), down + np.minimum(values, 0)
+    ax.plot(years, change.values / THOUSAND, color="black", linewidth=1.5,
+            label="population change")
+    ax.axhline(0, color="black", linewidth=0.6)
+    title = f"Components of change, {where}{_draw_note(dataset)}"
+    if len(_scenario_names(dataset)) > 1:
+        title += f", {name}"
+    ax.set(title=title, ylabel="persons per year [thousands]")
+    _thousands_axis(ax.yaxis)
+    _years_axis(ax)
+    _legend(ax)
+    return ax
+
+
+def tfr(
+    dataset: xr.Dataset,
+    *,
+    scenarios: Sequence[str] | None = None,
+    region: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Total fertility rate assumed, one line per scenario.
+
+    See :func:`total_fertility_rate` for the computation.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        A result with ``fertility_rate``.
+    scenarios : sequence of str, optional
+        By default all of them.
+    region : str, optional
+        One region; by default all regions together.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One line per scenario (``ax.lines``) [children per woman].
+    """
+    where = _check_region(dataset, region)
+    ax = _axes(ax)
+    for index, (name, data) in enumerate(_scenarios(dataset, scenarios)):
+        values = _median_draw(total_fertility_rate(data, region))
+        ax.plot(values.time, values, label=name, **_line_style(index))
+    ax.set(title=f"Total fertility rate, {where}{_draw_note(dataset)}",
+           ylabel="total fertility rate [children per woman]")
+    _years_axis(ax)
+    _legend(ax)
+    return ax
+
+
+def e0(
+    dataset: xr.Dataset,
+    *,
+    scenarios: Sequence[str] | None = None,
+    region: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Life expectancy at birth assumed, by sex, for each scenario.
+
+    See :func:`life_expectancy` for the computation. With one scenario the
+    colours tell the sexes apart; with several, colours are scenarios and
+    the line style is the sex (females solid, males dashed).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        A result with ``mortality_rate``.
+    scenarios : sequence of str, optional
+        By default all of them.
+    region : str, optional
+        One region; by default all regions together.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Two lines per scenario, females first (``ax.lines``) [years].
+    """
+    where = _check_region(dataset, region)
+    ax = _axes(ax)
+    chosen = _scenarios(dataset, scenarios)
+    for index, (name, data) in enumerate(chosen):
+        values = _median_draw(life_expectancy(data, region))
+        for sex in SEXES:
+            style = _line_style(index)
+            if len(chosen) == 1:
+                style["color"] = SEX_COLOURS[sex]
+            label = f"{sex}s" if len(chosen) == 1 else f"{name}, {sex}s"
+            ax.plot(values.time, values.sel(sex=sex), linestyle=SEX_LINESTYLES[sex], label=label,
+                    **style)
+    ax.set(title=f"Life expectancy at birth, {where}{_draw_note(dataset)}",
+           ylabel="life expectancy at birth [years]")
+    _years_axis(ax)
+    _legend(ax)
+    return ax
+
+
+def dependency(
+    dataset: xr.Dataset,
+    *,
+    scenarios: Sequence[str] | None = None,
+    region: str | None = None,
+    working_ages: tuple[int, int] = WORKING_AGES,
+    ratio: DependencyRatio = "old_age",
+    ax: Axes | None = None,
+) -> Axes:
+    """Dependency ratio on 1 January over time, one line per scenario.
+
+    See :func:`dependency_ratio`; by default persons aged 67 and over per
+    100 persons aged 18 to 66.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        A result.
+    scenarios : sequence of str, optional
+        By default all of them.
+    region : str, optional
+        One region; by default all regions together.
+    working_ages : (int, int), default (18, 67)
+        The first working age and the first old age [years].
+    ratio : {"old_age", "young_age", "total"}, default "old_age"
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One line per scenario (``ax.lines``) [per 100].
+    """
+    where = _check_region(dataset, region)
+    young, old = _check_working_ages(working_ages, int(dataset.age[-1]))
+    ax = _axes(ax)
+    for index, (name, data) in enumerate(_scenarios(dataset, scenarios)):
+        values = _median_draw(dependency_ratio(data, region, working_ages=(young, old),
+                                               ratio=ratio))
+        ax.plot(values.time, values, label=name, **_line_style(index))
+    dependent = {"old_age": f"{old}+", "young_age": f"under {young}",
+                 "total": f"under {young} and {old}+"}[ratio]
+    kind = {"old_age": "Old-age", "young_age": "Young-age", "total": "Total"}[ratio]
+    ax.set(title=f"{kind} dependency ratio, {where}{_draw_note(dataset)}",
+           ylabel=f"persons {dependent}\nper 100 aged {young}-{old - 1}")
+    _years_axis(ax)
+    _legend(ax)
+    return ax
+
+
+def _check_quantiles(quantiles) -> list[tuple[float, float]]:
+    try:
+        pairs = [(float(low), float(high)) for low, high in quantiles]
+    except (TypeError, ValueError):
+        pairs = []
+    if not pairs or not all(0 <= low < high <= 1 for low, high in pairs):
+        raise InputError("argument 'quantiles'", repr(quantiles),
+                         "pairs (low, high) of quantiles with 0 <= low < high <= 1",
+                         "give for example ((0.1, 0.9), (0.25, 0.75))")
+    return sorted(pairs, key=lambda pair: pair[0] - pair[1])
+
+
+def fan(
+    dataset: xr.Dataset,
+    variable: str = "population",
+    *,
+    scenario: str | None = None,
+    region: str | None = None,
+    quantiles: Sequence[tuple[float, float]] = FAN_QUANTILES,
+    ax: Axes | None = None,
+) -> Axes:
+    """Fan chart of a total over stochastic draws: median and bands.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        A result with a ``draw`` dimension.
+    variable : str, default "population"
+        A count in persons: ``population`` or a flow such as ``births``,
+        ``deaths`` or ``net_migration``, summed over sex and age.
+    scenario : str, optional
+        By default the first.
+    region : str, optional
+        One region; by default all regions together.
+    quantiles : sequence of (float, float), default ((0.1, 0.9), (0.25, 0.75))
+        Each pair bounds one band; by default the 80% and 50% intervals.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One filled band per pair, widest first (``ax.collections``), and
+        the median line (``ax.lines``), in thousands.
+
+    Raises
+    ------
+    InputError
+        If the result has no ``draw`` dimension, or on an unknown variable
+        or bad quantiles.
+    """
+    if "draw" not in dataset.dims:
+        raise InputError("argument 'dataset'", f"a result without a 'draw' dimension "
+                         f"(dimensions {list(dataset.dims)})", "a result with stochastic draws",
+                         "draw a fan chart of a stochastic projection, or plot 'totals'")
+    counts = [name for name, v in dataset.data_vars.items()
+              if str(v.attrs.get("units", "")).startswith("persons") and "time" in v.dims]
+    if variable not in counts:
+        raise InputError("argument 'variable'", repr(variable), f"one of {_shown(counts)}",
+                         "choose a count in persons")
+    pairs = _check_quantiles(quantiles)
+    where = _check_region(dataset, region)
+    data, name = _one_scenario(dataset, scenario)
+    array = _region(data[variable], region)
+    array = array.sum([d for d in array.dims if d not in ("time", "draw")]).transpose("time", "draw")
+    if variable != "population":
+        array = array.isel(time=slice(None, -1))
+    values = array.values / THOUSAND
+    years = array.time.values
+    ax = _axes(ax)
+    shades = np.linspace(0.25, 0.55, len(pairs))
+    for (low, high), alpha in zip(pairs, shades):
+        ax.fill_between(years, np.quantile(values, low, axis=1), np.quantile(values, high, axis=1),
+                        color=OKABE_ITO["blue"], alpha=alpha, linewidth=0,
+                        label=f"{high - low:.0%} interval ({low:.0%} to {high:.0%})")
+    ax.plot(years, np.median(values, axis=1), color="black", linewidth=2, label="median")
+    attrs = dataset[variable].attrs
+    long_name = str(attrs.get("long_name", variable))
+    title = f"{long_name[:1].upper()}{long_name[1:]}, {where}"
+    if len(_scenario_names(dataset)) > 1:
+        title += f", {name}"
+    ax.set(title=f"{title}\n{dataset.sizes['draw']:,} draws",
+           ylabel=f"{variable.replace('_', ' ')} [thousands of {attrs.get('units', 'persons')}]")
+    _thousands_axis(ax.yaxis)
+    _years_axis(ax)
+    _legend(ax)
+    return ax
+
+
+# --- rendering outside pyplot -------------------------------------------------
+
+_FUNCTIONS = {"pyramid": pyramid, "totals": totals, "components": components, "tfr": tfr,
+              "e0": e0, "dependency": dependency, "fan": fan}
+
+
+def render(dataset: xr.Dataset, kind: PlotKind, *, format: str = "png", dpi: int = 120,
+           **options: Any) -> bytes:
+    """Draw one figure on a new :class:`~matplotlib.figure.Figure` and encode it.
+
+    The figure is made without pyplot (no window, no global state), so this
+    is safe in scripts, servers and the command line.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        A result.
+    kind : {"pyramid", "totals", "components", "tfr", "e0", "dependency", "fan"}
+        The function of this module to call.
+    format : str, default "png"
+        An image format matplotlib writes (``"png"``, ``"svg"``, ``"pdf"``).
+    dpi : int, default 120
+        Resolution of raster formats [dots per inch].
+    **options
+        Keyword arguments of the plot function.
+
+    Returns
+    -------
+    bytes
+        The encoded image.
+
+    Examples
+    --------
+    >>> import projsim
+    >>> png = render(projsim.project("belgium-2012"), "totals", dpi=30)
+    >>> png[:8]
+    b'\\x89PNG\\r\\n\\x1a\\n'
+    """
+    from matplotlib.figure import Figure
+
+    if kind not in _FUNCTIONS:
+        raise InputError("argument 'kind'", repr(kind), f"one of {list(PLOT_KINDS)}",
+                         "choose one of these kinds")
+    if kind == "pyramid" and options.get("by_region"):
+        width, height = _SIZES["facet"]
+        figure = Figure(figsize=(width * dataset.sizes["region"], height), layout="constrained")
+        ax = figure.subplots(1, dataset.sizes["region"], sharey=True)
+    else:
+        figure = Figure(figsize=_SIZES["pyramid" if kind == "pyramid" else "line"],
+                        layout="constrained")
+        ax = figure.add_subplot()
+    _FUNCTIONS[kind](dataset, ax=ax, **options)
+    stream = io.BytesIO()
+    figure.savefig(stream, format=format, dpi=dpi, bbox_inches="tight")
+    return stream.getvalue()
+
+
+@xr.register_dataset_accessor("projsim_plot")
+class PlotAccessor:
+    """The figures of this module as methods of a result: ``ds.projsim_plot.pyramid()``.
+
+    Each method is the function of the same name with the Dataset as first
+    argument; see :func:`pyramid`, :func:`totals`, :func:`components`,
+    :func:`tfr`, :func:`e0`, :func:`dependency` and :func:`fan`.
+    """
+
+    def __init__(self, dataset: xr.Dataset) -> None:
+        self._dataset = dataset
+
+    def pyramid(self, *args, **kwargs):
+        return pyramid(self._dataset, *args, **kwargs)
+
+    def totals(self, **kwargs):
+        return totals(self._dataset, **kwargs)
+
+    def components(self, **kwargs):
+        return components(self._dataset, **kwargs)
+
+    def tfr(self, **kwargs):
+        return tfr(self._dataset, **kwargs)
+
+    def e0(self, **kwargs):
+        return e0(self._dataset, **kwargs)
+
+    def dependency(self, **kwargs):
+        return dependency(self._dataset, **kwargs)
+
+    def fan(self, *args, **kwargs):
+        return fan(self._dataset, *args, **kwargs)
