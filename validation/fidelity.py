@@ -103,7 +103,7 @@ def main() -> int:
     for year in range(2013, 2022):
         value, target = float(total.sel(time=year)), figures["observed", year, "Belgium"]
         print(line(f"  {year}", f"{value:,.0f}", f"{target:,.0f}", relative(value, target), ""))
-    print("\nfpb-2011 (rebuilt on the 2012 base, TFR and migration assumed) against its totals")
+    print("\nfpb-2011 (rebuilt on the 2012 base; migration calibrated to these two totals)")
     previous = projsim.project("fpb-2011").population.sum(["region", "sex", "age"])
     for year in (2030, 2060):
         value, target = float(previous.sel(time=year)), figures["population_fpb2011", year, "Belgium"]
