@@ -143,10 +143,11 @@ def _scenario_names(dataset: xr.Dataset) -> list[str]:
     return [str(dataset.attrs.get("scenario", "projection"))]
 
 
-def _one_scenario(dataset: xr.Dataset, scenario: str | None) -> tuple[xr.Dataset, str]:
+def _one_scenario(dataset: xr.Dataset, scenario: str | None,
+                  where: str = "argument 'scenario'") -> tuple[xr.Dataset, str]:
     """The dataset of one scenario (the first by default) and its name."""
     if scenario is not None:
-        check_label(dataset, "scenario", scenario, "argument 'scenario'")
+        check_label(dataset, "scenario", scenario, where)
     name = scenario if scenario is not None else _scenario_names(dataset)[0]
     if "scenario" in dataset.dims:
         dataset = dataset.sel(scenario=name, drop=True)
@@ -157,7 +158,7 @@ def _scenarios(dataset: xr.Dataset, scenarios: Sequence[str] | None) -> list[tup
     if isinstance(scenarios, str):
         scenarios = [scenarios]
     names = _scenario_names(dataset) if scenarios is None else list(scenarios)
-    return [(name, _one_scenario(dataset, name)[0]) for name in names]
+    return [(name, _one_scenario(dataset, name, "argument 'scenarios'")[0]) for name in names]
 
 
 def _region(array: xr.DataArray, region: str | None) -> xr.DataArray:
@@ -286,6 +287,12 @@ def _check_working_ages(working_ages, open_age: int) -> tuple[int, int]:
     return young, old
 
 
+def _check_ratio(ratio) -> None:
+    if ratio not in DEPENDENCY_RATIOS:
+        raise InputError("argument 'ratio'", repr(ratio), f"one of {list(DEPENDENCY_RATIOS)}",
+                         "choose one of these ratios")
+
+
 def dependency_ratio(
     dataset: xr.Dataset,
     region: str | None = None,
@@ -314,9 +321,7 @@ def dependency_ratio(
     xarray.DataArray
         The ratio by ``time`` and any ``scenario`` or ``draw`` dimension.
     """
-    if ratio not in DEPENDENCY_RATIOS:
-        raise InputError("argument 'ratio'", repr(ratio), f"one of {list(DEPENDENCY_RATIOS)}",
-                         "choose one of these ratios")
+    _check_ratio(ratio)
     young, old = _check_working_ages(working_ages, int(dataset.age[-1]))
     population = _region(dataset.population, region).sum("sex")
     age = population.age
@@ -508,13 +513,14 @@ def pyramid(
             check_label(dataset, dim, label, f"argument '{argument}'")
     where = _check_region(dataset, region)
     if by_region and region is not None:
-        raise InputError("argument 'region'", f"{region!r} with by_region=True",
-                         "one of the two", "drop region to draw every region")
+        raise InputError("argument 'by_region'", f"True with region={region!r}",
+                         "by_region=False when one region is chosen",
+                         "drop region to draw every region, or by_region to draw one")
     data, name = _one_scenario(dataset, scenario)
     population = _median_draw(data.population)
     outline = outline_label = None
     if compare_scenario is not None:
-        other = _one_scenario(dataset, compare_scenario)[0]
+        other = _one_scenario(dataset, compare_scenario, "argument 'compare_scenario'")[0]
         outline_year = year if compare_year is None else compare_year
         outline = _median_draw(other.population).sel(time=outline_year)
         outline_label = f"outline: {compare_scenario}, {outline_year}"
@@ -585,12 +591,14 @@ def totals(
         observed points.
     """
     where = _check_region(dataset, region)
+    chosen = _scenarios(dataset, scenarios)
+    points = None if observed is None else _as_observed(observed)
     ax = _axes(ax)
-    for index, (name, data) in enumerate(_scenarios(dataset, scenarios)):
+    for index, (name, data) in enumerate(chosen):
         total = _median_draw(_region(data.population, region).sum(["sex", "age"]))
         ax.plot(total.time, total / THOUSAND, label=name, **_line_style(index))
-    if observed is not None:
-        years, values = _as_observed(observed)
+    if points is not None:
+        years, values = points
         ax.plot(years, values / THOUSAND, linestyle="none", marker="o", markersize=4,
                 color="black", markerfacecolor="white", label="observed")
     ax.set(title=f"Population on 1 January, {where}{_draw_note(dataset)}",
@@ -697,8 +705,9 @@ def tfr(
         One line per scenario (``ax.lines``) [children per woman].
     """
     where = _check_region(dataset, region)
+    chosen = _scenarios(dataset, scenarios)
     ax = _axes(ax)
-    for index, (name, data) in enumerate(_scenarios(dataset, scenarios)):
+    for index, (name, data) in enumerate(chosen):
         values = _median_draw(total_fertility_rate(data, region))
         ax.plot(values.time, values, label=name, **_line_style(index))
     ax.set(title=f"Total fertility rate, {where}{_draw_note(dataset)}",
@@ -737,8 +746,8 @@ def e0(
         Two lines per scenario, females first (``ax.lines``) [years].
     """
     where = _check_region(dataset, region)
-    ax = _axes(ax)
     chosen = _scenarios(dataset, scenarios)
+    ax = _axes(ax)
     for index, (name, data) in enumerate(chosen):
         values = _median_draw(life_expectancy(data, region))
         for sex in SEXES:
@@ -789,8 +798,10 @@ def dependency(
     """
     where = _check_region(dataset, region)
     young, old = _check_working_ages(working_ages, int(dataset.age[-1]))
+    _check_ratio(ratio)
+    chosen = _scenarios(dataset, scenarios)
     ax = _axes(ax)
-    for index, (name, data) in enumerate(_scenarios(dataset, scenarios)):
+    for index, (name, data) in enumerate(chosen):
         values = _median_draw(dependency_ratio(data, region, working_ages=(young, old),
                                                ratio=ratio))
         ax.plot(values.time, values, label=name, **_line_style(index))

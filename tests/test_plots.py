@@ -1,0 +1,370 @@
+"""Figures of a result: the artists drawn hold the data, in the units on the axes."""
+
+import subprocess
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+import xarray as xr  # noqa: E402
+
+import projsim  # noqa: E402
+from projsim import plots  # noqa: E402
+from projsim.errors import InputError  # noqa: E402
+from projsim.lifetable import life_expectancy_at_birth  # noqa: E402
+
+FLEMISH = "Flemish Region"
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def single():
+    return projsim.project("belgium-2012")
+
+
+@pytest.fixture(scope="module")
+def variants():
+    return projsim.project("fpb-2013-variants")
+
+
+@pytest.fixture(scope="module")
+def draws(variants):
+    """Six 'draws': the six variants stacked on a draw dimension."""
+    return variants.rename({"scenario": "draw"}).assign_coords(draw=np.arange(6))
+
+
+def thousands(array):
+    return np.asarray(array, dtype=float) / 1e3
+
+
+def container(ax, label):
+    return next(c for c in ax.containers if c.get_label() == label)
+
+
+def widths(bars):
+    return np.array([patch.get_width() for patch in bars])
+
+
+def heights(bars):
+    return np.array([patch.get_height() for patch in bars])
+
+
+def test_import_does_not_load_matplotlib():
+    code = "import sys, projsim.plots; print('matplotlib' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
+def test_pyramid_bars_are_thousands_males_left(single):
+    ax = plots.pyramid(single, 2060, compare_year=2012)
+    population = single.population.sum("region")
+    assert [c.get_label() for c in ax.containers] == ["males, 2060", "females, 2060"]
+    males, females = ax.containers
+    np.testing.assert_allclose(widths(males), -thousands(population.sel(time=2060, sex="male")))
+    np.testing.assert_allclose(widths(females), thousands(population.sel(time=2060, sex="female")))
+    assert [p.get_y() for p in females][:3] == [0, 1, 2]
+    outlines = [p for p in ax.patches if type(p).__name__ == "StepPatch"]
+    assert len(outlines) == 2
+    np.testing.assert_allclose(outlines[1].get_data().values,
+                               thousands(population.sel(time=2012, sex="female")))
+    assert ax.get_title() == "Population on 1 January 2060\nall regions"
+    assert ax.get_xlabel() == "population [thousands]"
+    assert ax.get_ylabel() == "age on 1 January [years]"
+    assert [t.get_text() for t in ax.get_yticklabels()][-2:] == ["100", "110+"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "males, 2060", "females, 2060", "outline: 2012"]
+    assert ax.get_xlim()[0] == -ax.get_xlim()[1]
+    assert ax.xaxis.get_major_formatter()(-25, 0) == "25"
+
+
+def test_pyramid_of_one_region_and_compare_scenario(variants):
+    ax = plots.pyramid(variants, 2040, compare_scenario="zero-migration", region=FLEMISH)
+    other = variants.population.sel(scenario="zero-migration", region=FLEMISH, time=2040)
+    outlines = [p for p in ax.patches if type(p).__name__ == "StepPatch"]
+    np.testing.assert_allclose(outlines[0].get_data().values, -thousands(other.sel(sex="male")))
+    assert ax.containers[0].get_label() == "males, fpb-2013, 2040"
+    assert ax.get_title() == f"Population on 1 January 2040\n{FLEMISH}"
+    assert "outline: zero-migration, 2040" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_pyramid_facets_by_region(single):
+    axes = plots.pyramid(single, 2030, by_region=True)
+    assert axes.shape == (3,)
+    assert [a.get_title() for a in axes] == list(single.region.values)
+    for ax, region in zip(axes, single.region.values):
+        np.testing.assert_allclose(
+            widths(ax.containers[1]),
+            thousands(single.population.sel(time=2030, region=region, sex="female")))
+    assert axes[0].figure.get_suptitle() == "Population on 1 January 2030"
+    assert [a.get_ylabel() for a in axes] == ["age on 1 January [years]", "", ""]
+
+
+def test_pyramid_on_given_axes(single):
+    _, given = plt.subplots()
+    assert plots.pyramid(single, ax=given) is given
+    assert given.get_title().startswith("Population on 1 January 2061")
+    _, row = plt.subplots(1, 2)
+    with pytest.raises(InputError) as caught:
+        plots.pyramid(single, by_region=True, ax=row)
+    assert str(caught.value) == ("argument 'ax': got 2 Axes; expected one per region, 3. "
+                                 "Fix: pass as many Axes as regions, or none.")
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda ds: plots.pyramid(ds, 2070),
+     "argument 'year': got 2070; expected a year of the result, 2012 to 2061. "
+     "Fix: choose a year in that range."),
+    (lambda ds: plots.pyramid(ds, compare_year=1990),
+     "argument 'compare_year': got 1990; expected a year of the result, 2012 to 2061. "
+     "Fix: choose a year in that range."),
+    (lambda ds: plots.pyramid(ds, region="Flanders"),
+     "argument 'region': got 'Flanders'; expected one of ['Brussels-Capital Region', "
+     "'Flemish Region', 'Walloon Region']. Fix: use a region label of the result."),
+    (lambda ds: plots.pyramid(ds, scenario="high-migration"),
+     "argument 'scenario': got 'high-migration'; expected 'belgium-2012', the only scenario "
+     "of this result. Fix: leave the scenario out or name that scenario."),
+    (lambda ds: plots.pyramid(ds, region=FLEMISH, by_region=True),
+     "argument 'by_region': got True with region='Flemish Region'; expected by_region=False "
+     "when one region is chosen. Fix: drop region to draw every region, or by_region to draw "
+     "one."),
+])
+def test_pyramid_errors(single, call, message):
+    with pytest.raises(InputError) as caught:
+        call(single)
+    assert str(caught.value) == message
+    assert plt.get_fignums() == []
+
+
+def test_unknown_scenario_of_variants(variants):
+    with pytest.raises(InputError) as caught:
+        plots.totals(variants, scenarios=["fpb-2013", "medium"])
+    assert str(caught.value) == (
+        "argument 'scenarios': got 'medium'; expected one of ['fpb-2013', 'zero-migration', "
+        "'low-migration', 'high-migration', 'constant-fertility', 'constant-mortality']. "
+        "Fix: use a scenario label of the result.")
+
+
+def test_totals_one_line_per_scenario(variants):
+    ax = plots.totals(variants)
+    names = list(variants.scenario.values)
+    assert [line.get_label() for line in ax.lines] == names
+    for line, name in zip(ax.lines, names):
+        expected = variants.population.sel(scenario=name).sum(["region", "sex", "age"])
+        np.testing.assert_allclose(line.get_ydata(), thousands(expected))
+        np.testing.assert_array_equal(line.get_xdata(), variants.time)
+    assert ax.get_title() == "Population on 1 January, all regions"
+    assert ax.get_ylabel() == "population [thousands]"
+    assert ax.get_xlabel() == "year"
+    assert ax.yaxis.get_major_formatter()(11500, 0) == "11,500"
+    assert ax.get_legend().get_bbox_to_anchor().x0 > ax.bbox.x1
+
+
+def test_totals_observed_points_from_dict_series_or_dataarray(single):
+    observed = {2012: 11_035_948, 2013: 11_099_554, 2014: 11_150_516}
+    forms = [observed, pd.Series(observed),
+             xr.DataArray(list(observed.values()), coords={"time": list(observed)}, dims="time")]
+    for form in forms:
+        ax = plots.totals(single, scenarios="belgium-2012", region=None, observed=form)
+        points = ax.lines[-1]
+        assert points.get_label() == "observed" and points.get_linestyle() == "None"
+        np.testing.assert_array_equal(points.get_xdata(), list(observed))
+        np.testing.assert_allclose(points.get_ydata(), thousands(list(observed.values())))
+
+
+def test_totals_bad_observed(single):
+    with pytest.raises(InputError) as caught:
+        plots.totals(single, observed={2012.5: 11e6})
+    assert str(caught.value) == (
+        "argument 'observed': got years [2012.5] and values [11000000.0]; expected whole years "
+        "and finite numbers of persons. Fix: drop the missing values and label them by year.")
+
+
+def test_components_stack_the_flows_and_add_up_to_the_change(single):
+    ax = plots.components(single)
+    flows = single.isel(time=slice(None, -1)).sum("region")
+    births = container(ax, "births")
+    deaths = container(ax, "deaths")
+    migration = container(ax, "international net migration")
+    assert len(ax.containers) == 3
+    np.testing.assert_allclose(heights(births), thousands(flows.births.sum("sex")))
+    np.testing.assert_allclose(heights(deaths), -thousands(flows.deaths.sum(["sex", "age"])))
+    net = thousands(flows.net_migration.sum(["sex", "age"]))
+    np.testing.assert_allclose(heights(migration), net)
+    bottoms = np.array([p.get_y() for p in migration])
+    np.testing.assert_allclose(bottoms, np.where(net >= 0, heights(births), heights(deaths)))
+    change = ax.lines[0]
+    assert change.get_label() == "population change"
+    total = sum(heights(c) for c in ax.containers)
+    np.testing.assert_allclose(change.get_ydata(), total, rtol=1e-9)
+    assert ax.get_ylabel() == "persons per year [thousands]"
+    assert ax.yaxis.get_major_formatter()(-100, 0) == "\N{MINUS SIGN}100"
+    assert ax.get_title() == "Components of change, all regions"
+
+
+def test_components_of_a_region_include_internal_migration(variants):
+    ax = plots.components(variants, scenario="zero-migration", region="Brussels-Capital Region")
+    labels = [c.get_label() for c in ax.containers]
+    assert labels == ["births", "deaths", "international net migration",
+                      "internal net migration"]
+    flows = variants.sel(scenario="zero-migration", region="Brussels-Capital Region")
+    flows = flows.isel(time=slice(None, -1))
+    np.testing.assert_allclose(heights(ax.containers[3]),
+                               thousands((flows.internal_in - flows.internal_out).sum(["sex", "age"])))
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), sum(heights(c) for c in ax.containers),
+                               rtol=1e-9, atol=1e-9)
+    assert ax.get_title() == "Components of change, Brussels-Capital Region, zero-migration"
+
+
+def test_total_fertility_rate_weights_regions_by_female_exposure(single):
+    rates = single.fertility_rate.isel(time=slice(None, -1)).values       # (T, R, A)
+    women = single.population.sel(sex="female").values                    # (T+1, R, A)
+    weight = (women[:-1] + women[1:]) / 2
+    expected = ((rates * weight).sum(1) / weight.sum(1)).sum(-1)
+    np.testing.assert_allclose(plots.total_fertility_rate(single), expected, rtol=1e-12)
+    np.testing.assert_allclose(plots.total_fertility_rate(single, FLEMISH), rates[:, 1].sum(-1))
+    ax = plots.tfr(single)
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), expected, rtol=1e-12)
+    np.testing.assert_array_equal(ax.lines[0].get_xdata(), single.time[:-1])
+    assert ax.get_ylabel() == "total fertility rate [children per woman]"
+    assert ax.get_title() == "Total fertility rate, all regions"
+
+
+def test_e0_meets_the_reference_scenario_targets(variants):
+    """The assumptions solve e0 on the same exposure: a check by another route."""
+    e0 = plots.life_expectancy(variants.sel(scenario="fpb-2013"))
+    assert e0.sel(time=2060, sex="female") == pytest.approx(89.1, abs=0.01)
+    assert e0.sel(time=2060, sex="male") == pytest.approx(86.7, abs=0.01)
+    region = plots.life_expectancy(variants.sel(scenario="fpb-2013"), FLEMISH)
+    rates = variants.mortality_rate.sel(scenario="fpb-2013", region=FLEMISH, time=2030)
+    assert float(region.sel(time=2030, sex="male")) == pytest.approx(
+        float(life_expectancy_at_birth(rates.sel(sex="male").values, "male")), rel=1e-12)
+
+
+def test_e0_lines(single, variants):
+    ax = plots.e0(single)
+    assert [line.get_label() for line in ax.lines] == ["females", "males"]
+    assert ax.lines[1].get_linestyle() == "--"
+    np.testing.assert_allclose(ax.lines[0].get_ydata(),
+                               plots.life_expectancy(single).sel(sex="female"))
+    assert ax.get_ylabel() == "life expectancy at birth [years]"
+    plt.close("all")
+    ax = plots.e0(variants, scenarios=["fpb-2013", "constant-mortality"])
+    assert [line.get_label() for line in ax.lines] == [
+        "fpb-2013, females", "fpb-2013, males", "constant-mortality, females",
+        "constant-mortality, males"]
+
+
+def test_dependency_ratio(single):
+    population = single.population.sum(["region", "sex"]).values
+    working = population[:, 18:67].sum(1)
+    old, young = population[:, 67:].sum(1), population[:, :18].sum(1)
+    np.testing.assert_allclose(plots.dependency_ratio(single), 100 * old / working)
+    np.testing.assert_allclose(plots.dependency_ratio(single, ratio="total"),
+                               100 * (old + young) / working)
+    ax = plots.dependency(single, working_ages=(20, 65), ratio="young_age")
+    p20 = population[:, :20].sum(1) / population[:, 20:65].sum(1)
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), 100 * p20)
+    assert ax.get_title() == "Young-age dependency ratio, all regions"
+    assert ax.get_ylabel() == "persons under 20\nper 100 aged 20-64"
+    plt.close("all")
+    assert plots.dependency(single).get_ylabel() == "persons 67+\nper 100 aged 18-66"
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"working_ages": (67, 18)},
+     "argument 'working_ages': got (67, 18); expected two whole ages (first working age, first "
+     "old age) with 0 < first < second <= 110. Fix: give for example (18, 67)."),
+    ({"ratio": "elderly"},
+     "argument 'ratio': got 'elderly'; expected one of ['old_age', 'young_age', 'total']. "
+     "Fix: choose one of these ratios."),
+])
+def test_dependency_errors(single, kwargs, message):
+    with pytest.raises(InputError) as caught:
+        plots.dependency(single, **kwargs)
+    assert str(caught.value) == message
+
+
+def test_median_age_of_an_even_population(single):
+    even = single.isel(time=[0]).copy()
+    even["population"] = xr.ones_like(even.population)
+    # 2 regions x 2 sexes x 111 ages of equal size: half the persons are under 55.5
+    assert float(plots.median_age(even)[0]) == pytest.approx(55.5)
+    assert 40 < float(plots.median_age(single).sel(time=2012)) < 42
+
+
+def test_fan_median_and_bands(draws):
+    ax = plots.fan(draws)
+    totals = thousands(draws.population.sum(["region", "sex", "age"]).transpose("time", "draw"))
+    assert len(ax.collections) == 2
+    assert [c.get_label() for c in ax.collections] == [
+        "80% interval (10% to 90%)", "50% interval (25% to 75%)"]
+    median = ax.lines[0]
+    np.testing.assert_allclose(median.get_ydata(), np.median(totals, axis=1))
+    low = ax.collections[0].get_paths()[0].vertices[:, 1].min()
+    assert low == pytest.approx(np.quantile(totals, 0.1, axis=1).min())
+    assert ax.get_title() == "Population on 1 January, all regions\n6 draws"
+    assert ax.get_ylabel() == "population [thousands of persons]"
+
+
+def test_fan_of_a_flow_with_three_bands(draws):
+    ax = plots.fan(draws, "births", region=FLEMISH,
+                   quantiles=[(0.25, 0.75), (0.05, 0.95), (0.1, 0.9)])
+    assert [c.get_label() for c in ax.collections] == [
+        "90% interval (5% to 95%)", "80% interval (10% to 90%)", "50% interval (25% to 75%)"]
+    assert len(ax.lines[0].get_xdata()) == draws.sizes["time"] - 1
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"quantiles": [(0.9, 0.1)]},
+     "argument 'quantiles': got [(0.9, 0.1)]; expected pairs (low, high) of quantiles with "
+     "0 <= low < high <= 1. Fix: give for example ((0.1, 0.9), (0.25, 0.75))."),
+    ({"variable": "fertility_rate"},
+     "argument 'variable': got 'fertility_rate'; expected one of ['population', 'births', "
+     "'births_by_age_of_mother', ..., 'migration_adjustment', 'population_floor']. "
+     "Fix: choose a count in persons."),
+])
+def test_fan_errors(draws, kwargs, message):
+    with pytest.raises(InputError) as caught:
+        plots.fan(draws, **kwargs)
+    assert str(caught.value) == message
+
+
+def test_fan_needs_draws(single):
+    with pytest.raises(InputError) as caught:
+        plots.fan(single)
+    assert str(caught.value) == (
+        "argument 'dataset': got a result without a 'draw' dimension (dimensions ['time', "
+        "'region', 'sex', 'age']); expected a result with stochastic draws. Fix: draw a fan "
+        "chart of a stochastic projection, or plot 'totals'.")
+
+
+def test_other_figures_show_the_median_of_draws(draws):
+    ax = plots.totals(draws)
+    totals = draws.population.sum(["region", "sex", "age"]).median("draw")
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), thousands(totals))
+    assert ax.get_title() == "Population on 1 January, all regions (median of 6 draws)"
+
+
+def test_render_and_accessor(single):
+    png = plots.render(single, "components", dpi=40)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert plt.get_fignums() == []
+    assert plots.render(single, "pyramid", format="svg", by_region=True).startswith(b"<?xml")
+    with pytest.raises(InputError) as caught:
+        plots.render(single, "map")
+    assert str(caught.value) == (
+        "argument 'kind': got 'map'; expected one of ['pyramid', 'totals', 'components', 'tfr', "
+        "'e0', 'dependency', 'fan']. Fix: choose one of these kinds.")
+    ax = single.projsim_plot.pyramid(2030, region=FLEMISH)
+    assert ax.get_title() == f"Population on 1 January 2030\n{FLEMISH}"
+    assert single.projsim_plot.tfr().get_ylabel().startswith("total fertility rate")
