@@ -15,7 +15,9 @@ import xarray as xr  # noqa: E402
 
 import projsim  # noqa: E402
 from projsim import plots  # noqa: E402
+from projsim.cli import EXIT_INPUT, EXIT_OK, main  # noqa: E402
 from projsim.errors import InputError  # noqa: E402
+from projsim.io import write_netcdf  # noqa: E402
 from projsim.lifetable import life_expectancy_at_birth  # noqa: E402
 
 FLEMISH = "Flemish Region"
@@ -368,3 +370,92 @@ def test_render_and_accessor(single):
     ax = single.projsim_plot.pyramid(2030, region=FLEMISH)
     assert ax.get_title() == f"Population on 1 January 2030\n{FLEMISH}"
     assert single.projsim_plot.tfr().get_ylabel().startswith("total fertility rate")
+
+
+# --- projsim plot ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def result_file(tmp_path_factory, variants):
+    path = tmp_path_factory.mktemp("plot") / "results.nc"
+    write_netcdf(variants, path)
+    return path
+
+
+@pytest.mark.parametrize("options", [
+    ["--kind", "pyramid", "--year", "2060", "--compare-year", "2012"],
+    ["--kind", "totals", "--scenario", "fpb-2013", "--scenario", "zero-migration"],
+    ["--kind", "components", "--region", FLEMISH],
+    ["--kind", "tfr"], ["--kind", "e0"], ["--kind", "dependency"],
+])
+def test_cli_plot_writes_a_png(result_file, tmp_path, capsys, options):
+    output = tmp_path / "figure.png"
+    assert main(["plot", str(result_file), *options, "-o", str(output)]) == EXIT_OK
+    assert output.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert capsys.readouterr().out == f"Wrote {output}\n"
+    assert plt.get_fignums() == []
+
+
+def test_cli_plot_fan_and_svg(draws, tmp_path):
+    source, output = tmp_path / "draws.nc", tmp_path / "fan.svg"
+    write_netcdf(draws.isel(time=slice(0, 5)), source)
+    assert main(["plot", str(source), "--kind", "fan", "--variable", "births",
+                 "-o", str(output)]) == EXIT_OK
+    assert output.read_text().startswith("<?xml")
+
+
+@pytest.mark.parametrize("options, message", [
+    (["--kind", "map"], "option --kind: got 'map'; expected one of pyramid, totals, components, "
+                        "tfr, e0, dependency, fan. Fix: choose one of these figures."),
+    (["--year", "2070"], "{file}: --year: got 2070; expected a year of the result, 2012 to "
+                         "2061. Fix: choose a year in that range."),
+    (["--year", "20x0"], "option --year: got '20x0'; expected a year such as 2060. "
+                         "Fix: give a whole year."),
+    (["--kind", "fan"], "{file}: got a result without a 'draw' dimension; expected a result "
+                        "with stochastic draws for --kind fan. Fix: plot --kind totals, or run a "
+                        "stochastic projection."),
+    (["--kind", "totals", "--year", "2060"],
+     "option --year: got '2060' with --kind totals; expected this option only with --kind "
+     "pyramid. Fix: drop --year."),
+    (["--scenario", "a", "--scenario", "b"],
+     "option --scenario: got 2 scenarios with --kind pyramid; expected one. Fix: give "
+     "--scenario once; a pyramid compares with --compare-scenario."),
+    (["--compare-scenario", "medium"],
+     "{file}: --compare-scenario: got 'medium'; expected one of ['fpb-2013', 'zero-migration', "
+     "'low-migration', 'high-migration', 'constant-fertility', 'constant-mortality']. "
+     "Fix: use a scenario label of the result."),
+    (["--kind", "tfr", "--region", "Flanders"],
+     "{file}: --region: got 'Flanders'; expected one of ['Brussels-Capital Region', "
+     "'Flemish Region', 'Walloon Region']. Fix: use a region label of the result."),
+])
+def test_cli_plot_bad_options_exit_2_with_one_line(result_file, tmp_path, capsys, options,
+                                                   message):
+    output = tmp_path / "figure.png"
+    assert main(["plot", str(result_file), *options, "-o", str(output)]) == EXIT_INPUT
+    assert capsys.readouterr().err == f"error: {message.format(file=result_file)}\n"
+    assert not output.exists()
+
+
+def test_cli_plot_bad_files(tmp_path, capsys):
+    missing, garbage = tmp_path / "missing.nc", tmp_path / "garbage.nc"
+    garbage.write_text("not a netCDF file")
+    other = tmp_path / "other.nc"
+    write_netcdf(xr.Dataset({"x": ("time", [1.0, 2.0])}), other)
+    for path in (missing, garbage, other):
+        assert main(["plot", str(path), "-o", str(tmp_path / "figure.png")]) == EXIT_INPUT
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: {missing}: got no such file; expected a netCDF file written by 'projsim run "
+        "-o'. Fix: check the path.",
+        f"error: {garbage}: got a file that is not in netCDF format; expected a netCDF file "
+        "written by 'projsim run -o'. Fix: check the path and rerun the projection.",
+        f"error: {other}: got a netCDF file without a variable 'population' over time, region, "
+        "sex and age; expected a result written by 'projsim run -o'. Fix: check the path and "
+        "rerun the projection.",
+    ]
+    assert main(["plot", str(other), "-o", str(tmp_path / "figure.jpg")]) == EXIT_INPUT
+    assert main(["plot", str(other), "-o", str(tmp_path / "no" / "figure.png")]) == EXIT_INPUT
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: option -o: got '{tmp_path / 'figure.jpg'}'; expected a file name ending in "
+        ".png, .svg, .pdf. Fix: name the image file after its format, for example pyramid.png.",
+        f"error: option -o: got '{tmp_path / 'no' / 'figure.png'}'; expected a file in an "
+        f"existing folder. Fix: create the folder '{tmp_path / 'no'}' first.",
+    ]

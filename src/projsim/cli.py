@@ -27,6 +27,26 @@ def _parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check a scenario file and list its problems")
     validate.add_argument("scenario")
     commands.add_parser("list", help="list the bundled scenarios")
+    from projsim.plots import PLOT_KINDS
+
+    plot = commands.add_parser("plot", help="draw a figure of a result file (PNG, SVG or PDF)")
+    plot.add_argument("result", help="a netCDF file written by 'projsim run -o'")
+    plot.add_argument("--kind", default="pyramid",
+                      help=f"the figure: {', '.join(PLOT_KINDS)} (default: pyramid)")
+    plot.add_argument("-o", "--output", required=True,
+                      help="the image file to write, ending in .png, .svg or .pdf")
+    plot.add_argument("--year", help="pyramid: the 1 January shown as bars (default: the last)")
+    plot.add_argument("--compare-year", help="pyramid: a second 1 January, drawn as an outline")
+    plot.add_argument("--scenario", action="append",
+                      help="a scenario of the result (default: the first, or all of them for "
+                           "totals, tfr, e0 and dependency; repeat to choose several)")
+    plot.add_argument("--compare-scenario", help="pyramid: a second scenario, drawn as an outline")
+    plot.add_argument("--region", help="one region (default: all regions together)")
+    plot.add_argument("--by-region", action="store_true", help="pyramid: one pyramid per region")
+    plot.add_argument("--variable", help="fan: the count to draw (default: population)")
+    report = commands.add_parser("report", help="write a self-contained HTML report of a result")
+    report.add_argument("result", help="a netCDF file written by 'projsim run -o'")
+    report.add_argument("-o", "--output", required=True, help="the HTML file to write")
     return parser
 
 
@@ -103,10 +123,136 @@ def _list(args) -> int:
     return EXIT_OK
 
 
+#: Options of ``projsim plot`` beyond --kind, -o and --region, by the kinds that take them.
+_PLOT_OPTIONS = {
+    "year": ("pyramid",), "compare_year": ("pyramid",), "compare_scenario": ("pyramid",),
+    "by_region": ("pyramid",), "variable": ("fan",),
+}
+_SEVERAL_SCENARIOS = ("totals", "tfr", "e0", "dependency")
+_IMAGE_FORMATS = ("png", "svg", "pdf")
+_NEEDS = {"tfr": "fertility_rate", "e0": "mortality_rate", "components": "births"}
+
+
+def _option(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def _read_result(path: str):
+    """A result file, checked to hold a population by time, region, sex and age."""
+    from projsim.io import read_netcdf
+
+    dataset = read_netcdf(path)
+    dims = set(dataset["population"].dims) if "population" in dataset else set()
+    if not {"time", "region", "sex", "age"} <= dims:
+        raise InputError(path, "a netCDF file without a variable 'population' over time, "
+                         "region, sex and age", "a result written by 'projsim run -o'",
+                         "check the path and rerun the projection")
+    return dataset
+
+
+def _year(text: str, dataset, path: str, option: str) -> int:
+    from projsim.plots import check_label
+
+    try:
+        year = int(text)
+    except ValueError:
+        raise InputError(f"option {option}", repr(text), "a year such as 2060",
+                         "give a whole year") from None
+    check_label(dataset, "time", year, f"{path}: {option}")
+    return year
+
+
+def _plot_options(args, dataset) -> dict:
+    """The keyword arguments of the plot function, each checked against the file."""
+    from projsim.plots import check_label
+
+    kind, path = args.kind, args.result
+    for name, kinds in _PLOT_OPTIONS.items():
+        value = getattr(args, name)
+        if value not in (None, False) and kind not in kinds:
+            raise InputError(f"option {_option(name)}", f"{value!r} with --kind {kind}",
+                             f"this option only with --kind {' or '.join(kinds)}",
+                             f"drop {_option(name)}")
+    scenarios = args.scenario or []
+    if len(scenarios) > 1 and kind not in _SEVERAL_SCENARIOS:
+        raise InputError("option --scenario", f"{len(scenarios)} scenarios with --kind {kind}",
+                         "one", "give --scenario once; a pyramid compares with --compare-scenario")
+    for name in scenarios:
+        check_label(dataset, "scenario", name, f"{path}: --scenario")
+    if args.compare_scenario is not None:
+        check_label(dataset, "scenario", args.compare_scenario, f"{path}: --compare-scenario")
+    if args.region is not None:
+        check_label(dataset, "region", args.region, f"{path}: --region")
+    if kind == "fan" and "draw" not in dataset.dims:
+        raise InputError(path, "a result without a 'draw' dimension",
+                         "a result with stochastic draws for --kind fan",
+                         "plot --kind totals, or run a stochastic projection")
+    if kind in _NEEDS and _NEEDS[kind] not in dataset:
+        raise InputError(path, f"no variable '{_NEEDS[kind]}'",
+                         f"a result with '{_NEEDS[kind]}' for --kind {kind}",
+                         "rerun the projection with this version of projsim")
+    options = {"region": args.region}
+    if kind in _SEVERAL_SCENARIOS:
+        options["scenarios"] = scenarios or None
+    else:
+        options["scenario"] = scenarios[0] if scenarios else None
+    if kind == "pyramid":
+        options.update(
+            year=None if args.year is None else _year(args.year, dataset, path, "--year"),
+            compare_year=(None if args.compare_year is None
+                          else _year(args.compare_year, dataset, path, "--compare-year")),
+            compare_scenario=args.compare_scenario, by_region=args.by_region)
+    if kind == "fan" and args.variable is not None:
+        options["variable"] = args.variable
+    return options
+
+
+def _plot(args) -> int:
+    from pathlib import Path
+
+    from projsim.plots import PLOT_KINDS, render
+
+    if args.kind not in PLOT_KINDS:
+        raise InputError("option --kind", repr(args.kind), f"one of {', '.join(PLOT_KINDS)}",
+                         "choose one of these figures")
+    output = Path(args.output)
+    image_format = output.suffix.lower().lstrip(".")
+    if image_format not in _IMAGE_FORMATS:
+        raise InputError("option -o", repr(args.output), "a file name ending in "
+                         + ", ".join(f".{f}" for f in _IMAGE_FORMATS),
+                         "name the image file after its format, for example pyramid.png")
+    _check_folder(output)
+    dataset = _read_result(args.result)
+    image = render(dataset, args.kind, format=image_format, dpi=150,
+                   **_plot_options(args, dataset))
+    output.write_bytes(image)
+    print(f"Wrote {args.output}")
+    return EXIT_OK
+
+
+def _report(args) -> int:
+    from pathlib import Path
+
+    from projsim.report import report_html
+
+    output = Path(args.output)
+    _check_folder(output)
+    output.write_text(report_html(_read_result(args.result)), encoding="utf-8")
+    print(f"Wrote {args.output}")
+    return EXIT_OK
+
+
+def _check_folder(path) -> None:
+    if not path.parent.is_dir():
+        raise InputError("option -o", repr(str(path)), "a file in an existing folder",
+                         f"create the folder {str(path.parent)!r} first")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
-    commands = {"run": _run, "validate": _validate, "list": _list}
+    commands = {"run": _run, "validate": _validate, "list": _list, "plot": _plot,
+                "report": _report}
     try:
         return commands[args.command](args)
     except InputError as error:

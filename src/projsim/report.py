@@ -1,0 +1,314 @@
+"""A self-contained HTML report of a projection result, for readers without Python.
+
+:func:`report_html` turns a result into one HTML page: the scenario and its
+assumptions, tables of key figures and the main figures of
+:mod:`projsim.plots`, embedded as base64 PNG images. The page has no
+scripts, style sheets or images from elsewhere, so it can be mailed or
+archived as it is. Every text that comes from the result (scenario, region
+and attribute values) is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from projsim import plots
+
+#: Plain-language meaning of the option values recorded in a result.
+_MEANINGS = {
+    ("migration_timing", "even"): "half of each year's international migrants arrive on "
+    "1 January and half on 31 December",
+    ("migration_timing", "end"): "international migrants arrive at the end of the year",
+    ("safeguard", "reduce"): "an emigration larger than the population at risk is cut to that "
+    "population, and the cut is recorded",
+    ("safeguard", "ccmpp"): "the UN Population Division's rules: emigration is capped and a "
+    "negative population is raised to 0.0005 persons, both recorded",
+}
+_ASSUMPTIONS = (
+    ("scenario", "Scenario"), ("scenario_description", "Description"),
+    ("scenario_file", "Scenario file"), ("base", "Base population"),
+    ("migration_timing", "Timing of migration"), ("safeguard", "Safeguard"),
+    ("conventions", "Method"), ("seed", "Random seed"), ("projsim_version", "projsim version"),
+)
+_CSS = """
+body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
+       color: #111; line-height: 1.45; }
+h1 { margin-bottom: 0.2rem; } h2 { margin-top: 2.5rem; border-bottom: 1px solid #bbb; }
+.lead { font-size: 1.1rem; color: #333; }
+table { border-collapse: collapse; margin: 0.8rem 0; }
+th, td { padding: 0.25rem 0.7rem; border-bottom: 1px solid #ddd; text-align: left; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+caption { text-align: left; font-weight: bold; padding-bottom: 0.3rem; }
+figure { margin: 1.5rem 0; } figure img { max-width: 100%; height: auto; }
+figcaption, .note { color: #444; font-size: 0.95rem; }
+code { font-size: 0.9rem; word-break: break-all; }
+"""
+MISSING = "\N{EM DASH}"
+
+
+def _e(value) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _scenario_names(dataset: xr.Dataset) -> list[str]:
+    if "scenario" in dataset.dims:
+        return [str(s) for s in dataset.scenario.values]
+    return [str(dataset.attrs.get("scenario", "projection"))]
+
+
+def _scenario(dataset: xr.Dataset, name: str) -> xr.Dataset:
+    return dataset.sel(scenario=name, drop=True) if "scenario" in dataset.dims else dataset
+
+
+def _median(array: xr.DataArray) -> xr.DataArray:
+    """The median over stochastic draws, if any."""
+    return array.median("draw") if "draw" in array.dims else array
+
+
+def default_years(dataset: xr.Dataset) -> list[int]:
+    """The base year, every tenth year and the horizon."""
+    first, last = int(dataset.time[0]), int(dataset.time[-1])
+    return [first, *range((first // 10 + 1) * 10, last, 10), last]
+
+
+def _number(value: float, digits: int) -> str:
+    return MISSING if not np.isfinite(value) else f"{value:,.{digits}f}".replace(
+        "-", "\N{MINUS SIGN}")
+
+
+def _table(caption: str, header: Sequence[str], rows: Sequence[tuple[str, Sequence[str]]],
+           note: str = "") -> str:
+    """An HTML table; the caption, header and row labels are escaped here."""
+    head = "".join(f'<th class="n">{_e(h)}</th>' for h in header)
+    body = "".join(f"<tr><th>{_e(label)}</th>" + "".join(f'<td class="n">{_e(c)}</td>' for c in cells)
+                   + "</tr>" for label, cells in rows)
+    table = (f"<table><caption>{_e(caption)}</caption><thead><tr><th></th>{head}</tr></thead>"
+             f"<tbody>{body}</tbody></table>")
+    return table + (f'<p class="note">{_e(note)}</p>' if note else "")
+
+
+def _series(array: xr.DataArray, years: Sequence[int], digits: int) -> list[str]:
+    array = _median(array)
+    return [_number(float(array.sel(time=y)), digits) if y in array.time else MISSING
+            for y in years]
+
+
+def _figure(dataset: xr.Dataset, kind: str, title: str, text: str, **options) -> str:
+    image = base64.b64encode(plots.render(dataset, kind, dpi=100, **options)).decode("ascii")
+    return (f"<figure><h3>{_e(title)}</h3>"
+            f'<img alt="{_e(title)}" src="data:image/png;base64,{image}">'
+            f"<figcaption>{_e(text)}</figcaption></figure>")
+
+
+def _assumptions(dataset: xr.Dataset) -> str:
+    attrs = dataset.attrs
+    rows = []
+    for key, label in _ASSUMPTIONS:
+        if key in attrs:
+            value = str(attrs[key])
+            meaning = _MEANINGS.get((key, value))
+            rows.append(f"<tr><th>{_e(label)}</th><td>{_e(value)}"
+                        + (f" ({_e(meaning)})" if meaning else "") + "</td></tr>")
+    adjusted = attrs.get("overrides_migration_cells")
+    floored = attrs.get("overrides_floor_cells")
+    if adjusted is not None or floored is not None:
+        rows.append("<tr><th>Overrides</th><td>"
+                    f"{_e(adjusted if adjusted is not None else 0)} cells of migration adjusted, "
+                    f"{_e(floored if floored is not None else 0)} cells raised by the population "
+                    "floor (age, sex, region and year cells where the engine changed an input "
+                    "so that no population became negative)</td></tr>")
+    return f"<table>{''.join(rows)}</table>"
+
+
+def _provenance(dataset: xr.Dataset) -> str:
+    shown = {key for key, _ in _ASSUMPTIONS}
+    rows = "".join(f"<tr><th>{_e(key)}</th><td><code>{_e(value)}</code></td></tr>"
+                   for key, value in dataset.attrs.items() if key not in shown)
+    return ("<details><summary>Provenance: every attribute of the result file, with the "
+            "SHA-256 fingerprints of its inputs</summary>"
+            f"<table>{rows}</table></details>")
+
+
+def _population_table(data: xr.Dataset, years: list[int]) -> str:
+    population = _median(data.population.sum(["sex", "age"]))
+    rows = [(str(region), _series(population.sel(region=region), years, 0))
+            for region in data.region.values]
+    rows.append(("Total", _series(population.sum("region"), years, 0)))
+    return _table("Population on 1 January [persons]", [str(y) for y in years], rows)
+
+
+def _components_table(data: xr.Dataset, years: list[int]) -> str:
+    flows = data.sum("region")
+    births = flows.births.sum("sex")
+    deaths = flows.deaths.sum(["sex", "age"])
+    migration = flows.net_migration.sum(["sex", "age"])
+    total = data.population.sum(["region", "sex", "age"])
+    change = total.diff("time", label="lower")
+    rows = [("Births", births), ("Deaths", deaths), ("Natural balance (births - deaths)",
+                                                     births - deaths),
+            ("International net migration", migration), ("Population change", change)]
+    return _table("Components of change during the year, all regions [persons per year]",
+                  [str(y) for y in years], [(label, _series(a, years, 0)) for label, a in rows],
+                  "A year runs from 1 January to 31 December. The population change also "
+                  "includes any persons added by the population floor; internal migration "
+                  "moves people between regions and adds up to zero for all regions.")
+
+
+def _indicator_rows(data: xr.Dataset) -> list[tuple[str, xr.DataArray, int, bool]]:
+    """Label, values, decimals, and whether the values are of a year (not 1 January)."""
+    e0 = plots.life_expectancy(data)
+    young, old = plots.WORKING_AGES
+    return [
+        ("Total fertility rate [children per woman]", plots.total_fertility_rate(data), 2, True),
+        ("Life expectancy at birth, females [years]", e0.sel(sex="female", drop=True), 1, True),
+        ("Life expectancy at birth, males [years]", e0.sel(sex="male", drop=True), 1, True),
+        (f"Old-age dependency ratio [persons {old}+ per 100 aged {young}-{old - 1}]",
+         plots.dependency_ratio(data), 1, False),
+        ("Median age [years]", plots.median_age(data), 1, False),
+    ]
+
+
+def _indicators_table(data: xr.Dataset, years: list[int]) -> str:
+    rows = [(label, _series(array, years, digits)) for label, array, digits, _ in
+            _indicator_rows(data)]
+    last_rate_year = int(data.time[-2])
+    return _table("Key indicators, all regions", [str(y) for y in years], rows,
+                  "Fertility and life expectancy are those assumed for the year (the period "
+                  "indicators of that year's rates, the regions weighted by their "
+                  f"population); the last date has no year after it ({MISSING}), so see "
+                  f"{last_rate_year} for the last year projected. The dependency ratio and "
+                  "the median age are on 1 January.")
+
+
+def _scenarios_table(dataset: xr.Dataset) -> str:
+    first, last = int(dataset.time[0]), int(dataset.time[-1])
+    last_year = int(dataset.time[-2])
+    rows = []
+    for name in _scenario_names(dataset):
+        data = _scenario(dataset, name)
+        total = _median(data.population.sum(["region", "sex", "age"]))
+        growth = 100 * (float(total.sel(time=last)) / float(total.sel(time=first)) - 1)
+        cells = [_number(float(total.sel(time=last)), 0), _number(growth, 1)]
+        for _, array, digits, of_year in _indicator_rows(data):
+            value = _median(array).sel(time=last_year if of_year else last)
+            cells.append(_number(float(value), digits))
+        rows.append((name, cells))
+    young, old = plots.WORKING_AGES
+    header = [f"Population 1 January {last}", f"Change since {first} [%]",
+              f"TFR {last_year}", f"e0 females {last_year}", f"e0 males {last_year}",
+              f"Old-age dependency {last}", f"Median age {last}"]
+    return _table("The scenarios at the end of the projection, all regions", header, rows,
+                  f"TFR: children per woman; e0: life expectancy at birth [years]; old-age "
+                  f"dependency: persons {old}+ per 100 aged {young}-{old - 1}.")
+
+
+def report_html(dataset: xr.Dataset, *, years: Sequence[int] | None = None) -> str:
+    """Write a result as one self-contained HTML page.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        A result of :func:`projsim.project` or read by
+        :func:`projsim.io.read_netcdf`.
+    years : sequence of int, optional
+        The years of the tables; by default the base year, every tenth year
+        and the horizon.
+
+    Returns
+    -------
+    str
+        The HTML document: the scenario, its assumptions, tables (population
+        by region, components of change, fertility, life expectancy,
+        dependency ratio and median age, the scenarios compared) and figures
+        as base64 PNG images.
+
+    Examples
+    --------
+    >>> import projsim
+    >>> page = report_html(projsim.project("belgium-2012"), years=[2012, 2061])
+    >>> page.startswith("<!DOCTYPE html>"), "<table>" in page, 'src="http' in page
+    (True, True, False)
+    """
+    years = default_years(dataset) if years is None else [int(y) for y in years]
+    for year in years:
+        plots.check_label(dataset, "time", year, "argument 'years'")
+    first, last = int(dataset.time[0]), int(dataset.time[-1])
+    scenarios = _scenario_names(dataset)
+    name = scenarios[0]
+    reference = _scenario(dataset, name)
+    regions = ", ".join(str(r) for r in dataset.region.values)
+    description = dataset.attrs.get("scenario_description", "")
+    parts = [
+        f"<h1>Population projection: {_e(dataset.attrs.get('scenario', name))}</h1>",
+        f'<p class="lead">{_e(description)}</p>' if description else "",
+        f"<p>The population on 1 January {first}, by region ({_e(regions)}), sex and single "
+        f"year of age, is projected year by year to 1 January {last} with the "
+        "cohort-component method: each year the survivors of each cohort grow one year "
+        "older, births enter at age 0, and migrants are added or removed.</p>",
+    ]
+    if len(scenarios) > 1:
+        items = "".join(f"<li>{_e(s)}</li>" for s in scenarios)
+        parts.append(f"<p>The result holds {len(scenarios)} scenarios:</p><ul>{items}</ul>"
+                     f"<p>The tables and figures of one scenario show the first, "
+                     f"<strong>{_e(name)}</strong>.</p>")
+    if "draw" in dataset.dims:
+        parts.append(f"<p>The result holds {dataset.sizes['draw']:,} stochastic draws: the "
+                     "tables and figures show their median, and the fan chart their "
+                     "spread.</p>")
+    parts += ["<h2>Assumptions</h2>", _assumptions(dataset), _provenance(dataset),
+              "<h2>Key figures</h2>", _population_table(reference, years),
+              _components_table(reference, list(dict.fromkeys(min(y, last - 1) for y in years))),
+              _indicators_table(reference, years)]
+    if len(scenarios) > 1:
+        parts.append(_scenarios_table(dataset))
+    parts += ["<h2>Figures</h2>",
+              _figure(dataset, "pyramid", "Population pyramid",
+                      f"Persons by single year of age on 1 January {last} (bars, thousands; "
+                      f"men left, women right), with {first} as an outline. The top bar is "
+                      "the open age group.", year=last, compare_year=first),
+              _figure(dataset, "pyramid", "Population pyramids by region",
+                      f"The same for each region, {last} against {first}.", year=last,
+                      compare_year=first, by_region=True),
+              _figure(dataset, "totals", "Total population",
+                      "Population on 1 January in thousands, all regions, one line per "
+                      "scenario."),
+              _figure(dataset, "components", "Components of change",
+                      "Births, deaths (below zero) and international net migration in each "
+                      "year, in thousands; the line is their sum, the change in population."),
+              _figure(dataset, "tfr", "Fertility",
+                      "The total fertility rate assumed: the number of children a woman would "
+                      "have with the fertility rates of that year."),
+              _figure(dataset, "e0", "Life expectancy",
+                      "Life expectancy at birth assumed: the mean length of life with the "
+                      "death rates of that year."),
+              _figure(dataset, "dependency", "Old-age dependency ratio",
+                      "Persons of pension age per 100 persons of working age, on 1 January.")]
+    if "draw" in dataset.dims:
+        parts.append(_figure(dataset, "fan", "Uncertainty of the total population",
+                             "Median of the draws (line) with the ranges that hold 50% and "
+                             "80% of them."))
+    parts += ["<h2>How to read these figures</h2>",
+              "<ul><li>Stocks (the population, the dependency ratio, the median age) are "
+              "counted on 1 January.</li>"
+              "<li>Flows (births, deaths, migration) and the assumed rates refer to the year "
+              "from 1 January to 31 December; the last date of the projection has no year "
+              "after it.</li>"
+              "<li>All regions together, a rate is the mean of the regions' rates weighted by "
+              "their population of that age (person-years lived in the year).</li>"
+              "<li>Numbers of persons are rounded in the tables only; totals add the unrounded "
+              "numbers.</li></ul>"]
+    title = _e(f"Population projection: {dataset.attrs.get('scenario', name)}")
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{title}</title><style>{_CSS}</style></head><body>\n"
+            + "\n".join(p for p in parts if p) + "\n</body></html>\n")
+
+
+def write_report(dataset: xr.Dataset, path: str | Path, **options) -> None:
+    """Write :func:`report_html` of a result to a UTF-8 file."""
+    Path(path).write_text(report_html(dataset, **options), encoding="utf-8")
