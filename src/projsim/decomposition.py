@@ -67,7 +67,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from math import factorial
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import numpy as np
 import xarray as xr
@@ -77,12 +77,12 @@ from projsim.assumptions import Inputs, build_inputs
 from projsim.base import base_year
 from projsim.errors import InputError
 from projsim.projection import run
-from projsim.scenario import METHODS, Component, Scenario, TimePath, Variant, load_scenario
+from projsim.scenario import Component, Scenario, TimePath, Variant, load_scenario
 from projsim.types import SEXES
 
-#: The components of a scenario, in the order of the scenario language.
+#: The components of a scenario (:data:`projsim.scenario.METHODS`), in its order.
 ComponentName = Literal["fertility", "mortality", "international_migration", "internal_migration"]
-COMPONENTS: tuple[str, ...] = tuple(METHODS)
+COMPONENTS: tuple[str, ...] = get_args(ComponentName)
 #: The components :func:`decompose_difference` splits a difference into by default.
 DEFAULT_COMPONENTS = ("fertility", "mortality", "international_migration")
 #: Dimensions a migration contribution may be kept by (the others are summed).
