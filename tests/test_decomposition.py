@@ -18,7 +18,7 @@ from projsim.decomposition import (
     shapley_contributions,
 )
 from projsim.errors import InputError
-from projsim.scenario import Component, TimePath, load_scenario
+from projsim.scenario import METHODS, Component, TimePath, load_scenario
 
 PARTS = ("natural_change_counterfactual", "migration_direct", "migration_indirect")
 CHANGES = ("total_change", *PARTS, "migration_total", "migration_adjustment", "migration_nonlinear")
@@ -188,6 +188,10 @@ def test_internal_migration_as_a_fourth_component(tmp_path):
     national = ds.contribution.sum(NATIONAL)
     assert float(national.sel(component="internal_migration")) != 0.0
     assert float(national.sel(component="international_migration")) == 0.0
+
+
+def test_components_are_those_of_the_scenario_language():
+    assert COMPONENTS == tuple(METHODS)
 
 
 def test_shapley_value_equals_the_mean_over_orders():
