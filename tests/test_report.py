@@ -1,0 +1,169 @@
+"""The HTML report: self-contained, escaped, with the tables and figures of a result."""
+
+import base64
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import projsim  # noqa: E402
+from projsim.cli import EXIT_INPUT, EXIT_OK, main  # noqa: E402
+from projsim.errors import InputError  # noqa: E402
+from projsim.io import write_netcdf  # noqa: E402
+from projsim.report import report_html  # noqa: E402
+
+IMAGE = re.compile(r'<img alt="[^"]*" src="data:image/png;base64,([A-Za-z0-9+/=]+)">')
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def single():
+    """Twelve years of the default projection: 2012 to 2023."""
+    return projsim.project("belgium-2012").isel(time=slice(0, 12))
+
+
+@pytest.fixture(scope="module")
+def page(single):
+    return report_html(single)
+
+
+@pytest.fixture(scope="module")
+def variants():
+    return projsim.project("fpb-2013-variants").isel(time=slice(0, 21))
+
+
+def table(page, caption):
+    start = page.index(f"<caption>{caption}</caption>")
+    return page[start:page.index("</table>", start)]
+
+
+def test_self_contained(page):
+    assert page.startswith("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+    assert page.rstrip().endswith("</body></html>")
+    assert not re.search(r"<(script|link|iframe|object)\b", page)
+    assert re.findall(r'\b(?:src|href)="(?!data:image/png;base64,)', page) == []
+    assert "url(" not in page and "@import" not in page
+
+
+def test_figures_are_embedded_pngs(page):
+    images = IMAGE.findall(page)
+    assert len(images) == page.count("<img") == 7
+    for image in images:
+        assert base64.b64decode(image).startswith(b"\x89PNG\r\n\x1a\n")
+    for title in ("Population pyramid", "Population pyramids by region", "Total population",
+                  "Components of change", "Fertility", "Life expectancy",
+                  "Old-age dependency ratio"):
+        assert f"<h3>{title}</h3>" in page
+    assert "Uncertainty" not in page
+
+
+def test_scenario_and_assumptions(page, single):
+    assert "<h1>Population projection: belgium-2012</h1>" in page
+    assert f'<p class="lead">{single.attrs["scenario_description"]}</p>' in page
+    assert ("<tr><th>Timing of migration</th><td>even (half of each year&#x27;s international "
+            "migrants arrive on 1 January and half on 31 December)</td></tr>") in page
+    assert "<tr><th>Base population</th><td>belgium-2012</td></tr>" in page
+    assert f"<code>{single.attrs['sha256_population']}</code>" in page
+
+
+def test_population_table_by_region(page, single):
+    population = table(page, "Population on 1 January [persons]")
+    header = re.findall(r'<th class="n">(\d+)</th>', population)
+    assert header == ["2012", "2020", "2023"]
+    for region in single.region.values:
+        value = float(single.population.sel(time=2020, region=region).sum())
+        assert f"<tr><th>{region}</th>" in population
+        assert f'<td class="n">{value:,.0f}</td>' in population
+    assert '<tr><th>Total</th><td class="n">11,035,948</td>' in population
+
+
+def test_components_and_indicators_tables(page, single):
+    components = table(page, "Components of change during the year, all regions "
+                             "[persons per year]")
+    assert re.findall(r'<th class="n">(\d+)</th>', components) == ["2012", "2020", "2022"]
+    flows = single.sel(time=2012)
+    births, deaths = float(flows.births.sum()), float(flows.deaths.sum())
+    assert f'<tr><th>Births</th><td class="n">{births:,.0f}</td>' in components
+    assert f'<tr><th>Deaths</th><td class="n">{deaths:,.0f}</td>' in components
+    assert (f'<tr><th>Natural balance (births - deaths)</th><td class="n">'
+            f'{births - deaths:,.0f}</td>') in components
+    indicators = table(page, "Key indicators, all regions")
+    for label in ("Total fertility rate [children per woman]",
+                  "Life expectancy at birth, females [years]",
+                  "Life expectancy at birth, males [years]",
+                  "Old-age dependency ratio [persons 67+ per 100 aged 18-66]",
+                  "Median age [years]"):
+        assert f"<tr><th>{label}</th>" in indicators
+    tfr = re.search(r"Total fertility rate.*?</tr>", indicators).group(0)
+    assert re.findall(r'<td class="n">([^<]*)</td>', tfr) == ["1.83", "1.83", "\N{EM DASH}"]
+
+
+def test_variants_compared(variants):
+    page = report_html(variants, years=[2012, 2032])
+    assert "The tables and figures of one scenario show the first, <strong>fpb-2013</strong>." \
+        in page
+    compared = table(page, "The scenarios at the end of the projection, all regions")
+    rows = re.findall(r"<tr><th>([^<]+)</th>((?:<td[^>]*>[^<]*</td>)+)</tr>", compared)
+    assert [name for name, _ in rows] == list(variants.scenario.values)
+    total = variants.population.sel(time=2032, scenario="zero-migration").sum()
+    cells = re.findall(r">([^<]*)</td>", dict(rows)["zero-migration"])
+    assert cells[0] == f"{float(total):,.0f}"
+    assert len(cells) == 7
+
+
+def test_draws_give_medians_and_a_fan_chart(variants):
+    draws = variants.isel(time=slice(0, 6)).rename({"scenario": "draw"})
+    draws = draws.assign_coords(draw=np.arange(draws.sizes["draw"]))
+    page = report_html(draws)
+    assert "The result holds 6 stochastic draws" in page
+    assert "<h3>Uncertainty of the total population</h3>" in page
+    median = float(draws.population.sel(time=2017).sum(["region", "sex", "age"]).median())
+    assert f'<td class="n">{median:,.0f}</td></tr>' in table(
+        page, "Population on 1 January [persons]")
+
+
+def test_text_from_the_file_is_escaped(single):
+    hostile = single.isel(time=slice(0, 3)).assign_coords(
+        region=["Brussels & <i>Capital</i>", "Flemish \"Region\"", "Walloon Region"])
+    hostile.attrs.update(scenario="<script>alert(1)</script>",
+                         scenario_description="rates of 2011 & 'more' <b>bold</b>",
+                         note="</table><img src=\"http://example.org/x.png\">")
+    page = report_html(hostile)
+    assert "<script>" not in page and "<b>bold" not in page and "<i>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "rates of 2011 &amp; &#x27;more&#x27; &lt;b&gt;bold&lt;/b&gt;" in page
+    assert "<tr><th>Brussels &amp; &lt;i&gt;Capital&lt;/i&gt;</th>" in page
+    assert "<tr><th>Flemish &quot;Region&quot;</th>" in page
+    assert 'src="http' not in page
+    assert page.count("<table>") == page.count("</table>")
+
+
+def test_years_must_be_in_the_result(single):
+    with pytest.raises(InputError) as caught:
+        report_html(single, years=[2012, 2050])
+    assert str(caught.value) == ("argument 'years': got 2050; expected a year of the result, "
+                                 "2012 to 2023. Fix: choose a year in that range.")
+
+
+def test_cli_report(single, tmp_path, capsys):
+    source, output = tmp_path / "results.nc", tmp_path / "report.html"
+    write_netcdf(single.isel(time=slice(0, 4)), source)
+    assert main(["report", str(source), "-o", str(output)]) == EXIT_OK
+    assert capsys.readouterr().out == f"Wrote {output}\n"
+    html = output.read_text(encoding="utf-8")
+    assert "<caption>Population on 1 January [persons]</caption>" in html
+    assert len(IMAGE.findall(html)) == 7
+    assert main(["report", str(tmp_path / "missing.nc"), "-o", str(output)]) == EXIT_INPUT
+    assert capsys.readouterr().err == (
+        f"error: {tmp_path / 'missing.nc'}: got no such file; expected a netCDF file written by "
+        "'projsim run -o'. Fix: check the path.\n")
