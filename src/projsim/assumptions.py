@@ -126,7 +126,6 @@ def fertility_rates(base: Base, components: list[Component], steps) -> np.ndarra
     with the base's female population as weights at each age, equals the
     target; a path per region rescales each region's schedule to it.
     """
-    female = base.population[:, 0, :]
     built = []
     for component in components:
         if component.method == "table":
@@ -140,8 +139,7 @@ def fertility_rates(base: Base, components: list[Component], steps) -> np.ndarra
             targets = np.stack([component.path[r].at(steps) for r in base.regions], axis=-1)
             built.append(schedule * (targets / schedule.sum(-1))[..., None])
         else:
-            national = (schedule * female).sum(0) / np.maximum(female.sum(0), 1e-300)
-            factor = component.path.at(steps) / national.sum()
+            factor = component.path.at(steps) / national_fertility(base, schedule).sum()
             built.append(factor[:, None, None] * schedule)
     return _stack(built)
 
@@ -295,7 +293,6 @@ def international_migration(base: Base, components: list[Component], steps):
         Their emigration rates [per person-year]: a number for every cell, or
         a table by region, sex and age.
     """
-    total = base.net_migration.sum()
     cell = (len(steps), len(base.regions), len(SEXES), len(base.ages))
     net, immigration, emigration = [], [], []
     for component in components:
@@ -305,15 +302,7 @@ def international_migration(base: Base, components: list[Component], steps):
         elif component.method == "scale":
             moved = _scaled(base.net_migration, component, steps)
         elif component.method == "net_total":
-            profile = component.options.get("profile", "base")
-            if isinstance(profile, np.ndarray):
-                shares = profile / profile.sum()
-            elif profile == "base":
-                shares = base.net_migration / total
-            else:
-                by_age = rogers_castro(base.ages)
-                shares = (base.net_migration.sum(-1, keepdims=True) / total) * by_age / by_age.sum()
-            moved = component.path.at(steps)[:, None, None, None] * shares
+            moved = component.path.at(steps)[:, None, None, None] * migration_profile(base, component)
         else:
             profile = component.options.get("immigration_profile", "census-2011")
             if not isinstance(profile, np.ndarray):
@@ -327,6 +316,29 @@ def international_migration(base: Base, components: list[Component], steps):
     separate = any(c.method == "immigration" for c in components)
     return (_stack(net), _stack(immigration) if separate else None,
             _stack(emigration) if separate else None)
+
+
+def migration_profile(base: Base, component: Component) -> np.ndarray:
+    """Shares (region, sex, age) of a ``net_total`` by its profile; they sum to 1.
+
+    ``"base"``: the base's net migration; ``"rogers-castro"``: the base's
+    shares by region and sex, each spread over age by the Rogers-Castro
+    standard schedule; a table: its values.
+    """
+    profile = component.options.get("profile", "base")
+    if isinstance(profile, np.ndarray):
+        return profile / profile.sum()
+    total = base.net_migration.sum()
+    if profile == "base":
+        return base.net_migration / total
+    by_age = rogers_castro(base.ages)
+    return (base.net_migration.sum(-1, keepdims=True) / total) * by_age / by_age.sum()
+
+
+def national_fertility(base: Base, schedule: np.ndarray) -> np.ndarray:
+    """National fertility rates (age) of regional ones, weighted by the base's women."""
+    female = base.population[:, 0, :]
+    return (schedule * female).sum(0) / np.maximum(female.sum(0), 1e-300)
 
 
 def internal_rates(base: Base, components: list[Component], steps) -> np.ndarray | None:

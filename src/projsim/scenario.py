@@ -166,10 +166,23 @@ TABLE_VALUES = {
     "internal_migration": "internal_migration_rate",
 }
 TOP_KEYS = ("name", "description", "base", "horizon", "open_age", "extends", "conventions",
-            *METHODS, "variants")
+            *METHODS, "uncertainty", "variants")
+#: The [uncertainty] table: for each section, its keys and accepted ranges
+#: (see projsim.stochastic).
+UNCERTAINTY = {
+    "fertility": {"sd": Method(0.0, 1.0, "an innovation sd of log TFR [1 per year]"),
+                  "autocorrelation": Method(-1.0, 1.0, "an autocorrelation [1]")},
+    "mortality": {"sd": Method(0.0, 5.0, "an innovation sd of e0 [years per year]"),
+                  "sex_correlation": Method(-1.0, 1.0, "a correlation [1]")},
+    "international_migration": {
+        "sd": Method(0.0, np.inf, "an innovation sd [persons per year]"),
+        "autocorrelation": Method(-1.0, 1.0, "an autocorrelation [1]"),
+        "regional_sd": Method(0.0, np.inf, "an innovation sd [persons per year]")},
+}
 CONVENTION_KEYS = {"migration_timing": MIGRATION_TIMINGS, "safeguard": SAFEGUARDS}
 #: Keys a variant may not change: they fix the shape of the shared projection.
-SHARED_KEYS = ("base", "horizon", "open_age", "conventions", "extends", "variants", "name")
+SHARED_KEYS = ("base", "horizon", "open_age", "conventions", "extends", "variants", "name",
+               "uncertainty")
 
 
 @dataclass(frozen=True)
@@ -257,6 +270,9 @@ class Scenario:
     sha256 : str
         SHA-256 of every file read: the scenario, the scenarios it extends and
         its tables.
+    uncertainty : dict
+        The ``[uncertainty]`` table, validated: ``seed`` and, by section, the
+        parameters that override the defaults of :mod:`projsim.stochastic`.
     """
 
     name: str
@@ -269,6 +285,7 @@ class Scenario:
     variants: tuple[Variant, ...] = field(repr=False)
     source: str
     sha256: str
+    uncertainty: dict = field(default_factory=dict, repr=False)
 
     @property
     def components(self) -> dict[str, Component]:
@@ -406,6 +423,8 @@ def _merge(document: _Document, raw: dict, path: Path, problems: list, prefix: s
                 for method in METHODS[key]:
                     section.pop(method, None)
             section.update({k: (v, path, prefix) for k, v in value.items() if k in allowed})
+        elif key == "uncertainty":
+            document.top["uncertainty"] = (value, path)
         elif key == "conventions":
             if not isinstance(value, dict):
                 problems.append(InputError(f"{path}: {prefix}{key}", repr(value), "a table",
@@ -457,7 +476,8 @@ def _read(name_or_path):
         name=head["name"], description=head["description"], base=head["base"],
         horizon=head["horizon"], open_age=head["open_age"],
         migration_timing=head["migration_timing"], safeguard=head["safeguard"],
-        variants=tuple(variants), source=str(path), sha256=digest.hexdigest())
+        variants=tuple(variants), source=str(path), sha256=digest.hexdigest(),
+        uncertainty=head["uncertainty"])
 
 
 # --- validating values --------------------------------------------------------------
@@ -514,7 +534,33 @@ def _validate_head(document: _Document, path: Path, problems: list) -> dict | No
                                        f"one of {list(allowed)}",
                                        _did_you_mean(str(value), allowed) or "pick one of them"))
         head[key] = value
+    head["uncertainty"] = _uncertainty(*top.get("uncertainty", ({}, path)), problems)
     return head if all(head[k] is not None for k in ("name", "base_year", "horizon")) else None
+
+
+def _uncertainty(table, origin, problems):
+    """The validated [uncertainty] table."""
+    if not isinstance(table, dict):
+        problems.append(InputError(f"{origin}: uncertainty", repr(table), "a table",
+                                   "write it as an [uncertainty] section"))
+        return {}
+    problems += _unknown_keys(origin, "uncertainty.", table, ("seed", *UNCERTAINTY))
+    seed = table.get("seed", 0)
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        problems.append(InputError(f"{origin}: uncertainty.seed", repr(seed),
+                                   "a whole number, 0 or more", "give a seed such as 20130524"))
+    for section, keys in UNCERTAINTY.items():
+        given = table.get(section, {})
+        if not isinstance(given, dict):
+            problems.append(InputError(f"{origin}: uncertainty.{section}", repr(given), "a table",
+                                       f"write it as [uncertainty.{section}]"))
+            continue
+        problems += _unknown_keys(origin, f"uncertainty.{section}.", given, tuple(keys))
+        for key, rule in keys.items():
+            if key in given and _bad_number(given[key], rule):
+                problems.append(InputError(f"{origin}: uncertainty.{section}.{key}",
+                                           repr(given[key]), _expected(rule), f"give {rule.meaning}"))
+    return table
 
 
 def _validate_variant(document, head, path, problems) -> Variant | None:

@@ -1,0 +1,382 @@
+"""Stochastic ensembles: many draws projected in chunks, kept whole or summarised.
+
+:func:`project_draws` splits the draws into chunks, builds each chunk's rates
+year by year from its perturbed paths (:mod:`projsim.stochastic`) and
+projects it with the kernel (the fused step of :mod:`projsim.fused` when numba
+is installed, the numpy kernel otherwise). Chunks run one after the other, or
+as tasks on a ``dask.distributed`` client. The result is either every draw's
+population, or streaming summaries whose memory does not grow with the
+number of draws apart from a few totals per draw:
+
+* the mean and standard deviation of the population of every cell, from
+  sums over fixed blocks of draws added in block order, so they are the same
+  whatever the chunking and the number of workers;
+* quantiles of the population by region and broad age group, and of the
+  national total, from those totals kept for every draw (exact quantiles);
+* the probability that the national population exceeds given thresholds.
+
+A draw's e0 targets are met on the base-weighted national death rates (one
+pass; the deterministic projection adds a second pass on its own population,
+see :func:`projsim.assumptions.reweight_e0`).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import xarray as xr
+
+from projsim import kernel
+from projsim.assumptions import (
+    build_inputs, migration_profile, national_fertility, national_rates, pooled_oldest,
+)
+from projsim.errors import InputError
+from projsim.lifetable import survival_ratios_from_rates
+from projsim.result import engine_version
+from projsim.scenario import Scenario
+from projsim.stochastic import (
+    DRAWS_PER_SEED, Uncertainty, check_perturbable, draw_paths, uncertainty,
+)
+from projsim.types import SEXES
+
+Keep = Literal["summary", "draws"]
+Engine = Literal["auto", "fused", "numpy"]
+#: Default broad age groups of the summaries: [first, last] ages, last open.
+AGE_GROUPS = {"0-17": (0, 17), "18-66": (18, 66), "67+": (67, None), "all": (0, None)}
+QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything a chunk needs, picklable for a dask worker."""
+
+    scenario: Scenario
+    parameters: Uncertainty
+    population: np.ndarray          # (region, sex, age)
+    steps: np.ndarray
+    e0_grid: np.ndarray             # (level,): e0 levels [years], evenly spaced
+    survival_grid: np.ndarray       # (level, region, sex, age): survival ratios at those e0
+    schedule: np.ndarray            # (region, age)
+    schedule_tfr: float
+    regional_shares: np.ndarray     # (region,)
+    within_region: np.ndarray       # (region, sex, age)
+    sex_ratio_at_birth: np.ndarray  # (1, region)
+    internal_rate: np.ndarray | None       # (time, 1, region, sex, age)
+    internal_destination: np.ndarray | None
+    groups: np.ndarray              # (group, age) 0/1
+    dtype: str
+    engine: str
+    keep: str
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """One chunk's contribution: block sums, per-draw totals and maybe the draws."""
+
+    first: int
+    sums: np.ndarray        # (block, date, region, sex, age)
+    squares: np.ndarray     # (block, date, region, sex, age)
+    totals: np.ndarray      # (draw, date, region, group)
+    population: np.ndarray | None   # (draw, date, region, sex, age)
+
+
+def make_job(scenario: Scenario, parameters: Uncertainty, *, keep: Keep = "summary",
+             dtype: str = "float64", engine: Engine = "auto") -> Job:
+    """Prepare a stochastic run of a scenario (validated here, once)."""
+    from projsim.mortality import load_lee_carter
+
+    check_perturbable(scenario)
+    if dtype not in ("float64", "float32"):
+        raise InputError("argument 'dtype'", repr(dtype), "'float64' or 'float32'",
+                         "choose the precision of the state")
+    if engine == "auto":
+        engine = "fused" if importlib.util.find_spec("numba") else "numpy"
+    if scenario.safeguard != "reduce" and engine == "fused":
+        engine = "numpy"
+    inputs = build_inputs(scenario)
+    base = inputs.base
+    components = scenario.components
+    profile = migration_profile(base, components["international_migration"])
+    regional = profile.sum(axis=(1, 2))
+    schedule = components["fertility"].options.get("schedule", base.fertility_rate)
+    ages = base.ages
+    groups = np.array([(ages >= lo) & (ages <= (ages[-1] if hi is None else hi))
+                       for lo, hi in AGE_GROUPS.values()], dtype=float)
+    pattern = load_lee_carter(ages).age_pattern
+    national = national_rates(base.mortality_rate, pooled_oldest(base.population))
+    e0_grid, survival_grid = _survival_grid(base.mortality_rate, national, pattern, scenario,
+                                            inputs.years[:-1])
+    return Job(
+        scenario=scenario, parameters=parameters, population=base.population,
+        steps=inputs.years[:-1], e0_grid=e0_grid, survival_grid=survival_grid,
+        schedule=schedule, schedule_tfr=float(national_fertility(base, schedule).sum()),
+        regional_shares=regional,
+        within_region=profile / np.where(regional == 0, 1, regional)[:, None, None],
+        sex_ratio_at_birth=inputs.rates.sex_ratio_at_birth[0, :1, 0][:, None].repeat(
+            len(base.regions), axis=1),
+        internal_rate=None if inputs.rates.internal_rate is None else inputs.rates.internal_rate,
+        internal_destination=inputs.rates.internal_destination,
+        groups=groups, dtype=dtype, engine=engine, keep=keep)
+
+
+#: The e0 grid on which survival ratios are tabulated for draws: this far
+#: around the scenario's path [years], this finely [years].
+E0_MARGIN, E0_SPACING = 15.0, 0.02
+#: The highest e0 on the grid [years], below what moving Belgian mortality
+#: along its Lee-Carter pattern can reach (about 100 for men).
+E0_HIGHEST = 99.0
+
+
+def _survival_grid(regional, national, pattern, scenario, steps):
+    """Survival ratios tabulated on a fixed grid of national e0 levels.
+
+    At each level the Lee-Carter index that gives the national rates that e0
+    is solved (to 1e-8 years) and applied to every region; a draw's survival
+    ratios are then interpolated linearly in e0 between two levels
+    (:func:`survival_for`), so they depend only on the draw's own targets,
+    never on the other draws of its chunk. With levels 0.02 years apart the
+    interpolation changes a survival ratio by less than 1e-7.
+    """
+    from projsim.mortality import mortality_index_for_e0
+
+    path = scenario.components["mortality"].path
+    targets = np.stack([path[s].at(steps) for s in SEXES], axis=-1)
+    low = np.floor(targets.min() - E0_MARGIN)
+    high = min(np.ceil(targets.max() + E0_MARGIN), E0_HIGHEST)
+    levels = np.linspace(low, high, int(round((high - low) / E0_SPACING)) + 1)
+    grid = np.repeat(levels[:, None], len(SEXES), axis=1)
+    index = mortality_index_for_e0(national, pattern, grid, np.array(SEXES), tolerance=1e-8)
+    rates = regional * np.exp(index[:, None, :, None] * pattern)          # (level, R, S, A)
+    return levels, survival_ratios_from_rates(rates, np.array(SEXES))
+
+
+def survival_for(job: Job, e0: np.ndarray) -> np.ndarray:
+    """Survival ratios (draw, region, sex, age) for e0 targets (draw, sex)."""
+    levels = job.e0_grid
+    if e0.min() < levels[0] or e0.max() > levels[-1]:
+        extreme = e0.min() if e0.min() < levels[0] else e0.max()
+        raise InputError("draws", f"a life expectancy target of {extreme:.2f} years",
+                         f"targets within {levels[0]:g}-{levels[-1]:g} years",
+                         "lower the mortality uncertainty")
+    position = (e0 - levels[0]) / (levels[1] - levels[0])
+    lower = np.minimum(position.astype(int), len(levels) - 2)
+    weight = (position - lower)[:, None, :, None]                        # (draw, 1, sex, 1)
+    sexes = np.arange(len(SEXES))
+    below = np.moveaxis(job.survival_grid[lower, :, sexes, :], 1, 2)     # (draw, R, S, A)
+    above = np.moveaxis(job.survival_grid[lower + 1, :, sexes, :], 1, 2)
+    return below + weight * (above - below)
+
+
+def run_chunk(job: Job, first: int, count: int) -> ChunkResult:
+    """Project draws ``first .. first + count - 1`` and summarise them.
+
+    The only loop is over years: each year's survival ratios, fertility and
+    migration are built for the whole chunk, then the chunk advances.
+    """
+    dtype = np.dtype(job.dtype)
+    paths = draw_paths(job.scenario, job.parameters, job.regional_shares, job.steps, first, count)
+    fertility_factor = paths.tfr / job.schedule_tfr                          # (draw, time)
+    state = np.ascontiguousarray(np.broadcast_to(job.population, (count, *job.population.shape)),
+                                 dtype=dtype)
+    spare = np.empty_like(state)
+    workspace = kernel.Workspace()
+    dates = len(job.steps) + 1
+    n_blocks = -(-count // DRAWS_PER_SEED)
+    sums = np.zeros((n_blocks, dates, *job.population.shape))
+    squares = np.zeros_like(sums)
+    totals = np.zeros((count, dates, job.population.shape[0], len(job.groups)))
+    kept = np.empty((count, dates, *job.population.shape), dtype=dtype) if job.keep == "draws" \
+        else None
+
+    def record(t, population):
+        values = population.astype(float)
+        for block in range(n_blocks):
+            part = values[block * DRAWS_PER_SEED:(block + 1) * DRAWS_PER_SEED]
+            sums[block, t] = part.sum(axis=0)
+            squares[block, t] = (part * part).sum(axis=0)
+        totals[:, t] = values.sum(axis=2) @ job.groups.T
+        if kept is not None:
+            kept[:, t] = population
+
+    record(0, state)
+    for t in range(len(job.steps)):
+        internal = None if job.internal_rate is None \
+            else job.internal_rate[min(t, len(job.internal_rate) - 1)]
+        rates = kernel.Rates(
+            survival=survival_for(job, paths.e0[:, t]).astype(dtype, copy=False),
+            fertility_rate=(fertility_factor[:, t, None, None] * job.schedule).astype(
+                dtype, copy=False),
+            sex_ratio_at_birth=job.sex_ratio_at_birth,
+            net_migration=(paths.net_migration[:, t, :, None, None] * job.within_region
+                           ).astype(dtype, copy=False),
+            internal_rate=None if internal is None else internal.astype(dtype, copy=False),
+            internal_destination=None if job.internal_destination is None
+            else job.internal_destination[0],
+        )
+        if job.engine == "fused":
+            from projsim.fused import advance
+
+            advance(state, rates, timing=job.scenario.migration_timing, out=spare,
+                    workspace=workspace)
+        else:
+            kernel.step(state, rates, timing=job.scenario.migration_timing,
+                        safeguard=job.scenario.safeguard, out=spare, record=False,
+                        workspace=workspace)
+        state, spare = spare, state
+        record(t + 1, state)
+    return ChunkResult(first=first, sums=sums, squares=squares, totals=totals, population=kept)
+
+
+def chunks(draws: int, chunk: int) -> list[tuple[int, int]]:
+    """(first, count) of every chunk; chunk sizes are multiples of the seed block."""
+    if chunk < 1 or chunk % DRAWS_PER_SEED:
+        raise InputError("argument 'chunk'", repr(chunk), f"a positive multiple of {DRAWS_PER_SEED}",
+                         f"use for example {4 * DRAWS_PER_SEED} draws per chunk")
+    if draws < 1:
+        raise InputError("argument 'draws'", repr(draws), "at least 1 draw",
+                         "ask for more draws")
+    return [(first, min(chunk, draws - first)) for first in range(0, draws, chunk)]
+
+
+def project_draws(scenario: Scenario, draws: int = 1000, *, seed: int | None = None,
+                  chunk: int = 256, keep: Keep = "summary", thresholds=(), client=None,
+                  progress=None, dtype: str = "float64", engine: Engine = "auto") -> xr.Dataset:
+    """Project a scenario's uncertainty with ``draws`` trajectories.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A scenario with a national ``tfr``, ``e0`` targets and a ``net_total``;
+        its ``[uncertainty]`` table (if any) overrides the default parameters.
+    draws : int
+        Number of trajectories.
+    seed : int, optional
+        Overrides the scenario's seed.
+    chunk : int
+        Draws projected together, a multiple of
+        :data:`projsim.stochastic.DRAWS_PER_SEED`; it changes memory and speed,
+        never the results.
+    keep : {"summary", "draws"}
+        Streaming summaries only, or every draw's population as well.
+    thresholds : sequence of float
+        National populations whose exceedance probability to report [persons].
+    client : dask.distributed.Client, optional
+        Run the chunks as tasks on this client.
+    progress : callable, optional
+        Called with (chunks done, chunks in all) after each chunk.
+    dtype : {"float64", "float32"}
+        Precision of the projected state.
+    engine : {"auto", "fused", "numpy"}
+        The kernel: the fused numba step if installed, or the numpy step.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``population_mean`` and ``population_sd`` (time, region, sex, age),
+        ``population_quantile`` (time, quantile, region, age_group),
+        ``national_quantile`` (time, quantile, age_group), ``probability_above``
+        (time, threshold), and with ``keep="draws"`` ``population`` (time,
+        draw, region, sex, age).
+    """
+    parameters = uncertainty(scenario.uncertainty, seed)
+    job = make_job(scenario, parameters, keep=keep, dtype=dtype, engine=engine)
+    planned = chunks(draws, chunk)
+    ordered = _results_in_order(job, planned, client, progress)
+    return _summarise(job, draws, ordered, thresholds, chunk)
+
+
+def _results_in_order(job, planned, client, progress):
+    """Yield chunk results in draw order, running them locally or on a client."""
+    if client is None:
+        for done, (first, count) in enumerate(planned, start=1):
+            yield run_chunk(job, first, count)
+            if progress:
+                progress(done, len(planned))
+        return
+    from dask.distributed import as_completed
+
+    shared = client.scatter(job, broadcast=True)
+    futures = [client.submit(run_chunk, shared, first, count, pure=False)
+               for first, count in planned]
+    waiting, following, done = {}, 0, 0
+    for future in as_completed(futures):
+        result = future.result()
+        waiting[result.first] = result
+        done += 1
+        if progress:
+            progress(done, len(planned))
+        while following < len(planned) and planned[following][0] in waiting:
+            yield waiting.pop(planned[following][0])
+            following += 1
+
+
+def _summarise(job, draws, ordered, thresholds, chunk):
+    """Merge chunk results, in draw order, into a labelled Dataset."""
+    base = job.population
+    dates = len(job.steps) + 1
+    total_sum = np.zeros((dates, *base.shape))
+    total_squares = np.zeros_like(total_sum)
+    totals, population = [], []
+    for result in ordered:
+        for block in range(result.sums.shape[0]):
+            total_sum += result.sums[block]
+            total_squares += result.squares[block]
+        totals.append(result.totals)
+        if result.population is not None:
+            population.append(result.population)
+    mean = total_sum / draws
+    variance = np.maximum(total_squares - draws * mean * mean, 0.0) / max(draws - 1, 1)
+    totals = np.concatenate(totals)                               # (draw, date, region, group)
+    quantiles = np.quantile(totals, QUANTILES, axis=0)            # (quantile, date, region, group)
+    national = np.quantile(totals.sum(axis=2), QUANTILES, axis=0)
+    thresholds = np.asarray(thresholds, dtype=float)
+    above = (totals[:, :, :, -1].sum(axis=2)[..., None] > thresholds).mean(axis=0)
+    return _dataset(job, draws, mean, np.sqrt(variance), quantiles, national, thresholds, above,
+                    np.concatenate(population) if population else None, chunk)
+
+
+def _dataset(job, draws, mean, sd, quantiles, national, thresholds, above, population, chunk):
+    from projsim.base import load_base
+
+    base = load_base(job.scenario.base)
+    years = np.append(job.steps, job.steps[-1] + 1)
+    cell = ("time", "region", "sex", "age")
+    variables = {
+        "population_mean": (cell, mean, {"long_name": "mean population on 1 January over draws",
+                                         "units": "persons"}),
+        "population_sd": (cell, sd, {"long_name": "standard deviation over draws",
+                                     "units": "persons"}),
+        "population_quantile": (("quantile", "time", "region", "age_group"), quantiles,
+                                {"long_name": "population by region and age group, quantiles "
+                                              "over draws", "units": "persons"}),
+        "national_quantile": (("quantile", "time", "age_group"), national,
+                              {"long_name": "national population by age group, quantiles over "
+                                            "draws", "units": "persons"}),
+        "probability_above": (("time", "threshold"), above,
+                              {"long_name": "probability that the national population exceeds "
+                                            "the threshold", "units": "1"}),
+    }
+    if population is not None:
+        variables["population"] = (("draw", *cell), population.astype(float),
+                                   {"long_name": "population on 1 January", "units": "persons"})
+    coords = {"time": years, "region": list(base.regions), "sex": list(SEXES),
+              "age": ("age", base.ages, {"open_age": int(base.ages[-1])}),
+              "quantile": list(QUANTILES), "age_group": list(AGE_GROUPS),
+              "threshold": thresholds}
+    if population is not None:
+        coords["draw"] = np.arange(draws)
+    parameters = job.parameters
+    attrs = {"projsim_version": engine_version(), "scenario": job.scenario.name,
+             "sha256_scenario_file": job.scenario.sha256, "base": job.scenario.base,
+             "migration_timing": job.scenario.migration_timing,
+             "safeguard": job.scenario.safeguard, "draws": draws, "seed": parameters.seed,
+             "seeding": f"numpy SeedSequence(seed, spawn_key=(block,)), {DRAWS_PER_SEED} draws "
+                        "per block; results do not depend on the chunking",
+             "engine": job.engine, "dtype": job.dtype, "chunk": chunk,
+             **{f"uncertainty_{k}": v for k, v in vars(parameters).items() if k != "seed"}}
+    dataset = xr.Dataset(variables, coords=coords, attrs=attrs)
+    return dataset.transpose("time", ...) if population is None else \
+        dataset.transpose("time", "draw", ...)

@@ -1,0 +1,251 @@
+"""Random deviations of a scenario's assumptions, one trajectory per draw.
+
+The stochastic model adds to a deterministic scenario (which must state a
+national ``tfr`` path, ``e0`` targets and a ``net_total`` path):
+
+* fertility: log TFR(t) = log TFR_path(t) + x(t), where x is a first-order
+  autoregressive process, x(t) = phi x(t-1) + sigma e(t), starting from 0;
+* mortality: e0_s(t) = e0_path_s(t) + w_s(t), where w is a random walk whose
+  yearly innovations are normal with standard deviation sigma and correlation
+  c between the sexes, which keeps the female-male gap close to its path;
+* international migration: the national net N(t) = N_path(t) + u(t), and
+  each region r gets its path share of N plus its own deviation v_r(t); u and
+  v_r are autoregressive of order one with the same phi.
+
+Default parameters are estimated from Belgian history
+(``src/projsim/data/uncertainty_belgium/``); a scenario's ``[uncertainty]``
+table overrides any of them.
+
+Seeding: draws are grouped in fixed blocks of :data:`DRAWS_PER_SEED`; block
+``b`` takes its normal deviates from ``numpy.random.SeedSequence(seed,
+spawn_key=(b,))``. A draw's trajectory therefore depends only on the seed and
+its index, never on how draws are chunked or on which worker runs them.
+
+References
+----------
+Lee, R. D. and Tuljapurkar, S. (1994). Stochastic population forecasts for
+the United States: beyond high, medium, and low. *Journal of the American
+Statistical Association* 89(428): 1175-1189. doi:10.1080/01621459.1994.10476857
+
+Alho, J. M. and Spencer, B. D. (2005). *Statistical Demography and
+Forecasting*. New York: Springer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from projsim.errors import InputError
+from projsim.io import read_toml
+from projsim.scenario import Scenario
+from projsim.types import SEXES
+
+#: Draws that share one child of the seed sequence.
+DRAWS_PER_SEED = 64
+#: The methods a scenario must use for its paths to be perturbed.
+PERTURBED = {"fertility": "tfr", "mortality": "e0", "international_migration": "net_total"}
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """Parameters of the stochastic model (see the module docstring).
+
+    Attributes
+    ----------
+    seed : int
+        The seed of every draw.
+    fertility_sd : float
+        Innovation standard deviation of the log-TFR deviation [1 per year].
+    fertility_autocorrelation : float
+        Its autocorrelation phi [1].
+    mortality_sd : float
+        Innovation standard deviation of the e0 random walk [years per year].
+    mortality_sex_correlation : float
+        Correlation of the female and male innovations [1].
+    migration_sd : float
+        Innovation standard deviation of the national net migration
+        deviation [persons per year].
+    migration_autocorrelation : float
+        Autocorrelation of the migration deviations [1].
+    migration_regional_sd : float
+        Innovation standard deviation of each region's own deviation
+        [persons per year].
+    """
+
+    seed: int
+    fertility_sd: float
+    fertility_autocorrelation: float
+    mortality_sd: float
+    mortality_sex_correlation: float
+    migration_sd: float
+    migration_autocorrelation: float
+    migration_regional_sd: float
+
+
+#: Keys of the parameter file and of a scenario's [uncertainty] table.
+KEYS = {
+    ("fertility", "sd"): "fertility_sd",
+    ("fertility", "autocorrelation"): "fertility_autocorrelation",
+    ("mortality", "sd"): "mortality_sd",
+    ("mortality", "sex_correlation"): "mortality_sex_correlation",
+    ("international_migration", "sd"): "migration_sd",
+    ("international_migration", "autocorrelation"): "migration_autocorrelation",
+    ("international_migration", "regional_sd"): "migration_regional_sd",
+}
+
+
+def default_parameters() -> dict[str, float]:
+    """The parameters estimated from Belgian history, by :class:`Uncertainty` field."""
+    path = Path(str(resources.files("projsim") / "data" / "uncertainty_belgium" / "parameters.toml"))
+    table = read_toml(path)
+    return {field: float(table[section][key]) for (section, key), field in KEYS.items()}
+
+
+def uncertainty(overrides: dict | None = None, seed: int | None = None) -> Uncertainty:
+    """The default parameters with a scenario's overrides and a seed.
+
+    Parameters
+    ----------
+    overrides : dict, optional
+        ``{section: {key: value}}`` as in a scenario's ``[uncertainty]`` table.
+    seed : int, optional
+        The seed; by default the table's ``seed``, or 0.
+
+    Returns
+    -------
+    Uncertainty
+    """
+    overrides = overrides or {}
+    values = default_parameters()
+    for (section, key), field in KEYS.items():
+        if key in overrides.get(section, {}):
+            values[field] = float(overrides[section][key])
+    chosen = overrides.get("seed", 0) if seed is None else seed
+    return Uncertainty(seed=int(chosen), **values)
+
+
+def standard_normals(seed: int, first: int, count: int, shape: tuple[int, ...]) -> np.ndarray:
+    """Independent standard normal deviates for draws ``first .. first + count - 1``.
+
+    Parameters
+    ----------
+    seed : int
+        The seed.
+    first, count : int
+        The first draw's index and the number of draws.
+    shape : tuple of int
+        Deviates per draw.
+
+    Returns
+    -------
+    ndarray, (count, *shape)
+        Deviates that depend only on ``seed``, each draw's index and ``shape``.
+
+    Examples
+    --------
+    >>> whole = standard_normals(7, 0, 200, (3,))
+    >>> part = standard_normals(7, 90, 50, (3,))
+    >>> bool(np.array_equal(whole[90:140], part))
+    True
+    """
+    blocks = range(first // DRAWS_PER_SEED, (first + count - 1) // DRAWS_PER_SEED + 1)
+    deviates = np.concatenate([
+        np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block,)))
+        .standard_normal((DRAWS_PER_SEED, *shape)) for block in blocks])
+    offset = first - blocks[0] * DRAWS_PER_SEED
+    return deviates[offset:offset + count]
+
+
+def autoregressive(innovations: np.ndarray, phi: float, axis: int = 1) -> np.ndarray:
+    """x(t) = phi x(t-1) + innovations(t) along ``axis``, from x = 0 before the start.
+
+    Examples
+    --------
+    >>> autoregressive(np.array([[1.0, 0.0, 0.0]]), 0.5)
+    array([[1.  , 0.5 , 0.25]])
+    """
+    from scipy.signal import lfilter
+
+    return lfilter([1.0], [1.0, -phi], innovations, axis=axis)
+
+
+@dataclass(frozen=True)
+class Paths:
+    """The perturbed paths of a set of draws.
+
+    Attributes
+    ----------
+    tfr : ndarray, (draw, time)
+        National total fertility rate [children per woman].
+    e0 : ndarray, (draw, time, sex)
+        Life expectancy at birth [years].
+    net_migration : ndarray, (draw, time, region)
+        Net international migrants by region [persons per year].
+    """
+
+    tfr: np.ndarray
+    e0: np.ndarray
+    net_migration: np.ndarray
+
+
+def check_perturbable(scenario: Scenario) -> None:
+    """Stochastic runs perturb a national TFR, e0 targets and a net migration total."""
+    for component, method in PERTURBED.items():
+        found = scenario.components[component]
+        if found.method != method or isinstance(found.path, dict) and component == "fertility":
+            raise InputError(f"{scenario.source}: {component}", f"the method {found.method}",
+                             f"{method} (a national path) for a stochastic projection",
+                             f"state {component}.{method}, or run without draws")
+    if len(scenario.variants) > 1:
+        raise InputError(f"{scenario.source}: variants", f"{len(scenario.variants)} variants",
+                         "one scenario for a stochastic projection",
+                         "run each variant's own scenario file with draws")
+
+
+def draw_paths(scenario: Scenario, parameters: Uncertainty, regional_shares: np.ndarray,
+               steps: np.ndarray, first: int, count: int) -> Paths:
+    """Perturbed TFR, e0 and net migration paths of draws ``first .. first + count - 1``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A scenario that passes :func:`check_perturbable`.
+    parameters : Uncertainty
+        The stochastic model's parameters and seed.
+    regional_shares : ndarray, (region,)
+        Each region's share of the national net migration path [1].
+    steps : ndarray of int
+        The years of the projection's steps.
+    first, count : int
+        Which draws.
+
+    Returns
+    -------
+    Paths
+    """
+    components = scenario.components
+    regions = len(regional_shares)
+    normal = standard_normals(parameters.seed, first, count, (len(steps), 4 + regions))
+    deviation = autoregressive(parameters.fertility_sd * normal[..., 0],
+                               parameters.fertility_autocorrelation)
+    tfr = components["fertility"].path.at(steps) * np.exp(deviation)
+    c = parameters.mortality_sex_correlation
+    female = normal[..., 1]
+    male = c * normal[..., 1] + np.sqrt(1 - c * c) * normal[..., 2]
+    walk = np.cumsum(parameters.mortality_sd * np.stack([female, male], axis=-1), axis=1)
+    targets = np.stack([components["mortality"].path[s].at(steps) for s in SEXES], axis=-1)
+    phi = parameters.migration_autocorrelation
+    common = autoregressive(parameters.migration_sd * normal[..., 3], phi)
+    own = autoregressive(parameters.migration_regional_sd * normal[..., 4:], phi)
+    national = components["international_migration"].path.at(steps) + common
+    return Paths(tfr=tfr, e0=targets + walk,
+                 net_migration=national[..., None] * regional_shares + own)
+
+
+def parameter_fields() -> tuple[str, ...]:
+    """Names of the parameters, for messages and summaries."""
+    return tuple(f.name for f in fields(Uncertainty))

@@ -1,0 +1,106 @@
+"""Stochastic projections: the processes, the seeding scheme and the ensembles."""
+
+import numpy as np
+import pytest
+
+import projsim
+from projsim.ensemble import chunks, project_draws
+from projsim.errors import InputError
+from projsim.stochastic import (
+    DRAWS_PER_SEED, autoregressive, check_perturbable, standard_normals, uncertainty,
+)
+
+SCENARIO = projsim.load_scenario("fpb-2013")
+
+
+def test_normals_depend_only_on_seed_and_draw():
+    whole = standard_normals(11, 0, 3 * DRAWS_PER_SEED, (4, 2))
+    for first, count in [(0, 1), (5, 70), (63, 2), (128, 64)]:
+        np.testing.assert_array_equal(standard_normals(11, first, count, (4, 2)),
+                                      whole[first:first + count])
+    assert not np.array_equal(standard_normals(12, 0, 8, (4, 2)), whole[:8])
+
+
+def test_autoregressive_matches_its_definition():
+    rng = np.random.default_rng(0)
+    shocks = rng.standard_normal((5, 30))
+    expected = np.zeros_like(shocks)
+    for t in range(30):
+        expected[:, t] = (0.8 * expected[:, t - 1] if t else 0.0) + shocks[:, t]
+    np.testing.assert_allclose(autoregressive(shocks, 0.8), expected, rtol=1e-12)
+
+
+def test_the_processes_have_the_stated_spread():
+    from projsim.stochastic import draw_paths
+
+    parameters = uncertainty({"seed": 5})
+    steps = np.arange(2012, 2061)
+    paths = draw_paths(SCENARIO, parameters, np.array([0.3, 0.45, 0.25]), steps, 0, 4096)
+    deviation = np.log(paths.tfr / 1.83)
+    phi, sd = parameters.fertility_autocorrelation, parameters.fertility_sd
+    stationary = sd / np.sqrt(1 - phi ** 2)
+    expected = stationary * np.sqrt(1 - phi ** (2 * len(steps)))
+    assert abs(deviation[:, -1].std() / expected - 1) < 0.05
+    target = SCENARIO.components["mortality"].path["male"].at(steps)
+    walk = paths.e0[:, :, 1] - target
+    assert abs(walk[:, -1].std() / (parameters.mortality_sd * np.sqrt(len(steps))) - 1) < 0.05
+    gap = paths.e0[:, -1, 0] - paths.e0[:, -1, 1]
+    correlation = np.corrcoef(paths.e0[:, -1, 0], paths.e0[:, -1, 1])[0, 1]
+    assert abs(correlation - parameters.mortality_sex_correlation) < 0.03
+    assert gap.std() < walk[:, -1].std()
+
+
+def test_summaries_do_not_depend_on_chunking_or_engine():
+    small = project_draws(SCENARIO, 2 * DRAWS_PER_SEED + 10, chunk=DRAWS_PER_SEED, engine="numpy",
+                          keep="draws", thresholds=(12e6,))
+    large = project_draws(SCENARIO, 2 * DRAWS_PER_SEED + 10, chunk=4 * DRAWS_PER_SEED,
+                          engine="numpy", keep="draws", thresholds=(12e6,))
+    for name in ("population", "population_mean", "population_sd", "population_quantile",
+                 "national_quantile", "probability_above"):
+        np.testing.assert_array_equal(small[name], large[name], err_msg=name)
+
+
+def test_fused_and_numpy_ensembles_agree():
+    pytest.importorskip("numba")
+    fused = project_draws(SCENARIO, 70, engine="fused", keep="draws")
+    numpy = project_draws(SCENARIO, 70, engine="numpy", keep="draws")
+    np.testing.assert_allclose(fused.population, numpy.population, rtol=1e-12)
+
+
+def test_the_median_draw_follows_the_scenario():
+    ds = project_draws(SCENARIO, 512, thresholds=(11e6, 20e6))
+    deterministic = projsim.project(SCENARIO).population.sum(["region", "sex", "age"])
+    median = ds.national_quantile.sel(quantile=0.5, age_group="all")
+    assert float(abs(median / deterministic - 1).max()) < 0.01
+    wide = ds.national_quantile.sel(age_group="all")
+    assert (wide.sel(quantile=0.9) >= wide.sel(quantile=0.1)).all()
+    spread = wide.sel(quantile=0.9, time=2060) - wide.sel(quantile=0.1, time=2060)
+    assert float(spread) > float(wide.sel(quantile=0.9, time=2020) - wide.sel(quantile=0.1,
+                                                                             time=2020))
+    np.testing.assert_array_equal(ds.probability_above.sel(time=2030), [1.0, 0.0])
+    np.testing.assert_allclose(ds.population_mean.sel(time=2012).sum(), 11035948)
+    assert float(ds.population_sd.sel(time=2012).max()) == 0.0
+
+
+def test_float32_state_stays_close():
+    single = project_draws(SCENARIO, 64, dtype="float32", keep="draws", engine="numpy")
+    double = project_draws(SCENARIO, 64, keep="draws", engine="numpy")
+    relative = abs(single.population.sum(["region", "sex", "age"])
+                   / double.population.sum(["region", "sex", "age"]) - 1)
+    assert float(relative.max()) < 1e-5
+
+
+def test_only_perturbable_scenarios():
+    with pytest.raises(InputError) as caught:
+        check_perturbable(projsim.load_scenario("belgium-2012"))
+    assert str(caught.value).endswith(
+        "fertility: got the method scale; expected tfr (a national path) for a stochastic "
+        "projection. Fix: state fertility.tfr, or run without draws.")
+
+
+def test_chunk_must_align_with_seed_blocks():
+    with pytest.raises(InputError) as caught:
+        chunks(100, 50)
+    assert str(caught.value) == (
+        f"argument 'chunk': got 50; expected a positive multiple of {DRAWS_PER_SEED}. "
+        f"Fix: use for example {4 * DRAWS_PER_SEED} draws per chunk.")
