@@ -120,7 +120,8 @@ Aggregate = str | Sequence[str]
 
 def _checked(ds, names: tuple[str, ...], indicator: str) -> xr.Dataset:
     """``ds`` after checking it is a projsim result with the variables ``names``."""
-    listed = " and ".join(f"'{name}'" for name in names)
+    quoted = [f"'{name}'" for name in names]
+    listed = " and ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
     if not isinstance(ds, xr.Dataset):
         raise InputError("argument 'ds'", f"an object of type {type(ds).__name__}",
                          f"an xarray.Dataset with {listed} for {indicator}",
@@ -156,7 +157,7 @@ def _checked(ds, names: tuple[str, ...], indicator: str) -> xr.Dataset:
 
 def _aggregated(aggregate: Aggregate, allowed: tuple[str, ...], indicator: str) -> list[str]:
     """The dimensions named by ``aggregate``, after checking ``indicator`` can pool them."""
-    names = (aggregate,) if isinstance(aggregate, str) else tuple(aggregate)
+    names = tuple(aggregate) if isinstance(aggregate, (list, tuple)) else (aggregate,)
     for name in names:
         if name not in allowed:
             raise InputError(
@@ -260,8 +261,8 @@ def mid_year_population(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.Data
     >>> print(f"{float(exposure.sel(time=2012)):,.0f}")
     11,081,791
     """
-    ds = _checked(ds, ("population",), "the mid-year population")
     dims = _aggregated(aggregate, _PARTITION, "the mid-year population")
+    ds = _checked(ds, ("population",), "the mid-year population")
     return _labelled(_mid_year(_sum(ds["population"], dims)),
                      "mid-year population (mean of 1 January of time and time + 1)",
                      "person-years per year")
@@ -341,8 +342,7 @@ def _median_kernel(population: np.ndarray) -> np.ndarray:
 
 def _first_cell(mask: xr.DataArray) -> str:
     where = np.unravel_index(int(np.argmax(mask.values)), mask.shape)
-    return ", ".join(f"{dim}={mask[dim].values[i]!r}" if mask[dim].dtype.kind in "OUS"
-                     else f"{dim}={mask[dim].values[i]}" for dim, i in zip(mask.dims, where))
+    return ", ".join(f"{dim}={mask[dim].values[i].item()!r}" for dim, i in zip(mask.dims, where))
 
 
 def _check_rates(rates: xr.DataArray) -> None:
