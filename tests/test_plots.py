@@ -220,35 +220,43 @@ def test_components_of_a_region_include_internal_migration(variants):
                       "internal net migration"]
     flows = variants.sel(scenario="zero-migration", region="Brussels-Capital Region")
     flows = flows.isel(time=slice(None, -1))
-    np.testing.assert_allclose(heights(ax.containers[3]),
-                               thousands((flows.internal_in - flows.internal_out).sum(["sex", "age"])))
+    internal = (flows.internal_in - flows.internal_out).sum(["sex", "age"])
+    np.testing.assert_allclose(heights(ax.containers[3]), thousands(internal))
     np.testing.assert_allclose(ax.lines[0].get_ydata(), sum(heights(c) for c in ax.containers),
                                rtol=1e-9, atol=1e-9)
     assert ax.get_title() == "Components of change, Brussels-Capital Region, zero-migration"
 
 
-def test_total_fertility_rate_weights_regions_by_female_exposure(single):
+def test_tfr_pools_regions_with_the_female_exposure(single):
+    """The national TFR recomputed here by hand, not with projsim.indicators."""
     rates = single.fertility_rate.isel(time=slice(None, -1)).values       # (T, R, A)
     women = single.population.sel(sex="female").values                    # (T+1, R, A)
     weight = (women[:-1] + women[1:]) / 2
     expected = ((rates * weight).sum(1) / weight.sum(1)).sum(-1)
-    np.testing.assert_allclose(plots.total_fertility_rate(single), expected, rtol=1e-12)
-    np.testing.assert_allclose(plots.total_fertility_rate(single, FLEMISH), rates[:, 1].sum(-1))
     ax = plots.tfr(single)
     np.testing.assert_allclose(ax.lines[0].get_ydata(), expected, rtol=1e-12)
     np.testing.assert_array_equal(ax.lines[0].get_xdata(), single.time[:-1])
     assert ax.get_ylabel() == "total fertility rate [children per woman]"
     assert ax.get_title() == "Total fertility rate, all regions"
+    low, high = ax.get_ylim()
+    assert high - low == pytest.approx(plots.TFR_SPAN) and low < expected.min()
+    plt.close("all")
+    ax = plots.tfr(single, region=FLEMISH)
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), rates[:, 1].sum(-1), rtol=1e-12)
+    assert ax.get_title() == f"Total fertility rate, {FLEMISH}"
 
 
 def test_e0_meets_the_reference_scenario_targets(variants):
-    """The assumptions solve e0 on the same exposure: a check by another route."""
-    e0 = plots.life_expectancy(variants.sel(scenario="fpb-2013"))
-    assert e0.sel(time=2060, sex="female") == pytest.approx(89.1, abs=0.01)
-    assert e0.sel(time=2060, sex="male") == pytest.approx(86.7, abs=0.01)
-    region = plots.life_expectancy(variants.sel(scenario="fpb-2013"), FLEMISH)
+    """The assumptions solve the national e0 targets on the same exposure."""
+    ax = plots.e0(variants, scenarios=["fpb-2013"])
+    females, males = ax.lines
+    assert females.get_xdata()[-1] == 2060
+    assert females.get_ydata()[-1] == pytest.approx(89.1, abs=0.01)
+    assert males.get_ydata()[-1] == pytest.approx(86.7, abs=0.01)
+    plt.close("all")
+    ax = plots.e0(variants, scenarios="fpb-2013", region=FLEMISH)
     rates = variants.mortality_rate.sel(scenario="fpb-2013", region=FLEMISH, time=2030)
-    assert float(region.sel(time=2030, sex="male")) == pytest.approx(
+    assert ax.lines[1].get_ydata()[2030 - 2012] == pytest.approx(
         float(life_expectancy_at_birth(rates.sel(sex="male").values, "male")), rel=1e-12)
 
 
@@ -256,52 +264,41 @@ def test_e0_lines(single, variants):
     ax = plots.e0(single)
     assert [line.get_label() for line in ax.lines] == ["females", "males"]
     assert ax.lines[1].get_linestyle() == "--"
-    np.testing.assert_allclose(ax.lines[0].get_ydata(),
-                               plots.life_expectancy(single).sel(sex="female"))
+    assert [line.get_color() for line in ax.lines] == [plots.SEX_COLOURS["female"],
+                                                        plots.SEX_COLOURS["male"]]
     assert ax.get_ylabel() == "life expectancy at birth [years]"
     plt.close("all")
     ax = plots.e0(variants, scenarios=["fpb-2013", "constant-mortality"])
     assert [line.get_label() for line in ax.lines] == [
         "fpb-2013, females", "fpb-2013, males", "constant-mortality, females",
         "constant-mortality, males"]
+    assert ax.lines[3].get_ydata()[-1] == pytest.approx(ax.lines[3].get_ydata()[0], abs=0.1)
 
 
 def test_dependency_ratio(single):
     population = single.population.sum(["region", "sex"]).values
-    working = population[:, 18:67].sum(1)
-    old, young = population[:, 67:].sum(1), population[:, :18].sum(1)
-    np.testing.assert_allclose(plots.dependency_ratio(single), 100 * old / working)
-    np.testing.assert_allclose(plots.dependency_ratio(single, ratio="total"),
-                               100 * (old + young) / working)
-    ax = plots.dependency(single, working_ages=(20, 65), ratio="young_age")
-    p20 = population[:, :20].sum(1) / population[:, 20:65].sum(1)
-    np.testing.assert_allclose(ax.lines[0].get_ydata(), 100 * p20)
-    assert ax.get_title() == "Young-age dependency ratio, all regions"
-    assert ax.get_ylabel() == "persons under 20\nper 100 aged 20-64"
+    ax = plots.dependency(single)
+    np.testing.assert_allclose(ax.lines[0].get_ydata(),
+                               100 * population[:, 67:].sum(1) / population[:, 18:67].sum(1))
+    assert ax.get_title() == "Old-age dependency ratio, all regions"
+    assert ax.get_ylabel() == "persons 67+\nper 100 aged 18-66"
     plt.close("all")
-    assert plots.dependency(single).get_ylabel() == "persons 67+\nper 100 aged 18-66"
+    ax = plots.dependency(single, kind="young", working_age=(20, 65), region=FLEMISH)
+    flemish = single.population.sel(region=FLEMISH).sum("sex").values
+    np.testing.assert_allclose(ax.lines[0].get_ydata(),
+                               100 * flemish[:, :20].sum(1) / flemish[:, 20:65].sum(1))
+    assert ax.get_title() == f"Young-age dependency ratio, {FLEMISH}"
+    assert ax.get_ylabel() == "persons under 20\nper 100 aged 20-64"
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"working_ages": (67, 18)},
-     "argument 'working_ages': got (67, 18); expected two whole ages (first working age, first "
-     "old age) with 0 < first < second <= 110. Fix: give for example (18, 67)."),
-    ({"ratio": "elderly"},
-     "argument 'ratio': got 'elderly'; expected one of ['old_age', 'young_age', 'total']. "
-     "Fix: choose one of these ratios."),
-])
-def test_dependency_errors(single, kwargs, message):
+def test_dependency_errors_come_before_any_figure(single):
     with pytest.raises(InputError) as caught:
-        plots.dependency(single, **kwargs)
-    assert str(caught.value) == message
-
-
-def test_median_age_of_an_even_population(single):
-    even = single.isel(time=[0]).copy()
-    even["population"] = xr.ones_like(even.population)
-    # 2 regions x 2 sexes x 111 ages of equal size: half the persons are under 55.5
-    assert float(plots.median_age(even)[0]) == pytest.approx(55.5)
-    assert 40 < float(plots.median_age(single).sel(time=2012)) < 42
+        plots.dependency(single, working_age=(67, 18))
+    assert str(caught.value) == (
+        "argument 'working_age': got (67, 18); expected two integer ages (first, after) with "
+        "0 < first < after <= 110, the open age of the result [years]. Fix: give working ages "
+        "such as (18, 67) or (15, 65).")
+    assert plt.get_fignums() == []
 
 
 def test_fan_median_and_bands(draws):
@@ -362,6 +359,7 @@ def test_render_and_accessor(single):
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert plt.get_fignums() == []
     assert plots.render(single, "pyramid", format="svg", by_region=True).startswith(b"<?xml")
+    assert plots.render(single, "dependency", kind="total", dpi=30).startswith(b"\x89PNG")
     with pytest.raises(InputError) as caught:
         plots.render(single, "map")
     assert str(caught.value) == (

@@ -19,8 +19,8 @@ Conventions
 * Counts are shown in thousands of persons; flows in thousands of persons
   per year, in the year from 1 January ``time`` to 1 January ``time + 1``.
 * Without ``region``, figures show the sum of all regions ("all regions");
-  rates are then aggregated over regions, weighted by the exposure
-  (see :func:`total_fertility_rate` and :func:`life_expectancy`).
+  rates are then pooled over regions with the exposures as weights, as
+  :mod:`projsim.indicators` computes them with ``aggregate="region"``.
 * With a ``scenario`` dimension, line figures draw every scenario and the
   other figures the first one, the scenario itself, unless told otherwise.
 * With a ``draw`` dimension (stochastic draws), figures other than
@@ -43,21 +43,16 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 import numpy as np
 import xarray as xr
 
+from projsim import indicators
 from projsim.errors import InputError
-from projsim.lifetable import life_expectancy_at_birth
 from projsim.types import SEXES
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
 
 #: The figures :func:`render` and ``projsim plot --kind`` know.
 PlotKind = Literal["pyramid", "totals", "components", "tfr", "e0", "dependency", "fan"]
 PLOT_KINDS: tuple[str, ...] = get_args(PlotKind)
-
-#: Which dependency ratio :func:`dependency_ratio` computes.
-DependencyRatio = Literal["old_age", "young_age", "total"]
-DEPENDENCY_RATIOS: tuple[str, ...] = get_args(DependencyRatio)
 
 #: The Okabe-Ito palette, by name.
 OKABE_ITO = {
@@ -82,11 +77,12 @@ COMPONENT_LABELS = {
     "population_floor": "persons added by the population floor",
 }
 ALL_REGIONS = "all regions"
-#: Default working ages of the dependency ratio: from 18 to 66 (67 is old).
-WORKING_AGES = (18, 67)
 #: Default pairs of quantiles of the fan chart: the 80% and 50% intervals.
 FAN_QUANTILES = ((0.1, 0.9), (0.25, 0.75))
 THOUSAND = 1e3
+#: Least height of the y-axis of the TFR [children per woman] and e0 [years]
+#: figures: a constant assumption then looks flat.
+TFR_SPAN, E0_SPAN = 0.4, 4.0
 
 _LEGEND_OUTSIDE = {"loc": "upper left", "bbox_to_anchor": (1.02, 1.0), "borderaxespad": 0.0,
                    "frameon": False}
@@ -154,7 +150,8 @@ def _one_scenario(dataset: xr.Dataset, scenario: str | None,
     return dataset, name
 
 
-def _scenarios(dataset: xr.Dataset, scenarios: Sequence[str] | None) -> list[tuple[str, xr.Dataset]]:
+def _scenarios(dataset: xr.Dataset,
+               scenarios: Sequence[str] | None) -> list[tuple[str, xr.Dataset]]:
     if isinstance(scenarios, str):
         scenarios = [scenarios]
     names = _scenario_names(dataset) if scenarios is None else list(scenarios)
@@ -188,177 +185,27 @@ def _flow_years(dataset: xr.Dataset) -> xr.Dataset:
 
 
 # --- indicators -------------------------------------------------------------
-# Computed here from the result's own variables, with the engine's exposure.
 
-def exposure(population: xr.DataArray) -> xr.DataArray:
-    """Person-years lived during each year, by the age on 1 January.
-
-    The mean of the population at the same age on 1 January ``time`` and
-    ``time + 1``, the exposure the engine uses for births (README, Method),
-    labelled by the first year; the horizon has none.
-
-    Parameters
-    ----------
-    population : xarray.DataArray
-        Population on 1 January [persons], with a ``time`` dimension.
-
-    Returns
-    -------
-    xarray.DataArray
-        Exposure [person-years], one year shorter.
-    """
-    start = population.isel(time=slice(None, -1))
-    end = population.isel(time=slice(1, None)).assign_coords(time=start.time)
-    return (start + end) / 2
+def _of_region(indicator: xr.DataArray, region: str | None) -> xr.DataArray:
+    """An indicator of :mod:`projsim.indicators` for one region, if one is chosen."""
+    return indicator if region is None else indicator.sel(region=region, drop=True)
 
 
-def _over_regions(rate: xr.DataArray, weight: xr.DataArray) -> xr.DataArray:
-    """Exposure-weighted mean of a rate over regions (plain mean where none)."""
-    total = weight.sum("region")
-    weighted = (rate * weight).sum("region") / total.where(total > 0)
-    return weighted.fillna(rate.mean("region"))
+def _aggregate(region: str | None, *others: str) -> tuple[str, ...]:
+    """The dimensions :mod:`projsim.indicators` pools: regions unless one is chosen."""
+    return (*(() if region is not None else ("region",)), *others)
 
 
-def total_fertility_rate(dataset: xr.Dataset, region: str | None = None) -> xr.DataArray:
-    """Period total fertility rate assumed [children per woman].
-
-    The sum over ages of ``fertility_rate``; for all regions together, the
-    age-specific rates are first averaged over regions weighted by the
-    female exposure (:func:`exposure`).
-
-    Parameters
-    ----------
-    dataset : xarray.Dataset
-        A result with ``fertility_rate`` and ``population``.
-    region : str, optional
-        One region; by default all regions together.
-
-    Returns
-    -------
-    xarray.DataArray
-        Total fertility rate by ``time`` (the years with flows) and any
-        ``scenario`` or ``draw`` dimension.
-    """
-    rate = _flow_years(dataset).fertility_rate
-    if region is None:
-        rate = _over_regions(rate, exposure(dataset.population.sel(sex=SEXES[0], drop=True)))
-    else:
-        rate = rate.sel(region=region, drop=True)
-    return rate.sum("age")
+def _fertility(data: xr.Dataset, region: str | None) -> xr.DataArray:
+    """TFR in the years with flows (the last date has no rates)."""
+    tfr = indicators.tfr(data, aggregate=_aggregate(region))
+    return _of_region(tfr, region).isel(time=slice(None, -1))
 
 
-def life_expectancy(dataset: xr.Dataset, region: str | None = None) -> xr.DataArray:
-    """Period life expectancy at birth assumed, e0 [years], by sex.
-
-    A life table (:func:`projsim.lifetable.life_expectancy_at_birth`) of the
-    assumed ``mortality_rate`` of each year; for all regions together, the
-    rates are first averaged over regions weighted by the exposure
-    (:func:`exposure`) of each sex and age.
-
-    Parameters
-    ----------
-    dataset : xarray.Dataset
-        A result with ``mortality_rate`` and ``population``.
-    region : str, optional
-        One region; by default all regions together.
-
-    Returns
-    -------
-    xarray.DataArray
-        e0 by ``time`` (the years with flows), ``sex`` and any ``scenario``
-        or ``draw`` dimension.
-    """
-    rate = _flow_years(dataset).mortality_rate
-    if region is None:
-        rate = _over_regions(rate, exposure(dataset.population))
-    else:
-        rate = rate.sel(region=region, drop=True)
-    rate = rate.transpose(..., "sex", "age")
-    values = life_expectancy_at_birth(rate.values, np.asarray(rate.sex.values))
-    return xr.DataArray(values, coords={d: rate[d] for d in rate.dims[:-1]}, dims=rate.dims[:-1])
-
-
-def _check_working_ages(working_ages, open_age: int) -> tuple[int, int]:
-    young, old = (int(a) for a in working_ages)
-    if not 0 < young < old <= open_age or (young, old) != tuple(working_ages):
-        raise InputError("argument 'working_ages'", repr(tuple(working_ages)),
-                         f"two whole ages (first working age, first old age) with "
-                         f"0 < first < second <= {open_age}", "give for example (18, 67)")
-    return young, old
-
-
-def _check_ratio(ratio) -> None:
-    if ratio not in DEPENDENCY_RATIOS:
-        raise InputError("argument 'ratio'", repr(ratio), f"one of {list(DEPENDENCY_RATIOS)}",
-                         "choose one of these ratios")
-
-
-def dependency_ratio(
-    dataset: xr.Dataset,
-    region: str | None = None,
-    *,
-    working_ages: tuple[int, int] = WORKING_AGES,
-    ratio: DependencyRatio = "old_age",
-) -> xr.DataArray:
-    """Dependency ratio on 1 January [persons per 100 of working age].
-
-    With working ages ``(a, b)``, the population aged ``b`` and over
-    (``"old_age"``), under ``a`` (``"young_age"``) or both (``"total"``), per
-    100 persons aged ``a`` to ``b - 1``.
-
-    Parameters
-    ----------
-    dataset : xarray.Dataset
-        A result.
-    region : str, optional
-        One region; by default all regions together.
-    working_ages : (int, int), default (18, 67)
-        The first working age and the first old age [years].
-    ratio : {"old_age", "young_age", "total"}, default "old_age"
-
-    Returns
-    -------
-    xarray.DataArray
-        The ratio by ``time`` and any ``scenario`` or ``draw`` dimension.
-    """
-    _check_ratio(ratio)
-    young, old = _check_working_ages(working_ages, int(dataset.age[-1]))
-    population = _region(dataset.population, region).sum("sex")
-    age = population.age
-    working = population.where((age >= young) & (age < old)).sum("age")
-    dependent = {"old_age": age >= old, "young_age": age < young,
-                 "total": (age < young) | (age >= old)}[ratio]
-    return 100 * population.where(dependent).sum("age") / working
-
-
-def median_age(dataset: xr.Dataset, region: str | None = None) -> xr.DataArray:
-    """Median age of the population on 1 January [years].
-
-    Ages are spread evenly within each single year of age, so that the
-    median is the age ``a + (N/2 - N_<a) / N_a`` where the cumulated
-    population reaches half the total.
-
-    Parameters
-    ----------
-    dataset : xarray.Dataset
-        A result.
-    region : str, optional
-        One region; by default all regions together.
-
-    Returns
-    -------
-    xarray.DataArray
-        Median age by ``time`` and any ``scenario`` or ``draw`` dimension.
-    """
-    population = _region(dataset.population, region).sum("sex").transpose(..., "age")
-    counts = population.values
-    below = np.cumsum(counts, axis=-1) - counts
-    half = counts.sum(axis=-1, keepdims=True) / 2
-    index = np.argmax(below + counts >= half, axis=-1)[..., None]
-    within = (half - np.take_along_axis(below, index, -1)) / np.take_along_axis(counts, index, -1)
-    ages = population.age.values[index[..., 0]]
-    return xr.DataArray(ages + within[..., 0], coords={d: population[d] for d in population.dims[:-1]},
-                        dims=population.dims[:-1])
+def _life_expectancy(data: xr.Dataset, region: str | None) -> xr.DataArray:
+    """e0 by sex in the years with flows (the last date has no rates)."""
+    e0 = indicators.life_expectancy(data, aggregate=_aggregate(region))
+    return _of_region(e0, region).isel(time=slice(None, -1))
 
 
 # --- drawing helpers ---------------------------------------------------------
@@ -377,7 +224,8 @@ def _thousands_axis(axis, absolute: bool = False) -> None:
     if absolute:
         axis.set_major_formatter(FuncFormatter(lambda x, _: f"{abs(x):,.0f}"))
     else:
-        axis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}".replace("-", "\N{MINUS SIGN}")))
+        axis.set_major_formatter(
+            FuncFormatter(lambda x, _: f"{x:,.0f}".replace("-", "\N{MINUS SIGN}")))
 
 
 def _years_axis(ax: Axes) -> None:
@@ -392,6 +240,15 @@ def _legend(ax: Axes) -> None:
     handles = [*ax.containers, *ax.collections, *ax.patches, *ax.lines]
     shown = [h for h in dict.fromkeys(handles) if not str(h.get_label()).startswith("_")]
     ax.legend(shown, [h.get_label() for h in shown], **_LEGEND_OUTSIDE)
+
+
+def _minimum_span(ax: Axes, span: float) -> None:
+    """Widen the y-axis to at least ``span`` around the data, so that small
+    differences are not blown up into slopes."""
+    low, high = ax.get_ylim()
+    if high - low < span:
+        middle = (low + high) / 2
+        ax.set_ylim(middle - span / 2, middle + span / 2)
 
 
 def _line_style(index: int) -> dict[str, Any]:
@@ -549,7 +406,8 @@ def pyramid(
     else:
         axes = np.asarray(ax, dtype=object).ravel()
         if axes.size != len(regions):
-            raise InputError("argument 'ax'", f"{axes.size} Axes", f"one per region, {len(regions)}",
+            raise InputError("argument 'ax'", f"{axes.size} Axes",
+                             f"one per region, {len(regions)}",
                              "pass as many Axes as regions, or none")
     for axis, label in zip(axes, regions):
         _draw_pyramid(axis, bars.sel(region=label, drop=True), bars_label,
@@ -687,7 +545,9 @@ def tfr(
 ) -> Axes:
     """Total fertility rate assumed, one line per scenario.
 
-    See :func:`total_fertility_rate` for the computation.
+    The period TFR of the assumed ``fertility_rate``
+    (:func:`projsim.indicators.tfr`), all regions pooled with the women's
+    exposures as weights unless ``region`` is given.
 
     Parameters
     ----------
@@ -705,13 +565,14 @@ def tfr(
         One line per scenario (``ax.lines``) [children per woman].
     """
     where = _check_region(dataset, region)
-    chosen = _scenarios(dataset, scenarios)
+    paths = {name: _median_draw(_fertility(data, region))
+             for name, data in _scenarios(dataset, scenarios)}
     ax = _axes(ax)
-    for index, (name, data) in enumerate(chosen):
-        values = _median_draw(total_fertility_rate(data, region))
+    for index, (name, values) in enumerate(paths.items()):
         ax.plot(values.time, values, label=name, **_line_style(index))
     ax.set(title=f"Total fertility rate, {where}{_draw_note(dataset)}",
            ylabel="total fertility rate [children per woman]")
+    _minimum_span(ax, TFR_SPAN)
     _years_axis(ax)
     _legend(ax)
     return ax
@@ -726,9 +587,11 @@ def e0(
 ) -> Axes:
     """Life expectancy at birth assumed, by sex, for each scenario.
 
-    See :func:`life_expectancy` for the computation. With one scenario the
-    colours tell the sexes apart; with several, colours are scenarios and
-    the line style is the sex (females solid, males dashed).
+    The period e0 of the assumed ``mortality_rate``
+    (:func:`projsim.indicators.life_expectancy`), all regions pooled with
+    the exposures as weights unless ``region`` is given. With one scenario
+    the colours tell the sexes apart; with several, colours are scenarios
+    and the line style is the sex (females solid, males dashed).
 
     Parameters
     ----------
@@ -746,19 +609,20 @@ def e0(
         Two lines per scenario, females first (``ax.lines``) [years].
     """
     where = _check_region(dataset, region)
-    chosen = _scenarios(dataset, scenarios)
+    paths = {name: _median_draw(_life_expectancy(data, region))
+             for name, data in _scenarios(dataset, scenarios)}
     ax = _axes(ax)
-    for index, (name, data) in enumerate(chosen):
-        values = _median_draw(life_expectancy(data, region))
+    for index, (name, values) in enumerate(paths.items()):
         for sex in SEXES:
             style = _line_style(index)
-            if len(chosen) == 1:
+            if len(paths) == 1:
                 style["color"] = SEX_COLOURS[sex]
-            label = f"{sex}s" if len(chosen) == 1 else f"{name}, {sex}s"
+            label = f"{sex}s" if len(paths) == 1 else f"{name}, {sex}s"
             ax.plot(values.time, values.sel(sex=sex), linestyle=SEX_LINESTYLES[sex], label=label,
                     **style)
     ax.set(title=f"Life expectancy at birth, {where}{_draw_note(dataset)}",
            ylabel="life expectancy at birth [years]")
+    _minimum_span(ax, E0_SPAN)
     _years_axis(ax)
     _legend(ax)
     return ax
@@ -769,14 +633,14 @@ def dependency(
     *,
     scenarios: Sequence[str] | None = None,
     region: str | None = None,
-    working_ages: tuple[int, int] = WORKING_AGES,
-    ratio: DependencyRatio = "old_age",
+    kind: indicators.DependencyKind = "old",
+    working_age: tuple[int, int] = indicators.WORKING_AGE,
     ax: Axes | None = None,
 ) -> Axes:
     """Dependency ratio on 1 January over time, one line per scenario.
 
-    See :func:`dependency_ratio`; by default persons aged 67 and over per
-    100 persons aged 18 to 66.
+    See :func:`projsim.indicators.dependency_ratio`; by default persons
+    aged 67 and over per 100 persons aged 18 to 66.
 
     Parameters
     ----------
@@ -786,29 +650,29 @@ def dependency(
         By default all of them.
     region : str, optional
         One region; by default all regions together.
-    working_ages : (int, int), default (18, 67)
-        The first working age and the first old age [years].
-    ratio : {"old_age", "young_age", "total"}, default "old_age"
+    kind : {"old", "young", "total"}, default "old"
+        Persons over working age, under it, or both.
+    working_age : (int, int), default (18, 67)
+        The first working age and the first age after it [years].
     ax : matplotlib Axes, optional
 
     Returns
     -------
     matplotlib.axes.Axes
-        One line per scenario (``ax.lines``) [per 100].
+        One line per scenario (``ax.lines``) [persons per 100 of working age].
     """
     where = _check_region(dataset, region)
-    young, old = _check_working_ages(working_ages, int(dataset.age[-1]))
-    _check_ratio(ratio)
-    chosen = _scenarios(dataset, scenarios)
+    paths = {name: _median_draw(_of_region(indicators.dependency_ratio(
+        data, kind, working_age=working_age, aggregate=_aggregate(region, "sex")), region))
+        for name, data in _scenarios(dataset, scenarios)}
     ax = _axes(ax)
-    for index, (name, data) in enumerate(chosen):
-        values = _median_draw(dependency_ratio(data, region, working_ages=(young, old),
-                                               ratio=ratio))
+    for index, (name, values) in enumerate(paths.items()):
         ax.plot(values.time, values, label=name, **_line_style(index))
-    dependent = {"old_age": f"{old}+", "young_age": f"under {young}",
-                 "total": f"under {young} and {old}+"}[ratio]
-    kind = {"old_age": "Old-age", "young_age": "Young-age", "total": "Total"}[ratio]
-    ax.set(title=f"{kind} dependency ratio, {where}{_draw_note(dataset)}",
+    young, old = working_age
+    dependent = {"old": f"{old}+", "young": f"under {young}",
+                 "total": f"under {young} and {old}+"}[kind]
+    name = {"old": "Old-age", "young": "Young-age", "total": "Total"}[kind]
+    ax.set(title=f"{name} dependency ratio, {where}{_draw_note(dataset)}",
            ylabel=f"persons {dependent}\nper 100 aged {young}-{old - 1}")
     _years_axis(ax)
     _legend(ax)
@@ -878,7 +742,8 @@ def fan(
     where = _check_region(dataset, region)
     data, name = _one_scenario(dataset, scenario)
     array = _region(data[variable], region)
-    array = array.sum([d for d in array.dims if d not in ("time", "draw")]).transpose("time", "draw")
+    array = array.sum([d for d in array.dims if d not in ("time", "draw")])
+    array = array.transpose("time", "draw")
     if variable != "population":
         array = array.isel(time=slice(None, -1))
     values = array.values / THOUSAND
@@ -909,7 +774,7 @@ _FUNCTIONS = {"pyramid": pyramid, "totals": totals, "components": components, "t
               "e0": e0, "dependency": dependency, "fan": fan}
 
 
-def render(dataset: xr.Dataset, kind: PlotKind, *, format: str = "png", dpi: int = 120,
+def render(dataset: xr.Dataset, kind: PlotKind, /, *, format: str = "png", dpi: int = 120,
            **options: Any) -> bytes:
     """Draw one figure on a new :class:`~matplotlib.figure.Figure` and encode it.
 
@@ -927,7 +792,8 @@ def render(dataset: xr.Dataset, kind: PlotKind, *, format: str = "png", dpi: int
     dpi : int, default 120
         Resolution of raster formats [dots per inch].
     **options
-        Keyword arguments of the plot function.
+        Keyword arguments of the plot function (``kind`` too, for
+        :func:`dependency`: ``kind`` and ``dataset`` are positional here).
 
     Returns
     -------

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from projsim import plots
+from projsim import indicators, plots
 
 #: Plain-language meaning of the option values recorded in a result.
 _MEANINGS = {
@@ -86,8 +86,9 @@ def _table(caption: str, header: Sequence[str], rows: Sequence[tuple[str, Sequen
            note: str = "") -> str:
     """An HTML table; the caption, header and row labels are escaped here."""
     head = "".join(f'<th class="n">{_e(h)}</th>' for h in header)
-    body = "".join(f"<tr><th>{_e(label)}</th>" + "".join(f'<td class="n">{_e(c)}</td>' for c in cells)
-                   + "</tr>" for label, cells in rows)
+    body = "".join(f"<tr><th>{_e(label)}</th>"
+                   + "".join(f'<td class="n">{_e(c)}</td>' for c in cells) + "</tr>"
+                   for label, cells in rows)
     table = (f"<table><caption>{_e(caption)}</caption><thead><tr><th></th>{head}</tr></thead>"
              f"<tbody>{body}</tbody></table>")
     return table + (f'<p class="note">{_e(note)}</p>' if note else "")
@@ -150,8 +151,8 @@ def _components_table(data: xr.Dataset, years: list[int]) -> str:
     migration = flows.net_migration.sum(["sex", "age"])
     total = data.population.sum(["region", "sex", "age"])
     change = total.diff("time", label="lower")
-    rows = [("Births", births), ("Deaths", deaths), ("Natural balance (births - deaths)",
-                                                     births - deaths),
+    natural = indicators.natural_balance(data, aggregate=("region", "sex"))
+    rows = [("Births", births), ("Deaths", deaths), ("Natural balance (births - deaths)", natural),
             ("International net migration", migration), ("Population change", change)]
     return _table("Components of change during the year, all regions [persons per year]",
                   [str(y) for y in years], [(label, _series(a, years, 0)) for label, a in rows],
@@ -162,15 +163,17 @@ def _components_table(data: xr.Dataset, years: list[int]) -> str:
 
 def _indicator_rows(data: xr.Dataset) -> list[tuple[str, xr.DataArray, int, bool]]:
     """Label, values, decimals, and whether the values are of a year (not 1 January)."""
-    e0 = plots.life_expectancy(data)
-    young, old = plots.WORKING_AGES
+    e0 = indicators.life_expectancy(data, aggregate="region")
+    young, old = indicators.WORKING_AGE
+    people = ("region", "sex")
     return [
-        ("Total fertility rate [children per woman]", plots.total_fertility_rate(data), 2, True),
+        ("Total fertility rate [children per woman]", indicators.tfr(data, aggregate="region"),
+         2, True),
         ("Life expectancy at birth, females [years]", e0.sel(sex="female", drop=True), 1, True),
         ("Life expectancy at birth, males [years]", e0.sel(sex="male", drop=True), 1, True),
         (f"Old-age dependency ratio [persons {old}+ per 100 aged {young}-{old - 1}]",
-         plots.dependency_ratio(data), 1, False),
-        ("Median age [years]", plots.median_age(data), 1, False),
+         indicators.dependency_ratio(data, "old", aggregate=people), 1, False),
+        ("Median age [years]", indicators.median_age(data, aggregate=people), 1, False),
     ]
 
 
@@ -199,7 +202,7 @@ def _scenarios_table(dataset: xr.Dataset) -> str:
             value = _median(array).sel(time=last_year if of_year else last)
             cells.append(_number(float(value), digits))
         rows.append((name, cells))
-    young, old = plots.WORKING_AGES
+    young, old = indicators.WORKING_AGE
     header = [f"Population 1 January {last}", f"Change since {first} [%]",
               f"TFR {last_year}", f"e0 females {last_year}", f"e0 males {last_year}",
               f"Old-age dependency {last}", f"Median age {last}"]
