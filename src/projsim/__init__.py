@@ -14,7 +14,7 @@ The package is layered, and imports point down:
 """
 
 from projsim.errors import InputError
-from projsim.indicators import IndicatorAccessor  # registers ds.projsim
+from projsim import indicators  # registers the Dataset accessor ds.projsim
 from projsim.projection import DEFAULT_SCENARIO, project
 from projsim.result import engine_version
 from projsim.scenario import load_scenario
