@@ -401,6 +401,17 @@ def test_cli_plot_fan_and_svg(draws, tmp_path):
     assert output.read_text().startswith("<?xml")
 
 
+def test_cli_plot_of_a_result_with_the_population_only(draws, tmp_path, capsys):
+    source, output = tmp_path / "draws.nc", tmp_path / "figure.png"
+    write_netcdf(draws[["population"]].isel(time=slice(0, 5)), source)
+    assert main(["plot", str(source), "--kind", "fan", "-o", str(output)]) == EXIT_OK
+    assert main(["plot", str(source), "--kind", "tfr", "-o", str(output)]) == EXIT_INPUT
+    assert capsys.readouterr().err == (
+        f"error: {source}: got no variable 'fertility_rate'; expected a result with "
+        "'fertility_rate' for --kind tfr. Fix: draw a figure of the population (pyramid, "
+        "totals, dependency, fan), or save a projection with 'projsim run -o'.\n")
+
+
 @pytest.mark.parametrize("options, message", [
     (["--kind", "map"], "option --kind: got 'map'; expected one of pyramid, totals, components, "
                         "tfr, e0, dependency, fan. Fix: choose one of these figures."),

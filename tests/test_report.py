@@ -167,3 +167,17 @@ def test_cli_report(single, tmp_path, capsys):
     assert capsys.readouterr().err == (
         f"error: {tmp_path / 'missing.nc'}: got no such file; expected a netCDF file written by "
         "'projsim run -o'. Fix: check the path.\n")
+
+
+def test_a_result_with_the_population_only(variants):
+    """A stochastic result may keep the population of each draw and nothing else."""
+    draws = variants[["population"]].isel(time=slice(0, 6)).rename({"scenario": "draw"})
+    draws = draws.assign_coords(draw=np.arange(draws.sizes["draw"]))
+    page = report_html(draws)
+    assert ("<p>The result does not hold births, deaths, net_migration, fertility_rate, "
+            "mortality_rate: the tables and figures that need them are left out.</p>") in page
+    assert "Components of change" not in page and "Total fertility rate" not in page
+    assert "<tr><th>Median age [years]</th>" in page
+    assert [title for title in re.findall(r"<h3>([^<]+)</h3>", page)] == [
+        "Population pyramid", "Population pyramids by region", "Total population",
+        "Old-age dependency ratio", "Uncertainty of the total population"]

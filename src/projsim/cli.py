@@ -7,6 +7,7 @@ traceback), 1 on an internal error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -24,6 +25,18 @@ def _parser() -> argparse.ArgumentParser:
                      help="a bundled scenario's name or a TOML file (default: fpb-2013, the "
                           "reference scenario on the embedded Belgian base)")
     run.add_argument("-o", "--output", help="write the result to this netCDF file")
+    run.add_argument("--draws", type=int,
+                     help="run a stochastic projection with this many draws (the scenario "
+                          "needs tfr, e0 and net_total paths)")
+    run.add_argument("--seed", type=int, help="with --draws: the seed (default: the scenario's)")
+    run.add_argument("--chunk", type=int, default=256,
+                     help="with --draws: draws projected together, a multiple of 64 "
+                          "(changes speed and memory, never the result; default 256)")
+    run.add_argument("--keep", choices=("summary", "draws"), default="summary",
+                     help="with --draws: summaries only (default) or every draw's population")
+    run.add_argument("--workers", type=int,
+                     help="with --draws: run the chunks on a local dask cluster of this many "
+                          "worker processes")
     validate = commands.add_parser("validate", help="check a scenario file and list its problems")
     validate.add_argument("scenario")
     commands.add_parser("list", help="list the bundled scenarios")
@@ -64,6 +77,12 @@ def summary(dataset, years: Sequence[int] | None = None) -> str:
     -------
     str
     """
+    if "scenario" in dataset.dims:
+        return "\n\n".join(summary(dataset.sel(scenario=name), years)
+                            .replace(f"{dataset.attrs.get('scenario', '')}: "
+                                     f"{dataset.attrs.get('scenario_description', '')}",
+                                     f"scenario {name}", 1)
+                            for name in dataset.scenario.values)
     first, last = int(dataset.time[0]), int(dataset.time[-1])
     if years is None:
         years = [first, *range((first // 10 + 1) * 10, last, 10), last]
@@ -91,12 +110,67 @@ def summary(dataset, years: Sequence[int] | None = None) -> str:
     return "\n".join(lines)
 
 
+def draws_summary(dataset, years: Sequence[int] | None = None) -> str:
+    """A plain-text summary of a stochastic result: national quantiles by year."""
+    first, last = int(dataset.time[0]), int(dataset.time[-1])
+    if years is None:
+        years = [first, *range((first // 10 + 1) * 10, last, 10), last]
+    national = dataset.national_quantile.sel(age_group="all", time=years)
+    lines = [f"{dataset.attrs['scenario']}: {dataset.attrs['draws']} draws, seed "
+             f"{dataset.attrs['seed']} ({dataset.attrs['engine']} engine)", "",
+             "National population on 1 January (persons), quantiles over draws",
+             f"{'quantile':<12}" + "".join(f"{y:>13}" for y in years)]
+    for q in national["quantile"].values:
+        values = national.sel(quantile=q).values
+        lines.append(f"{q:<12}" + "".join(f"{v:>13,.0f}" for v in values))
+    return "\n".join(lines)
+
+
+class Progress:
+    """A one-line progress bar on standard error, silent when it is not a terminal."""
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr
+        self.shown = self.stream.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.shown:
+            return
+        filled = int(30 * done / total)
+        self.stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} chunks")
+        if done == total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def _run_draws(args, scenario):
+    from projsim.ensemble import project_draws
+    from projsim.scenario import load_scenario
+
+    loaded = load_scenario(scenario)
+    if args.workers:
+        from dask.distributed import Client, LocalCluster
+
+        with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
+                          host="127.0.0.1", dashboard_address=None) as cluster, \
+                Client(cluster) as client:
+            return project_draws(loaded, args.draws, seed=args.seed, chunk=args.chunk,
+                                 keep=args.keep, client=client, progress=Progress())
+    return project_draws(loaded, args.draws, seed=args.seed, chunk=args.chunk, keep=args.keep,
+                         progress=Progress())
+
+
 def _run(args) -> int:
     from projsim.io import write_netcdf
     from projsim.projection import DEFAULT_SCENARIO, project
 
-    dataset = project(args.scenario or DEFAULT_SCENARIO)
-    print(summary(dataset))
+    scenario = args.scenario or DEFAULT_SCENARIO
+    if args.draws is not None:
+        dataset = _run_draws(args, scenario)
+        print(draws_summary(dataset))
+    else:
+        dataset = project(scenario)
+        print(summary(dataset))
     if args.output:
         write_netcdf(dataset, args.output)
         print(f"\nWrote {args.output}")
@@ -190,7 +264,8 @@ def _plot_options(args, dataset) -> dict:
     if kind in _NEEDS and _NEEDS[kind] not in dataset:
         raise InputError(path, f"no variable '{_NEEDS[kind]}'",
                          f"a result with '{_NEEDS[kind]}' for --kind {kind}",
-                         "rerun the projection with this version of projsim")
+                         "draw a figure of the population (pyramid, totals, dependency, fan), "
+                         "or save a projection with 'projsim run -o'")
     options = {"region": args.region}
     if kind in _SEVERAL_SCENARIOS:
         options["scenarios"] = scenarios or None
@@ -258,6 +333,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INPUT
+    except BrokenPipeError:
+        # the reader (for example 'head') stopped reading: not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -734,7 +734,7 @@ def fan(
                          f"(dimensions {list(dataset.dims)})", "a result with stochastic draws",
                          "draw a fan chart of a stochastic projection, or plot 'totals'")
     counts = [name for name, v in dataset.data_vars.items()
-              if str(v.attrs.get("units", "")).startswith("persons") and "time" in v.dims]
+              if str(v.attrs.get("units", "")).startswith("persons") and "draw" in v.dims]
     if variable not in counts:
         raise InputError("argument 'variable'", repr(variable), f"one of {_shown(counts)}",
                          "choose a count in persons")
@@ -822,7 +822,7 @@ def render(dataset: xr.Dataset, kind: PlotKind, /, *, format: str = "png", dpi: 
         ax = figure.add_subplot()
     _FUNCTIONS[kind](dataset, ax=ax, **options)
     stream = io.BytesIO()
-    figure.savefig(stream, format=format, dpi=dpi, bbox_inches="tight")
+    figure.savefig(stream, format=format, dpi=dpi)
     return stream.getvalue()
 
 

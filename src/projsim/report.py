@@ -161,51 +161,71 @@ def _components_table(data: xr.Dataset, years: list[int]) -> str:
                   "moves people between regions and adds up to zero for all regions.")
 
 
-def _indicator_rows(data: xr.Dataset) -> list[tuple[str, xr.DataArray, int, bool]]:
-    """Label, values, decimals, and whether the values are of a year (not 1 January)."""
-    e0 = indicators.life_expectancy(data, aggregate="region")
+#: Variables the parts of the report need beyond ``population`` (a stochastic
+#: result may keep the population only).
+_NEEDS = {"components": ("births", "deaths", "net_migration"), "tfr": ("fertility_rate",),
+          "e0": ("mortality_rate",)}
+
+
+def _has(dataset: xr.Dataset, part: str) -> bool:
+    return all(name in dataset for name in _NEEDS.get(part, ()))
+
+
+def _indicator_rows(data: xr.Dataset) -> list[tuple[str, str, xr.DataArray, int, bool]]:
+    """Label, short label, values, decimals, and whether the values are of a year
+    (else of 1 January), for the indicators the result has the variables of."""
     young, old = indicators.WORKING_AGE
     people = ("region", "sex")
-    return [
-        ("Total fertility rate [children per woman]", indicators.tfr(data, aggregate="region"),
-         2, True),
-        ("Life expectancy at birth, females [years]", e0.sel(sex="female", drop=True), 1, True),
-        ("Life expectancy at birth, males [years]", e0.sel(sex="male", drop=True), 1, True),
+    rows = []
+    if _has(data, "tfr"):
+        rows.append(("Total fertility rate [children per woman]", "TFR",
+                     indicators.tfr(data, aggregate="region"), 2, True))
+    if _has(data, "e0"):
+        e0 = indicators.life_expectancy(data, aggregate="region")
+        rows += [("Life expectancy at birth, females [years]", "e0 females",
+                  e0.sel(sex="female", drop=True), 1, True),
+                 ("Life expectancy at birth, males [years]", "e0 males",
+                  e0.sel(sex="male", drop=True), 1, True)]
+    return rows + [
         (f"Old-age dependency ratio [persons {old}+ per 100 aged {young}-{old - 1}]",
-         indicators.dependency_ratio(data, "old", aggregate=people), 1, False),
-        ("Median age [years]", indicators.median_age(data, aggregate=people), 1, False),
+         "Old-age dependency", indicators.dependency_ratio(data, "old", aggregate=people), 1,
+         False),
+        ("Median age [years]", "Median age", indicators.median_age(data, aggregate=people), 1,
+         False),
     ]
 
 
 def _indicators_table(data: xr.Dataset, years: list[int]) -> str:
-    rows = [(label, _series(array, years, digits)) for label, array, digits, _ in
-            _indicator_rows(data)]
-    last_rate_year = int(data.time[-2])
-    return _table("Key indicators, all regions", [str(y) for y in years], rows,
-                  "Fertility and life expectancy are those assumed for the year (the period "
-                  "indicators of that year's rates, the regions weighted by their "
-                  f"population); the last date has no year after it ({MISSING}), so see "
-                  f"{last_rate_year} for the last year projected. The dependency ratio and "
-                  "the median age are on 1 January.")
+    indicator_rows = _indicator_rows(data)
+    rows = [(label, _series(array, years, digits)) for label, _, array, digits, _ in
+            indicator_rows]
+    note = "The dependency ratio and the median age are on 1 January."
+    if any(of_year for *_, of_year in indicator_rows):
+        note = ("Fertility and life expectancy are those assumed for the year (the period "
+                "indicators of that year's rates, the regions weighted by their "
+                f"population); the last date has no year after it ({MISSING}), so see "
+                f"{int(data.time[-2])} for the last year projected. " + note)
+    return _table("Key indicators, all regions", [str(y) for y in years], rows, note)
 
 
 def _scenarios_table(dataset: xr.Dataset) -> str:
     first, last = int(dataset.time[0]), int(dataset.time[-1])
     last_year = int(dataset.time[-2])
+    header = [f"Population 1 January {last}", f"Change since {first} [%]"]
     rows = []
     for name in _scenario_names(dataset):
         data = _scenario(dataset, name)
         total = _median(data.population.sum(["region", "sex", "age"]))
         growth = 100 * (float(total.sel(time=last)) / float(total.sel(time=first)) - 1)
         cells = [_number(float(total.sel(time=last)), 0), _number(growth, 1)]
-        for _, array, digits, of_year in _indicator_rows(data):
+        indicator_rows = _indicator_rows(data)
+        for _, _, array, digits, of_year in indicator_rows:
             value = _median(array).sel(time=last_year if of_year else last)
             cells.append(_number(float(value), digits))
         rows.append((name, cells))
+    header += [f"{short} {last_year if of_year else last}"
+               for _, short, _, _, of_year in indicator_rows]
     young, old = indicators.WORKING_AGE
-    header = [f"Population 1 January {last}", f"Change since {first} [%]",
-              f"TFR {last_year}", f"e0 females {last_year}", f"e0 males {last_year}",
-              f"Old-age dependency {last}", f"Median age {last}"]
     return _table("The scenarios at the end of the projection, all regions", header, rows,
                   f"TFR: children per woman; e0: life expectancy at birth [years]; old-age "
                   f"dependency: persons {old}+ per 100 aged {young}-{old - 1}.")
@@ -264,34 +284,41 @@ def report_html(dataset: xr.Dataset, *, years: Sequence[int] | None = None) -> s
         parts.append(f"<p>The result holds {dataset.sizes['draw']:,} stochastic draws: the "
                      "tables and figures show their median, and the fan chart their "
                      "spread.</p>")
+    missing = [name for part in _NEEDS for name in _NEEDS[part] if name not in dataset]
+    if missing:
+        parts.append(f"<p>The result does not hold {_e(', '.join(dict.fromkeys(missing)))}: "
+                     "the tables and figures that need them are left out.</p>")
     parts += ["<h2>Assumptions</h2>", _assumptions(dataset), _provenance(dataset),
-              "<h2>Key figures</h2>", _population_table(reference, years),
-              _components_table(reference, list(dict.fromkeys(min(y, last - 1) for y in years))),
-              _indicators_table(reference, years)]
+              "<h2>Key figures</h2>", _population_table(reference, years)]
+    if _has(dataset, "components"):
+        flow_years = list(dict.fromkeys(min(y, last - 1) for y in years))
+        parts.append(_components_table(reference, flow_years))
+    parts.append(_indicators_table(reference, years))
     if len(scenarios) > 1:
         parts.append(_scenarios_table(dataset))
-    parts += ["<h2>Figures</h2>",
-              _figure(dataset, "pyramid", "Population pyramid",
-                      f"Persons by single year of age on 1 January {last} (bars, thousands; "
-                      f"men left, women right), with {first} as an outline. The top bar is "
-                      "the open age group.", year=last, compare_year=first),
-              _figure(dataset, "pyramid", "Population pyramids by region",
-                      f"The same for each region, {last} against {first}.", year=last,
-                      compare_year=first, by_region=True),
-              _figure(dataset, "totals", "Total population",
-                      "Population on 1 January in thousands, all regions, one line per "
-                      "scenario."),
-              _figure(dataset, "components", "Components of change",
-                      "Births, deaths (below zero) and international net migration in each "
-                      "year, in thousands; the line is their sum, the change in population."),
-              _figure(dataset, "tfr", "Fertility",
-                      "The total fertility rate assumed: the number of children a woman would "
-                      "have with the fertility rates of that year."),
-              _figure(dataset, "e0", "Life expectancy",
-                      "Life expectancy at birth assumed: the mean length of life with the "
-                      "death rates of that year."),
-              _figure(dataset, "dependency", "Old-age dependency ratio",
-                      "Persons of pension age per 100 persons of working age, on 1 January.")]
+    figures = [
+        ("pyramid", "Population pyramid",
+         f"Persons by single year of age on 1 January {last} (bars, thousands; men left, "
+         f"women right), with {first} as an outline. The top bar is the open age group.",
+         {"year": last, "compare_year": first}),
+        ("pyramid", "Population pyramids by region",
+         f"The same for each region, {last} against {first}.",
+         {"year": last, "compare_year": first, "by_region": True}),
+        ("totals", "Total population",
+         "Population on 1 January in thousands, all regions, one line per scenario.", {}),
+        ("components", "Components of change",
+         "Births, deaths (below zero) and international net migration in each year, in "
+         "thousands; the line is their sum, the change in population.", {}),
+        ("tfr", "Fertility", "The total fertility rate assumed: the number of children a "
+         "woman would have with the fertility rates of that year.", {}),
+        ("e0", "Life expectancy", "Life expectancy at birth assumed: the mean length of life "
+         "with the death rates of that year.", {}),
+        ("dependency", "Old-age dependency ratio",
+         "Persons of pension age per 100 persons of working age, on 1 January.", {}),
+    ]
+    parts.append("<h2>Figures</h2>")
+    parts += [_figure(dataset, kind, title, text, **options)
+              for kind, title, text, options in figures if _has(dataset, kind)]
     if "draw" in dataset.dims:
         parts.append(_figure(dataset, "fan", "Uncertainty of the total population",
                              "Median of the draws (line) with the ranges that hold 50% and "
