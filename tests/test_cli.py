@@ -60,3 +60,19 @@ def test_unknown_command_is_a_usage_error():
     with pytest.raises(SystemExit) as caught:
         main(["fly"])
     assert caught.value.code == 2
+
+
+def test_run_with_draws_prints_quantiles(tmp_path, capsys):
+    path = tmp_path / "draws.nc"
+    assert main(["run", "--draws", "64", "--seed", "3", "-o", str(path)]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert out.startswith("fpb-2013: 64 draws, seed 3 (numpy engine)")
+    assert "National population on 1 January (persons), quantiles over draws" in out
+    assert int(xr.load_dataset(path).attrs["draws"]) == 64
+
+
+def test_run_with_draws_rejects_a_misaligned_chunk(capsys):
+    assert main(["run", "--draws", "100", "--chunk", "50"]) == EXIT_INPUT
+    assert capsys.readouterr().err == (
+        "error: argument 'chunk': got 50; expected a positive multiple of 64. "
+        "Fix: use for example 256 draws per chunk.\n")

@@ -47,6 +47,10 @@ Engine = Literal["auto", "fused", "numpy"]
 #: Default broad age groups of the summaries: [first, last] ages, last open.
 AGE_GROUPS = {"0-17": (0, 17), "18-66": (18, 66), "67+": (67, None), "all": (0, None)}
 QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
+#: From this many draws the "auto" engine is the fused numba step: loading
+#: numba and its compiled code costs about two seconds a process, which the
+#: fused step only wins back on large ensembles.
+FUSED_FROM = 2048
 
 
 @dataclass(frozen=True)
@@ -92,8 +96,6 @@ def make_job(scenario: Scenario, parameters: Uncertainty, *, keep: Keep = "summa
     if dtype not in ("float64", "float32"):
         raise InputError("argument 'dtype'", repr(dtype), "'float64' or 'float32'",
                          "choose the precision of the state")
-    if engine == "auto":
-        engine = "fused" if importlib.util.find_spec("numba") else "numpy"
     if scenario.safeguard != "reduce" and engine == "fused":
         engine = "numpy"
     inputs = build_inputs(scenario)
@@ -270,7 +272,8 @@ def project_draws(scenario: Scenario, draws: int = 1000, *, seed: int | None = N
     dtype : {"float64", "float32"}
         Precision of the projected state.
     engine : {"auto", "fused", "numpy"}
-        The kernel: the fused numba step if installed, or the numpy step.
+        The kernel: the fused numba step, the numpy step, or (``"auto"``) the
+        fused step from :data:`FUSED_FROM` draws when numba is installed.
 
     Returns
     -------
@@ -282,6 +285,9 @@ def project_draws(scenario: Scenario, draws: int = 1000, *, seed: int | None = N
         draw, region, sex, age).
     """
     parameters = uncertainty(scenario.uncertainty, seed)
+    if engine == "auto":
+        large = draws >= FUSED_FROM and importlib.util.find_spec("numba") is not None
+        engine = "fused" if large else "numpy"
     job = make_job(scenario, parameters, keep=keep, dtype=dtype, engine=engine)
     planned = chunks(draws, chunk)
     ordered = _results_in_order(job, planned, client, progress)
@@ -359,13 +365,16 @@ def _dataset(job, draws, mean, sd, quantiles, national, thresholds, above, popul
                               {"long_name": "probability that the national population exceeds "
                                             "the threshold", "units": "1"}),
     }
+    if not thresholds.size:
+        del variables["probability_above"]
     if population is not None:
         variables["population"] = (("draw", *cell), population.astype(float),
                                    {"long_name": "population on 1 January", "units": "persons"})
     coords = {"time": years, "region": list(base.regions), "sex": list(SEXES),
               "age": ("age", base.ages, {"open_age": int(base.ages[-1])}),
-              "quantile": list(QUANTILES), "age_group": list(AGE_GROUPS),
-              "threshold": thresholds}
+              "quantile": list(QUANTILES), "age_group": list(AGE_GROUPS)}
+    if thresholds.size:
+        coords["threshold"] = thresholds
     if population is not None:
         coords["draw"] = np.arange(draws)
     parameters = job.parameters
