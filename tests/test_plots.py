@@ -358,7 +358,7 @@ def test_render_and_accessor(single):
     png = plots.render(single, "components", dpi=40)
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert plt.get_fignums() == []
-    assert plots.render(single, "pyramid", format="svg", by_region=True).startswith(b"<?xml")
+    assert plots.render(single, "totals", format="svg").startswith(b"<?xml")
     assert plots.render(single, "dependency", kind="total", dpi=30).startswith(b"\x89PNG")
     with pytest.raises(InputError) as caught:
         plots.render(single, "map")

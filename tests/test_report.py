@@ -109,7 +109,8 @@ def test_components_and_indicators_tables(page, single):
 
 
 def test_variants_compared(variants):
-    page = report_html(variants, years=[2012, 2032])
+    page = report_html(variants, years=[2012, 2032], figures=False)
+    assert "<img" not in page and "<h2>Figures</h2>" not in page
     assert "The tables and figures of one scenario show the first, <strong>fpb-2013</strong>." \
         in page
     compared = table(page, "The scenarios at the end of the projection, all regions")
@@ -138,7 +139,7 @@ def test_text_from_the_file_is_escaped(single):
     hostile.attrs.update(scenario="<script>alert(1)</script>",
                          scenario_description="rates of 2011 & 'more' <b>bold</b>",
                          note="</table><img src=\"http://example.org/x.png\">")
-    page = report_html(hostile)
+    page = report_html(hostile, figures=False)
     assert "<script>" not in page and "<b>bold" not in page and "<i>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "rates of 2011 &amp; &#x27;more&#x27; &lt;b&gt;bold&lt;/b&gt;" in page

@@ -231,7 +231,8 @@ def _scenarios_table(dataset: xr.Dataset) -> str:
                   f"dependency: persons {old}+ per 100 aged {young}-{old - 1}.")
 
 
-def report_html(dataset: xr.Dataset, *, years: Sequence[int] | None = None) -> str:
+def report_html(dataset: xr.Dataset, *, years: Sequence[int] | None = None,
+                figures: bool = True) -> str:
     """Write a result as one self-contained HTML page.
 
     Parameters
@@ -242,6 +243,8 @@ def report_html(dataset: xr.Dataset, *, years: Sequence[int] | None = None) -> s
     years : sequence of int, optional
         The years of the tables; by default the base year, every tenth year
         and the horizon.
+    figures : bool, default True
+        Draw the figures; without them the page is a few kilobytes of tables.
 
     Returns
     -------
@@ -296,7 +299,7 @@ def report_html(dataset: xr.Dataset, *, years: Sequence[int] | None = None) -> s
     parts.append(_indicators_table(reference, years))
     if len(scenarios) > 1:
         parts.append(_scenarios_table(dataset))
-    figures = [
+    plan = [
         ("pyramid", "Population pyramid",
          f"Persons by single year of age on 1 January {last} (bars, thousands; men left, "
          f"women right), with {first} as an outline. The top bar is the open age group.",
@@ -316,10 +319,11 @@ def report_html(dataset: xr.Dataset, *, years: Sequence[int] | None = None) -> s
         ("dependency", "Old-age dependency ratio",
          "Persons of pension age per 100 persons of working age, on 1 January.", {}),
     ]
-    parts.append("<h2>Figures</h2>")
-    parts += [_figure(dataset, kind, title, text, **options)
-              for kind, title, text, options in figures if _has(dataset, kind)]
-    if "draw" in dataset.dims:
+    if figures:
+        parts.append("<h2>Figures</h2>")
+        parts += [_figure(dataset, kind, title, text, **options)
+                  for kind, title, text, options in plan if _has(dataset, kind)]
+    if figures and "draw" in dataset.dims:
         parts.append(_figure(dataset, "fan", "Uncertainty of the total population",
                              "Median of the draws (line) with the ranges that hold 50% and "
                              "80% of them."))
