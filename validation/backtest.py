@@ -4,6 +4,7 @@ Run from the repository root::
 
     python validation/backtest.py                 # 1,000 draws, the scenario's seed (0)
     python validation/backtest.py --draws 4000 --seed 7
+    python validation/backtest.py --scenario my.toml   # e.g. fpb-2013 with other [uncertainty]
     python validation/backtest.py --rebuild       # first rewrite observed_statbel.csv
 
 The reference scenario ``fpb-2013`` starts from the observed Statbel
@@ -328,6 +329,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--draws", type=int, default=1000, help="number of draws (default 1000)")
     parser.add_argument("--seed", type=int, default=None, help="seed (default: the scenario's)")
+    parser.add_argument("--scenario", default=SCENARIO,
+                        help=f"a scenario on the 2012 base (default {SCENARIO})")
     parser.add_argument("--rebuild", action="store_true",
                         help=f"rewrite {OBSERVED.name} from data-raw/ first")
     arguments = parser.parse_args(argv)
@@ -336,7 +339,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Rebuilt {OBSERVED.relative_to(REPO_ROOT)} from "
               f"{RAW_POPULATION.relative_to(REPO_ROOT)}\n")
 
-    scenario = projsim.load_scenario(SCENARIO)
+    scenario = projsim.load_scenario(arguments.scenario)
     ensemble = project_draws(scenario, draws=arguments.draws, seed=arguments.seed)
     quantiles = ensemble_quantiles(ensemble)
     observed = read_observed()
@@ -348,7 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     positions = coverage(later, quantiles)
     error = (reference.sel(time=years) - later) / later
 
-    print(f"Back-test of {SCENARIO}: {arguments.draws} draws (seed {ensemble.attrs['seed']}) from "
+    print(f"Back-test of {scenario.name}: {arguments.draws} draws (seed {ensemble.attrs['seed']}) from "
           f"the observed base of 1 January {base_year}, against the Statbel population of "
           f"1 January {years[0]}-{years[-1]}")
     print(f"Base check: the draws' {base_year} quantiles differ from the observed {base_year} "
