@@ -10,6 +10,11 @@ The package is layered, and imports point down:
 * :mod:`projsim.assumptions`: scenario and base to kernel rates;
 * :mod:`projsim.result`: labelled :class:`xarray.Dataset` results;
 * :mod:`projsim.projection`: :func:`project`, the entry point;
+* :mod:`projsim.stochastic`, :mod:`projsim.ensemble`: stochastic draws, run in
+  chunks locally or on dask.distributed, with streaming summaries;
+* :mod:`projsim.indicators`, :mod:`projsim.decomposition`: what a result says
+  (the ``ds.projsim`` accessor), and where growth and differences come from;
+* :mod:`projsim.plots`, :mod:`projsim.report`: figures and an HTML report;
 * :mod:`projsim.cli`: the ``projsim`` command.
 """
 
