@@ -25,8 +25,6 @@ Every estimate is described in the generated README files and in the
 
 from __future__ import annotations
 
-import argparse
-import csv
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -34,9 +32,12 @@ from pathlib import Path
 
 import numpy as np
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-RAW_DIR = REPO_ROOT / "data-raw" / "belgium"
-DEFAULT_OUT = REPO_ROOT / "src" / "projsim" / "data"
+# Run as a file or loaded by path (tests/test_embedded_data.py), so tools/ may not be on sys.path.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from buildlib import (  # noqa: E402
+    RAW_DIR, REPO_ROOT, BuildError, format_value, markdown_table, read_rows, run, toml_array, toml_string,
+    toml_table, write_csv,
+)
 
 # Use this checkout's projsim, whether or not a copy is installed.
 sys.path.insert(0, str(REPO_ROOT / "src"))
@@ -90,12 +91,6 @@ HMD_BIRTHS_2011 = 128_705
 #: population-weighted regional rates and the HMD 2011 life table.
 E0_TOLERANCE = 0.5
 
-FLOAT_FORMAT = "%.10g"
-
-
-class BuildError(RuntimeError):
-    """A raw file or a derived quantity failed a check of the build."""
-
 
 # --------------------------------------------------------------------------
 # Reading
@@ -103,8 +98,7 @@ class BuildError(RuntimeError):
 
 def read_raw(name: str) -> list[dict[str, str]]:
     """Rows of ``data-raw/belgium/<name>`` as dictionaries of strings."""
-    with (RAW_DIR / name).open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+    return read_rows(RAW_DIR / name)
 
 
 def grid(
@@ -752,21 +746,6 @@ def belgium_1988() -> Belgium1988:
 # Writing
 
 
-def format_value(value) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    return FLOAT_FORMAT % (float(value) + 0.0)  # + 0.0 turns -0.0 into 0.0
-
-
-def write_csv(path: Path, header: Sequence[str], rows: list[Sequence]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows([format_value(v) for v in row] for row in rows)
-
-
 def whole(value: float) -> int:
     if value != round(value):
         raise BuildError(f"expected a whole number of persons, got {value!r}")
@@ -783,26 +762,105 @@ def region_sex_age_rows(regions: Sequence[str], *arrays: np.ndarray, convert=flo
     ]
 
 
-def toml_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+#: Files (without ``.csv``) that every data set has, in the order ``meta.toml`` lists them.
+BASE_FILES = ("population", "mortality_rate", "fertility_rate", "net_migration")
 
 
-def toml_array(items: Sequence[str]) -> str:
-    return "[" + ", ".join(toml_string(i) for i in items) + "]"
+def write_base_files(
+    out_dir: Path,
+    regions: Sequence[str],
+    population: np.ndarray,
+    mortality_rate: np.ndarray,
+    fertility_rate: np.ndarray,
+    net_migration: dict[str, np.ndarray],
+    *,
+    convert_population: Callable[[float], float] = float,
+) -> None:
+    """Write the ``BASE_FILES`` of one data set into ``out_dir``.
+
+    Parameters
+    ----------
+    out_dir : Path
+        Folder of the data set.
+    regions : sequence of str
+        Labels of the first axis of every array.
+    population, mortality_rate : numpy.ndarray
+        (region, sex, age) [persons], [deaths per person-year].
+    fertility_rate : numpy.ndarray
+        (region, age) [live births per woman per year].
+    net_migration : dict of str to numpy.ndarray
+        Column of ``net_migration.csv`` to its (region, sex, age) values [persons per year].
+    convert_population : callable
+        Applied to each population count, e.g. :func:`whole` for register counts.
+    """
+    write_csv(
+        out_dir / "population.csv",
+        ["region", "sex", "age", "population"],
+        region_sex_age_rows(regions, population, convert=convert_population),
+    )
+    write_csv(
+        out_dir / "mortality_rate.csv",
+        ["region", "sex", "age", "mortality_rate"],
+        region_sex_age_rows(regions, mortality_rate),
+    )
+    write_csv(
+        out_dir / "fertility_rate.csv",
+        ["region", "age", "fertility_rate"],
+        [(region, age, float(fertility_rate[r, age])) for r, region in enumerate(regions) for age in range(N_AGES)],
+    )
+    write_csv(
+        out_dir / "net_migration.csv",
+        ["region", "sex", "age", *net_migration],
+        region_sex_age_rows(regions, *net_migration.values()),
+    )
 
 
-def toml_table(name: str, entries: dict[str, object]) -> str:
-    lines = [f"[{name}]"]
-    for key, value in entries.items():
-        shown_key = key if key.replace("_", "").isalnum() else toml_string(key)
-        if isinstance(value, str):
-            shown = toml_string(value)
-        elif isinstance(value, (int, np.integer)):
-            shown = str(int(value))
-        else:
-            shown = format_value(value)
-        lines.append(f"{shown_key} = {shown}")
-    return "\n".join(lines) + "\n"
+def meta_header(
+    *,
+    name: str,
+    title: str,
+    base_year: int,
+    regions: Sequence[str],
+    sex_ratio_at_birth: float,
+    migration_column: str,
+    migration_note: Sequence[str],
+    files: Sequence[str],
+) -> list[str]:
+    """The lines of ``meta.toml`` that every data set has, up to its ``[files]`` table.
+
+    Parameters
+    ----------
+    name, title : str
+        Data-set name, and its description in the first comment.
+    base_year : int
+        Year of the base population on 1 January.
+    regions : sequence of str
+        Region labels.
+    sex_ratio_at_birth : float
+        Male per female live births.
+    migration_column : str
+        Column of ``net_migration.csv`` with the net migration from abroad.
+    migration_note : sequence of str
+        Comment lines above ``net_migration_column``.
+    files : sequence of str
+        File names without ``.csv``, in the order of ``[files]``.
+    """
+    return [
+        f"# projsim embedded data set: {title}, base 1 January {base_year}.",
+        "# Generated by tools/build_belgium.py from data-raw/belgium/; do not edit by hand.",
+        "# Files, units, age conventions, methods and licences: README.md in this folder.",
+        f"name = {toml_string(name)}",
+        f'base_date = "{base_year}-01-01"',
+        f"year = {base_year}",
+        *migration_note,
+        f"net_migration_column = {toml_string(migration_column)}",
+        f"regions = {toml_array(regions)}",
+        f"sexes = {toml_array(SEXES)}",
+        f"sex_ratio_at_birth = {format_value(sex_ratio_at_birth)}",
+        "",
+        toml_table("ages", {"first": 0, "last": OPEN_AGE, "open_age": OPEN_AGE}),
+        toml_table("files", {stem: f"{stem}.csv" for stem in files}),
+    ]
 
 
 def f1(x: float) -> str:
@@ -815,13 +873,6 @@ def f2(x: float) -> str:
 
 def f3(x: float) -> str:
     return f"{x:.3f}"
-
-
-
-def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 SHORT_REGION = {"Brussels-Capital Region": "Brussels", "Flemish Region": "Flanders", "Walloon Region": "Wallonia"}
@@ -861,29 +912,18 @@ def build_2012(out_dir: Path) -> list[str]:
     profile = immigrant_profile()
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_csv(
-        out_dir / "population.csv",
-        ["region", "sex", "age", "population"],
-        region_sex_age_rows(REGIONS, population, convert=whole),
-    )
-    write_csv(
-        out_dir / "mortality_rate.csv",
-        ["region", "sex", "age", "mortality_rate"],
-        region_sex_age_rows(REGIONS, mortality.mortality_rate),
-    )
-    write_csv(
-        out_dir / "fertility_rate.csv",
-        ["region", "age", "fertility_rate"],
-        [
-            (region, age, float(fertility.fertility_rate[r, age]))
-            for r, region in enumerate(REGIONS)
-            for age in range(N_AGES)
-        ],
-    )
-    write_csv(
-        out_dir / "net_migration.csv",
-        ["region", "sex", "age", "net_migration_total", "internal_net_migration", "international_net_migration"],
-        region_sex_age_rows(REGIONS, net.total, net.internal, net.international),
+    write_base_files(
+        out_dir,
+        REGIONS,
+        population,
+        mortality.mortality_rate,
+        fertility.fertility_rate,
+        {
+            "net_migration_total": net.total,
+            "internal_net_migration": net.internal,
+            "international_net_migration": net.international,
+        },
+        convert_population=whole,
     )
     write_csv(
         out_dir / "internal_migration_rate.csv",
@@ -935,31 +975,19 @@ def build_2012(out_dir: Path) -> list[str]:
     }
     meta = "\n".join(
         [
-            "# projsim embedded data set: Belgium by region, base 1 January 2012.",
-            "# Generated by tools/build_belgium.py from data-raw/belgium/; do not edit by hand.",
-            "# Files, units, age conventions, methods and licences: README.md in this folder.",
-            'name = "belgium_2012"',
-            f'base_date = "{BASE_YEAR}-01-01"',
-            f"year = {BASE_YEAR}",
-            "# Column of net_migration.csv with the net migration from abroad (the other two columns hold the",
-            "# total residual and its interregional part).",
-            'net_migration_column = "international_net_migration"',
-            f"regions = {toml_array(REGIONS)}",
-            f"sexes = {toml_array(SEXES)}",
-            f"sex_ratio_at_birth = {format_value(srb)}",
-            "",
-            toml_table("ages", {"first": 0, "last": OPEN_AGE, "open_age": OPEN_AGE}),
-            toml_table(
-                "files",
-                {
-                    "population": "population.csv",
-                    "mortality_rate": "mortality_rate.csv",
-                    "fertility_rate": "fertility_rate.csv",
-                    "net_migration": "net_migration.csv",
-                    "internal_migration_rate": "internal_migration_rate.csv",
-                    "internal_destination": "internal_destination.csv",
-                    "immigrant_profile": "immigrant_profile.csv",
-                },
+            *meta_header(
+                name="belgium_2012",
+                title="Belgium by region",
+                base_year=BASE_YEAR,
+                regions=REGIONS,
+                sex_ratio_at_birth=srb,
+                migration_column="international_net_migration",
+                migration_note=[
+                    "# Column of net_migration.csv with the net migration from abroad "
+                    "(the other two columns hold the",
+                    "# total residual and its interregional part).",
+                ],
+                files=[*BASE_FILES, "internal_migration_rate", "internal_destination", "immigrant_profile"],
             ),
             toml_table(
                 "units",
@@ -1361,25 +1389,13 @@ def build_1988(out_dir: Path) -> list[str]:
     srb_value, male_births, female_births = data.srb
     regions = ("Belgium",)
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_csv(
-        out_dir / "population.csv",
-        ["region", "sex", "age", "population"],
-        region_sex_age_rows(regions, data.population[None]),
-    )
-    write_csv(
-        out_dir / "mortality_rate.csv",
-        ["region", "sex", "age", "mortality_rate"],
-        region_sex_age_rows(regions, data.mortality_rate[None]),
-    )
-    write_csv(
-        out_dir / "fertility_rate.csv",
-        ["region", "age", "fertility_rate"],
-        [(regions[0], age, float(data.fertility_rate[age])) for age in range(N_AGES)],
-    )
-    write_csv(
-        out_dir / "net_migration.csv",
-        ["region", "sex", "age", "net_migration"],
-        region_sex_age_rows(regions, data.net_migration[None]),
+    write_base_files(
+        out_dir,
+        regions,
+        data.population[None],
+        data.mortality_rate[None],
+        data.fertility_rate[None],
+        {"net_migration": data.net_migration[None]},
     )
     replaced = "; ".join(f"{sex} {', '.join(map(str, ages))}" for sex, ages in data.replaced_ages.items())
     methods = {
@@ -1396,27 +1412,17 @@ def build_1988(out_dir: Path) -> list[str]:
     }
     meta = "\n".join(
         [
-            "# projsim embedded data set: Belgium (national), base 1 January 1988.",
-            "# Generated by tools/build_belgium.py from data-raw/belgium/; do not edit by hand.",
-            "# Files, units, age conventions, methods and licences: README.md in this folder.",
-            'name = "belgium_1988"',
-            'base_date = "1988-01-01"',
-            "year = 1988",
-            "# Column of net_migration.csv with the net migration from abroad (one region: all of it).",
-            'net_migration_column = "net_migration"',
-            f"regions = {toml_array(regions)}",
-            f"sexes = {toml_array(SEXES)}",
-            f"sex_ratio_at_birth = {format_value(srb_value)}",
-            "",
-            toml_table("ages", {"first": 0, "last": OPEN_AGE, "open_age": OPEN_AGE}),
-            toml_table(
-                "files",
-                {
-                    "population": "population.csv",
-                    "mortality_rate": "mortality_rate.csv",
-                    "fertility_rate": "fertility_rate.csv",
-                    "net_migration": "net_migration.csv",
-                },
+            *meta_header(
+                name="belgium_1988",
+                title="Belgium (national)",
+                base_year=1988,
+                regions=regions,
+                sex_ratio_at_birth=srb_value,
+                migration_column="net_migration",
+                migration_note=[
+                    "# Column of net_migration.csv with the net migration from abroad (one region: all of it).",
+                ],
+                files=BASE_FILES,
             ),
             toml_table(
                 "units",
@@ -1548,17 +1554,7 @@ with what happened in its first year.
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=DEFAULT_OUT,
-        help="directory that receives belgium_2012/ and belgium_1988/ (default: src/projsim/data)",
-    )
-    args = parser.parse_args(argv)
-    report = build_2012(args.out / "belgium_2012") + build_1988(args.out / "belgium_1988")
-    print("\n".join(report))
-    return 0
+    return run(argv, __doc__.splitlines()[0], {"belgium_2012": build_2012, "belgium_1988": build_1988})
 
 
 if __name__ == "__main__":

@@ -25,8 +25,6 @@ https://doi.org/10.1080/01621459.1992.10475265
 
 from __future__ import annotations
 
-import argparse
-import csv
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,9 +32,13 @@ from pathlib import Path
 
 import numpy as np
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-RAW_DIR = REPO_ROOT / "data-raw" / "belgium"
-DEFAULT_OUT = REPO_ROOT / "src" / "projsim" / "data"
+# Run as a file or loaded by path (tests/test_mortality.py), so tools/ may not be on sys.path.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from buildlib import (  # noqa: E402
+    RAW_DIR, REPO_ROOT, BuildError, format_value, markdown_table, read_rows, run, toml_array, toml_string,
+    write_csv,
+)
+
 DATA_SET = "lee_carter_belgium"
 
 # Use this checkout's projsim, whether or not a copy is installed.
@@ -67,12 +69,6 @@ FIT_E0_TOLERANCE = 1.0
 #: Largest accepted |sum k| after normalisation.
 SUM_K_TOLERANCE = 1e-8
 
-FLOAT_FORMAT = "%.10g"
-
-
-class BuildError(RuntimeError):
-    """A raw file or a derived quantity failed a check of the build."""
-
 
 # --------------------------------------------------------------------------
 # Reading
@@ -80,8 +76,7 @@ class BuildError(RuntimeError):
 
 def read_raw(name: str) -> list[dict[str, str]]:
     """Rows of ``data-raw/belgium/<name>`` as dictionaries of strings."""
-    with (RAW_DIR / name).open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+    return read_rows(RAW_DIR / name)
 
 
 def by_sex_year(name: str, value: str, ages: Sequence[int]) -> np.ndarray:
@@ -216,30 +211,6 @@ def estimate() -> Estimate:
 # Writing
 
 
-def format_value(value) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    return FLOAT_FORMAT % (float(value) + 0.0)  # + 0.0 turns -0.0 into 0.0
-
-
-def write_csv(path: Path, header: Sequence[str], rows: list[Sequence]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows([format_value(v) for v in row] for row in rows)
-
-
-def toml_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def markdown_table(header: Sequence[str], rows: list[Sequence[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
-
-
 def model_toml(fit: Estimate) -> str:
     methods = {
         "rates": f"HMD Mx_1x1 of Belgium {YEARS[0]}-{YEARS[-1]} by sex, ages 0-{SVD_LAST_AGE} as published; ages "
@@ -258,7 +229,7 @@ def model_toml(fit: Estimate) -> str:
         "# Files, method, fit and licence: README.md in this folder. (Named model.toml, not meta.toml:",
         "# a meta.toml marks the folders of base populations, see projsim.base.list_bases.)",
         'name = "lee_carter_belgium"',
-        f"sexes = [{', '.join(toml_string(s) for s in SEXES)}]",
+        f"sexes = {toml_array(SEXES)}",
         "",
         "[years]",
         f"first = {YEARS[0]}",
@@ -445,16 +416,7 @@ def build(out_dir: Path) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=DEFAULT_OUT,
-        help=f"directory that receives {DATA_SET}/ (default: src/projsim/data)",
-    )
-    args = parser.parse_args(argv)
-    print("\n".join(build(args.out / DATA_SET)))
-    return 0
+    return run(argv, __doc__.splitlines()[0], {DATA_SET: build})
 
 
 if __name__ == "__main__":

@@ -66,8 +66,6 @@ https://doi.org/10.1080/01621459.1994.10476857 -- Alho, J. M. and Spencer, B. D.
 
 from __future__ import annotations
 
-import argparse
-import csv
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -77,9 +75,10 @@ from statistics import NormalDist
 
 import numpy as np
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-RAW_DIR = REPO_ROOT / "data-raw" / "belgium"
-DEFAULT_OUT = REPO_ROOT / "src" / "projsim" / "data"
+# Run as a file or loaded by path (tests/test_uncertainty_data.py), so tools/ may not be on sys.path.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from buildlib import RAW_DIR, BuildError, markdown_table, read_rows, run  # noqa: E402
+
 DATA_SET = "uncertainty_belgium"
 
 WPP_FILE = "wpp2024_indicators_annual_tfr_netmig.csv"
@@ -136,18 +135,13 @@ TFR_SWINGS = ((1964, 1985), (2010, 2023))
 MIGRATION_GAP_QUOTED = 20000.0
 
 
-class BuildError(RuntimeError):
-    """A raw file or a derived quantity failed a check of the build."""
-
-
 # --------------------------------------------------------------------------
 # Reading
 
 
 def read_raw(name: str) -> list[dict[str, str]]:
     """Rows of ``data-raw/belgium/<name>`` as dictionaries of strings."""
-    with (RAW_DIR / name).open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+    return read_rows(RAW_DIR / name)
 
 
 def annual_values(name: str, rows: list[dict[str, str]], column: str, years: range) -> np.ndarray:
@@ -531,11 +525,6 @@ def reflow(markdown: str, width: int = README_WIDTH) -> str:
     return "\n".join(out)
 
 
-def markdown_table(header: Sequence[str], rows: list[Sequence[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
-
-
 def persons(value: float) -> str:
     return f"{value:,.0f}"
 
@@ -791,16 +780,7 @@ def build(out_dir: Path) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=DEFAULT_OUT,
-        help=f"directory that receives {DATA_SET}/ (default: src/projsim/data)",
-    )
-    args = parser.parse_args(argv)
-    print("\n".join(build(args.out / DATA_SET)))
-    return 0
+    return run(argv, __doc__.splitlines()[0], {DATA_SET: build})
 
 
 if __name__ == "__main__":
