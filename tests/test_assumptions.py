@@ -180,3 +180,19 @@ def test_schedule_and_profile_tables(tmp_path):
     np.testing.assert_allclose(rates.fertility_rate[0, 0].sum(-1), 1.5, rtol=1e-12)
     assert rates.fertility_rate[0, 0, :, 19].max() == 0.0
     np.testing.assert_allclose(rates.net_migration[0, 0, :, :, 30], 1000.0, rtol=1e-12)
+
+
+def test_a_child_switching_method_drops_the_parents_options(tmp_path):
+    child = tmp_path / "child.toml"
+    child.write_text('extends = "fpb-2013"\n[international_migration]\nscale = 0.5\n')
+    component = load_scenario(child).components["international_migration"]
+    assert component.method == "scale" and component.options == {}
+
+
+def test_e0_targets_on_a_base_with_empty_oldest_ages(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text('base = "belgium-1988"\nhorizon = 1995\n[mortality]\n'
+                    'e0 = { female = 79.0, male = 72.5 }\n')
+    ds = projsim.project(path)
+    e0 = ds.projsim.life_expectancy(0).sel(time=1990)
+    np.testing.assert_allclose(e0.squeeze(), [79.0, 72.5], atol=2e-3)

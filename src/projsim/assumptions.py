@@ -163,8 +163,21 @@ def survival(mortality, keys) -> np.ndarray:
 
 def national_rates(regional_rates, weights):
     """Death rates of the nation: the weighted mean of the regions' rates
-    (..., region, sex, age) -> (..., sex, age) [per person-year]."""
-    return (regional_rates * weights).sum(-3) / weights.sum(-3)
+    (..., region, sex, age) -> (..., sex, age) [per person-year].
+
+    Where no region has anyone (for example the oldest men of a small base)
+    the plain mean of the regions' rates stands in.
+
+    Examples
+    --------
+    >>> national_rates(np.array([[[0.1, 0.2]], [[0.3, 0.4]]]),
+    ...                np.array([[[1.0, 0.0]], [[3.0, 0.0]]]))
+    array([[0.25, 0.3 ]])
+    """
+    total = weights.sum(-3)
+    weighted = (regional_rates * weights).sum(-3)
+    mean = regional_rates.mean(-3) + np.zeros_like(weighted)
+    return np.divide(weighted, total, out=mean, where=total > 0)
 
 
 def mortality_rates(base: Base, components: list[Component], steps):

@@ -419,9 +419,13 @@ def _merge(document: _Document, raw: dict, path: Path, problems: list, prefix: s
             allowed = (*METHODS[key], *OPTIONS.get(key, {}))
             problems += _unknown_keys(path, f"{prefix}{key}.", value, allowed)
             section = document.sections[key]
-            if any(k in METHODS[key] for k in value):
+            stated = [k for k in value if k in METHODS[key]]
+            if stated:
                 for method in METHODS[key]:
                     section.pop(method, None)
+                for option, rule in OPTIONS.get(key, {}).items():
+                    if option not in value and stated[0] not in rule.methods:
+                        section.pop(option, None)
             section.update({k: (v, path, prefix) for k, v in value.items() if k in allowed})
         elif key == "uncertainty":
             document.top["uncertainty"] = (value, path)
