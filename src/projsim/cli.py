@@ -11,6 +11,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+import numpy as np
+
 from projsim.errors import InputError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
@@ -77,37 +79,54 @@ def summary(dataset, years: Sequence[int] | None = None) -> str:
     -------
     str
     """
-    if "scenario" in dataset.dims:
-        return "\n\n".join(summary(dataset.sel(scenario=name), years)
-                            .replace(f"{dataset.attrs.get('scenario', '')}: "
-                                     f"{dataset.attrs.get('scenario_description', '')}",
-                                     f"scenario {name}", 1)
-                            for name in dataset.scenario.values)
-    first, last = int(dataset.time[0]), int(dataset.time[-1])
+    batch = "scenario" in dataset.dims
+
+    def values(name):
+        array = dataset[name].transpose("time", *(("scenario",) if batch else ()), ...).values
+        return np.moveaxis(array, 1, 0) if batch else array[None]
+
+    names = [str(s) for s in dataset.scenario.values] if batch else None
+    return summary_text(
+        f"{dataset.attrs.get('scenario', '')}: {dataset.attrs.get('scenario_description', '')}",
+        dataset.time.values, [str(r) for r in dataset.region.values], values("population"),
+        values("births")[:, :-1], values("deaths")[:, :-1], values("net_migration")[:, :-1],
+        int(dataset.attrs.get("overrides_migration_cells", 0)),
+        int(dataset.attrs.get("overrides_floor_cells", 0)), names, years)
+
+
+def summary_text(title, times, regions, population, births, deaths, net_migration, adjusted,
+                 floored, scenarios=None, years=None) -> str:
+    """The summary of :func:`summary` from unlabelled arrays (batch, time, region, ...).
+
+    ``projsim run`` without ``-o`` prints it straight from the kernel's
+    arrays, so it never builds an xarray Dataset.
+    """
+    first, last = int(times[0]), int(times[-1])
     if years is None:
         years = [first, *range((first // 10 + 1) * 10, last, 10), last]
-    population = dataset.population.sum(["sex", "age"])
-    regions = [str(r) for r in dataset.region.values]
+    at = [int(np.flatnonzero(times == y)[0]) for y in years]
+    flows = [i for i, y in zip(at, years) if y != last]
     width = max(12, *(len(r) for r in regions))
-    lines = [f"{dataset.attrs.get('scenario', '')}: {dataset.attrs.get('scenario_description', '')}",
-             "", "Population on 1 January (persons)",
-             f"{'':<{width}}" + "".join(f"{y:>13}" for y in years)]
-    for region in regions:
-        values = population.sel(region=region, time=years).values
-        lines.append(f"{region:<{width}}" + "".join(f"{v:>13,.0f}" for v in values))
-    total = population.sum("region").sel(time=years).values
-    lines.append(f"{'Total':<{width}}" + "".join(f"{v:>13,.0f}" for v in total))
-    flow_years = [y for y in years if y != last]
-    lines += ["", "Components of change during the year (persons, all regions)",
-              f"{'':<{width}}" + "".join(f"{y:>13}" for y in flow_years)]
-    for name in ("births", "deaths", "net_migration"):
-        values = dataset[name].sel(time=flow_years).sum([d for d in dataset[name].dims
-                                                         if d != "time"]).values
-        lines.append(f"{name.replace('_', ' '):<{width}}" + "".join(f"{v:>13,.0f}" for v in values))
-    adjusted = dataset.attrs.get("overrides_migration_cells", 0)
-    floors = dataset.attrs.get("overrides_floor_cells", 0)
-    lines += ["", f"Overrides recorded: {adjusted} migration cells adjusted, {floors} cells floored."]
-    return "\n".join(lines)
+    blocks = []
+    for b in range(population.shape[0]):
+        totals = population[b].sum(axis=(2, 3))                       # (time, region)
+        lines = [title if scenarios is None else f"scenario {scenarios[b]}", "",
+                 "Population on 1 January (persons)",
+                 f"{'':<{width}}" + "".join(f"{y:>13}" for y in years)]
+        for r, region in enumerate(regions):
+            lines.append(f"{region:<{width}}" + "".join(f"{v:>13,.0f}" for v in totals[at, r]))
+        lines.append(f"{'Total':<{width}}" + "".join(f"{v:>13,.0f}" for v in
+                                                      totals[at].sum(axis=1)))
+        lines += ["", "Components of change during the year (persons, all regions)",
+                  f"{'':<{width}}" + "".join(f"{times[i]:>13}" for i in flows)]
+        for name, flow in (("births", births), ("deaths", deaths),
+                           ("net migration", net_migration)):
+            per_year = flow[b].reshape(flow.shape[1], -1).sum(axis=1)
+            lines.append(f"{name:<{width}}" + "".join(f"{per_year[i]:>13,.0f}" for i in flows))
+        blocks.append("\n".join(lines))
+    text = "\n\n".join(blocks)
+    return text + (f"\n\nOverrides recorded: {adjusted} migration cells adjusted, "
+                   f"{floored} cells floored.")
 
 
 def draws_summary(dataset, years: Sequence[int] | None = None) -> str:
@@ -160,6 +179,23 @@ def _run_draws(args, scenario):
                          progress=Progress())
 
 
+def _summary_of_run(scenario) -> str:
+    """Project and summarise without building a Dataset (the fast path of 'run')."""
+    from projsim.projection import run
+    from projsim.scenario import load_scenario
+
+    loaded = load_scenario(scenario)
+    inputs, result = run(loaded)
+    flows = result.flows
+    names = inputs.variants if len(inputs.variants) > 1 else None
+    return summary_text(f"{loaded.name}: {loaded.description}", inputs.years,
+                        list(inputs.base.regions), np.moveaxis(result.population, 1, 0),
+                        np.moveaxis(flows.births, 1, 0), np.moveaxis(flows.deaths, 1, 0),
+                        np.moveaxis(flows.net_migration, 1, 0),
+                        int(np.count_nonzero(flows.migration_adjustment)),
+                        int(np.count_nonzero(flows.population_floor)), names)
+
+
 def _run(args) -> int:
     from projsim.io import write_netcdf
     from projsim.projection import DEFAULT_SCENARIO, project
@@ -168,9 +204,12 @@ def _run(args) -> int:
     if args.draws is not None:
         dataset = _run_draws(args, scenario)
         print(draws_summary(dataset))
-    else:
+    elif args.output:
         dataset = project(scenario)
         print(summary(dataset))
+    else:
+        print(_summary_of_run(scenario))
+        return EXIT_OK
     if args.output:
         write_netcdf(dataset, args.output)
         print(f"\nWrote {args.output}")

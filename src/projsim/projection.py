@@ -73,7 +73,11 @@ def project(scenario: str | Path | Scenario = DEFAULT_SCENARIO) -> xr.Dataset:
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    inputs, result = run(scenario)
+    return label(scenario, *run(scenario))
+
+
+def label(scenario: Scenario, inputs: Inputs, result: kernel.Projection) -> xr.Dataset:
+    """Attach labels, units and provenance to a run of :func:`run`."""
     attrs = {
         "scenario": scenario.name,
         "scenario_description": scenario.description,
