@@ -117,9 +117,9 @@ def make_job(scenario: Scenario, parameters: Uncertainty, *, keep: Keep = "summa
         schedule=schedule, schedule_tfr=float(national_fertility(base, schedule).sum()),
         regional_shares=regional,
         within_region=profile / np.where(regional == 0, 1, regional)[:, None, None],
-        sex_ratio_at_birth=inputs.rates.sex_ratio_at_birth[0, :1, 0][:, None].repeat(
-            len(base.regions), axis=1),
-        internal_rate=None if inputs.rates.internal_rate is None else inputs.rates.internal_rate,
+        sex_ratio_at_birth=np.full((1, len(base.regions)),
+                                   float(inputs.rates.sex_ratio_at_birth[0, 0, 0])),
+        internal_rate=inputs.rates.internal_rate,
         internal_destination=inputs.rates.internal_destination,
         groups=groups, dtype=dtype, engine=engine, keep=keep)
 
