@@ -31,5 +31,6 @@ def test_two_workers_equal_one_process_bit_for_bit(client):
     spread = project_draws(scenario, draws, chunk=DRAWS_PER_SEED, keep="draws", engine="numpy",
                            thresholds=(12e6,), client=client)
     assert len(client.scheduler_info()["workers"]) == 2
+    assert spread.population.chunks is not None, "the draws stay on the workers (dask-backed)"
     for name in alone.data_vars:
-        np.testing.assert_array_equal(alone[name], spread[name], err_msg=name)
+        np.testing.assert_array_equal(alone[name], spread[name].compute(), err_msg=name)

@@ -266,7 +266,9 @@ def project_draws(scenario: Scenario, draws: int = 1000, *, seed: int | None = N
     thresholds : sequence of float
         National populations whose exceedance probability to report [persons].
     client : dask.distributed.Client, optional
-        Run the chunks as tasks on this client.
+        Run the chunks as tasks on this client. With ``keep="draws"`` the
+        draws stay on the workers and ``population`` is a dask array over
+        them; only the summaries are gathered.
     progress : callable, optional
         Called with (chunks done, chunks in all) after each chunk.
     dtype : {"float64", "float32"}
@@ -290,12 +292,46 @@ def project_draws(scenario: Scenario, draws: int = 1000, *, seed: int | None = N
         engine = "fused" if large else "numpy"
     job = make_job(scenario, parameters, keep=keep, dtype=dtype, engine=engine)
     planned = chunks(draws, chunk)
-    ordered = _results_in_order(job, planned, client, progress)
-    return _summarise(job, draws, ordered, thresholds, chunk)
+    lazy = []
+    ordered = _results_in_order(job, planned, client, progress, lazy)
+    dataset = _summarise(job, draws, ordered, thresholds, chunk)
+    if lazy:
+        dataset["population"] = (("time", "draw", "region", "sex", "age"),
+                                 _lazy_population(lazy, job, planned),
+                                 {"long_name": "population on 1 January", "units": "persons"})
+        dataset = dataset.assign_coords(draw=np.arange(draws))
+    return dataset
 
 
-def _results_in_order(job, planned, client, progress):
-    """Yield chunk results in draw order, running them locally or on a client."""
+def _summary_part(result: ChunkResult) -> ChunkResult:
+    """A chunk's result without its draws (the draws stay on the worker)."""
+    return ChunkResult(result.first, result.sums, result.squares, result.totals, None)
+
+
+def _draws_part(result: ChunkResult) -> np.ndarray:
+    """A chunk's draws, (date, draw, region, sex, age), as float64."""
+    return np.moveaxis(result.population, 0, 1).astype(float)
+
+
+def _lazy_population(futures, job, planned):
+    """The draws' populations as one dask array over the chunks left on the workers."""
+    import dask
+    import dask.array as da
+
+    dates = len(job.steps) + 1
+    pieces = [da.from_delayed(dask.delayed(_draws_part)(future),
+                              shape=(dates, count, *job.population.shape), dtype=float)
+              for future, (_, count) in zip(futures, planned)]
+    return da.concatenate(pieces, axis=1)
+
+
+def _results_in_order(job, planned, client, progress, lazy):
+    """Yield chunk results in draw order, running them locally or on a client.
+
+    On a client with ``keep="draws"`` the draws stay on the workers: only the
+    summaries travel, and the chunks' futures are appended to ``lazy`` for a
+    dask-backed population.
+    """
     if client is None:
         for done, (first, count) in enumerate(planned, start=1):
             yield run_chunk(job, first, count)
@@ -307,8 +343,11 @@ def _results_in_order(job, planned, client, progress):
     shared = client.scatter(job, broadcast=True)
     futures = [client.submit(run_chunk, shared, first, count, pure=False)
                for first, count in planned]
+    if job.keep == "draws":
+        lazy.extend(futures)
+    summaries = client.map(_summary_part, futures, pure=False)
     waiting, following, done = {}, 0, 0
-    for future in as_completed(futures):
+    for future in as_completed(summaries):
         result = future.result()
         waiting[result.first] = result
         done += 1
