@@ -1,0 +1,755 @@
+"""Benchmark stochastic ensembles (``projsim.ensemble.project_draws``) against memory bandwidth.
+
+Run from the repository root::
+
+    python benchmarks/bench_stochastic.py            # full run, 3-5 minutes, ~4 GB of memory
+    python benchmarks/bench_stochastic.py --quick    # small sizes, about 30 s (CI smoke run)
+
+Every judged figure is a ratio of two timings taken in the same run, because
+the machines we run on are shared and their absolute speed drifts:
+
+1. memory-copy bandwidth: the best of several ``np.copyto(dst, src)``
+   counting the bytes read and written [bytes/s], on arrays far larger than
+   the last-level cache (the DRAM bound) and on arrays of one chunk's state
+   (cache bandwidth, for context);
+2. ``project_draws`` on the reference scenario ``fpb-2013`` with ages 0-120
+   (3 regions x 2 sexes x 121 ages, 49 yearly steps), 10,000 draws,
+   ``keep="summary"``, for chunks of 64 to 4,096 draws and with numba's
+   threads at their default and at 1: total time, cell-steps per second
+   (draws x regions x sexes x ages x steps / time) and the ratio of the time
+   to the memory bound ``2 x 8 bytes x cell-steps / DRAM copy bandwidth``
+   (target: within 3x). The same run, under ``cProfile``, splits the time
+   into setup (``make_job``), drawing the paths, the survival ratios, the
+   other rates, the kernel step, the per-chunk summaries and the final merge;
+3. the same figures for 1,000 draws on a synthetic base of 43 regions with
+   internal migration (each Belgian region split into 14 or 15 equal parts);
+4. peak memory (tracemalloc, and the resident set's peak, each run in a
+   fresh process) of ``keep="draws"`` and ``keep="summary"`` for two numbers of
+   draws with the same chunk, against the size of one chunk's state
+   (target: the streaming peak does not grow with the draws and stays
+   within 2x one chunk's state);
+5. scaling: time against the number of draws (100 to 100,000) and against
+   the number of regions (3 and 43), with a least-squares fit;
+6. ``dask.distributed``: a local cluster of 2 single-threaded worker
+   processes against one process on the same draws;
+7. ``dtype="float32"`` against float64: time and the largest relative
+   differences of national totals and of cells after 49 years.
+
+A ratio that misses its target prints ``MISS``; that is a measurement, not
+an error, and the script exits 0 unless something crashes.
+``benchmarks/README.md`` ("Stochastic ensembles") explains the figures and
+records those of a full run.
+
+By default the script removes ``OPENBLAS_CORETYPE`` and ``OPENBLAS_L2_SIZE``
+from its environment before numpy loads OpenBLAS (see ``bench_kernel.py``:
+they slow down the 43 x 43 matrix product of internal migration);
+``--keep-openblas-env`` keeps them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+#: Variables that force OpenBLAS onto another CPU's kernels or cache size,
+#: read once when numpy loads OpenBLAS, hence removed before ``import numpy``.
+OPENBLAS_OVERRIDES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+REMOVED_OPENBLAS_ENV: dict[str, str] = {}
+if (
+    __name__ == "__main__"
+    and "--keep-openblas-env" not in sys.argv
+    and "numpy" not in sys.modules
+):
+    REMOVED_OPENBLAS_ENV = {k: os.environ.pop(k) for k in OPENBLAS_OVERRIDES if k in os.environ}
+
+import argparse  # noqa: E402
+import cProfile  # noqa: E402
+import dataclasses  # noqa: E402
+import datetime  # noqa: E402
+import importlib.util  # noqa: E402
+import json  # noqa: E402
+import platform  # noqa: E402
+import pstats  # noqa: E402
+import resource  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import tracemalloc  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import NamedTuple  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+try:
+    from projsim import ensemble
+except ImportError:  # a plain checkout: use the source tree next to this file
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    from projsim import ensemble
+from projsim.assumptions import with_open_age  # noqa: E402
+from projsim.base import Base, load_base, write_base_netcdf  # noqa: E402
+from projsim.scenario import load_scenario  # noqa: E402
+from projsim.stochastic import uncertainty  # noqa: E402
+
+HAVE_NUMBA = importlib.util.find_spec("numba") is not None
+HAVE_DASK = importlib.util.find_spec("distributed") is not None
+ENGINE = "fused" if HAVE_NUMBA else "numpy"
+if HAVE_NUMBA:
+    import numba  # noqa: E402
+
+    DEFAULT_THREADS = numba.config.NUMBA_NUM_THREADS
+else:
+    DEFAULT_THREADS = 1
+
+#: Ratio target of (time) / (memory-bound time) of a stochastic run.
+TARGET_RATIO = 3.0
+#: Streaming (keep="summary") peak memory target, in states of one chunk.
+TARGET_PEAK_CHUNKS = 2.0
+#: Above this predicted time [s] the scaling stops at FALLBACK_DRAWS.
+LONGEST_SCALING_RUN = 180.0
+FALLBACK_DRAWS = 30_000
+BYTES_PER_CELL = 8  # the bound counts float64 cells, whatever the state's dtype
+REFERENCE = "fpb-2013"
+OPEN_AGE = 120
+#: Parts of each Belgian region (Brussels, Flanders, Wallonia) in the 43-region base.
+PARTS = (14, 14, 15)
+#: Environment of the dask workers: one thread each for numba, BLAS and OpenMP,
+#: so that 2 workers use the 2 cores that numba's threads use in one process.
+WORKER_ENV = {"NUMBA_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+
+
+class Sizes(NamedTuple):
+    """Problem sizes of one run (full or ``--quick``)."""
+
+    draws: int  # section 2, reference scenario
+    chunks: tuple[int, ...]
+    draws_43: int  # section 3, 43 regions
+    chunks_43: tuple[int, ...]
+    memory_draws: tuple[int, int]  # section 4
+    memory_chunk: int
+    scaling_draws: tuple[int, ...]  # section 5
+    dask_draws: int  # section 6
+    dask_chunk: int
+    float32_draws: int  # section 7
+    copy_megabytes: int  # DRAM-sized copy arrays [MB]
+    copy_repeats: int
+
+
+FULL = Sizes(10_000, (64, 256, 1024, 4096), 1000, (64, 256, 1024), (1000, 4000), 256,
+             (100, 1000, 10_000, 100_000), 4000, 512, 1000, 256, 7)
+QUICK = Sizes(256, (64, 256), 64, (64,), (64, 256), 64, (64, 128, 256), 256, 64, 64, 16, 3)
+
+
+# --- inputs -------------------------------------------------------------------------------
+
+
+def write_scenario(folder: Path, name: str, lines: list[str]) -> Path:
+    """Write a scenario file extending the reference scenario; return its path."""
+    path = folder / f"{name}.toml"
+    path.write_text("\n".join([f'name = "{name}"', f'extends = "{REFERENCE}"', *lines]) + "\n")
+    return path
+
+
+def split_regions(base: Base, parts: tuple[int, ...]) -> Base:
+    """A base whose region ``r`` is split into ``parts[r]`` equal, identical parts.
+
+    Persons and net migrants are divided equally among the parts; death,
+    fertility and internal out-migration rates are the region's. An
+    out-migrant of a part of region ``r`` goes to region ``s != r`` with the
+    base's share ``D[r, s]``, spread equally over the parts of ``s``:
+    ``D43[i, j] = D[r(i), r(j)] / parts[r(j)]``, zero between parts of one
+    region (the base's own diagonal). Rows still sum to 1, and summed over
+    parts a deterministic projection equals the base's.
+
+    Parameters
+    ----------
+    base : Base
+        A base with internal migration.
+    parts : tuple of int
+        Number of parts of each region.
+
+    Returns
+    -------
+    Base
+    """
+    owner = np.repeat(np.arange(len(parts)), parts)
+    divisor = np.asarray(parts, dtype=float)[owner]
+    labels = tuple(f"{base.regions[r]} {i + 1}" for r, n in enumerate(parts) for i in range(n))
+    destination = base.internal_destination[owner][:, owner] / divisor[None, :]
+    return dataclasses.replace(
+        base, name=f"{base.name}-{len(owner)}-regions", regions=labels,
+        population=base.population[owner] / divisor[:, None, None],
+        mortality_rate=base.mortality_rate[owner], fertility_rate=base.fertility_rate[owner],
+        net_migration=base.net_migration[owner] / divisor[:, None, None],
+        internal_rate=base.internal_rate[owner], internal_destination=destination,
+        immigrant_profile=None)
+
+
+def make_scenarios(folder: Path):
+    """The 121-age reference scenario and the 43-region scenario, written in ``folder``.
+
+    The reference is ``fpb-2013`` with ``open_age = 120``. If ``project_draws``
+    cannot label such a run, the same inputs come from a base file whose open
+    age is already 120 (``with_open_age`` of belgium-2012, the function the
+    scenario key calls), and a note says so.
+
+    Returns
+    -------
+    reference, regions_43 : Scenario
+    note : str
+        How the reference's 121 ages were obtained.
+    """
+    wide = with_open_age(load_base("belgium-2012"), OPEN_AGE)
+    keyed = load_scenario(write_scenario(folder, f"{REFERENCE}-open-{OPEN_AGE}",
+                                         [f"open_age = {OPEN_AGE}"]))
+    try:
+        ensemble.project_draws(keyed, 64, chunk=64, engine="numpy")
+        reference, note = keyed, f"scenario key open_age = {OPEN_AGE}"
+    except ValueError as error:
+        write_base_netcdf(wide, folder / "belgium-2012-open-120.nc")
+        reference = load_scenario(write_scenario(
+            folder, f"{REFERENCE}-base-120", ['base = "belgium-2012-open-120.nc"']))
+        same = _same_chunk(keyed, reference)
+        note = (f"project_draws fails with open_age = {OPEN_AGE} ({str(error)[:70]}...); "
+                f"ran on a netCDF base with open age {OPEN_AGE} instead "
+                f"(run_chunk results {'identical' if same else 'DIFFERENT'})")
+    write_base_netcdf(split_regions(wide, PARTS), folder / "belgium-2012-43.nc")
+    regions_43 = load_scenario(write_scenario(folder, f"{REFERENCE}-43-regions",
+                                              ['base = "belgium-2012-43.nc"']))
+    return reference, regions_43, note
+
+
+def _same_chunk(first, second) -> bool:
+    """Whether one chunk of 64 draws of two scenarios gives identical summaries."""
+    results = [ensemble.run_chunk(ensemble.make_job(s, uncertainty(s.uncertainty), engine="numpy"),
+                                  0, 64) for s in (first, second)]
+    return bool(np.array_equal(results[0].sums, results[1].sums))
+
+
+# --- measurements -------------------------------------------------------------------------
+
+
+def copy_bandwidth(nbytes: int, repeats: int) -> float:
+    """Best memory-copy bandwidth [bytes/s] on arrays of ``nbytes``, counting read + write."""
+    source = np.random.default_rng(1).random(max(nbytes // 8, 1))
+    target = np.empty_like(source)
+    np.copyto(target, source)  # fault the target's pages in before timing
+    best = np.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        np.copyto(target, source)
+        best = min(best, time.perf_counter() - start)
+    return 2 * source.nbytes / best
+
+
+def set_threads(threads: int) -> None:
+    """Set numba's thread count for the parallel loops that follow."""
+    if HAVE_NUMBA:
+        numba.set_num_threads(threads)
+
+
+class Run(NamedTuple):
+    """One timed ``project_draws`` call."""
+
+    seconds: float
+    cell_steps: int
+    split: dict  # label -> seconds, from cProfile
+    dataset: object
+
+
+#: Pieces of a run timed by cProfile: label -> (file, function), cumulative time.
+PIECES = {
+    "setup": ("ensemble.py", "make_job"),
+    "chunks": ("ensemble.py", "run_chunk"),
+    "paths": ("stochastic.py", "draw_paths"),
+    "survival": ("ensemble.py", "survival_for"),
+    "kernel": ("fused.py" if ENGINE == "fused" else "kernel.py",
+               "advance" if ENGINE == "fused" else "step"),
+    "summaries": ("ensemble.py", "record"),
+}
+SPLIT_COLUMNS = ("setup", "paths", "survival", "rates", "kernel", "summaries", "merge")
+
+
+def cumulative_times(profile: cProfile.Profile) -> dict:
+    """Cumulative seconds of each of :data:`PIECES` (0 when not called)."""
+    stats = pstats.Stats(profile).stats
+    return {label: sum(entry[3] for (file, _, name), entry in stats.items()
+                       if name == function and os.path.basename(file) == module)
+            for label, (module, function) in PIECES.items()}
+
+
+#: Timed runs by (scenario, draws, chunk, threads), reused by later sections.
+KNOWN_RUNS: dict = {}
+
+
+def known_or_timed(scenario, draws, chunk, threads):
+    """A ``keep="summary"`` float64 run already timed with these sizes, or a new one."""
+    key = (scenario.name, draws, chunk, threads)
+    if key not in KNOWN_RUNS:
+        KNOWN_RUNS[key] = timed_run(scenario, draws, chunk, threads)
+    return KNOWN_RUNS[key]
+
+
+def fastest_of(runs):
+    """The run with the shortest time."""
+    return min(runs, key=lambda run: run.seconds)
+
+
+def timed_run(scenario, draws, chunk, threads, *, keep="summary", dtype="float64", client=None):
+    """``project_draws`` timed, with the split of its time into :data:`SPLIT_COLUMNS`.
+
+    ``rates`` is the rest of ``run_chunk`` (fertility and migration rates,
+    casts and allocation); ``merge`` is everything outside ``make_job`` and
+    ``run_chunk`` (merging the chunks' sums, quantiles, the Dataset).
+    """
+    set_threads(threads)
+    profile = cProfile.Profile() if client is None else None
+    start = time.perf_counter()
+    if profile is not None:
+        profile.enable()
+    dataset = ensemble.project_draws(scenario, draws, chunk=chunk, keep=keep, dtype=dtype,
+                                     engine=ENGINE, client=client)
+    if profile is not None:
+        profile.disable()
+    seconds = time.perf_counter() - start
+    set_threads(DEFAULT_THREADS)
+    cell_steps = draws * dataset.sizes["region"] * dataset.sizes["sex"] * dataset.sizes["age"] \
+        * (dataset.sizes["time"] - 1)
+    split = {}
+    if profile is not None:
+        piece = cumulative_times(profile)
+        split = {name: piece[name] for name in ("setup", "paths", "survival", "kernel",
+                                                "summaries")}
+        split["rates"] = max(piece["chunks"] - piece["paths"] - piece["survival"]
+                             - piece["kernel"] - piece["summaries"], 0.0)
+        split["merge"] = max(seconds - piece["setup"] - piece["chunks"], 0.0)
+    return Run(seconds, cell_steps, split, dataset)
+
+
+def memory_probe(spec: str) -> None:
+    """Child process of section 4: print the peak memory of one run as JSON.
+
+    tracemalloc counts the bytes Python and numpy allocate during the run;
+    the resident-set peak (Linux ``VmHWM``, reset just before the run through
+    ``/proc/self/clear_refs``) also counts the interpreter, the libraries and
+    numba's code. ``ru_maxrss`` is not used: Linux carries the parent's peak
+    into a child across ``fork`` and ``exec``.
+    """
+    options = json.loads(spec)
+    scenario = load_scenario(options["scenario"])
+    ensemble.project_draws(scenario, 64, chunk=64, engine=ENGINE)  # load numba's code first
+    run_chunk, setup = ensemble.run_chunk, {}
+
+    def first_chunk_resets_peak(*arguments):
+        if not setup:  # the peak so far is make_job's; from here on it is the chunks'
+            setup["peak"] = tracemalloc.get_traced_memory()[1]
+            tracemalloc.reset_peak()
+        return run_chunk(*arguments)
+
+    ensemble.run_chunk = first_chunk_resets_peak
+    before = resident_bytes()
+    reset = reset_resident_peak()
+    tracemalloc.start()
+    ensemble.project_draws(scenario, options["draws"], chunk=options["chunk"],
+                           keep=options["keep"], engine=ENGINE)
+    streaming = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    print(json.dumps({"setup": setup.get("peak"), "streaming": streaming,
+                      "tracemalloc": max(setup.get("peak", 0), streaming),
+                      "resident_before": before,
+                      "resident_peak": resident_bytes("VmHWM") if reset else None}))
+
+
+def resident_bytes(field: str = "VmRSS") -> int:
+    """This process's resident set (``VmRSS``) or its peak (``VmHWM``) [bytes].
+
+    Falls back to ``ru_maxrss`` where ``/proc`` is missing.
+    """
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return peak_rss_bytes()
+
+
+def reset_resident_peak() -> bool:
+    """Reset ``VmHWM`` to the current resident set (Linux); whether it worked."""
+    try:
+        with open("/proc/self/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def probe_memory(scenario_path: Path, draws: int, chunk: int, keep: str) -> dict:
+    """Run :func:`memory_probe` in a fresh process (so that its resident set is its own)."""
+    spec = json.dumps({"scenario": str(scenario_path), "draws": draws, "chunk": chunk,
+                       "keep": keep})
+    done = subprocess.run([sys.executable, __file__, "--memory-probe", spec], check=True,
+                          capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def peak_rss_bytes() -> int:
+    """Peak resident set size of this process so far [bytes] (Linux reports KiB)."""
+    scale = 1 if sys.platform == "darwin" else 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+
+
+# --- printing -----------------------------------------------------------------------------
+
+
+def print_table(title, header, rows):
+    """Print rows of strings as an aligned plain-text table."""
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+
+    def join(cells):
+        # first column left-aligned (labels), the others right-aligned (numbers)
+        return "  ".join(str(c).rjust(w) if i else str(c).ljust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths)))
+
+    print(f"\n{title}")
+    print(join(header))
+    print("-" * len(join(header)))
+    for row in rows:
+        print(join(row))
+
+
+def verdict(value, target) -> str:
+    """PASS when a figure is within its target, else MISS."""
+    return "PASS" if value <= target else "MISS"
+
+
+STARTED = time.perf_counter()
+
+
+def load() -> str:
+    """Elapsed time and the 1-minute load average (how busy the shared machine is)."""
+    return (f"[{time.perf_counter() - STARTED:.0f} s elapsed; load average "
+            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs]")
+
+
+def throughput_rows(runs, bandwidth):
+    """Table rows of timed runs keyed by (threads, chunk): time, rates, ratio, split."""
+    rows = []
+    for (threads, chunk), run in runs.items():
+        bound = 2 * BYTES_PER_CELL * run.cell_steps / bandwidth
+        ratio = run.seconds / bound
+        kernel = run.split.get("kernel", 0.0)
+        rows.append([
+            f"{threads} thread{'s' if threads > 1 else ''}, chunk {chunk}",
+            f"{run.seconds:.2f}", f"{run.cell_steps / run.seconds:.3g}", f"{ratio:.1f}x",
+            verdict(ratio, TARGET_RATIO),
+            f"{run.cell_steps / kernel:.3g}" if kernel else "n/a",
+            " ".join(f"{100 * run.split[c] / run.seconds:3.0f}" for c in SPLIT_COLUMNS)
+            if run.split else "n/a",
+        ])
+    return rows
+
+
+THROUGHPUT_HEADER = ["threads, chunk", "s", "cell-steps/s", "ratio", f"<= {TARGET_RATIO:.0f}x",
+                     "kernel-only cell-steps/s",
+                     "% " + " ".join(c[:4].rjust(3) for c in SPLIT_COLUMNS)]
+
+
+def describe_environment(args):
+    """Print what the figures depend on: versions, CPUs, threads, OpenBLAS settings."""
+    print(f"projsim stochastic-ensemble benchmark, {datetime.date.today().isoformat()}"
+          f"{' (--quick)' if args.quick else ''}")
+    numba_text = f"numba {numba.__version__}, {DEFAULT_THREADS} threads by default" \
+        if HAVE_NUMBA else "no numba (numpy engine)"
+    print(f"python {platform.python_version()}, numpy {np.__version__}, {numba_text}, "
+          f"{os.cpu_count()} CPUs, {platform.machine()}; engine {ENGINE}; {load()}")
+    if REMOVED_OPENBLAS_ENV:
+        removed = ", ".join(f"{k}={v}" for k, v in REMOVED_OPENBLAS_ENV.items())
+        print(f"removed from this process's environment before loading numpy: {removed}")
+
+
+# --- sections -----------------------------------------------------------------------------
+
+
+def sweep(scenario, draws, chunks):
+    """Time ``draws`` for each chunk size at the default and at 1 numba thread."""
+    thread_counts = sorted({DEFAULT_THREADS, 1}, reverse=True)
+    return {(threads, chunk): known_or_timed(scenario, draws, chunk, threads)
+            for threads in thread_counts for chunk in chunks}
+
+
+def print_sweep(title, runs, bandwidth):
+    """Print a sweep's table and its fastest configuration; return that (threads, chunk)."""
+    print_table(title, THROUGHPUT_HEADER, throughput_rows(runs, bandwidth))
+    fastest = min(runs, key=lambda key: runs[key].seconds)
+    print(f"fastest: {fastest[0]} thread(s), chunk {fastest[1]}")
+    return fastest
+
+
+def memory_section(sizes, scenario_path, job):
+    """Section 4: peak memory of keep='draws' and keep='summary' in fresh processes."""
+    chunk = sizes.memory_chunk
+    cells = job.population.size
+    chunk_state = chunk * cells * BYTES_PER_CELL
+    dates = len(job.steps) + 1
+    peaks = {(keep, draws): probe_memory(scenario_path, draws, chunk, keep)
+             for keep in ("summary", "draws") for draws in sizes.memory_draws}
+    def megabytes(value):
+        return "n/a" if value is None else f"{value / 1e6:.0f}"
+
+    rows = [[f"keep={keep!r}, {draws:,} draws", f"{p['tracemalloc'] / 1e6:.1f}",
+             megabytes(p["setup"]), f"{p['streaming'] / 1e6:.1f}",
+             f"{p['streaming'] / chunk_state:.1f}x", megabytes(p["resident_before"]),
+             megabytes(p["resident_peak"]),
+             megabytes(p["resident_peak"] and p["resident_peak"] - p["resident_before"])]
+            for (keep, draws), p in peaks.items()]
+    print_table(f"4. Peak memory, chunk {chunk} (one chunk's state = {chunk} x {cells} cells "
+                f"x 8 bytes = {chunk_state / 1e6:.2f} MB), each run in a fresh process",
+                ["run", "tracemalloc peak MB", "of make_job", "after make_job",
+                 "/ chunk state", "RSS before MB",
+                 "RSS peak MB", "growth MB"], rows)
+    few, many = sizes.memory_draws
+    small, large = (peaks["summary", d]["streaming"] for d in (few, many))
+    per_draw = (large - small) / (many - few)
+    growth = large / small
+    print("'after make_job' is the peak from the first chunk to the end, make_job's arrays "
+          "(the survival grid) included")
+    print(f"streaming peak, {many:,} against {few:,} draws: {growth:.2f}x "
+          f"({per_draw:,.0f} bytes per extra draw): independent of the draws (<= 1.10x): "
+          f"{verdict(growth, 1.10)}")
+    print(f"streaming peak / one chunk's state: {small / chunk_state:.1f}x at {few:,} draws, "
+          f"{large / chunk_state:.1f}x at {many:,} draws: target <= {TARGET_PEAK_CHUNKS:.0f}x: "
+          f"{verdict(large / chunk_state, TARGET_PEAK_CHUNKS)}")
+    totals_per_draw = dates * job.population.shape[0] * len(job.groups) * 8
+    print(f"what the streaming peak holds besides the chunk: the survival grid of the job "
+          f"{job.survival_grid.nbytes / 1e6:.1f} MB; block sums and squares of one chunk "
+          f"{2 * -(-chunk // 64) * dates * cells * 8 / 1e6:.1f} MB; the merged sums "
+          f"{2 * dates * cells * 8 / 1e6:.1f} MB; the per-draw totals kept for exact quantiles "
+          f"{totals_per_draw:,} bytes per draw")
+    return peaks
+
+
+def linear_fit(draws, seconds):
+    """Least-squares ``seconds = fixed + per_draw x draws`` and the log-log exponent."""
+    x, y = np.asarray(draws, dtype=float), np.asarray(seconds)
+    per_draw, fixed = np.polyfit(x, y, 1)
+    large = x >= 1000 if (x >= 1000).sum() >= 2 else np.ones_like(x, dtype=bool)
+    exponent = np.polyfit(np.log(x[large]), np.log(y[large]), 1)[0]
+    return fixed, per_draw, exponent, (fixed + per_draw * x - y) / y
+
+
+def scaling_section(sizes, reference, regions_43, threads, chunk):
+    """Section 5: time against draws (3 regions) and against regions (1,000 draws)."""
+    points = list(sizes.scaling_draws)
+    runs = {}
+    for draws in points:
+        if draws == points[-1] and len(points) > 1 and draws > FALLBACK_DRAWS:
+            previous = points[-2]
+            predicted = runs[previous].seconds * draws / previous
+            if predicted > LONGEST_SCALING_RUN:
+                print(f"\n{draws:,} draws would take about {predicted:.0f} s (> "
+                      f"{LONGEST_SCALING_RUN:.0f} s): stopping at {FALLBACK_DRAWS:,} draws")
+                draws = FALLBACK_DRAWS
+        runs[draws] = known_or_timed(reference, draws, chunk, threads)
+    seconds = [r.seconds for r in runs.values()]
+    fixed, per_draw, exponent, residuals = linear_fit(list(runs), seconds)
+    print_table(f"5a. Time against draws, reference scenario, chunk {chunk}, {threads} thread(s)",
+                ["draws", "s", "ms per draw", "cell-steps/s", "fit residual"],
+                [[f"{d:,}", f"{r.seconds:.2f}", f"{1e3 * r.seconds / d:.3f}",
+                  f"{r.cell_steps / r.seconds:.3g}", f"{100 * e:+.0f} %"]
+                 for (d, r), e in zip(runs.items(), residuals)])
+    print(f"least squares: {fixed:.2f} s + {1e3 * per_draw:.3f} ms per draw; log-log exponent "
+          f"over >= 1,000 draws {exponent:.2f} (1 is linear): "
+          f"{'linear' if 0.9 <= exponent <= 1.1 else 'NOT linear'}")
+
+    draws = sizes.draws_43
+    by_regions = {3: known_or_timed(reference, draws, chunk, threads),
+                  43: known_or_timed(regions_43, draws, chunk, threads)}
+    rows = [[f"{regions} regions", f"{r.seconds:.2f}", f"{1e9 * r.seconds / r.cell_steps:.2f}",
+             f"{1e9 * r.split['kernel'] / r.cell_steps:.2f}" if r.split else "n/a"]
+            for regions, r in by_regions.items()]
+    print_table(f"5b. Time against regions, {draws:,} draws, chunk {chunk}, {threads} thread(s)",
+                ["", "s", "ns per cell-step", "kernel ns per cell-step"], rows)
+    ratio = by_regions[43].seconds / by_regions[3].seconds
+    print(f"43 / 3 regions: time {ratio:.1f}x for {43 / 3:.1f}x the cells; per cell-step "
+          f"{ratio / (43 / 3):.2f}x (1 is linear in regions; internal migration adds a "
+          f"43 x 43 product per draw, quadratic in regions)")
+    return runs
+
+
+def dask_section(sizes, reference):
+    """Section 6: a local cluster of 2 single-threaded processes against one process.
+
+    The workers get ``WORKER_ENV`` through ``distributed.nanny.pre-spawn-environ``
+    (set before the worker process starts; the Nanny's ``env`` argument comes
+    too late for numba, which would run 2 threads in each worker), once with
+    dask's own ``MALLOC_TRIM_THRESHOLD_=65536`` and once without it.
+    """
+    import logging
+
+    import dask
+    from distributed import Client, LocalCluster
+
+    draws, chunk = sizes.dask_draws, sizes.dask_chunk
+    single = {threads: fastest_of([known_or_timed(reference, draws, chunk, threads),
+                                   timed_run(reference, draws, chunk, threads)])
+              for threads in sorted({DEFAULT_THREADS, 1}, reverse=True)}
+    dask_environ = dask.config.get("distributed.nanny.pre-spawn-environ")
+    variants = {
+        "dask defaults": {**dask_environ, **WORKER_ENV},
+        "without MALLOC_TRIM_THRESHOLD_": {k: v for k, v in {**dask_environ, **WORKER_ENV}.items()
+                                           if k != "MALLOC_TRIM_THRESHOLD_"},
+    }
+    distributed, started = {}, []
+    saved_environ = dict(os.environ)
+    for name, environ in variants.items():
+        start = time.perf_counter()
+        try:
+            with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}), \
+                    LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                 host="127.0.0.1", dashboard_address=None,
+                                 silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+                started.append(time.perf_counter() - start)
+                ensemble.project_draws(reference, 2 * chunk, chunk=chunk, engine=ENGINE,
+                                       client=client)
+                distributed[name] = fastest_of([
+                    timed_run(reference, draws, chunk, DEFAULT_THREADS, client=client)
+                    for _ in range(2)])
+        finally:  # the Nanny writes the pre-spawn variables into our environment, and the
+            os.environ.clear()  # next cluster's workers would inherit them
+            os.environ.update(saved_environ)
+    baseline = min(r.seconds for r in single.values())
+    rows = [[f"one process, numba {t} thread(s)" if HAVE_NUMBA else "one process",
+             f"{r.seconds:.2f}",
+             f"{r.cell_steps / r.seconds:.3g}", f"{baseline / r.seconds:.2f}"]
+            for t, r in single.items()]
+    rows += [[f"dask, 2 processes x 1 thread, {name}", f"{r.seconds:.2f}",
+              f"{r.cell_steps / r.seconds:.3g}", f"{baseline / r.seconds:.2f}"]
+             for name, r in distributed.items()]
+    workers = ", ".join(f"{k}={v}" for k, v in WORKER_ENV.items())
+    print_table(f"6. dask.distributed against one process, {draws:,} draws, chunk {chunk}, "
+                f"best of 2, engine {ENGINE}; workers: {workers}",
+                ["", "s", "cell-steps/s", "speed-up over the faster single process"], rows)
+    difference = max(float(np.abs(r.dataset.population_mean
+                                  - single[max(single)].dataset.population_mean).max())
+                     for r in distributed.values())
+    print(f"cluster start {max(started):.1f} s or less and a warm-up of {2 * chunk} draws, not "
+          f"counted; largest difference of population_mean, dask against one process: "
+          f"{difference:g}")
+
+
+def float32_section(sizes, reference, threads, chunk, steps):
+    """Section 7: float32 state against float64, time and accuracy after 49 years."""
+    draws = sizes.float32_draws
+    seconds = {dtype: min(timed_run(reference, draws, chunk, threads, dtype=dtype).seconds
+                          for _ in range(2)) for dtype in ("float64", "float32")}
+    final = {dtype: timed_run(reference, draws, chunk, threads, keep="draws",
+                              dtype=dtype).dataset.population.isel(time=-1).values
+             for dtype in ("float64", "float32")}
+    exact, single = final["float64"], final["float32"]
+    national = np.abs(single.sum(axis=(1, 2, 3)) / exact.sum(axis=(1, 2, 3)) - 1).max()
+    counted = exact >= 1.0
+    cells = (np.abs(single - exact)[counted] / exact[counted]).max()
+    print_table(f"7. float32 state against float64, {draws:,} draws, chunk {chunk}, "
+                f"{threads} thread(s), best of 2",
+                ["dtype", "s", "ratio"],
+                [[d, f"{s:.2f}", f"{s / seconds['float64']:.2f}"] for d, s in seconds.items()])
+    print(f"after {steps} years: largest "
+          f"relative difference of a draw's national total {national:.2e}; of a cell with at "
+          f"least 1 person {cells:.2e}; largest absolute difference of a cell "
+          f"{np.abs(single - exact).max():.3g} persons")
+
+
+# --- main ---------------------------------------------------------------------------------
+
+
+def main(argv=None):
+    """Run the seven measurements and print their tables; return the exit code 0."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="small sizes for a smoke run (under a minute)")
+    parser.add_argument("--keep-openblas-env", action="store_true",
+                        help=f"keep {' and '.join(OPENBLAS_OVERRIDES)} if they are set")
+    parser.add_argument("--memory-probe", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.memory_probe:
+        memory_probe(args.memory_probe)
+        return 0
+    sizes = QUICK if args.quick else FULL
+    describe_environment(args)
+
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary)
+        reference, regions_43, note = make_scenarios(folder)
+        job = ensemble.make_job(reference, uncertainty(reference.uncertainty), engine=ENGINE)
+        start = time.perf_counter()
+        job_43 = ensemble.make_job(regions_43, uncertainty(regions_43.uncertainty), engine=ENGINE)
+        setup_43 = time.perf_counter() - start
+        regions, sexes, ages = job.population.shape
+        print(load())
+        print(f"reference: {REFERENCE}, {regions} regions x {sexes} sexes x {ages} ages x "
+              f"{len(job.steps)} steps; {ages} ages: {note}")
+        print(f"43 regions: {' + '.join(map(str, PARTS))} equal parts of the 3 regions, "
+              f"internal migration {job_43.population.shape[0]} x {job_43.population.shape[0]}; "
+              f"its make_job takes {setup_43:.1f} s (survival grid "
+              f"{job_43.survival_grid.nbytes / 1e6:.0f} MB)")
+        if HAVE_NUMBA:  # load the compiled loops (float64 and float32) outside the timings
+            for dtype in ("float64", "float32"):
+                ensemble.project_draws(reference, 64, chunk=64, engine=ENGINE, dtype=dtype)
+            print(f"numba threading layer: {numba.threading_layer()}")
+
+        # 1. copy bandwidth, measured again after the projections
+        dram_bytes = sizes.copy_megabytes * 10**6
+        chunk_bytes = sorted({c * job.population.size * BYTES_PER_CELL for c in sizes.chunks})
+        bandwidth = {n: copy_bandwidth(n, sizes.copy_repeats) for n in [*chunk_bytes, dram_bytes]}
+
+        # 2. and 3. throughput
+        runs = sweep(reference, sizes.draws, sizes.chunks)
+        runs_43 = sweep(regions_43, sizes.draws_43, sizes.chunks_43)
+        after = copy_bandwidth(dram_bytes, sizes.copy_repeats)
+        rows = [[f"{n / 1e6:.2f} MB (a chunk's state)", f"{bw / 1e9:.1f}"]
+                for n, bw in bandwidth.items() if n != dram_bytes]
+        rows += [[f"{dram_bytes / 1e6:.0f} MB (DRAM), before / after the runs",
+                  f"{bandwidth[dram_bytes] / 1e9:.1f} / {after / 1e9:.1f}"]]
+        print_table(f"1. Memory-copy bandwidth, np.copyto, best of {sizes.copy_repeats}, "
+                    "(read + write bytes) / time", ["array size", "GB/s"], rows)
+        dram = max(bandwidth[dram_bytes], after)
+        print(f"the memory bound uses {dram / 1e9:.1f} GB/s, the better DRAM figure: "
+              f"{TARGET_RATIO:.0f}x the bound is "
+              f"{dram / (2 * BYTES_PER_CELL) / TARGET_RATIO:.3g} cell-steps/s")
+        print("split columns: % of the time in make_job, draw_paths, survival_for, the other "
+              "rates, the kernel step, the per-chunk summaries, and the merge + Dataset")
+        threads, chunk = print_sweep(
+            f"2. project_draws, {REFERENCE} with 121 ages, {sizes.draws:,} draws, "
+            "keep='summary'", runs, dram)
+        print_sweep(f"3. project_draws, 43 regions with internal migration, "
+                    f"{sizes.draws_43:,} draws, keep='summary'", runs_43, dram)
+        print(load())
+
+        # 4. memory
+        memory_section(sizes, folder / f"{reference.name}.toml", job)
+        print(load())
+
+        # 5. scaling, with the fastest configuration of section 2
+        scaling_section(sizes, reference, regions_43, threads, chunk)
+
+        print(load())
+
+        # 6. dask
+        if HAVE_DASK:
+            dask_section(sizes, reference)
+        else:
+            print("\n6. dask.distributed not installed: skipped")
+
+        # 7. float32
+        float32_section(sizes, reference, threads, min(chunk, 1024), len(job.steps))
+        print(load())
+    print(f"\nprocess peak resident set (ru_maxrss) {peak_rss_bytes() / 1e9:.2f} GB; {load()}")
+    if args.quick:
+        print("--quick: small sizes where fixed costs dominate; the figures say nothing about "
+              "a full run")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
