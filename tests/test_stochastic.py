@@ -104,3 +104,11 @@ def test_chunk_must_align_with_seed_blocks():
     assert str(caught.value) == (
         f"argument 'chunk': got 50; expected a positive multiple of {DRAWS_PER_SEED}. "
         f"Fix: use for example {4 * DRAWS_PER_SEED} draws per chunk.")
+
+
+def test_draws_with_a_moved_open_age(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text('extends = "fpb-2013"\nopen_age = 120\n')
+    ds = project_draws(projsim.load_scenario(path), 64, engine="numpy")
+    assert int(ds.age[-1]) == 120 and ds.age.attrs["open_age"] == 120
+    np.testing.assert_allclose(ds.population_mean.sel(time=2012).sum(), 11035948)

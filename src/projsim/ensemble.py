@@ -60,6 +60,8 @@ class Job:
     scenario: Scenario
     parameters: Uncertainty
     population: np.ndarray          # (region, sex, age)
+    regions: tuple[str, ...]
+    ages: np.ndarray
     steps: np.ndarray
     e0_grid: np.ndarray             # (level,): e0 levels [years], evenly spaced
     survival_grid: np.ndarray       # (level, region, sex, age): survival ratios at those e0
@@ -113,7 +115,8 @@ def make_job(scenario: Scenario, parameters: Uncertainty, *, keep: Keep = "summa
                                             inputs.years[:-1])
     return Job(
         scenario=scenario, parameters=parameters, population=base.population,
-        steps=inputs.years[:-1], e0_grid=e0_grid, survival_grid=survival_grid,
+        regions=base.regions, ages=base.ages, steps=inputs.years[:-1], e0_grid=e0_grid,
+        survival_grid=survival_grid,
         schedule=schedule, schedule_tfr=float(national_fertility(base, schedule).sum()),
         regional_shares=regional,
         within_region=profile / np.where(regional == 0, 1, regional)[:, None, None],
@@ -169,7 +172,10 @@ def survival_for(job: Job, e0: np.ndarray) -> np.ndarray:
     sexes = np.arange(len(SEXES))
     below = np.moveaxis(job.survival_grid[lower, :, sexes, :], 1, 2)     # (draw, R, S, A)
     above = np.moveaxis(job.survival_grid[lower + 1, :, sexes, :], 1, 2)
-    return below + weight * (above - below)
+    above -= below
+    above *= weight
+    above += below
+    return np.ascontiguousarray(above)
 
 
 def run_chunk(job: Job, first: int, count: int) -> ChunkResult:
@@ -194,7 +200,7 @@ def run_chunk(job: Job, first: int, count: int) -> ChunkResult:
         else None
 
     def record(t, population):
-        values = population.astype(float)
+        values = np.asarray(population, dtype=float)
         for block in range(n_blocks):
             part = values[block * DRAWS_PER_SEED:(block + 1) * DRAWS_PER_SEED]
             sums[block, t] = part.sum(axis=0)
@@ -384,9 +390,6 @@ def _summarise(job, draws, ordered, thresholds, chunk):
 
 
 def _dataset(job, draws, mean, sd, quantiles, national, thresholds, above, population, chunk):
-    from projsim.base import load_base
-
-    base = load_base(job.scenario.base)
     years = np.append(job.steps, job.steps[-1] + 1)
     cell = ("time", "region", "sex", "age")
     variables = {
@@ -409,8 +412,8 @@ def _dataset(job, draws, mean, sd, quantiles, national, thresholds, above, popul
     if population is not None:
         variables["population"] = (("draw", *cell), population.astype(float),
                                    {"long_name": "population on 1 January", "units": "persons"})
-    coords = {"time": years, "region": list(base.regions), "sex": list(SEXES),
-              "age": ("age", base.ages, {"open_age": int(base.ages[-1])}),
+    coords = {"time": years, "region": list(job.regions), "sex": list(SEXES),
+              "age": ("age", job.ages, {"open_age": int(job.ages[-1])}),
               "quantile": list(QUANTILES), "age_group": list(AGE_GROUPS)}
     if thresholds.size:
         coords["threshold"] = thresholds
