@@ -76,3 +76,9 @@ def test_run_with_draws_rejects_a_misaligned_chunk(capsys):
     assert capsys.readouterr().err == (
         "error: argument 'chunk': got 50; expected a positive multiple of 64. "
         "Fix: use for example 256 draws per chunk.\n")
+
+
+def test_run_with_draws_on_two_local_workers(capsys):
+    pytest.importorskip("distributed")
+    assert main(["run", "--draws", "64", "--workers", "2"]) == EXIT_OK
+    assert capsys.readouterr().out.startswith("fpb-2013: 64 draws, seed 0 (numpy engine)")

@@ -168,10 +168,15 @@ def _run_draws(args, scenario):
 
     loaded = load_scenario(scenario)
     if args.workers:
+        import dask
         from dask.distributed import Client, LocalCluster
 
-        with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                          host="127.0.0.1", dashboard_address=None) as cluster, \
+        # One thread per worker process: numba must not start threads of its
+        # own in each of them (benchmarks/README.md, "Stochastic ensembles").
+        single = {"distributed.nanny.pre-spawn-environ.NUMBA_NUM_THREADS": 1}
+        with dask.config.set(single), \
+                LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
+                             host="127.0.0.1", dashboard_address=None) as cluster, \
                 Client(cluster) as client:
             return project_draws(loaded, args.draws, seed=args.seed, chunk=args.chunk,
                                  keep=args.keep, client=client, progress=Progress())
