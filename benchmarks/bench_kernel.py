@@ -38,16 +38,9 @@ from __future__ import annotations
 import os
 import sys
 
-#: Variables that force OpenBLAS onto another CPU's kernels or cache size.
-#: OpenBLAS reads them once, when numpy loads it, hence before ``import numpy``.
-OPENBLAS_OVERRIDES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
-REMOVED_OPENBLAS_ENV: dict[str, str] = {}
-if (
-    __name__ == "__main__"
-    and "--keep-openblas-env" not in sys.argv
-    and "numpy" not in sys.modules
-):
-    REMOVED_OPENBLAS_ENV = {k: os.environ.pop(k) for k in OPENBLAS_OVERRIDES if k in os.environ}
+from benchlib import (  # noqa: E402  (first: it clears OpenBLAS overrides before numpy)
+    OPENBLAS_OVERRIDES, REMOVED_OPENBLAS_ENV, copy_bandwidth, peak_rss_bytes, print_table,
+)
 
 import argparse  # noqa: E402
 import datetime  # noqa: E402
@@ -155,19 +148,6 @@ def at_time(rates, t=0):
     return kernel.Rates(*(None if a is None else a[min(t, a.shape[0] - 1)] for a in rates))
 
 
-def copy_bandwidth(nbytes, repeats):
-    """Best memory-copy bandwidth [bytes/s] on arrays of ``nbytes``, counting read + write."""
-    source = np.random.default_rng(1).random(max(nbytes // BYTES_PER_CELL, 1))
-    target = np.empty_like(source)
-    np.copyto(target, source)  # fault the target's pages in before timing
-    best = np.inf
-    for _ in range(repeats):
-        start = time.perf_counter()
-        np.copyto(target, source)
-        best = min(best, time.perf_counter() - start)
-    return 2 * source.nbytes / best
-
-
 class LoopTiming(NamedTuple):
     """Timings of a loop of ``kernel.step`` [s per step] and its CPU split."""
 
@@ -249,22 +229,6 @@ def best_time(run, repeats):
         run()
         best = min(best, time.perf_counter() - start)
     return best
-
-
-def print_table(title, header, rows):
-    """Print rows of strings as an aligned plain-text table."""
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    def join(cells):
-        # first column left-aligned (labels), the others right-aligned (numbers)
-        return "  ".join(
-            str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(cells, widths))
-        )
-
-    print(f"\n{title}")
-    print(join(header))
-    print("-" * len(join(header)))
-    for row in rows:
-        print(join(row))
 
 
 def describe_environment(args):
@@ -410,12 +374,6 @@ def main(argv=None):
          ["per step", f"{single / sizes.single_years * 1e3:.3f}"]],
     )
     return 0
-
-
-def peak_rss_bytes():
-    """Peak resident set size of this process so far [bytes] (Linux reports KiB)."""
-    scale = 1 if sys.platform == "darwin" else 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
 
 
 if __name__ == "__main__":

@@ -51,16 +51,9 @@ from __future__ import annotations
 import os
 import sys
 
-#: Variables that force OpenBLAS onto another CPU's kernels or cache size,
-#: read once when numpy loads OpenBLAS, hence removed before ``import numpy``.
-OPENBLAS_OVERRIDES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
-REMOVED_OPENBLAS_ENV: dict[str, str] = {}
-if (
-    __name__ == "__main__"
-    and "--keep-openblas-env" not in sys.argv
-    and "numpy" not in sys.modules
-):
-    REMOVED_OPENBLAS_ENV = {k: os.environ.pop(k) for k in OPENBLAS_OVERRIDES if k in os.environ}
+from benchlib import (  # noqa: E402  (first: it clears OpenBLAS overrides before numpy)
+    OPENBLAS_OVERRIDES, REMOVED_OPENBLAS_ENV, copy_bandwidth, peak_rss_bytes, print_table,
+)
 
 import argparse  # noqa: E402
 import cProfile  # noqa: E402
@@ -228,19 +221,6 @@ def _same_chunk(first, second) -> bool:
 # --- measurements -------------------------------------------------------------------------
 
 
-def copy_bandwidth(nbytes: int, repeats: int) -> float:
-    """Best memory-copy bandwidth [bytes/s] on arrays of ``nbytes``, counting read + write."""
-    source = np.random.default_rng(1).random(max(nbytes // 8, 1))
-    target = np.empty_like(source)
-    np.copyto(target, source)  # fault the target's pages in before timing
-    best = np.inf
-    for _ in range(repeats):
-        start = time.perf_counter()
-        np.copyto(target, source)
-        best = min(best, time.perf_counter() - start)
-    return 2 * source.nbytes / best
-
-
 def set_threads(threads: int) -> None:
     """Set numba's thread count for the parallel loops that follow."""
     if HAVE_NUMBA:
@@ -393,29 +373,7 @@ def probe_memory(scenario_path: Path, draws: int, chunk: int, keep: str) -> dict
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def peak_rss_bytes() -> int:
-    """Peak resident set size of this process so far [bytes] (Linux reports KiB)."""
-    scale = 1 if sys.platform == "darwin" else 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
-
-
 # --- printing -----------------------------------------------------------------------------
-
-
-def print_table(title, header, rows):
-    """Print rows of strings as an aligned plain-text table."""
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-
-    def join(cells):
-        # first column left-aligned (labels), the others right-aligned (numbers)
-        return "  ".join(str(c).rjust(w) if i else str(c).ljust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths)))
-
-    print(f"\n{title}")
-    print(join(header))
-    print("-" * len(join(header)))
-    for row in rows:
-        print(join(row))
 
 
 def verdict(value, target) -> str:
