@@ -70,6 +70,7 @@ import numpy as np
 import xarray as xr
 
 from projsim.errors import InputError
+from projsim.lifetable import life_expectancy_at
 from projsim.lifetable import life_table as _numpy_life_table
 from projsim.result import VARIABLES
 from projsim.types import SEXES
@@ -315,10 +316,16 @@ def _life_table_kernel(rates: np.ndarray, sex: np.ndarray, *, columns: tuple[str
         chunk = rows[start:start + block]
         # Missing rows (the last date) are computed on a placeholder, then blanked.
         missing = ~np.isfinite(chunk).all(axis=-1)
-        table = _numpy_life_table(np.where(missing[:, None], 1.0, chunk),
-                                  labels[start:start + block], radix=radix)
-        for column, array in zip(columns, out):
-            values = getattr(table, column)[:, age_index]
+        placeholder = np.where(missing[:, None], 1.0, chunk)
+        if columns == ("ex",):
+            # only e(x): the lean path, without the table's other columns
+            groups = np.arange(n_ages)[age_index]
+            found = (life_expectancy_at(placeholder, labels[start:start + block],
+                                        np.atleast_1d(groups)),)
+        else:
+            table = _numpy_life_table(placeholder, labels[start:start + block], radix=radix)
+            found = tuple(getattr(table, column)[:, age_index] for column in columns)
+        for values, array in zip(found, out):
             values[missing] = np.nan
             array[start:start + block] = values
     return tuple(array.reshape(leading + (n_kept,)) for array in out)
