@@ -112,3 +112,70 @@ def test_draws_with_a_moved_open_age(tmp_path):
     ds = project_draws(projsim.load_scenario(path), 64, engine="numpy")
     assert int(ds.age[-1]) == 120 and ds.age.attrs["open_age"] == 120
     np.testing.assert_allclose(ds.population_mean.sel(time=2012).sum(), 11035948)
+
+
+def _chunk_job(engine, **changes):
+    import dataclasses
+
+    from projsim.ensemble import make_job
+
+    job = make_job(SCENARIO, uncertainty(SCENARIO.uncertainty), engine=engine)
+    return dataclasses.replace(job, **changes)
+
+
+@pytest.mark.parametrize("internal", [True, False])
+def test_compiled_chunks_match_the_numpy_engine(internal):
+    pytest.importorskip("numba")
+    from projsim.ensemble import run_chunk
+
+    changes = {} if internal else {"internal_rate": None, "internal_destination": None}
+    fused, numpy = _chunk_job("fused", **changes), _chunk_job("numpy", **changes)
+    count = 2 * DRAWS_PER_SEED + 2
+    compiled, reference = run_chunk(fused, 0, count), run_chunk(numpy, 0, count)
+    assert compiled.population is None and compiled.sums.shape == (3, 50, 3, 2, 111)
+    for name in ("sums", "squares", "totals"):
+        np.testing.assert_allclose(getattr(compiled, name), getattr(reference, name),
+                                   rtol=1e-12, err_msg=name)
+    if internal:
+        fused = project_draws(SCENARIO, count, chunk=DRAWS_PER_SEED, engine="fused",
+                              thresholds=(12e6,))
+        numpy = project_draws(SCENARIO, count, chunk=4 * DRAWS_PER_SEED, engine="numpy",
+                              thresholds=(12e6,))
+        for name in ("population_mean", "population_quantile", "national_quantile",
+                     "probability_above"):
+            np.testing.assert_allclose(fused[name], numpy[name], rtol=1e-12, err_msg=name)
+        np.testing.assert_allclose(fused.population_sd, numpy.population_sd, rtol=1e-9,
+                                   atol=1e-6)
+
+
+def test_compiled_chunks_do_not_depend_on_the_chunking():
+    pytest.importorskip("numba")
+    from projsim.ensemble import run_chunk
+
+    job = _chunk_job("fused")
+    whole = run_chunk(job, 0, 2 * DRAWS_PER_SEED + 2)
+    tail = run_chunk(job, DRAWS_PER_SEED, DRAWS_PER_SEED + 2)
+    np.testing.assert_array_equal(tail.sums, whole.sums[1:])
+    np.testing.assert_array_equal(tail.squares, whole.squares[1:])
+    np.testing.assert_array_equal(tail.totals, whole.totals[DRAWS_PER_SEED:])
+    small = project_draws(SCENARIO, 2 * DRAWS_PER_SEED + 2, chunk=DRAWS_PER_SEED,
+                          engine="fused", thresholds=(12e6,))
+    large = project_draws(SCENARIO, 2 * DRAWS_PER_SEED + 2, chunk=4 * DRAWS_PER_SEED,
+                          engine="fused", thresholds=(12e6,))
+    for name in ("population_mean", "population_sd", "population_quantile",
+                 "national_quantile", "probability_above"):
+        np.testing.assert_array_equal(small[name], large[name], err_msg=name)
+
+
+def test_compiled_chunks_refuse_targets_off_the_grid():
+    pytest.importorskip("numba")
+    from projsim.ensemble import run_chunk
+
+    messages = []
+    for engine in ("fused", "numpy"):
+        job = _chunk_job(engine)
+        job = _chunk_job(engine, e0_grid=job.e0_grid + 30.0)
+        with pytest.raises(InputError) as caught:
+            run_chunk(job, 0, DRAWS_PER_SEED)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1] and "life expectancy target" in messages[0]

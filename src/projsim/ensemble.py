@@ -182,10 +182,16 @@ def run_chunk(job: Job, first: int, count: int) -> ChunkResult:
     """Project draws ``first .. first + count - 1`` and summarise them.
 
     The only loop is over years: each year's survival ratios, fertility and
-    migration are built for the whole chunk, then the chunk advances.
+    migration are built for the whole chunk, then the chunk advances. With
+    the fused engine, ``keep="summary"`` and float64, the whole chunk runs
+    in one compiled call instead (:func:`_run_chunk_compiled`), with the same
+    results up to rounding.
     """
     dtype = np.dtype(job.dtype)
     paths = draw_paths(job.scenario, job.parameters, job.regional_shares, job.steps, first, count)
+    if (job.engine == "fused" and job.keep == "summary" and dtype == np.float64
+            and (job.internal_destination is None or job.internal_destination[0].shape[0] == 1)):
+        return _run_chunk_compiled(job, paths, first, count)
     fertility_factor = paths.tfr / job.schedule_tfr                          # (draw, time)
     state = np.ascontiguousarray(np.broadcast_to(job.population, (count, *job.population.shape)),
                                  dtype=dtype)
@@ -236,6 +242,53 @@ def run_chunk(job: Job, first: int, count: int) -> ChunkResult:
         state, spare = spare, state
         record(t + 1, state)
     return ChunkResult(first=first, sums=sums, squares=squares, totals=totals, population=kept)
+
+
+def _run_chunk_compiled(job: Job, paths, first: int, count: int) -> ChunkResult:
+    """:func:`run_chunk` for the fused engine and summaries: all years in one numba call.
+
+    Each draw stays in cache through all the steps: its survival ratios are
+    interpolated from the e0 grid, its fertility and migration built from its
+    paths, and the block sums, squares and per-draw totals accumulated in the
+    loop (:func:`projsim._fused_loops.whole_chunk`), blocks of
+    :data:`DRAWS_PER_SEED` draws in parallel.
+    """
+    from projsim.fused import _compiled
+    from projsim.kernel import TIMING_WEIGHTS
+
+    _compiled()                     # numba, or the InputError that says how to install it
+    from projsim._fused_loops import whole_chunk
+
+    levels = job.e0_grid
+    e0 = np.ascontiguousarray(paths.e0, dtype=float)                 # (draw, time, sex)
+    outside = (e0.min(axis=(0, 2)) < levels[0]) | (e0.max(axis=(0, 2)) > levels[-1])
+    if outside.any():
+        survival_for(job, e0[:, np.flatnonzero(outside)[0]])        # raises the InputError
+    shape = job.population.shape
+    if job.internal_rate is None:
+        leave, destination = np.zeros((0, *shape)), np.zeros((0, 0))
+    else:
+        rate = np.asarray(job.internal_rate, dtype=float)
+        leave = np.ascontiguousarray(np.broadcast_to(
+            -np.expm1(-rate.reshape(len(rate), *rate.shape[-3:])), (len(rate), *shape)))
+        destination = np.ascontiguousarray(job.internal_destination[0][0], dtype=float)
+    dates = len(job.steps) + 1
+    sums = np.zeros((-(-count // DRAWS_PER_SEED), dates, *shape))
+    squares = np.zeros_like(sums)
+    totals = np.zeros((count, dates, shape[0], len(job.groups)))
+    whole_chunk(np.ascontiguousarray(job.population, dtype=float),
+                np.ascontiguousarray(job.survival_grid, dtype=float),
+                float(levels[0]), float(levels[1] - levels[0]), e0,
+                np.ascontiguousarray(paths.tfr / job.schedule_tfr),
+                np.ascontiguousarray(np.broadcast_to(job.schedule, (shape[0], shape[2])),
+                                     dtype=float),
+                np.ascontiguousarray(job.sex_ratio_at_birth[0], dtype=float),
+                np.ascontiguousarray(paths.net_migration, dtype=float),
+                np.ascontiguousarray(job.within_region, dtype=float), leave, destination,
+                np.array(TIMING_WEIGHTS[job.scenario.migration_timing]), 1.0,
+                np.ascontiguousarray(job.groups, dtype=float), DRAWS_PER_SEED,
+                sums, squares, totals)
+    return ChunkResult(first=first, sums=sums, squares=squares, totals=totals, population=None)
 
 
 def chunks(draws: int, chunk: int) -> list[tuple[int, int]]:
