@@ -1,5 +1,7 @@
 """Stochastic projections: the processes, the seeding scheme and the ensembles."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -38,9 +40,18 @@ def test_the_processes_have_the_stated_spread():
     paths = draw_paths(SCENARIO, parameters, np.array([0.3, 0.45, 0.25]), steps, 0, 4096)
     deviation = np.log(paths.tfr / 1.83)
     phi, sd = parameters.fertility_autocorrelation, parameters.fertility_sd
-    stationary = sd / np.sqrt(1 - phi ** 2)
-    expected = stationary * np.sqrt(1 - phi ** (2 * len(steps)))
+    level_sd, horizon = parameters.fertility_level_sd, len(steps)
+    autoregressive_variance = sd ** 2 * (1 - phi ** (2 * horizon)) / (1 - phi ** 2)
+    expected = np.sqrt(autoregressive_variance + level_sd ** 2 * horizon)
     assert abs(deviation[:, -1].std() / expected - 1) < 0.05
+    early = np.sqrt(autoregressive_variance + level_sd ** 2 * 10)
+    assert abs(deviation[:, 9].std() / early - 1) < 0.05
+    without = draw_paths(SCENARIO, dataclasses.replace(parameters, fertility_level_sd=0.0),
+                         np.array([0.3, 0.45, 0.25]), steps, 0, 4096)
+    level = deviation - np.log(without.tfr / 1.83)
+    np.testing.assert_allclose(level[:, -1].std() / (level_sd * np.sqrt(horizon)), 1, atol=0.05)
+    np.testing.assert_allclose(np.corrcoef(level[:, -1], deviation[:, -1] - level[:, -1])[0, 1], 0,
+                               atol=0.05)
     target = SCENARIO.components["mortality"].path["male"].at(steps)
     walk = paths.e0[:, :, 1] - target
     assert abs(walk[:, -1].std() / (parameters.mortality_sd * np.sqrt(len(steps))) - 1) < 0.05

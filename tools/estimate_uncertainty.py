@@ -13,12 +13,17 @@ so that the figures it quotes are those of the shipped parameters.
 
 The model and the choices made to estimate it:
 
-* **Fertility.** log TFR(t) = log TFR_path(t) + x(t), x(t) = phi x(t-1) +
-  sd e(t). Data: the WPP 2024 annual TFR estimates of Belgium, 1950-2023.
-  The trend is the centred moving average of log TFR over
-  ``TREND_WINDOW`` = 15 years, used only where the window is complete, so the
-  deviations cover 1957-2016. The HFC TFR 1951-2010 (sum of the single-age
-  rates) is fitted the same way as a cross-check.
+* **Fertility.** log TFR(t) = log TFR_path(t) + x(t) + l(t), x(t) = phi
+  x(t-1) + sd e(t), l(t) = l(t-1) + level_sd e'(t). Data: the WPP 2024 annual
+  TFR estimates of Belgium, 1950-2023. The trend is the centred moving
+  average of log TFR over ``TREND_WINDOW`` = 15 years, used only where the
+  window is complete, so the deviations cover 1957-2016; phi and sd are the
+  AR(1) of those deviations. level_sd is what the AR(1) leaves unexplained of
+  the ``LEVEL_CHANGE_YEARS`` = 10-year changes of log TFR: with V the sample
+  variance of all overlapping 10-year changes around their mean (the drift,
+  which the path carries), level_sd^2 = (V - 2 s^2 (1 - phi^10)) / 10, s^2 the
+  fitted AR(1)'s stationary variance (``fit_level``). The HFC TFR 1951-2010
+  (sum of the single-age rates) is fitted the same way as a cross-check.
 * **Mortality.** e0_s(t) = e0_path_s(t) + w_s(t), a random walk whose yearly
   innovations have standard deviation sd and correlation c between the sexes.
   Data: HMD period e0 by sex, annual changes 1970/71 to 2018/19. sd is the
@@ -105,6 +110,10 @@ STATBEL_MIGRATION_YEARS = (1990, 2023)
 EARLIEST_E0_YEAR = 1950
 #: Length [years] of the centred moving average that is the trend.
 TREND_WINDOW = 15
+#: Length [years] of the changes of log TFR from which the level's random walk is estimated.
+LEVEL_CHANGE_YEARS = 10
+#: Other lengths [years] whose estimates of the level sd the README shows.
+LEVEL_SENSITIVITY = (5, 10, 15, 20)
 #: Assumed share of the national innovation variance of net migration carried
 #: by the regions' own deviations, split equally between the regions.
 REGIONAL_VARIANCE_SHARE = 0.25
@@ -235,6 +244,18 @@ class AutoregressiveFit:
 
 
 @dataclass(frozen=True)
+class LevelFit:
+    """Random walk of the log-TFR level: what the AR(1) leaves of the variance of k-year changes."""
+
+    sd: float  # innovation sd of the level [1 per year]
+    years: int  # k, the length of the changes [years]
+    changes: int  # number of overlapping k-year changes
+    drift: float  # mean k-year change / k [1 per year]
+    change_sd: float  # sd of the k-year changes around the drift / sqrt(k) [1 per year]
+    autoregressive_share: float  # share of their variance that the fitted AR(1) implies [1]
+
+
+@dataclass(frozen=True)
 class RandomWalkFit:
     """Random walk with drift fitted to the annual changes of e0 by sex."""
 
@@ -286,6 +307,23 @@ def fit_autoregressive(values: np.ndarray, years: range, window: int) -> Autoreg
     return AutoregressiveFit(phi, sd, years[half], years[-1 - half], len(years) - window)
 
 
+def fit_level(values: np.ndarray, autoregression: AutoregressiveFit, years: int) -> LevelFit:
+    """Innovation sd of a random walk l in values = trend + x + l, x the fitted AR(1).
+
+    With V the sample variance of the overlapping ``years``-year changes of ``values`` around their mean,
+    and s^2 the AR(1)'s stationary variance: V = 2 s^2 (1 - phi^k) + k level_sd^2.
+    """
+    change = values[years:] - values[:-years]
+    variance = float(change.var(ddof=1))
+    phi = autoregression.autocorrelation
+    autoregressive = 2.0 * autoregression.stationary_sd**2 * (1.0 - phi**years)
+    if not variance > autoregressive:
+        raise BuildError(f"the {years}-year changes have a variance of {variance:.6g}; expected more than the "
+                         f"{autoregressive:.6g} that the AR(1) alone implies")
+    return LevelFit(float(np.sqrt((variance - autoregressive) / years)), years, len(change),
+                    float(change.mean() / years), float(np.sqrt(variance / years)), autoregressive / variance)
+
+
 def fit_random_walk(years: range) -> RandomWalkFit:
     """Drift, innovation sd and sex correlation of HMD e0 over ``years``."""
     e0 = hmd_e0(years)
@@ -326,6 +364,10 @@ class Facts:
 class Estimate:
     fertility: AutoregressiveFit
     fertility_hfc: AutoregressiveFit
+    fertility_level: LevelFit
+    fertility_level_hfc: LevelFit
+    fertility_level_sensitivity: list[LevelFit]
+    trend_change_sd: float  # sd of the annual changes of the moving-average trend of log TFR [1 per year]
     mortality: RandomWalkFit
     migration: AutoregressiveFit  # of the national total
     fertility_sensitivity: list[tuple[str, AutoregressiveFit, int]]
@@ -357,9 +399,11 @@ def facts() -> Facts:
 
 def estimate() -> Estimate:
     fertility_years = year_range(FERTILITY_YEARS)
-    fertility = fit_autoregressive(np.log(tfr_series("WPP", fertility_years)), fertility_years, TREND_WINDOW)
+    log_tfr = np.log(tfr_series("WPP", fertility_years))
+    fertility = fit_autoregressive(log_tfr, fertility_years, TREND_WINDOW)
     hfc_years = year_range(HFC_YEARS)
-    fertility_hfc = fit_autoregressive(np.log(tfr_series("HFC", hfc_years)), hfc_years, TREND_WINDOW)
+    log_hfc = np.log(tfr_series("HFC", hfc_years))
+    fertility_hfc = fit_autoregressive(log_hfc, hfc_years, TREND_WINDOW)
     mortality = fit_random_walk(year_range(MORTALITY_YEARS))
     migration_years = year_range(MIGRATION_YEARS)
     migration = fit_autoregressive(migration_series("WPP", migration_years), migration_years, TREND_WINDOW)
@@ -374,6 +418,10 @@ def estimate() -> Estimate:
     return Estimate(
         fertility=fertility,
         fertility_hfc=fertility_hfc,
+        fertility_level=fit_level(log_tfr, fertility, LEVEL_CHANGE_YEARS),
+        fertility_level_hfc=fit_level(log_hfc, fertility_hfc, LEVEL_CHANGE_YEARS),
+        fertility_level_sensitivity=[fit_level(log_tfr, fertility, k) for k in LEVEL_SENSITIVITY],
+        trend_change_sd=float(np.diff(centred_moving_average(log_tfr, TREND_WINDOW)).std(ddof=1)),
         mortality=mortality,
         migration=migration,
         fertility_sensitivity=sensitivity(lambda s, y: np.log(tfr_series(s, y)), FERTILITY_SENSITIVITY),
@@ -399,6 +447,7 @@ class Parameters:
 
     fertility_sd: float
     fertility_autocorrelation: float
+    fertility_level_sd: float
     mortality_sd: float
     mortality_sex_correlation: float
     migration_sd: float  # of the common national part u
@@ -415,6 +464,7 @@ def parameters(fit: Estimate) -> Parameters:
     values = {
         "fertility_sd": fit.fertility.sd,
         "fertility_autocorrelation": fit.fertility.autocorrelation,
+        "fertility_level_sd": fit.fertility_level.sd,
         "mortality_sd": fit.mortality.sd,
         "mortality_sex_correlation": fit.mortality.sex_correlation,
         "migration_sd": fit.migration.sd * np.sqrt(1.0 - REGIONAL_VARIANCE_SHARE),
@@ -428,7 +478,7 @@ def parameters(fit: Estimate) -> Parameters:
 
 def check_parameters(values: Parameters) -> None:
     """Raise unless every sd is positive, |phi| < 1 and -1 < c <= 1."""
-    for name in ("fertility_sd", "mortality_sd", "migration_sd", "migration_regional_sd"):
+    for name in ("fertility_sd", "fertility_level_sd", "mortality_sd", "migration_sd", "migration_regional_sd"):
         if not getattr(values, name) > 0:
             raise BuildError(f"{name} is {getattr(values, name)}; expected a positive number")
     for name in ("fertility_autocorrelation", "migration_autocorrelation"):
@@ -455,6 +505,12 @@ def random_walk_sd(sd: float, horizon: int) -> float:
     return float(sd * np.sqrt(horizon))
 
 
+def fertility_sd(values: Parameters, horizon: int) -> float:
+    """sd of the log-TFR deviation x(h) + l(h): the AR(1) and the independent random walk of the level."""
+    return float(np.hypot(autoregressive_sd(values.fertility_sd, values.fertility_autocorrelation, horizon),
+                          random_walk_sd(values.fertility_level_sd, horizon)))
+
+
 def normal_quantile(coverage: float) -> float:
     """z such that a normal variable lies within mean +- z sd with probability ``coverage``."""
     return NormalDist().inv_cdf(0.5 + coverage / 2)
@@ -467,8 +523,9 @@ def normal_quantile(coverage: float) -> float:
 def parameters_toml(values: Parameters) -> str:
     entries = [
         ("fertility", [
-            ("sd", values.fertility_sd, "innovation sd of the log-TFR deviation [1 per year]"),
+            ("sd", values.fertility_sd, "innovation sd of the log-TFR AR(1) deviation x [1 per year]"),
             ("autocorrelation", values.fertility_autocorrelation, "[1]"),
+            ("level_sd", values.fertility_level_sd, "innovation sd of the log-TFR level's random walk [1 per year]"),
         ]),
         ("mortality", [
             ("sd", values.mortality_sd, "innovation sd of the e0 random walk [years per year]"),
@@ -538,7 +595,7 @@ def interval_tables(values: Parameters) -> tuple[str, str, str]:
     for h in HORIZONS:
         year = last_year + h
         path = float(median[year]["tfr"])
-        sd = autoregressive_sd(values.fertility_sd, values.fertility_autocorrelation, h)
+        sd = fertility_sd(values, h)
         tfr_rows.append([
             str(h), str(year), f"{sd:.4f}",
             *(f"×{np.exp(-q * sd):.3f} to ×{np.exp(q * sd):.3f}" for q in z),
@@ -558,7 +615,7 @@ def interval_tables(values: Parameters) -> tuple[str, str, str]:
         ])
     cover = [f"{100 * c:.0f}%" for c in COVERAGES]
     tfr = markdown_table(
-        ["h", "year", "sd of x(h)", *(f"{c} factor" for c in cover), "WPP median TFR",
+        ["h", "year", "sd of x(h) + l(h)", *(f"{c} factor" for c in cover), "WPP median TFR",
          *(f"{c} interval" for c in cover), "WPP low-high variants"], tfr_rows)
     e0 = markdown_table(["h", "sd of w(h) [years]", *(f"{c} e0 interval" for c in cover),
                          "sd of the F-M gap", f"{cover[0]} gap interval"], e0_rows)
@@ -594,11 +651,19 @@ def readme(fit: Estimate, values: Parameters) -> str:
         for years, w in zip(MORTALITY_SENSITIVITY, fit.mortality_sensitivity)
     ]
     ratio = walk.long_change_ratio
+    level_table = markdown_table(
+        ["k [years]", "changes", "drift [per year]", "sd of k-year changes / √k", "AR(1) share of the variance",
+         "level_sd"],
+        [[str(lv.years), str(lv.changes), f"{lv.drift:+.4f}", f"{lv.change_sd:.4f}",
+          f"{100 * lv.autoregressive_share:.1f}%", f"{lv.sd:.4f}"] for lv in fit.fertility_level_sensitivity])
+    level_periods = (FERTILITY_YEARS[1] - FERTILITY_YEARS[0]) // LEVEL_CHANGE_YEARS
     sensitivity_header = ["series", "deviations", "window", "residuals", "phi", "sd", "stationary sd"]
     regional_share = f"{100 * REGIONAL_VARIANCE_SHARE:.0f}%"
     facts = fit.facts
     before, after = facts.migration_smoothing
     swings = " and ".join(f"from {a:.2f} ({y0}) to {b:.2f} ({y1})" for y0, a, y1, b in facts.tfr_swings)
+    swing_sizes = " and ".join(f"{np.log(b / a) / fertility_sd(values, y1 - y0):+.1f}"
+                               for y0, a, y1, b in facts.tfr_swings)
     falls = ", ".join(map(str, facts.early_e0_falls))
     after_year = MORTALITY_YEARS[1] + 1
     gaps = ", ".join(f"{year} ({gap:+,.0f})" for year, gap in facts.wpp_minus_statbel)
@@ -616,6 +681,7 @@ files are **generated** by `tools/estimate_uncertainty.py` from the raw copies i
 |---|---|---|---|---|
 | fertility | `sd` | {rounded(values.fertility_sd)} | 1 per year (log TFR) | WPP 2024 TFR {FERTILITY_YEARS[0]}-{FERTILITY_YEARS[1]} |
 | fertility | `autocorrelation` | {rounded(values.fertility_autocorrelation)} | 1 | same |
+| fertility | `level_sd` | {rounded(values.fertility_level_sd)} | 1 per year (log TFR) | same, {LEVEL_CHANGE_YEARS}-year changes |
 | mortality | `sd` | {rounded(values.mortality_sd)} | years per year | HMD e0 {MORTALITY_YEARS[0]}-{MORTALITY_YEARS[1]} |
 | mortality | `sex_correlation` | {rounded(values.mortality_sex_correlation)} | 1 | same |
 | international_migration | `sd` | {rounded(values.migration_sd)} | persons per year | WPP 2024 net migration {MIGRATION_YEARS[0]}-{MIGRATION_YEARS[1]} (national total {persons(fit.migration.sd)}) × √{1 - REGIONAL_VARIANCE_SHARE:g}, an **assumed** split |
@@ -626,7 +692,8 @@ Values have {SIGNIFICANT_DIGITS} significant digits. Every figure below is compu
 
 ## Model
 
-* fertility: log TFR(t) = log TFR_path(t) + x(t), x(t) = phi x(t-1) + sd e(t), x = 0 before the first
+* fertility: log TFR(t) = log TFR_path(t) + x(t) + l(t), x(t) = phi x(t-1) + sd e(t) (year-to-year
+  fluctuation), l(t) = l(t-1) + level_sd e'(t) (a random walk of the level), x = l = 0 before the first
   projected year;
 * mortality: e0_s(t) = e0_path_s(t) + w_s(t), w(t) = w(t-1) + eta(t), eta ~ N(0, sd² [[1, c], [c, 1]]) over
   (female, male), w = 0 before the first projected year;
@@ -635,7 +702,7 @@ Values have {SIGNIFICANT_DIGITS} significant digits. Every figure below is compu
   regions' own deviations are not constrained to cancel, so the national total deviates by u + Σ v_r, an
   AR(1) with the same phi and innovation sd √(sd² + 3 regional_sd²) = {persons(values.migration_total_sd)}.
 
-e(t) and the innovations are independent standard normal across years and components.
+e(t), e'(t) and the innovations are independent standard normal across years and components.
 
 ## Estimation
 
@@ -657,6 +724,29 @@ two agree (table below). WPP's {last_year} value ({last_tfr:.3f}, down from {pre
 {last_year - 1}) enters only the trend of the last deviations.
 
 {markdown_table(sensitivity_header, sensitivity_rows(fit.fertility_sensitivity, "log"))}
+
+**Fertility level.** The AR(1) around a moving average describes fluctuation around a trend; the trend
+itself also moves, and a projection does not know where it goes. The level's random walk l is estimated from
+the variance of the changes of log TFR over k = {LEVEL_CHANGE_YEARS} years, which is what a forecast of that
+horizon has to cover. In the model, a k-year change of log TFR around the path's change has variance
+2 s² (1 - phi^k) + k level_sd², with s² = sd² / (1 - phi²) the AR(1)'s stationary variance. So, with V the
+sample variance of all {fit.fertility_level.changes} overlapping {LEVEL_CHANGE_YEARS}-year changes of the WPP log TFR
+{FERTILITY_YEARS[0]}-{FERTILITY_YEARS[1]} around their mean (the drift, {fit.fertility_level.drift:+.4f} a year,
+which belongs to the path, not to its uncertainty): level_sd² = (V - 2 s² (1 - phi^k)) / k. V / k is
+{fit.fertility_level.change_sd:.4f}², of which the fitted AR(1) explains
+{100 * fit.fertility_level.autoregressive_share:.1f}%; the rest gives **level_sd = {fit.fertility_level.sd:.4f}**.
+Subtracting the AR(1) keeps the fluctuation that x already carries from being counted twice. The HFC TFR
+{HFC_YEARS[0]}-{HFC_YEARS[1]} gives {fit.fertility_level_hfc.sd:.4f} the same way. Other lengths of the changes:
+
+{level_table}
+
+The alternative of taking the sd of the annual changes of the {TREND_WINDOW}-year moving-average trend
+({fit.trend_change_sd:.4f}) is not used directly: a moving average of a random walk changes each year by the
+mean of {TREND_WINDOW} innovations, so that sd estimates level_sd / √{TREND_WINDOW}; rescaled, it gives
+{fit.trend_change_sd * np.sqrt(TREND_WINDOW):.4f}, close to the {LEVEL_CHANGE_YEARS}-year estimate. The
+overlapping changes share years, so the estimate rests on about {level_periods} independent
+{LEVEL_CHANGE_YEARS}-year periods, dominated by the fall from the baby boom (1964-1985) and by that of
+the 2010s; it is uncertain by a good fraction of its value.
 
 **Mortality.** HMD period life tables of Belgium, e0 of females and males, {MORTALITY_YEARS[0]}-{MORTALITY_YEARS[1]}
 ({walk.changes} annual changes; years without e0 excluded: {", ".join(map(str, walk.excluded_years)) or "none"}).
@@ -699,8 +789,9 @@ have the same time pattern.
 ## What the values imply
 
 Intervals h years after the last observed year ({last_year}), computed analytically for normal deviations
-starting from 0: Var x(h) = sd² (1 - phi^(2h)) / (1 - phi²) for an AR(1), Var w(h) = h sd² for the random walk,
-and Var(u(1) + ... + u(h)) = sd² Σ_j ((1 - phi^j) / (1 - phi))² for a cumulated AR(1). The 80% and 95%
+starting from 0: Var x(h) = sd² (1 - phi^(2h)) / (1 - phi²) for an AR(1), Var w(h) = h sd² for a random walk
+(so Var (x(h) + l(h)) = sd² (1 - phi^(2h)) / (1 - phi²) + h level_sd² for log TFR), and
+Var(u(1) + ... + u(h)) = sd² Σ_j ((1 - phi^j) / (1 - phi))² for a cumulated AR(1). The 80% and 95%
 intervals are ±{z80:.4f} and ±{normal_quantile(COVERAGES[1]):.4f} sd. {longest} years is about the span
 2012-2060 of the reference scenario.
 
@@ -711,13 +802,15 @@ median TFR of year {last_year} + h:
 
 The WPP low and high variants are the median ∓ half a child (∓ 0.25 and ∓ 0.4 in the first ten years). They
 are **deterministic variants, not a probabilistic interval**; WPP's probabilistic intervals are not in the
-project's data, so they cannot be compared here. The fitted AR(1) reaches its stationary sd
+project's data, so they cannot be compared here. The AR(1) alone reaches its stationary sd
 ({fertility_stationary:.4f} in log TFR, a {100 * (np.exp(z80 * fertility_stationary) - 1):.1f}% factor at 80%)
-within a few decades and stays there: it represents year-to-year fluctuation around the path, not
-uncertainty about the path's level. The Belgian TFR itself moved {swings} (WPP), changes far outside
-these intervals, which the moving-average trend absorbed.
-Users who want level uncertainty of that size should widen `sd` or raise `autocorrelation` towards 1 in
-their scenario's `[uncertainty]` table, or run the WPP-like variants as separate scenarios.
+within a few decades: it is year-to-year fluctuation around the path. The level's random walk makes the
+intervals grow with the horizon, as √h: after {HORIZONS[0]} years it already carries
+{100 * HORIZONS[0] * values.fertility_level_sd**2 / fertility_sd(values, HORIZONS[0])**2:.0f}% of the variance.
+The Belgian TFR moved {swings} (WPP): changes of log TFR of {swing_sizes} times the sd that the model gives
+its deviation over as many years. A random walk has no pull back
+towards a level, so the long-horizon intervals are wide; a scenario's `[uncertainty]` table can set
+`fertility.level_sd = 0` to keep only the fluctuation, or a smaller value.
 
 **e0.** The random walk's intervals widen with √h and apply to each sex; the female-male gap varies less
 than either sex's e0 because the innovations are correlated (c = {rounded(values.mortality_sex_correlation)}):
@@ -771,8 +864,9 @@ def build(out_dir: Path) -> list[str]:
     (out_dir / "README.md").write_text(readme(fit, values), encoding="utf-8")
     return [
         f"{DATA_SET} -> {out_dir}",
-        f"  fertility: sd {rounded(values.fertility_sd)}, autocorrelation {rounded(values.fertility_autocorrelation)}"
-        f" (HFC cross-check: {fit.fertility_hfc.sd:.4f}, {fit.fertility_hfc.autocorrelation:.3f})",
+        f"  fertility: sd {rounded(values.fertility_sd)}, autocorrelation {rounded(values.fertility_autocorrelation)},"
+        f" level sd {rounded(values.fertility_level_sd)} (HFC cross-check: {fit.fertility_hfc.sd:.4f},"
+        f" {fit.fertility_hfc.autocorrelation:.3f}, {fit.fertility_level_hfc.sd:.4f})",
         f"  mortality: sd {rounded(values.mortality_sd)}, sex correlation {rounded(values.mortality_sex_correlation)}",
         f"  migration: sd {rounded(values.migration_sd)} (national total {fit.migration.sd:.0f}), autocorrelation "
         f"{rounded(values.migration_autocorrelation)}, regional sd {rounded(values.migration_regional_sd)}",

@@ -171,7 +171,8 @@ TOP_KEYS = ("name", "description", "base", "horizon", "open_age", "extends", "co
 #: (see projsim.stochastic).
 UNCERTAINTY = {
     "fertility": {"sd": Method(0.0, 1.0, "an innovation sd of log TFR [1 per year]"),
-                  "autocorrelation": Method(-1.0, 1.0, "an autocorrelation [1]")},
+                  "autocorrelation": Method(-1.0, 1.0, "an autocorrelation [1]"),
+                  "level_sd": Method(0.0, 0.5, "an innovation sd of the log-TFR level [1 per year]")},
     "mortality": {"sd": Method(0.0, 5.0, "an innovation sd of e0 [years per year]"),
                   "sex_correlation": Method(-1.0, 1.0, "a correlation [1]")},
     "international_migration": {

@@ -3,8 +3,11 @@
 The stochastic model adds to a deterministic scenario (which must state a
 national ``tfr`` path, ``e0`` targets and a ``net_total`` path):
 
-* fertility: log TFR(t) = log TFR_path(t) + x(t), where x is a first-order
-  autoregressive process, x(t) = phi x(t-1) + sigma e(t), starting from 0;
+* fertility: log TFR(t) = log TFR_path(t) + x(t) + l(t), where x is a
+  first-order autoregressive process, x(t) = phi x(t-1) + sigma e(t) (the
+  year-to-year fluctuation), and l a random walk, l(t) = l(t-1) +
+  level_sd e'(t) (the uncertainty of the level), both starting from 0 and
+  e, e' independent standard normals;
 * mortality: e0_s(t) = e0_path_s(t) + w_s(t), where w is a random walk whose
   yearly innovations are normal with standard deviation sigma and correlation
   c between the sexes, which keeps the female-male gap close to its path;
@@ -59,9 +62,12 @@ class Uncertainty:
     seed : int
         The seed of every draw.
     fertility_sd : float
-        Innovation standard deviation of the log-TFR deviation [1 per year].
+        Innovation standard deviation of the log-TFR AR(1) deviation x [1 per year].
     fertility_autocorrelation : float
         Its autocorrelation phi [1].
+    fertility_level_sd : float
+        Innovation standard deviation of the random walk of the log-TFR
+        level [1 per year].
     mortality_sd : float
         Innovation standard deviation of the e0 random walk [years per year].
     mortality_sex_correlation : float
@@ -79,6 +85,7 @@ class Uncertainty:
     seed: int
     fertility_sd: float
     fertility_autocorrelation: float
+    fertility_level_sd: float
     mortality_sd: float
     mortality_sex_correlation: float
     migration_sd: float
@@ -90,6 +97,7 @@ class Uncertainty:
 KEYS = {
     ("fertility", "sd"): "fertility_sd",
     ("fertility", "autocorrelation"): "fertility_autocorrelation",
+    ("fertility", "level_sd"): "fertility_level_sd",
     ("mortality", "sd"): "mortality_sd",
     ("mortality", "sex_correlation"): "mortality_sex_correlation",
     ("international_migration", "sd"): "migration_sd",
@@ -229,9 +237,11 @@ def draw_paths(scenario: Scenario, parameters: Uncertainty, regional_shares: np.
     """
     components = scenario.components
     regions = len(regional_shares)
-    normal = standard_normals(parameters.seed, first, count, (len(steps), 4 + regions))
+    normal = standard_normals(parameters.seed, first, count, (len(steps), 5 + regions))
     deviation = autoregressive(parameters.fertility_sd * normal[..., 0],
                                parameters.fertility_autocorrelation)
+    # the level's random walk takes the last column, after the regions' own deviations
+    deviation += np.cumsum(parameters.fertility_level_sd * normal[..., 4 + regions], axis=1)
     tfr = components["fertility"].path.at(steps) * np.exp(deviation)
     c = parameters.mortality_sex_correlation
     female = normal[..., 1]
@@ -240,7 +250,7 @@ def draw_paths(scenario: Scenario, parameters: Uncertainty, regional_shares: np.
     targets = np.stack([components["mortality"].path[s].at(steps) for s in SEXES], axis=-1)
     phi = parameters.migration_autocorrelation
     common = autoregressive(parameters.migration_sd * normal[..., 3], phi)
-    own = autoregressive(parameters.migration_regional_sd * normal[..., 4:], phi)
+    own = autoregressive(parameters.migration_regional_sd * normal[..., 4:4 + regions], phi)
     national = components["international_migration"].path.at(steps) + common
     return Paths(tfr=tfr, e0=targets + walk,
                  net_migration=national[..., None] * regional_shares + own)
