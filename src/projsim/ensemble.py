@@ -3,7 +3,9 @@
 :func:`project_draws` splits the draws into chunks, builds each chunk's rates
 year by year from its perturbed paths (:mod:`projsim.stochastic`) and
 projects it with the kernel (the fused step of :mod:`projsim.fused` when numba
-is installed, the numpy kernel otherwise). Chunks run one after the other, or
+is installed, the numpy kernel otherwise). With the fused engine and
+summaries only, a whole chunk (every year, its rates and its summaries) runs
+in one compiled call. Chunks run one after the other, or
 as tasks on a ``dask.distributed`` client. The result is either every draw's
 population, or streaming summaries whose memory does not grow with the
 number of draws apart from a few totals per draw:
