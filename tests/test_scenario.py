@@ -88,3 +88,23 @@ def test_defaults_and_hash(tmp_path):
 @pytest.mark.parametrize("name", sorted(bundled_scenarios()))
 def test_bundled_scenarios_are_valid(name):
     assert check_scenario(name) == []
+
+
+def test_a_child_may_shorten_its_parents_horizon(tmp_path):
+    path = write(tmp_path, 'extends = "fpb-2013"\nhorizon = 2022\n')
+    scenario = load_scenario(path)
+    assert scenario.horizon == 2022
+    net = scenario.components["international_migration"].path
+    assert net.at([2021])[0] == load_scenario("fpb-2013").components[
+        "international_migration"].path.at([2021])[0]
+
+
+def test_a_path_written_beyond_its_own_horizon_still_fails(tmp_path):
+    path = write(tmp_path, 'extends = "fpb-2013"\nhorizon = 2022\n'
+                           "[fertility]\ntfr = { 2012 = 1.8, 2030 = 1.7 }\n")
+    with pytest.raises(InputError) as caught:
+        load_scenario(path)
+    assert str(caught.value) == (
+        f"{path}: fertility.tfr: got years 2012 to 2030; expected a first year at or before the "
+        "base year 2012 and years before the horizon 2022. Fix: start the path at 2012 and end "
+        "it by 2021.")

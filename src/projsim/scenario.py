@@ -17,8 +17,9 @@ the conventions and, for each component of change, how its rates evolve:
 
 A value over time is a number (constant) or a table ``{year = value}``,
 linear between the years given and constant after the last one; its first
-year must not be after the base year. A section left out keeps the base
-rates constant. ``extends = "other"`` starts from another scenario (a bundled
+year must not be after the base year (nor its last at or after the horizon,
+unless the path is inherited from a scenario with a later horizon). A
+section left out keeps the base rates constant. ``extends = "other"`` starts from another scenario (a bundled
 name or a file relative to this one) and overrides only what it states: a
 key replaces the parent's key, and stating one of a section's methods
 (``scale``, ``tfr``, ``e0``, ``net_total``, ``table``) replaces the parent's
@@ -505,7 +506,8 @@ def _validate_head(document: _Document, path: Path, problems: list) -> dict | No
         return value
 
     head = {"name": need("name", str, path.stem), "description": need("description", str, ""),
-            "base": need("base", str), "horizon": need("horizon", int)}
+            "base": need("base", str), "horizon": need("horizon", int),
+            "horizon_origin": top.get("horizon", (None, path))[1]}
     head["base_year"] = None
     if head["base"] is not None:
         origin = top["base"][1]
@@ -597,7 +599,8 @@ def _validate_variant(document, head, path, problems) -> Variant | None:
                                               options=options)
             continue
         spec = methods[method]
-        path_value = _labelled_paths(where, value, spec, base, head, problems)
+        inherited = origin != head["horizon_origin"]
+        path_value = _labelled_paths(where, value, spec, base, head, problems, inherited)
         if method == "net_total":
             _check_net_total(where, path_value, base, problems)
         components[component] = Component(method, path=path_value, options=options)
@@ -657,7 +660,7 @@ def _option_values(where, table, spec, base, head, problems):
     return values
 
 
-def _labelled_paths(where, value, spec, base, head, problems):
+def _labelled_paths(where, value, spec, base, head, problems, inherited=False):
     """A path, or (for methods given by region or sex) a dict of paths."""
     labels = {"region": base.regions, "sex": SEXES}.get(spec.by)
     is_table_of_labels = isinstance(value, dict) and value and all(
@@ -680,13 +683,19 @@ def _labelled_paths(where, value, spec, base, head, problems):
                                        f"one path per {spec.by}: {list(labels)}",
                                        f"add {missing[0]} = ..."))
             return None
-        paths = {k: _path(f"{where}.{k}", value[k], spec, head, problems) for k in labels}
+        paths = {k: _path(f"{where}.{k}", value[k], spec, head, problems, inherited)
+                 for k in labels}
         return None if any(p is None for p in paths.values()) else paths
-    return _path(where, value, spec, head, problems)
+    return _path(where, value, spec, head, problems, inherited)
 
 
-def _path(where, value, spec: Method, head, problems):
-    """Turn a number or a {year = value} table into a validated :class:`TimePath`."""
+def _path(where, value, spec: Method, head, problems, inherited=False):
+    """Turn a number or a {year = value} table into a validated :class:`TimePath`.
+
+    A path written in another file than the horizon (inherited through
+    ``extends`` by a scenario with a shorter horizon) may reach past the
+    horizon: its later years are interpolated from but never reached.
+    """
     first, horizon = head["base_year"], head["horizon"]
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         points: dict[str, Any] = {str(first): value}
@@ -713,7 +722,7 @@ def _path(where, value, spec: Method, head, problems):
     if any(b <= a for a, b in zip(years, years[1:])):
         problems.append(InputError(where, f"years {years}", "increasing years",
                                    "list the years in increasing order, each once"))
-    elif years[0] > first or years[-1] >= horizon:
+    elif years[0] > first or (years[-1] >= horizon and not inherited):
         problems.append(InputError(where, f"years {years[0]} to {years[-1]}",
                                    f"a first year at or before the base year {first} "
                                    f"and years before the horizon {horizon}",
