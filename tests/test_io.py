@@ -141,5 +141,22 @@ def test_a_users_base_with_a_negative_count(tmp_path):
     with pytest.raises(InputError) as caught:
         projsim.load_scenario(tmp_path / "s.toml")
     assert str(caught.value) == (
-        f"{tmp_path / 's.toml'}: base: {folder.resolve()}: population: got a bad value at index "
-        "(0, 0, 4); expected persons, not negative. Fix: correct the base data.")
+        f"{tmp_path / 's.toml'}: base: {folder.resolve()}: population: got -3.0 at "
+        "region=Belgium, sex=female, age=4; expected persons, not negative. "
+        "Fix: correct the base data.")
+
+
+def test_a_users_base_with_fertility_in_the_open_group(tmp_path):
+    folder = tmp_path / "bad-base"
+    shutil.copytree(embedded_folder("belgium-1988"), folder)
+    lines = (folder / "fertility_rate.csv").read_text().splitlines()
+    last = lines[-1].split(",")
+    lines[-1] = ",".join(last[:-1] + ["0.01"])
+    (folder / "fertility_rate.csv").write_text("\n".join(lines) + "\n")
+    (tmp_path / "s.toml").write_text('base = "bad-base"\nhorizon = 1990\n')
+    with pytest.raises(InputError) as caught:
+        projsim.load_scenario(tmp_path / "s.toml")
+    assert str(caught.value) == (
+        f"{tmp_path / 's.toml'}: base: {folder.resolve()}: fertility_rate: got 0.01 at "
+        "region=Belgium, age=110; expected no fertility at age 0 or in the open age group. "
+        "Fix: correct the base data.")

@@ -307,23 +307,38 @@ def write_base_netcdf(base: Base, path: Path) -> None:
 
 def _check_base(base: Base, where: str) -> None:
     """Reject values no projection can use: negative counts or rates, fertility
-    outside the childbearing ages, a zero death rate in the open group."""
+    outside the childbearing ages, a zero death rate in the open group,
+    destination shares that do not sum to 1."""
+    def at(array, mask):
+        full = np.zeros(array.shape, dtype=bool)
+        full[..., mask] = True
+        return full
+
+    cells = ("region", "sex", "age")
+    open_group, outside = at(base.mortality_rate, [-1]), at(base.fertility_rate, [0, -1])
     checks = [
-        ("population", base.population < 0, "persons, not negative"),
-        ("mortality_rate", base.mortality_rate < 0, "death rates, not negative"),
-        ("mortality_rate", base.mortality_rate[..., -1:] <= 0,
+        ("population", cells, base.population, base.population < 0, "persons, not negative"),
+        ("mortality_rate", cells, base.mortality_rate, base.mortality_rate < 0,
+         "death rates, not negative"),
+        ("mortality_rate", cells, base.mortality_rate, open_group & (base.mortality_rate <= 0),
          "a positive death rate in the open age group"),
-        ("fertility_rate", base.fertility_rate < 0, "fertility rates, not negative"),
-        ("fertility_rate", base.fertility_rate[..., [0, -1]] != 0,
-         "no fertility at age 0 or in the open age group"),
+        ("fertility_rate", ("region", "age"), base.fertility_rate, base.fertility_rate < 0,
+         "fertility rates, not negative"),
+        ("fertility_rate", ("region", "age"), base.fertility_rate,
+         outside & (base.fertility_rate != 0), "no fertility at age 0 or in the open age group"),
     ]
     if base.internal_rate is not None:
-        checks.append(("internal_migration_rate", base.internal_rate < 0, "rates, not negative"))
         rows = base.internal_destination.sum(-1)
-        checks.append(("internal_destination", np.abs(rows - 1) > 1e-9,
-                       "shares of each origin summing to 1"))
-    for name, bad, expected in checks:
+        checks += [
+            ("internal_migration_rate", cells, base.internal_rate, base.internal_rate < 0,
+             "rates, not negative"),
+            ("internal_destination", ("origin",), rows, np.abs(rows - 1) > 1e-9,
+             "shares of each origin summing to 1"),
+        ]
+    labels = {"region": base.regions, "origin": base.regions, "sex": SEXES, "age": base.ages}
+    for name, dims, values, bad, expected in checks:
         if bad.any():
             index = tuple(int(i) for i in np.argwhere(bad)[0])
-            raise InputError(f"{where}: {name}", f"a bad value at index {index}", expected,
+            cell = ", ".join(f"{d}={labels[d][i]}" for d, i in zip(dims, index))
+            raise InputError(f"{where}: {name}", f"{float(values[index])!r} at {cell}", expected,
                              "correct the base data")
