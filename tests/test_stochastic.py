@@ -190,3 +190,27 @@ def test_compiled_chunks_refuse_targets_off_the_grid():
             run_chunk(job, 0, DRAWS_PER_SEED)
         messages.append(str(caught.value))
     assert messages[0] == messages[1] and "life expectancy target" in messages[0]
+
+
+def test_histogram_quantiles_stay_close_and_do_not_depend_on_chunking():
+    exact = project_draws(SCENARIO, 640, engine="numpy", thresholds=(12e6,))
+    binned = project_draws(SCENARIO, 640, engine="numpy", thresholds=(12e6,),
+                           quantiles="histogram")
+    rechunked = project_draws(SCENARIO, 640, chunk=128, engine="numpy", thresholds=(12e6,),
+                              quantiles="histogram")
+    assert binned.attrs["quantile_method"] == "histogram"
+    assert binned.attrs["quantile_values_outside_bins"] == 0
+    spread = (exact.national_quantile.sel(quantile=0.9)
+              - exact.national_quantile.sel(quantile=0.1))
+    error = abs(binned.national_quantile - exact.national_quantile)
+    assert float((error - 0.05 * spread).max()) <= 1.0, "within a small share of the spread"
+    np.testing.assert_array_equal(binned.population_quantile, rechunked.population_quantile)
+    np.testing.assert_array_equal(binned.probability_above, exact.probability_above)
+
+
+def test_unknown_quantile_method():
+    with pytest.raises(InputError) as caught:
+        project_draws(SCENARIO, 64, quantiles="tdigest")
+    assert str(caught.value) == (
+        "argument 'quantiles': got 'tdigest'; expected 'exact' or 'histogram'. "
+        "Fix: choose how the quantiles are computed.")

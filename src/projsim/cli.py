@@ -36,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
                           "(changes speed and memory, never the result; default 256)")
     run.add_argument("--keep", choices=("summary", "draws"), default="summary",
                      help="with --draws: summaries only (default) or every draw's population")
+    run.add_argument("--quantiles", choices=("exact", "histogram"), default="exact",
+                     help="with --draws: exact quantiles (a few kB per draw) or streaming "
+                          "histogram quantiles (memory independent of the draws)")
     run.add_argument("--workers", type=int,
                      help="with --draws: run the chunks on a local dask cluster of this many "
                           "worker processes")
@@ -179,9 +182,10 @@ def _run_draws(args, scenario):
                              host="127.0.0.1", dashboard_address=None) as cluster, \
                 Client(cluster) as client:
             return project_draws(loaded, args.draws, seed=args.seed, chunk=args.chunk,
-                                 keep=args.keep, client=client, progress=Progress())
+                                 keep=args.keep, client=client, progress=Progress(),
+                                 quantiles=args.quantiles)
     return project_draws(loaded, args.draws, seed=args.seed, chunk=args.chunk, keep=args.keep,
-                         progress=Progress())
+                         progress=Progress(), quantiles=args.quantiles)
 
 
 def _summary_of_run(scenario) -> str:
