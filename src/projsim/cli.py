@@ -356,11 +356,11 @@ def _plot(args) -> int:
 def _report(args) -> int:
     from pathlib import Path
 
-    from projsim.report import report_html
+    from projsim.report import write_report
 
     output = Path(args.output)
     _check_folder(output)
-    output.write_text(report_html(_read_result(args.result)), encoding="utf-8")
+    write_report(_read_result(args.result), output)
     print(f"Wrote {args.output}")
     return EXIT_OK
 

@@ -594,7 +594,10 @@ def _validate_variant(document, head, path, problems) -> Variant | None:
         options = _options(component, method, section, base, head, problems)
         if method == "table":
             table = _table_file(where, value, origin, problems)
-            values = table and _table_values(where, table, component, base, head, problems)
+            dims = ("year", "region", "age") if component == "fertility" \
+                else ("year", "region", "sex", "age")
+            values = table and _read_table(where, table, TABLE_VALUES[component], dims, base,
+                                           head, problems)
             components[component] = Component(method, table=table, values=values,
                                               options=options)
             continue
@@ -623,7 +626,7 @@ def _options(component, method, section, base, head, problems):
         if rule.file and isinstance(value, str) and value.endswith(".csv"):
             table = _table_file(where, value, origin, problems)
             if table is not None:
-                value = _option_values(where, table, rule.file, base, head, problems)
+                value = _read_table(where, table, *rule.file, base, head, problems)
         elif rule.number and not isinstance(value, str):
             if _bad_number(value, rule.number):
                 problems.append(InputError(where, repr(value), _expected(rule.number),
@@ -643,18 +646,21 @@ def _options(component, method, section, base, head, problems):
     return options
 
 
-def _option_values(where, table, spec, base, head, problems):
-    """Read an option's CSV file over region (sex) and age, non-negative unless net."""
-    value, dims = spec
-    labels = {"region": base.regions, "sex": SEXES,
-              "age": tuple(range((head["open_age"] or base.open_age) + 1))}
+def _read_table(where, table, value, dims, base, head, problems):
+    """Read a CSV table over ``dims`` (among year, region, sex and age), with
+    values that must not be negative unless they are net migrants."""
+    labels = {"year": tuple(range(head["base_year"], head["horizon"])), "region": base.regions,
+              "sex": SEXES, "age": tuple(range((head["open_age"] or base.open_age) + 1))}
+    grid = {d: labels[d] for d in dims}
     try:
-        values = read_grid_csv(table, {d: labels[d] for d in dims}, value)
+        values = read_grid_csv(table, grid, value)
     except InputError as error:
         problems.append(InputError(f"{where}: {error.where}", error.got, error.expected, error.fix))
         return None
     if value != "net_migration" and (values < 0).any():
-        problems.append(InputError(f"{where}: {table}", f"{values.min():g}",
+        index = tuple(int(i) for i in np.argwhere(values < 0)[0])
+        cell = ", ".join(f"{d}={grid[d][i]}" for d, i in zip(dims, index))
+        problems.append(InputError(f"{where}: {table}", f"{values[index]:g} at {cell}",
                                    f"non-negative values of {value}", "correct the table"))
         return None
     return values
@@ -769,28 +775,6 @@ def _table_file(where, value, origin, problems):
                                    "check the name; paths are relative to the scenario file"))
         return None
     return table
-
-
-def _table_values(where, table, component, base, head, problems):
-    """Read a component's table over every step year, region (sex) and age."""
-    ages = tuple(range((head["open_age"] or base.open_age) + 1))
-    dims = {"year": tuple(range(head["base_year"], head["horizon"])), "region": base.regions}
-    if component != "fertility":
-        dims["sex"] = SEXES
-    dims["age"] = ages
-    value = TABLE_VALUES[component]
-    try:
-        values = read_grid_csv(table, dims, value)
-    except InputError as error:
-        problems.append(InputError(f"{where}: {error.where}", error.got, error.expected, error.fix))
-        return None
-    if value != "net_migration" and (values < 0).any():
-        index = tuple(int(i) for i in np.argwhere(values < 0)[0])
-        cell = ", ".join(f"{d}={labels[i]}" for (d, labels), i in zip(dims.items(), index))
-        problems.append(InputError(f"{where}: {table}", f"{values[index]:g} at {cell}",
-                                   f"non-negative values of {value}", "correct the table"))
-        return None
-    return values
 
 
 def _unknown_keys(path, prefix, table, allowed):

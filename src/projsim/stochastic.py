@@ -36,7 +36,7 @@ Forecasting*. New York: Springer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -254,8 +254,3 @@ def draw_paths(scenario: Scenario, parameters: Uncertainty, regional_shares: np.
     national = components["international_migration"].path.at(steps) + common
     return Paths(tfr=tfr, e0=targets + walk,
                  net_migration=national[..., None] * regional_shares + own)
-
-
-def parameter_fields() -> tuple[str, ...]:
-    """Names of the parameters, for messages and summaries."""
-    return tuple(f.name for f in fields(Uncertainty))
