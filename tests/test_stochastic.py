@@ -214,3 +214,33 @@ def test_unknown_quantile_method():
     assert str(caught.value) == (
         "argument 'quantiles': got 'tdigest'; expected 'exact' or 'histogram'. "
         "Fix: choose how the quantiles are computed.")
+
+
+def test_survival_is_interpolated_close_to_the_solved_ratios():
+    from projsim.assumptions import national_rates, pooled_oldest
+    from projsim.base import load_base
+    from projsim.ensemble import survival_for
+    from projsim.lifetable import survival_ratios_from_rates
+    from projsim.mortality import load_lee_carter, mortality_index_for_e0
+    from projsim.types import SEXES
+
+    job = _chunk_job("numpy")
+    base = load_base("belgium-2012")
+    pattern = load_lee_carter(base.ages).age_pattern
+    national = national_rates(base.mortality_rate, pooled_oldest(base.population))
+    e0 = np.random.default_rng(3).uniform(77, 95, (40, 2))
+    index = mortality_index_for_e0(national, pattern, e0, np.array(SEXES), tolerance=1e-10)
+    solved = survival_ratios_from_rates(
+        base.mortality_rate * np.exp(index[:, None, :, None] * pattern), np.array(SEXES))
+    error = abs(survival_for(job, e0) - solved).max()
+    assert 1e-12 < error < 5e-8
+
+
+def test_float32_compiled_chunks_stay_close():
+    pytest.importorskip("numba")
+    from projsim.ensemble import run_chunk
+
+    single = run_chunk(_chunk_job("fused", dtype="float32"), 0, DRAWS_PER_SEED + 3)
+    double = run_chunk(_chunk_job("fused"), 0, DRAWS_PER_SEED + 3)
+    relative = abs(single.totals[..., -1] / double.totals[..., -1] - 1)
+    assert 0 < relative.max() < 1e-6

@@ -60,6 +60,119 @@ def add_into(out, addend):
             flat_out[b, cell] += flat_addend[b, cell]
 
 
+#: Draws of one block advanced together by :func:`whole_chunk`: the block
+#: sums of a date are then read and written once per this many draws.
+LANES = 8
+
+
+@njit(cache=True, fastmath={"reassoc", "contract"})
+def _dot(x, y):
+    """Sum of ``x * y``, reassociated so that it vectorises."""
+    acc = 0.0
+    for i in range(x.shape[0]):
+        acc += x[i] * y[i]
+    return acc
+
+
+@njit(cache=True)
+def _stencil(e0, level0, spacing, levels, lower, coefficients):
+    """Cubic Lagrange weights of the grid levels ``lower - 1 .. lower + 2`` for each sex."""
+    for s in range(e0.shape[0]):
+        position = (e0[s] - level0) / spacing
+        below = min(max(np.int64(np.floor(position)), 1), levels - 3)
+        t = position - below
+        lower[s] = below
+        coefficients[s, 0] = -t * (t - 1.0) * (t - 2.0) / 6.0
+        coefficients[s, 1] = (t + 1.0) * (t - 1.0) * (t - 2.0) / 2.0
+        coefficients[s, 2] = -(t + 1.0) * t * (t - 2.0) / 2.0
+        coefficients[s, 3] = (t + 1.0) * t * (t - 1.0) / 6.0
+
+
+@njit(cache=True)
+def _advance_draw(pop, out, grid, lower, coefficients, factor, schedule, sex_ratio, net,
+                  within, weights, width, exposed, ended):
+    """One draw's step: survival from the grid, migration, births (as :func:`one_batch`)."""
+    w_start, w_mid, w_late = weights
+    regions, sexes, ages = pop.shape
+    last = ages - 1
+    for r in range(regions):
+        n = net[r]
+        births = 0.0
+        for s in range(sexes):
+            g0, g1 = grid[lower[s] - 1, r, s], grid[lower[s], r, s]
+            g2, g3 = grid[lower[s] + 1, r, s], grid[lower[s] + 2, r, s]
+            c0, c1, c2, c3 = (coefficients[s, 0], coefficients[s, 1], coefficients[s, 2],
+                              coefficients[s, 3])
+            share, before, after = within[r, s], pop[r, s], out[r, s]
+            for a in range(ages):
+                exposed[a] = max(before[a] + w_start * (n * share[a]), 0.0)
+            for a in range(1, last):
+                survival = c0 * g0[a] + c1 * g1[a] + c2 * g2[a] + c3 * g3[a]
+                end = max(survival * exposed[a - 1] + w_mid * (n * share[a]), 0.0)
+                ended[a] = end
+                after[a] = max(end + w_late * (n * share[a]), 0.0)
+            survival = c0 * g0[last] + c1 * g1[last] + c2 * g2[last] + c3 * g3[last]
+            end = max(survival * (exposed[last - 1] + exposed[last])
+                      + w_mid * (n * share[last]), 0.0)
+            ended[last] = end
+            after[last] = max(end + w_late * (n * share[last]), 0.0)
+            if s == 0:
+                for a in range(1, ages):
+                    exposed[a] += ended[a]
+                births = _dot(schedule[r, 1:], exposed[1:])
+        births *= factor * 0.5 * width
+        female = births / (1.0 + sex_ratio[r])
+        for s in range(sexes):
+            survival = (coefficients[s, 0] * grid[lower[s] - 1, r, s, 0]
+                        + coefficients[s, 1] * grid[lower[s], r, s, 0]
+                        + coefficients[s, 2] * grid[lower[s] + 1, r, s, 0]
+                        + coefficients[s, 3] * grid[lower[s] + 2, r, s, 0])
+            migrants = n * within[r, s, 0]
+            born = female if s == 0 else births - female
+            infants = max(survival * born + w_mid * migrants, 0.0)
+            out[r, s, 0] = max(infants + w_late * migrants, 0.0)
+
+
+@njit(cache=True)
+def _move_within(out, leave, destination, moved):
+    """Internal migration of one draw: ``leave`` of each cell moves by ``destination``."""
+    regions = out.shape[0]
+    flat_out = out.reshape(regions, -1)
+    flat_moved = moved.reshape(regions, -1)
+    flat_leave = leave.reshape(regions, -1)
+    cells = flat_out.shape[1]
+    for i in range(regions):
+        for c in range(cells):
+            moving = flat_out[i, c] * flat_leave[i, c]
+            flat_moved[i, c] = moving
+            flat_out[i, c] -= moving
+    for i in range(regions):
+        for j in range(regions):
+            share = destination[i, j]
+            if share != 0.0:
+                for c in range(cells):
+                    flat_out[j, c] += share * flat_moved[i, c]
+
+
+@njit(cache=True)
+def _record(pop, t, d, sums, squares, totals, groups, both):
+    """Add one draw's population to its block's sums and squares; its totals by group."""
+    regions, sexes, ages = pop.shape
+    flat = pop.reshape(-1)
+    for c in range(flat.shape[0]):
+        v = np.float64(flat[c])
+        sums[t, c] += v
+        squares[t, c] += v * v
+    for r in range(regions):
+        for a in range(ages):
+            both[a] = pop[r, 0, a]
+        for s in range(1, sexes):
+            for a in range(ages):
+                both[a] += pop[r, s, a]
+        for g in range(groups.shape[0]):
+            totals[d, t, r, g] = _dot(both, groups[g])
+
+
 @njit(parallel=True, cache=True)
 def whole_chunk(population0, grid, level0, spacing, e0, fertility_factor, schedule, sex_ratio,
                 net, within, leave, destination, weights, width, groups, block,
@@ -67,99 +180,52 @@ def whole_chunk(population0, grid, level0, spacing, e0, fertility_factor, schedu
     """Project a chunk of draws over all steps and summarise it, blocks in parallel.
 
     Each draw advances as :func:`one_batch` would advance it, with its survival
-    ratios interpolated from ``grid`` at its e0 targets (as
-    :func:`projsim.ensemble.survival_for`), its fertility ``fertility_factor *
-    schedule`` and its net migrants ``net * within``; internal migration
-    moves ``leave`` of each cell to the other regions by ``destination``
-    (row: origin). The draws of one block of ``block`` draws run on one
-    thread, in order, so each block's ``sums`` and ``squares`` add its draws
-    one after the other (as numpy's ``sum(axis=0)`` does) and depend on those
-    draws only; ``totals`` get each draw's population by region and group.
+    ratios interpolated (cubic, four levels) from ``grid`` at its e0 targets
+    (as :func:`projsim.ensemble.survival_for`), its fertility
+    ``fertility_factor * schedule`` and its net migrants ``net * within``;
+    internal migration moves ``leave`` of each cell to the other regions by
+    ``destination`` (row: origin). The draws of one block of ``block`` draws
+    run on one thread, :data:`LANES` at a time through all the steps, so each
+    block's ``sums`` and ``squares`` add its draws one after the other in draw
+    order (as numpy's ``sum(axis=0)`` does) and depend on those draws only;
+    ``totals`` get each draw's population by region and group. The state is
+    kept in the dtype of ``population0``; sums are float64.
     """
-    draws, steps, _ = e0.shape
-    regions, sexes, ages = population0.shape
+    draws, steps, sexes = e0.shape
+    regions, _, ages = population0.shape
     levels = grid.shape[0]
-    n_groups = groups.shape[0]
-    w_start, w_mid, w_late = weights
     internal = leave.shape[0] > 0
+    shape = (LANES, regions, sexes, ages)
     for index in prange(sums.shape[0]):
         blk = np.int64(index)
-        pop = np.empty((regions, sexes, ages))
-        out = np.empty((regions, sexes, ages))
-        moved = np.empty((regions, sexes, ages))
-        inflow = np.empty((sexes, ages))
+        pop = np.empty(shape, dtype=population0.dtype)
+        out = np.empty(shape, dtype=population0.dtype)
+        moved = np.empty((regions, sexes, ages), dtype=population0.dtype)
+        exposed = np.empty(ages)
+        ended = np.empty(ages)
+        both = np.empty(ages)
         lower = np.empty(sexes, dtype=np.int64)
-        weight = np.empty(sexes)
-        for d in range(blk * block, min((blk + 1) * block, draws)):
-            pop[:] = population0
+        coefficients = np.empty((sexes, 4))
+        block_sums = sums[blk].reshape(steps + 1, -1)
+        block_squares = squares[blk].reshape(steps + 1, -1)
+        stop = min((blk + 1) * block, draws)
+        for first in range(blk * block, stop, LANES):
+            lanes = min(LANES, stop - first)
+            for lane in range(lanes):
+                pop[lane] = population0
             for t in range(steps + 1):
-                for r in range(regions):
-                    for s in range(sexes):
-                        for a in range(ages):
-                            v = pop[r, s, a]
-                            sums[blk, t, r, s, a] += v
-                            squares[blk, t, r, s, a] += v * v
-                    for g in range(n_groups):
-                        acc = 0.0
-                        for a in range(ages):
-                            if groups[g, a] != 0.0:
-                                both = pop[r, 0, a]
-                                for s in range(1, sexes):
-                                    both += pop[r, s, a]
-                                acc += both * groups[g, a]
-                        totals[d, t, r, g] = acc
+                for lane in range(lanes):
+                    _record(pop[lane], t, first + lane, block_sums, block_squares, totals,
+                            groups, both)
                 if t == steps:
                     break
-                for s in range(sexes):
-                    position = (e0[d, t, s] - level0) / spacing
-                    lower[s] = min(np.int64(position), levels - 2)
-                    weight[s] = position - lower[s]
-                factor = fertility_factor[d, t]
-                for r in range(regions):
-                    n = net[d, t, r]
-                    births = 0.0
-                    for s in range(sexes):
-                        below = grid[lower[s], r, s]
-                        above = grid[lower[s] + 1, r, s]
-                        w = weight[s]
-                        migrants = n * within[r, s, 0]
-                        previous = max(pop[r, s, 0] + w_start * migrants, 0.0)
-                        for a in range(1, ages):
-                            migrants = n * within[r, s, a]
-                            survival = (above[a] - below[a]) * w + below[a]
-                            exposed = max(pop[r, s, a] + w_start * migrants, 0.0)
-                            at_risk = previous + exposed if a == ages - 1 else previous
-                            end = max(survival * at_risk + w_mid * migrants, 0.0)
-                            if s == 0:
-                                births += (factor * schedule[r, a]) * (exposed + end)
-                            out[r, s, a] = max(end + w_late * migrants, 0.0)
-                            previous = exposed
-                    births *= 0.5 * width
-                    female = births / (1.0 + sex_ratio[r])
-                    for s in range(sexes):
-                        below0 = grid[lower[s], r, s, 0]
-                        survival = (grid[lower[s] + 1, r, s, 0] - below0) * weight[s] + below0
-                        migrants = n * within[r, s, 0]
-                        born = female if s == 0 else births - female
-                        infants = max(survival * born + w_mid * migrants, 0.0)
-                        out[r, s, 0] = max(infants + w_late * migrants, 0.0)
-                if internal:
-                    rates = leave[min(t, leave.shape[0] - 1)]
-                    for r in range(regions):
-                        for s in range(sexes):
-                            for a in range(ages):
-                                moving = out[r, s, a] * rates[r, s, a]
-                                moved[r, s, a] = moving
-                                out[r, s, a] -= moving
-                    for j in range(regions):
-                        inflow[:] = 0.0
-                        for i in range(regions):
-                            share = destination[i, j]
-                            if share != 0.0:
-                                for s in range(sexes):
-                                    for a in range(ages):
-                                        inflow[s, a] += share * moved[i, s, a]
-                        for s in range(sexes):
-                            for a in range(ages):
-                                out[j, s, a] += inflow[s, a]
+                for lane in range(lanes):
+                    d = first + lane
+                    _stencil(e0[d, t], level0, spacing, levels, lower, coefficients)
+                    _advance_draw(pop[lane], out[lane], grid, lower, coefficients,
+                                  fertility_factor[d, t], schedule, sex_ratio, net[d, t],
+                                  within, weights, width, exposed, ended)
+                    if internal:
+                        _move_within(out[lane], leave[min(t, leave.shape[0] - 1)],
+                                     destination, moved)
                 pop, out = out, pop
