@@ -173,9 +173,55 @@ def _record(pop, t, d, sums, squares, totals, groups, both):
             totals[d, t, r, g] = _dot(both, groups[g])
 
 
+@njit(cache=True)
+def _project_block(blk, population0, grid, level0, spacing, e0, fertility_factor, schedule,
+                   sex_ratio, net, within, leave, destination, weights, width, groups, block,
+                   block_sums, block_squares, totals):
+    """Project the draws of block ``blk`` (:data:`LANES` at a time) and add them up.
+
+    ``block_sums`` and ``block_squares`` (date, cell) get the block's draws
+    added one after the other in draw order; ``totals`` each draw's
+    population by region and group.
+    """
+    draws, steps, sexes = e0.shape
+    regions, _, ages = population0.shape
+    levels = grid.shape[0]
+    internal = leave.shape[0] > 0
+    shape = (LANES, regions, sexes, ages)
+    pop = np.empty(shape, dtype=population0.dtype)
+    out = np.empty(shape, dtype=population0.dtype)
+    moved = np.empty((regions, sexes, ages), dtype=population0.dtype)
+    exposed = np.empty(ages)
+    ended = np.empty(ages)
+    both = np.empty(ages)
+    lower = np.empty(sexes, dtype=np.int64)
+    coefficients = np.empty((sexes, 4))
+    stop = min((blk + 1) * block, draws)
+    for first in range(blk * block, stop, LANES):
+        lanes = min(LANES, stop - first)
+        for lane in range(lanes):
+            pop[lane] = population0
+        for t in range(steps + 1):
+            for lane in range(lanes):
+                _record(pop[lane], t, first + lane, block_sums, block_squares, totals, groups,
+                        both)
+            if t == steps:
+                break
+            for lane in range(lanes):
+                d = first + lane
+                _stencil(e0[d, t], level0, spacing, levels, lower, coefficients)
+                _advance_draw(pop[lane], out[lane], grid, lower, coefficients,
+                              fertility_factor[d, t], schedule, sex_ratio, net[d, t], within,
+                              weights, width, exposed, ended)
+                if internal:
+                    _move_within(out[lane], leave[min(t, leave.shape[0] - 1)], destination,
+                                 moved)
+            pop, out = out, pop
+
+
 @njit(parallel=True, cache=True)
 def whole_chunk(population0, grid, level0, spacing, e0, fertility_factor, schedule, sex_ratio,
-                net, within, leave, destination, weights, width, groups, block,
+                net, within, leave, destination, weights, width, groups, block, threads,
                 sums, squares, totals):
     """Project a chunk of draws over all steps and summarise it, blocks in parallel.
 
@@ -185,47 +231,42 @@ def whole_chunk(population0, grid, level0, spacing, e0, fertility_factor, schedu
     ``fertility_factor * schedule`` and its net migrants ``net * within``;
     internal migration moves ``leave`` of each cell to the other regions by
     ``destination`` (row: origin). The draws of one block of ``block`` draws
-    run on one thread, :data:`LANES` at a time through all the steps, so each
-    block's ``sums`` and ``squares`` add its draws one after the other in draw
-    order (as numpy's ``sum(axis=0)`` does) and depend on those draws only;
-    ``totals`` get each draw's population by region and group. The state is
-    kept in the dtype of ``population0``; sums are float64.
+    run on one thread, in draw order, so a block's sums depend on its draws
+    only. ``totals`` get each draw's population by region and group. The
+    state is kept in the dtype of ``population0``; sums are float64.
+
+    ``sums`` and ``squares`` have shape (k, date, region, sex, age). With
+    ``threads`` 0, k is the number of blocks and each block writes its own.
+    Otherwise k is 1: the blocks run ``threads`` at a time (numba's thread
+    count), into scratch sums, which are then added to ``sums[0]`` and
+    ``squares[0]`` in block order. The running totals of a whole run thus
+    take the same values, bit for bit, as adding every block's sums in block
+    order afterwards, whatever the chunking, and a chunk holds the sums of
+    only as many blocks as threads.
     """
-    draws, steps, sexes = e0.shape
-    regions, _, ages = population0.shape
-    levels = grid.shape[0]
-    internal = leave.shape[0] > 0
-    shape = (LANES, regions, sexes, ages)
-    for index in prange(sums.shape[0]):
-        blk = np.int64(index)
-        pop = np.empty(shape, dtype=population0.dtype)
-        out = np.empty(shape, dtype=population0.dtype)
-        moved = np.empty((regions, sexes, ages), dtype=population0.dtype)
-        exposed = np.empty(ages)
-        ended = np.empty(ages)
-        both = np.empty(ages)
-        lower = np.empty(sexes, dtype=np.int64)
-        coefficients = np.empty((sexes, 4))
-        block_sums = sums[blk].reshape(steps + 1, -1)
-        block_squares = squares[blk].reshape(steps + 1, -1)
-        stop = min((blk + 1) * block, draws)
-        for first in range(blk * block, stop, LANES):
-            lanes = min(LANES, stop - first)
-            for lane in range(lanes):
-                pop[lane] = population0
-            for t in range(steps + 1):
-                for lane in range(lanes):
-                    _record(pop[lane], t, first + lane, block_sums, block_squares, totals,
-                            groups, both)
-                if t == steps:
-                    break
-                for lane in range(lanes):
-                    d = first + lane
-                    _stencil(e0[d, t], level0, spacing, levels, lower, coefficients)
-                    _advance_draw(pop[lane], out[lane], grid, lower, coefficients,
-                                  fertility_factor[d, t], schedule, sex_ratio, net[d, t],
-                                  within, weights, width, exposed, ended)
-                    if internal:
-                        _move_within(out[lane], leave[min(t, leave.shape[0] - 1)],
-                                     destination, moved)
-                pop, out = out, pop
+    n_blocks = -(-e0.shape[0] // block)
+    dates = sums.shape[1]
+    if threads == 0:
+        for index in prange(n_blocks):
+            blk = np.int64(index)
+            _project_block(blk, population0, grid, level0, spacing, e0, fertility_factor,
+                           schedule, sex_ratio, net, within, leave, destination, weights,
+                           width, groups, block, sums[blk].reshape(dates, -1),
+                           squares[blk].reshape(dates, -1), totals)
+        return
+    scratch_sums = np.empty((threads, dates, sums[0].size // dates))
+    scratch_squares = np.empty_like(scratch_sums)
+    running_sums, running_squares = sums[0].reshape(dates, -1), squares[0].reshape(dates, -1)
+    for group in range(0, n_blocks, threads):
+        members = min(threads, n_blocks - group)
+        for index in prange(members):
+            k = np.int64(index)
+            scratch_sums[k] = 0.0
+            scratch_squares[k] = 0.0
+            _project_block(group + k, population0, grid, level0, spacing, e0,
+                           fertility_factor, schedule, sex_ratio, net, within, leave,
+                           destination, weights, width, groups, block, scratch_sums[k],
+                           scratch_squares[k], totals)
+        for k in range(members):
+            running_sums += scratch_sums[k]
+            running_squares += scratch_squares[k]

@@ -88,11 +88,15 @@ class Job:
 
 @dataclass(frozen=True)
 class ChunkResult:
-    """One chunk's contribution: block sums, per-draw totals and maybe the draws."""
+    """One chunk's contribution: block sums, per-draw totals and maybe the draws.
+
+    ``sums`` and ``squares`` are None when the chunk added them to running
+    totals instead (``run_chunk(..., into=...)``).
+    """
 
     first: int
-    sums: np.ndarray        # (block, date, region, sex, age)
-    squares: np.ndarray     # (block, date, region, sex, age)
+    sums: np.ndarray | None       # (block, date, region, sex, age)
+    squares: np.ndarray | None    # (block, date, region, sex, age)
     totals: np.ndarray      # (draw, date, region, group)
     population: np.ndarray | None   # (draw, date, region, sex, age)
 
@@ -211,20 +215,26 @@ def survival_for(job: Job, e0: np.ndarray) -> np.ndarray:
     return out
 
 
-def run_chunk(job: Job, first: int, count: int) -> ChunkResult:
+def run_chunk(job: Job, first: int, count: int, into=None) -> ChunkResult:
     """Project draws ``first .. first + count - 1`` and summarise them.
 
     The only loop is over years: each year's survival ratios, fertility and
     migration are built for the whole chunk, then the chunk advances. With
     the fused engine and ``keep="summary"`` (float64 or float32 state), the
-    whole chunk runs in one compiled call instead (:func:`_run_chunk_compiled`), with the same
-    results up to rounding.
+    whole chunk runs in one compiled call instead
+    (:func:`_run_chunk_compiled`), with the same results up to rounding.
+
+    Without ``into`` the result holds the sums and squares of each block of
+    :data:`DRAWS_PER_SEED` draws. ``into``, a pair of running totals (date,
+    region, sex, age), gets them added in block order instead, which is how
+    :func:`project_draws` adds the blocks' sums, so the totals take the same
+    values bit for bit, and the chunk never holds all its blocks' sums.
     """
     dtype = np.dtype(job.dtype)
     paths = draw_paths(job.scenario, job.parameters, job.regional_shares, job.steps, first, count)
     if (job.engine == "fused" and job.keep == "summary"
             and (job.internal_destination is None or job.internal_destination[0].shape[0] == 1)):
-        return _run_chunk_compiled(job, paths, first, count)
+        return _run_chunk_compiled(job, paths, first, count, into)
     fertility_factor = paths.tfr / job.schedule_tfr                          # (draw, time)
     state = np.ascontiguousarray(np.broadcast_to(job.population, (count, *job.population.shape)),
                                  dtype=dtype)
@@ -232,8 +242,10 @@ def run_chunk(job: Job, first: int, count: int) -> ChunkResult:
     workspace = kernel.Workspace()
     dates = len(job.steps) + 1
     n_blocks = -(-count // DRAWS_PER_SEED)
-    sums = np.zeros((n_blocks, dates, *job.population.shape))
-    squares = np.zeros_like(sums)
+    sums = squares = None
+    if into is None:
+        sums = np.zeros((n_blocks, dates, *job.population.shape))
+        squares = np.zeros_like(sums)
     totals = np.zeros((count, dates, job.population.shape[0], len(job.groups)))
     kept = np.empty((count, dates, *job.population.shape), dtype=dtype) if job.keep == "draws" \
         else None
@@ -242,8 +254,12 @@ def run_chunk(job: Job, first: int, count: int) -> ChunkResult:
         values = np.asarray(population, dtype=float)
         for block in range(n_blocks):
             part = values[block * DRAWS_PER_SEED:(block + 1) * DRAWS_PER_SEED]
-            sums[block, t] = part.sum(axis=0)
-            squares[block, t] = (part * part).sum(axis=0)
+            if into is None:
+                sums[block, t] = part.sum(axis=0)
+                squares[block, t] = (part * part).sum(axis=0)
+            else:
+                into[0][t] += part.sum(axis=0)
+                into[1][t] += (part * part).sum(axis=0)
         totals[:, t] = values.sum(axis=2) @ job.groups.T
         if kept is not None:
             kept[:, t] = population
@@ -277,7 +293,7 @@ def run_chunk(job: Job, first: int, count: int) -> ChunkResult:
     return ChunkResult(first=first, sums=sums, squares=squares, totals=totals, population=kept)
 
 
-def _run_chunk_compiled(job: Job, paths, first: int, count: int) -> ChunkResult:
+def _run_chunk_compiled(job: Job, paths, first: int, count: int, into=None) -> ChunkResult:
     """:func:`run_chunk` for the fused engine and summaries: all years in one numba call.
 
     Each draw stays in cache through all the steps: its survival ratios are
@@ -290,6 +306,8 @@ def _run_chunk_compiled(job: Job, paths, first: int, count: int) -> ChunkResult:
     from projsim.kernel import TIMING_WEIGHTS
 
     _compiled()                     # numba, or the InputError that says how to install it
+    from numba import get_num_threads
+
     from projsim._fused_loops import whole_chunk
 
     levels = job.e0_grid
@@ -306,8 +324,11 @@ def _run_chunk_compiled(job: Job, paths, first: int, count: int) -> ChunkResult:
             -np.expm1(-rate.reshape(len(rate), *rate.shape[-3:])), (len(rate), *shape)))
         destination = np.ascontiguousarray(job.internal_destination[0][0], dtype=float)
     dates = len(job.steps) + 1
-    sums = np.zeros((-(-count // DRAWS_PER_SEED), dates, *shape))
-    squares = np.zeros_like(sums)
+    if into is None:
+        sums = np.zeros((-(-count // DRAWS_PER_SEED), dates, *shape))
+        squares = np.zeros_like(sums)
+    else:
+        sums, squares = into[0][None], into[1][None]
     totals = np.zeros((count, dates, shape[0], len(job.groups)))
     whole_chunk(np.ascontiguousarray(job.population, dtype=job.dtype),
                 np.ascontiguousarray(job.survival_grid, dtype=float),
@@ -320,7 +341,9 @@ def _run_chunk_compiled(job: Job, paths, first: int, count: int) -> ChunkResult:
                 np.ascontiguousarray(job.within_region, dtype=float), leave, destination,
                 np.array(TIMING_WEIGHTS[job.scenario.migration_timing]), 1.0,
                 np.ascontiguousarray(job.groups, dtype=float), DRAWS_PER_SEED,
-                sums, squares, totals)
+                0 if into is None else get_num_threads(), sums, squares, totals)
+    if into is not None:
+        sums = squares = None
     return ChunkResult(first=first, sums=sums, squares=squares, totals=totals, population=None)
 
 
@@ -394,8 +417,9 @@ def project_draws(scenario: Scenario, draws: int = 1000, *, seed: int | None = N
     job = make_job(scenario, parameters, keep=keep, dtype=dtype, engine=engine)
     planned = chunks(draws, chunk)
     lazy = []
-    ordered = _results_in_order(job, planned, client, progress, lazy)
-    dataset = _summarise(job, draws, ordered, thresholds, chunk, quantiles)
+    running = tuple(np.zeros((len(job.steps) + 1, *job.population.shape)) for _ in range(2))
+    ordered = _results_in_order(job, planned, client, progress, lazy, running)
+    dataset = _summarise(job, draws, ordered, running, thresholds, chunk, quantiles)
     if lazy:
         dataset["population"] = (("time", "draw", "region", "sex", "age"),
                                  _lazy_population(lazy, job, planned),
@@ -426,16 +450,18 @@ def _lazy_population(futures, job, planned):
     return da.concatenate(pieces, axis=1)
 
 
-def _results_in_order(job, planned, client, progress, lazy):
+def _results_in_order(job, planned, client, progress, lazy, running):
     """Yield chunk results in draw order, running them locally or on a client.
 
-    On a client with ``keep="draws"`` the draws stay on the workers: only the
-    summaries travel, and the chunks' futures are appended to ``lazy`` for a
-    dask-backed population.
+    Local chunks add their blocks' sums to the ``running`` totals as they go;
+    a client's chunks return them, for :func:`_summarise` to add in the same
+    order. On a client with ``keep="draws"`` the draws stay on the workers:
+    only the summaries travel, and the chunks' futures are appended to
+    ``lazy`` for a dask-backed population.
     """
     if client is None:
         for done, (first, count) in enumerate(planned, start=1):
-            yield run_chunk(job, first, count)
+            yield run_chunk(job, first, count, running)
             if progress:
                 progress(done, len(planned))
         return
@@ -459,17 +485,19 @@ def _results_in_order(job, planned, client, progress, lazy):
             following += 1
 
 
-def _summarise(job, draws, ordered, thresholds, chunk, method="exact"):
-    """Merge chunk results, in draw order, into a labelled Dataset."""
-    base = job.population
+def _summarise(job, draws, ordered, running, thresholds, chunk, method="exact"):
+    """Merge chunk results, in draw order, into a labelled Dataset.
+
+    ``running`` holds the running sums and squares over draws (date, region,
+    sex, age); the blocks' sums a chunk returns are added to them in order.
+    """
+    total_sum, total_squares = running
     dates = len(job.steps) + 1
-    total_sum = np.zeros((dates, *base.shape))
-    total_squares = np.zeros_like(total_sum)
     thresholds = np.asarray(thresholds, dtype=float)
     above = np.zeros((dates, thresholds.size))
     totals, population, histogram = [], [], None
     for result in ordered:
-        for block in range(result.sums.shape[0]):
+        for block in range(0 if result.sums is None else result.sums.shape[0]):
             total_sum += result.sums[block]
             total_squares += result.squares[block]
         national = result.totals.sum(axis=2, keepdims=True)           # (draw, date, 1, group)
@@ -485,7 +513,8 @@ def _summarise(job, draws, ordered, thresholds, chunk, method="exact"):
     mean = total_sum / draws
     variance = np.maximum(total_squares - draws * mean * mean, 0.0) / max(draws - 1, 1)
     if method == "exact":
-        found = np.quantile(np.concatenate(totals), QUANTILES, axis=0)  # (quantile, date, R+1, G)
+        by_quantity = np.moveaxis(np.concatenate(totals), 0, -1).copy()  # draws last: faster
+        found = np.quantile(by_quantity, QUANTILES, axis=-1)            # (quantile, date, R+1, G)
     else:
         found = histogram.quantiles(QUANTILES)
     dataset = _dataset(job, draws, mean, np.sqrt(variance), found[:, :, :-1], found[:, :, -1],
@@ -518,7 +547,11 @@ class _Histogram:
         self.outside = 0
 
     def add(self, values: np.ndarray) -> None:
-        """Count values (draw, ...) into the bins of each quantity."""
+        """Count values (draw, ...) into the bins of each quantity, a block of draws at a time."""
+        for start in range(0, len(values), DRAWS_PER_SEED):
+            self._add(values[start:start + DRAWS_PER_SEED])
+
+    def _add(self, values: np.ndarray) -> None:
         position = np.floor((values - self.low) / self.width).astype(np.int64) + 1
         bins = np.clip(position, 0, HISTOGRAM_BINS + 1)
         self.outside += int(np.count_nonzero((bins == 0) | (bins == HISTOGRAM_BINS + 1)))
