@@ -71,6 +71,14 @@ def test_run_with_draws_prints_quantiles(tmp_path, capsys):
     assert int(xr.load_dataset(path).attrs["draws"]) == 64
 
 
+def test_run_with_draws_and_demographic_noise(tmp_path, capsys):
+    path = tmp_path / "noise.nc"
+    assert main(["run", "--draws", "64", "--demographic-noise", "-o", str(path)]) == EXIT_OK
+    assert capsys.readouterr().out.startswith(
+        "fpb-2013: 64 draws, seed 0 (numpy engine, demographic noise)")
+    assert int(xr.load_dataset(path).attrs["demographic_noise"]) == 1
+
+
 def test_run_with_draws_rejects_a_misaligned_chunk(capsys):
     assert main(["run", "--draws", "100", "--chunk", "50"]) == EXIT_INPUT
     assert capsys.readouterr().err == (

@@ -34,3 +34,15 @@ def test_two_workers_equal_one_process_bit_for_bit(client):
     assert spread.population.chunks is not None, "the draws stay on the workers (dask-backed)"
     for name in alone.data_vars:
         np.testing.assert_array_equal(alone[name], spread[name].compute(), err_msg=name)
+
+
+def test_demographic_noise_on_two_workers_equals_one_process(client):
+    scenario = projsim.load_scenario("fpb-2013")
+    draws = 2 * DRAWS_PER_SEED + 5
+    options = {"chunk": DRAWS_PER_SEED, "keep": "draws", "thresholds": (12e6,),
+               "demographic_noise": True}
+    alone = project_draws(scenario, draws, **options)
+    spread = project_draws(scenario, draws, client=client, **options)
+    assert alone.attrs["demographic_noise"] == spread.attrs["demographic_noise"] == 1
+    for name in alone.data_vars:
+        np.testing.assert_array_equal(alone[name], spread[name].compute(), err_msg=name)

@@ -244,3 +244,121 @@ def test_float32_compiled_chunks_stay_close():
     double = run_chunk(_chunk_job("fused"), 0, DRAWS_PER_SEED + 3)
     relative = abs(single.totals[..., -1] / double.totals[..., -1] - 1)
     assert 0 < relative.max() < 1e-6
+
+
+# --- demographic noise -------------------------------------------------------------
+
+CLOSED = """extends = "fpb-2013"
+horizon = 2013
+[international_migration]
+net_total = 0
+[internal_migration]
+scale = 0.0
+[uncertainty]
+demographic_noise = true
+fertility = { sd = 0.0, level_sd = 0.0 }
+mortality = { sd = 0.0 }
+international_migration = { sd = 0.0, regional_sd = 0.0 }
+"""
+
+
+def test_without_noise_the_draws_are_unchanged(monkeypatch, tmp_path):
+    """Noise off never calls the noise step, whether off by default, by argument or by file."""
+    from projsim import noise
+
+    path = tmp_path / "off.toml"
+    path.write_text('extends = "fpb-2013"\n[uncertainty]\ndemographic_noise = false\n')
+    before = project_draws(SCENARIO, 70, keep="draws", engine="numpy")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("noise drawn")
+
+    monkeypatch.setattr(noise, "step", refuse)
+    for ds in (project_draws(SCENARIO, 70, keep="draws", engine="numpy", demographic_noise=False),
+               project_draws(projsim.load_scenario(path), 70, keep="draws", engine="numpy")):
+        np.testing.assert_array_equal(ds.population, before.population)
+        assert ds.attrs["demographic_noise"] == 0
+        assert ds.attrs["seeding"] == before.attrs["seeding"]
+        assert "demographic noise" not in ds.attrs["seeding"]
+    with pytest.raises(AssertionError, match="noise drawn"):
+        project_draws(projsim.load_scenario(path), 64, demographic_noise=True)
+
+
+def test_noise_does_not_depend_on_chunking_or_the_number_of_draws():
+    kwargs = {"keep": "draws", "demographic_noise": True, "thresholds": (12e6,)}
+    small = project_draws(SCENARIO, 3 * DRAWS_PER_SEED, chunk=DRAWS_PER_SEED, **kwargs)
+    large = project_draws(SCENARIO, 3 * DRAWS_PER_SEED, chunk=2 * DRAWS_PER_SEED, **kwargs)
+    for name in small.data_vars:
+        np.testing.assert_array_equal(small[name], large[name], err_msg=name)
+    fewer = project_draws(SCENARIO, 100, chunk=2 * DRAWS_PER_SEED, **kwargs)
+    np.testing.assert_array_equal(fewer.population, small.population.isel(draw=slice(100)))
+    assert float(small.population.min()) >= 0
+
+
+def test_noise_runs_the_numpy_step_and_says_so(tmp_path):
+    path = tmp_path / "on.toml"
+    path.write_text('extends = "fpb-2013"\nhorizon = 2015\n[uncertainty]\n'
+                    'demographic_noise = true\n')
+    scenario = projsim.load_scenario(path)
+    on = project_draws(scenario, 64, engine="fused")
+    assert on.attrs["engine"] == "numpy" and on.attrs["demographic_noise"] == 1
+    assert "spawn_key=(block, 1, t, k)" in on.attrs["seeding"]
+    off = project_draws(scenario, 64, engine="numpy", demographic_noise=False)
+    assert off.attrs["demographic_noise"] == 0
+    assert float((on.population_sd - off.population_sd).sum()) > 0
+
+
+def test_noise_has_the_binomial_and_poisson_size(tmp_path):
+    """One year of a closed population whose rates are certain: all spread is noise.
+
+    Infants are Poisson births thinned by binomial infant deaths, so Poisson:
+    their variance equals their mean. Every older cohort of N persons loses
+    binomial deaths: variance N q (1 - q), and mean N (1 - q). Cells with a
+    variance of 20 or more are tested one by one (the sample variance is then
+    close to normal), and all cells together.
+    """
+    from projsim.ensemble import make_job, survival_for
+
+    path = tmp_path / "closed.toml"
+    path.write_text(CLOSED)
+    scenario = projsim.load_scenario(path)
+    draws = 2000
+    ds = project_draws(scenario, draws, keep="draws")
+    end = ds.population.sel(time=2013).values                       # (draw, region, sex, age)
+    tolerance = 5 * np.sqrt(2 / draws)
+    expected = project_draws(scenario, DRAWS_PER_SEED, keep="draws",
+                             demographic_noise=False).population.sel(time=2013).values[0]
+    infants = end[..., 0]
+    np.testing.assert_allclose(infants.var(axis=0, ddof=1), expected[..., 0], rtol=tolerance)
+    np.testing.assert_allclose(infants.mean(axis=0), expected[..., 0],
+                               atol=5 * np.sqrt(expected[..., 0].max() / draws))
+    job = make_job(scenario, uncertainty(scenario.uncertainty))
+    e0 = np.stack([scenario.components["mortality"].path[s].at(job.steps[:1]) for s in
+                   ("female", "male")], axis=-1)
+    q = 1 - survival_for(job, e0)[0]                                # (region, sex, age)
+    start = job.population
+    at_risk = np.concatenate([start[..., :-2], start[..., -2:].sum(axis=-1, keepdims=True)],
+                             axis=-1)
+    variance = at_risk * q[..., 1:] * (1 - q[..., 1:])
+    sample = end[..., 1:].var(axis=0, ddof=1)
+    large = variance >= 20
+    assert large.sum() > 300
+    np.testing.assert_allclose(sample[large], variance[large], rtol=tolerance)
+    np.testing.assert_allclose(sample.sum(), variance.sum(), rtol=tolerance)
+    old = variance * (q[..., 1:] > 0.2)
+    assert abs((sample * (old > 0)).sum() / old.sum() - 1) < tolerance, "not Poisson (N q)"
+    np.testing.assert_allclose(end[..., 1:].mean(axis=0), at_risk * (1 - q[..., 1:]),
+                               atol=5 * np.sqrt(variance.max() / draws), rtol=1e-9)
+
+
+def test_noise_keeps_the_mean_of_the_draws():
+    """Same seed, same paths: the difference of the national totals is the noise alone."""
+    on = project_draws(SCENARIO, 256, keep="draws", demographic_noise=True)
+    off = project_draws(SCENARIO, 256, keep="draws")
+    difference = (on.population - off.population).sum(["region", "sex", "age"])
+    spread = difference.std("draw")
+    assert float(spread.isel(time=0)) == 0
+    # births, deaths and net migrants of 2012: a variance near 128,000 + 109,000 + 60,000
+    assert 400 < float(spread.isel(time=1)) < 700
+    assert float(spread.isel(time=-1)) > 2 * float(spread.isel(time=10)), "noise accumulates"
+    assert bool((abs(difference.mean("draw")) <= 5 * spread / np.sqrt(256) + 1e-9).all())

@@ -39,6 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--quantiles", choices=("exact", "histogram"), default="exact",
                      help="with --draws: exact quantiles (a few kB per draw) or streaming "
                           "histogram quantiles (memory independent of the draws)")
+    run.add_argument("--demographic-noise", action=argparse.BooleanOptionalAction,
+                     help="with --draws: draw each year's births, deaths and migrants by chance "
+                          "around their expected values (default: the scenario's [uncertainty] "
+                          "demographic_noise, else off)")
     run.add_argument("--workers", type=int,
                      help="with --draws: run the chunks on a local dask cluster of this many "
                           "worker processes")
@@ -138,8 +142,9 @@ def draws_summary(dataset, years: Sequence[int] | None = None) -> str:
     if years is None:
         years = [first, *range((first // 10 + 1) * 10, last, 10), last]
     national = dataset.national_quantile.sel(age_group="all", time=years)
+    noise = ", demographic noise" if dataset.attrs.get("demographic_noise") else ""
     lines = [f"{dataset.attrs['scenario']}: {dataset.attrs['draws']} draws, seed "
-             f"{dataset.attrs['seed']} ({dataset.attrs['engine']} engine)", "",
+             f"{dataset.attrs['seed']} ({dataset.attrs['engine']} engine{noise})", "",
              "National population on 1 January (persons), quantiles over draws",
              f"{'quantile':<12}" + "".join(f"{y:>13}" for y in years)]
     for q in national["quantile"].values:
@@ -183,9 +188,11 @@ def _run_draws(args, scenario):
                 Client(cluster) as client:
             return project_draws(loaded, args.draws, seed=args.seed, chunk=args.chunk,
                                  keep=args.keep, client=client, progress=Progress(),
-                                 quantiles=args.quantiles)
+                                 quantiles=args.quantiles,
+                                 demographic_noise=args.demographic_noise)
     return project_draws(loaded, args.draws, seed=args.seed, chunk=args.chunk, keep=args.keep,
-                         progress=Progress(), quantiles=args.quantiles)
+                         progress=Progress(), quantiles=args.quantiles,
+                         demographic_noise=args.demographic_noise)
 
 
 def _summary_of_run(scenario) -> str:

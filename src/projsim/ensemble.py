@@ -33,7 +33,7 @@ from typing import Literal
 import numpy as np
 import xarray as xr
 
-from projsim import kernel
+from projsim import kernel, noise
 from projsim.assumptions import (
     build_inputs, migration_profile, national_fertility, national_rates, pooled_oldest,
 )
@@ -42,7 +42,8 @@ from projsim.lifetable import survival_ratios_from_rates
 from projsim.result import engine_version
 from projsim.scenario import Scenario
 from projsim.stochastic import (
-    DRAWS_PER_SEED, Uncertainty, check_perturbable, draw_paths, uncertainty,
+    DRAWS_PER_SEED, NOISE_STREAM, Uncertainty, check_perturbable, draw_paths, noise_on,
+    noise_streams, uncertainty,
 )
 from projsim.types import SEXES
 
@@ -84,6 +85,7 @@ class Job:
     dtype: str
     engine: str
     keep: str
+    demographic_noise: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,15 +104,20 @@ class ChunkResult:
 
 
 def make_job(scenario: Scenario, parameters: Uncertainty, *, keep: Keep = "summary",
-             dtype: str = "float64", engine: Engine = "auto") -> Job:
-    """Prepare a stochastic run of a scenario (validated here, once)."""
+             dtype: str = "float64", engine: Engine = "auto",
+             demographic_noise: bool = False) -> Job:
+    """Prepare a stochastic run of a scenario (validated here, once).
+
+    Demographic noise needs each step's flows, which only the numpy step
+    records, so it runs the numpy engine whatever ``engine`` says.
+    """
     from projsim.mortality import load_lee_carter
 
     check_perturbable(scenario)
     if dtype not in ("float64", "float32"):
         raise InputError("argument 'dtype'", repr(dtype), "'float64' or 'float32'",
                          "choose the precision of the state")
-    if scenario.safeguard != "reduce" and engine == "fused":
+    if (scenario.safeguard != "reduce" and engine == "fused") or demographic_noise:
         engine = "numpy"
     inputs = build_inputs(scenario)
     base = inputs.base
@@ -136,7 +143,8 @@ def make_job(scenario: Scenario, parameters: Uncertainty, *, keep: Keep = "summa
                                    float(inputs.rates.sex_ratio_at_birth[0, 0, 0])),
         internal_rate=inputs.rates.internal_rate,
         internal_destination=inputs.rates.internal_destination,
-        groups=groups, dtype=dtype, engine=engine, keep=keep)
+        groups=groups, dtype=dtype, engine=engine, keep=keep,
+        demographic_noise=demographic_noise)
 
 
 #: The e0 grid on which survival ratios are tabulated for draws: this far
@@ -223,6 +231,8 @@ def run_chunk(job: Job, first: int, count: int, into=None) -> ChunkResult:
     the fused engine and ``keep="summary"`` (float64 or float32 state), the
     whole chunk runs in one compiled call instead
     (:func:`_run_chunk_compiled`), with the same results up to rounding.
+    With demographic noise each year's births, deaths and migrants are drawn
+    around the numpy step's flows (:func:`projsim.noise.step`).
 
     Without ``into`` the result holds the sums and squares of each block of
     :data:`DRAWS_PER_SEED` draws. ``into``, a pair of running totals (date,
@@ -232,7 +242,7 @@ def run_chunk(job: Job, first: int, count: int, into=None) -> ChunkResult:
     """
     dtype = np.dtype(job.dtype)
     paths = draw_paths(job.scenario, job.parameters, job.regional_shares, job.steps, first, count)
-    if (job.engine == "fused" and job.keep == "summary"
+    if (job.engine == "fused" and job.keep == "summary" and not job.demographic_noise
             and (job.internal_destination is None or job.internal_destination[0].shape[0] == 1)):
         return _run_chunk_compiled(job, paths, first, count, into)
     fertility_factor = paths.tfr / job.schedule_tfr                          # (draw, time)
@@ -240,6 +250,8 @@ def run_chunk(job: Job, first: int, count: int, into=None) -> ChunkResult:
                                  dtype=dtype)
     spare = np.empty_like(state)
     workspace = kernel.Workspace()
+    flows = kernel.empty_flows(state.shape, kernel.Rates(None, None, None)) \
+        if job.demographic_noise else None
     dates = len(job.steps) + 1
     n_blocks = -(-count // DRAWS_PER_SEED)
     sums = squares = None
@@ -279,7 +291,11 @@ def run_chunk(job: Job, first: int, count: int, into=None) -> ChunkResult:
             internal_destination=None if job.internal_destination is None
             else job.internal_destination[0],
         )
-        if job.engine == "fused":
+        if job.demographic_noise:
+            noise.step(state, rates, noise_streams(job.parameters.seed, first, count, t),
+                       timing=job.scenario.migration_timing, safeguard=job.scenario.safeguard,
+                       out=spare, flows=flows, workspace=workspace)
+        elif job.engine == "fused":
             from projsim.fused import advance
 
             advance(state, rates, timing=job.scenario.migration_timing, out=spare,
@@ -361,7 +377,8 @@ def chunks(draws: int, chunk: int) -> list[tuple[int, int]]:
 def project_draws(scenario: Scenario, draws: int = 1000, *, seed: int | None = None,
                   chunk: int = 256, keep: Keep = "summary", thresholds=(), client=None,
                   progress=None, dtype: str = "float64", engine: Engine = "auto",
-                  quantiles: QuantileMethod = "exact") -> xr.Dataset:
+                  quantiles: QuantileMethod = "exact",
+                  demographic_noise: bool | None = None) -> xr.Dataset:
     """Project a scenario's uncertainty with ``draws`` trajectories.
 
     Parameters
@@ -397,6 +414,11 @@ def project_draws(scenario: Scenario, draws: int = 1000, *, seed: int | None = N
         ``"histogram"`` counts them in :data:`HISTOGRAM_BINS` bins per
         quantity instead, so the memory does not grow with the draws, and
         interpolates the quantiles within a bin (see :func:`_histogram`).
+    demographic_noise : bool, optional
+        Draw each year's births, deaths and migrants by chance around their
+        expected values (:mod:`projsim.noise`); by default the scenario's
+        ``[uncertainty]`` ``demographic_noise``, else off. It runs the numpy
+        engine.
 
     Returns
     -------
@@ -405,7 +427,8 @@ def project_draws(scenario: Scenario, draws: int = 1000, *, seed: int | None = N
         ``population_quantile`` (time, quantile, region, age_group),
         ``national_quantile`` (time, quantile, age_group), ``probability_above``
         (time, threshold), and with ``keep="draws"`` ``population`` (time,
-        draw, region, sex, age).
+        draw, region, sex, age). The attributes record the engine that ran
+        and ``demographic_noise`` (1 or 0).
     """
     if quantiles not in ("exact", "histogram"):
         raise InputError("argument 'quantiles'", repr(quantiles), "'exact' or 'histogram'",
@@ -414,12 +437,18 @@ def project_draws(scenario: Scenario, draws: int = 1000, *, seed: int | None = N
     if engine == "auto":
         large = draws >= FUSED_FROM and importlib.util.find_spec("numba") is not None
         engine = "fused" if large else "numpy"
-    job = make_job(scenario, parameters, keep=keep, dtype=dtype, engine=engine)
+    job = make_job(scenario, parameters, keep=keep, dtype=dtype, engine=engine,
+                   demographic_noise=noise_on(scenario.uncertainty, demographic_noise))
     planned = chunks(draws, chunk)
     lazy = []
     running = tuple(np.zeros((len(job.steps) + 1, *job.population.shape)) for _ in range(2))
     ordered = _results_in_order(job, planned, client, progress, lazy, running)
     dataset = _summarise(job, draws, ordered, running, thresholds, chunk, quantiles)
+    dataset.attrs["demographic_noise"] = int(job.demographic_noise)
+    if job.demographic_noise:
+        dataset.attrs["seeding"] += (f"; demographic noise of step t, flow k of projsim.noise."
+                                     f"NOISY_FLOWS: SeedSequence(seed, spawn_key=(block, "
+                                     f"{NOISE_STREAM}, t, k))")
     if lazy:
         dataset["population"] = (("time", "draw", "region", "sex", "age"),
                                  _lazy_population(lazy, job, planned),

@@ -273,8 +273,9 @@ class Scenario:
         SHA-256 of every file read: the scenario, the scenarios it extends and
         its tables.
     uncertainty : dict
-        The ``[uncertainty]`` table, validated: ``seed`` and, by section, the
-        parameters that override the defaults of :mod:`projsim.stochastic`.
+        The ``[uncertainty]`` table, validated: ``seed``, ``demographic_noise``
+        and, by section, the parameters that override the defaults of
+        :mod:`projsim.stochastic`.
     """
 
     name: str
@@ -551,11 +552,17 @@ def _uncertainty(table, origin, problems):
         problems.append(InputError(f"{origin}: uncertainty", repr(table), "a table",
                                    "write it as an [uncertainty] section"))
         return {}
-    problems += _unknown_keys(origin, "uncertainty.", table, ("seed", *UNCERTAINTY))
+    problems += _unknown_keys(origin, "uncertainty.", table,
+                              ("seed", "demographic_noise", *UNCERTAINTY))
     seed = table.get("seed", 0)
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         problems.append(InputError(f"{origin}: uncertainty.seed", repr(seed),
                                    "a whole number, 0 or more", "give a seed such as 20130524"))
+    if not isinstance(table.get("demographic_noise", False), bool):
+        problems.append(InputError(f"{origin}: uncertainty.demographic_noise",
+                                   repr(table["demographic_noise"]), "true or false",
+                                   "write demographic_noise = true to draw births, deaths and "
+                                   "migrants by chance each year, or false (the default)"))
     for section, keys in UNCERTAINTY.items():
         given = table.get(section, {})
         if not isinstance(given, dict):

@@ -19,10 +19,19 @@ Default parameters are estimated from Belgian history
 (``src/projsim/data/uncertainty_belgium/``); a scenario's ``[uncertainty]``
 table overrides any of them.
 
+Optionally (``demographic_noise = true`` in the ``[uncertainty]`` table),
+each draw's births, deaths and migrants are also drawn by chance around their
+expected values every year (:mod:`projsim.noise`): Poisson births, binomial
+deaths, Poisson net migrants and binomial internal moves.
+
 Seeding: draws are grouped in fixed blocks of :data:`DRAWS_PER_SEED`; block
 ``b`` takes its normal deviates from ``numpy.random.SeedSequence(seed,
-spawn_key=(b,))``. A draw's trajectory therefore depends only on the seed and
-its index, never on how draws are chunked or on which worker runs them.
+spawn_key=(b,))``. The demographic noise of step ``t`` (0 for the first
+year) takes flow ``k`` of :data:`projsim.noise.NOISY_FLOWS` from
+``SeedSequence(seed, spawn_key=(b, NOISE_STREAM, t, k))``, a stream of its
+own for every block, step and flow. A draw's trajectory therefore depends
+only on the seed and its index, never on how draws are chunked or on which
+worker runs them.
 
 References
 ----------
@@ -44,11 +53,16 @@ import numpy as np
 
 from projsim.errors import InputError
 from projsim.io import read_toml
+from projsim.noise import NOISY_FLOWS, Streams
 from projsim.scenario import Scenario
 from projsim.types import SEXES
 
 #: Draws that share one child of the seed sequence.
 DRAWS_PER_SEED = 64
+#: The child of a block's seed sequence whose descendants feed the demographic noise.
+NOISE_STREAM = 1
+#: Whether demographic noise is drawn when neither the scenario nor the caller says.
+DEMOGRAPHIC_NOISE = False
 #: The methods a scenario must use for its paths to be perturbed.
 PERTURBED = {"fertility": "tfr", "mortality": "e0", "international_migration": "net_total"}
 
@@ -166,6 +180,61 @@ def standard_normals(seed: int, first: int, count: int, shape: tuple[int, ...]) 
         .standard_normal((DRAWS_PER_SEED, *shape)) for block in blocks])
     offset = first - blocks[0] * DRAWS_PER_SEED
     return deviates[offset:offset + count]
+
+
+def noise_streams(seed: int, first: int, count: int, step: int) -> Streams:
+    """The generators of the demographic noise of draws ``first .. first + count - 1`` in a step.
+
+    Parameters
+    ----------
+    seed : int
+        The seed.
+    first : int
+        The first draw's index, a multiple of :data:`DRAWS_PER_SEED`.
+    count : int
+        The number of draws.
+    step : int
+        The step, 0 for the first year of the projection.
+
+    Returns
+    -------
+    projsim.noise.Streams
+        For each flow ``k`` and block ``b``, a generator seeded by
+        ``SeedSequence(seed, spawn_key=(b, NOISE_STREAM, step, k))``.
+
+    Examples
+    --------
+    >>> first = noise_streams(7, 0, 100, 3).generators["deaths"][1]
+    >>> again = noise_streams(7, 64, 36, 3).generators["deaths"][0]
+    >>> bool(first.random() == again.random())
+    True
+    """
+    if first % DRAWS_PER_SEED:
+        raise InputError("argument 'first'", repr(first), f"a multiple of {DRAWS_PER_SEED}",
+                         "start a chunk at the first draw of a seed block")
+    blocks = range(first // DRAWS_PER_SEED, (first + count - 1) // DRAWS_PER_SEED + 1)
+    generators = {flow: [np.random.default_rng(np.random.SeedSequence(
+        seed, spawn_key=(block, NOISE_STREAM, step, index))) for block in blocks]
+        for index, flow in enumerate(NOISY_FLOWS)}
+    return Streams(generators, DRAWS_PER_SEED)
+
+
+def noise_on(overrides: dict | None = None, chosen: bool | None = None) -> bool:
+    """Whether to draw demographic noise.
+
+    ``chosen`` if given, else the table's ``demographic_noise``, else
+    :data:`DEMOGRAPHIC_NOISE`.
+
+    Parameters
+    ----------
+    overrides : dict, optional
+        A scenario's ``[uncertainty]`` table.
+    chosen : bool, optional
+        The caller's choice, which wins.
+    """
+    if chosen is not None:
+        return bool(chosen)
+    return bool((overrides or {}).get("demographic_noise", DEMOGRAPHIC_NOISE))
 
 
 def autoregressive(innovations: np.ndarray, phi: float, axis: int = 1) -> np.ndarray:
