@@ -154,28 +154,62 @@ def _move_within(out, leave, destination, moved):
                     flat_out[j, c] += share * flat_moved[i, c]
 
 
+@njit(cache=True, fastmath={"reassoc", "contract"})
+def _group_totals(pop, lanes, t, first, cuts, members, totals):
+    """Each draw's persons by region and age group, from sums between consecutive cuts.
+
+    The ages from ``cuts[i]`` to ``cuts[i + 1] - 1`` are summed over both
+    sexes; ``members[g, i]`` (0 or 1) says whether that span is in group g.
+    """
+    spans = cuts.shape[0] - 1
+    partial = np.empty(spans)
+    for lane in range(lanes):
+        for r in range(pop.shape[1]):
+            for i in range(spans):
+                acc = 0.0
+                for s in range(pop.shape[2]):
+                    span = pop[lane, r, s, cuts[i]:cuts[i + 1]]
+                    for a in range(span.shape[0]):     # from 0: so that it vectorises
+                        acc += span[a]
+                partial[i] = acc
+            for g in range(members.shape[0]):
+                acc = 0.0
+                for i in range(spans):
+                    acc += members[g, i] * partial[i]
+                totals[first + lane, t, r, g] = acc
+
+
 @njit(cache=True)
-def _record(pop, t, d, sums, squares, totals, groups, both):
-    """Add one draw's population to its block's sums and squares; its totals by group."""
-    regions, sexes, ages = pop.shape
-    flat = pop.reshape(-1)
-    for c in range(flat.shape[0]):
-        v = np.float64(flat[c])
-        sums[t, c] += v
-        squares[t, c] += v * v
-    for r in range(regions):
-        for a in range(ages):
-            both[a] = pop[r, 0, a]
-        for s in range(1, sexes):
-            for a in range(ages):
-                both[a] += pop[r, s, a]
-        for g in range(groups.shape[0]):
-            totals[d, t, r, g] = _dot(both, groups[g])
+def _record(pop, lanes, t, first, sums, squares, totals, cuts, members):
+    """Add ``lanes`` draws (their states ``pop[:lanes]``) to a block's sums and squares.
+
+    Each cell's sum gets the draws added one after the other in draw order;
+    ``totals`` get the draws' persons by region and age group
+    (:func:`_group_totals`).
+    """
+    flat = pop.reshape(pop.shape[0], -1)
+    row_sums, row_squares = sums[t], squares[t]
+    if lanes == LANES:
+        for c in range(flat.shape[1]):
+            v0, v1, v2, v3 = (np.float64(flat[0, c]), np.float64(flat[1, c]),
+                              np.float64(flat[2, c]), np.float64(flat[3, c]))
+            v4, v5, v6, v7 = (np.float64(flat[4, c]), np.float64(flat[5, c]),
+                              np.float64(flat[6, c]), np.float64(flat[7, c]))
+            row_sums[c] = row_sums[c] + v0 + v1 + v2 + v3 + v4 + v5 + v6 + v7
+            row_squares[c] = (row_squares[c] + v0 * v0 + v1 * v1 + v2 * v2 + v3 * v3
+                              + v4 * v4 + v5 * v5 + v6 * v6 + v7 * v7)
+    else:
+        for lane in range(lanes):
+            for c in range(flat.shape[1]):
+                v = np.float64(flat[lane, c])
+                row_sums[c] += v
+                row_squares[c] += v * v
+    _group_totals(pop, lanes, t, first, cuts, members, totals)
 
 
 @njit(cache=True)
 def _project_block(blk, population0, grid, level0, spacing, e0, fertility_factor, schedule,
-                   sex_ratio, net, within, leave, destination, weights, width, groups, block,
+                   sex_ratio, net, within, leave, destination, weights, width, cuts, members, block,
                    block_sums, block_squares, totals):
     """Project the draws of block ``blk`` (:data:`LANES` at a time) and add them up.
 
@@ -193,7 +227,6 @@ def _project_block(blk, population0, grid, level0, spacing, e0, fertility_factor
     moved = np.empty((regions, sexes, ages), dtype=population0.dtype)
     exposed = np.empty(ages)
     ended = np.empty(ages)
-    both = np.empty(ages)
     lower = np.empty(sexes, dtype=np.int64)
     coefficients = np.empty((sexes, 4))
     stop = min((blk + 1) * block, draws)
@@ -202,9 +235,7 @@ def _project_block(blk, population0, grid, level0, spacing, e0, fertility_factor
         for lane in range(lanes):
             pop[lane] = population0
         for t in range(steps + 1):
-            for lane in range(lanes):
-                _record(pop[lane], t, first + lane, block_sums, block_squares, totals, groups,
-                        both)
+            _record(pop, lanes, t, first, block_sums, block_squares, totals, cuts, members)
             if t == steps:
                 break
             for lane in range(lanes):
@@ -221,7 +252,7 @@ def _project_block(blk, population0, grid, level0, spacing, e0, fertility_factor
 
 @njit(parallel=True, cache=True)
 def whole_chunk(population0, grid, level0, spacing, e0, fertility_factor, schedule, sex_ratio,
-                net, within, leave, destination, weights, width, groups, block, threads,
+                net, within, leave, destination, weights, width, cuts, members, block, threads,
                 sums, squares, totals):
     """Project a chunk of draws over all steps and summarise it, blocks in parallel.
 
@@ -232,7 +263,9 @@ def whole_chunk(population0, grid, level0, spacing, e0, fertility_factor, schedu
     internal migration moves ``leave`` of each cell to the other regions by
     ``destination`` (row: origin). The draws of one block of ``block`` draws
     run on one thread, in draw order, so a block's sums depend on its draws
-    only. ``totals`` get each draw's population by region and group. The
+    only. ``totals`` get each draw's population by region and age group, the
+    groups made of spans of ages between consecutive ``cuts`` (age indices),
+    span i in group g if ``members[g, i]``. The
     state is kept in the dtype of ``population0``; sums are float64.
 
     ``sums`` and ``squares`` have shape (k, date, region, sex, age). With
@@ -251,22 +284,22 @@ def whole_chunk(population0, grid, level0, spacing, e0, fertility_factor, schedu
             blk = np.int64(index)
             _project_block(blk, population0, grid, level0, spacing, e0, fertility_factor,
                            schedule, sex_ratio, net, within, leave, destination, weights,
-                           width, groups, block, sums[blk].reshape(dates, -1),
+                           width, cuts, members, block, sums[blk].reshape(dates, -1),
                            squares[blk].reshape(dates, -1), totals)
         return
     scratch_sums = np.empty((threads, dates, sums[0].size // dates))
     scratch_squares = np.empty_like(scratch_sums)
     running_sums, running_squares = sums[0].reshape(dates, -1), squares[0].reshape(dates, -1)
     for group in range(0, n_blocks, threads):
-        members = min(threads, n_blocks - group)
-        for index in prange(members):
+        together = min(threads, n_blocks - group)
+        for index in prange(together):
             k = np.int64(index)
             scratch_sums[k] = 0.0
             scratch_squares[k] = 0.0
             _project_block(group + k, population0, grid, level0, spacing, e0,
                            fertility_factor, schedule, sex_ratio, net, within, leave,
-                           destination, weights, width, groups, block, scratch_sums[k],
+                           destination, weights, width, cuts, members, block, scratch_sums[k],
                            scratch_squares[k], totals)
-        for k in range(members):
+        for k in range(together):
             running_sums += scratch_sums[k]
             running_squares += scratch_squares[k]

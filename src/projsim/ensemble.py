@@ -356,11 +356,24 @@ def _run_chunk_compiled(job: Job, paths, first: int, count: int, into=None) -> C
                 np.ascontiguousarray(paths.net_migration, dtype=float),
                 np.ascontiguousarray(job.within_region, dtype=float), leave, destination,
                 np.array(TIMING_WEIGHTS[job.scenario.migration_timing]), 1.0,
-                np.ascontiguousarray(job.groups, dtype=float), DRAWS_PER_SEED,
+                *_group_spans(job.groups), DRAWS_PER_SEED,
                 0 if into is None else get_num_threads(), sums, squares, totals)
     if into is not None:
         sums = squares = None
     return ChunkResult(first=first, sums=sums, squares=squares, totals=totals, population=None)
+
+
+def _group_spans(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Age groups (group, age; 0/1) as spans between cuts and the spans of each group.
+
+    Returns the cuts (age indices where any group starts or stops, with 0
+    and the number of ages) and ``members`` (group, span), 1 where span i,
+    ages ``cuts[i]`` to ``cuts[i + 1] - 1``, belongs to the group.
+    """
+    edges = np.diff(groups, prepend=0, append=0, axis=1) != 0
+    cuts = np.union1d(np.flatnonzero(edges.any(axis=0)), [0, groups.shape[1]])
+    members = groups[:, cuts[:-1]].astype(float)
+    return cuts.astype(np.int64), np.ascontiguousarray(members)
 
 
 def chunks(draws: int, chunk: int) -> list[tuple[int, int]]:
