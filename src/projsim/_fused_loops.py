@@ -250,6 +250,22 @@ def _project_block(blk, population0, grid, level0, spacing, e0, fertility_factor
             pop, out = out, pop
 
 
+@njit(cache=True)
+def _fill(array, value):
+    """Set every element of a C-contiguous array (serial: no parallel region)."""
+    flat = array.reshape(-1)
+    for i in range(flat.shape[0]):
+        flat[i] = value
+
+
+@njit(cache=True)
+def _add_to(total, addend):
+    """``total += addend`` for C-contiguous arrays of one shape, serially."""
+    flat, other = total.reshape(-1), addend.reshape(-1)
+    for i in range(flat.shape[0]):
+        flat[i] += other[i]
+
+
 @njit(parallel=True, cache=True)
 def whole_chunk(population0, grid, level0, spacing, e0, fertility_factor, schedule, sex_ratio,
                 net, within, leave, destination, weights, width, cuts, members, block, threads,
@@ -294,12 +310,12 @@ def whole_chunk(population0, grid, level0, spacing, e0, fertility_factor, schedu
         together = min(threads, n_blocks - group)
         for index in prange(together):
             k = np.int64(index)
-            scratch_sums[k] = 0.0
-            scratch_squares[k] = 0.0
+            _fill(scratch_sums[k], 0.0)
+            _fill(scratch_squares[k], 0.0)
             _project_block(group + k, population0, grid, level0, spacing, e0,
                            fertility_factor, schedule, sex_ratio, net, within, leave,
                            destination, weights, width, cuts, members, block, scratch_sums[k],
                            scratch_squares[k], totals)
         for k in range(together):
-            running_sums += scratch_sums[k]
-            running_squares += scratch_squares[k]
+            _add_to(running_sums, scratch_sums[k])
+            _add_to(running_squares, scratch_squares[k])
