@@ -250,25 +250,9 @@ def _project_block(blk, population0, grid, level0, spacing, e0, fertility_factor
             pop, out = out, pop
 
 
-@njit(cache=True)
-def _fill(array, value):
-    """Set every element of a C-contiguous array (serial: no parallel region)."""
-    flat = array.reshape(-1)
-    for i in range(flat.shape[0]):
-        flat[i] = value
-
-
-@njit(cache=True)
-def _add_to(total, addend):
-    """``total += addend`` for C-contiguous arrays of one shape, serially."""
-    flat, other = total.reshape(-1), addend.reshape(-1)
-    for i in range(flat.shape[0]):
-        flat[i] += other[i]
-
-
 @njit(parallel=True, cache=True)
 def whole_chunk(population0, grid, level0, spacing, e0, fertility_factor, schedule, sex_ratio,
-                net, within, leave, destination, weights, width, cuts, members, block, threads,
+                net, within, leave, destination, weights, width, cuts, members, block,
                 sums, squares, totals):
     """Project a chunk of draws over all steps and summarise it, blocks in parallel.
 
@@ -277,45 +261,22 @@ def whole_chunk(population0, grid, level0, spacing, e0, fertility_factor, schedu
     (as :func:`projsim.ensemble.survival_for`), its fertility
     ``fertility_factor * schedule`` and its net migrants ``net * within``;
     internal migration moves ``leave`` of each cell to the other regions by
-    ``destination`` (row: origin). The draws of one block of ``block`` draws
-    run on one thread, in draw order, so a block's sums depend on its draws
-    only. ``totals`` get each draw's population by region and age group, the
-    groups made of spans of ages between consecutive ``cuts`` (age indices),
-    span i in group g if ``members[g, i]``. The
-    state is kept in the dtype of ``population0``; sums are float64.
+    ``destination`` (row: origin). The state is kept in the dtype of
+    ``population0``.
 
-    ``sums`` and ``squares`` have shape (k, date, region, sex, age). With
-    ``threads`` 0, k is the number of blocks and each block writes its own.
-    Otherwise k is 1: the blocks run ``threads`` at a time (numba's thread
-    count), into scratch sums, which are then added to ``sums[0]`` and
-    ``squares[0]`` in block order. The running totals of a whole run thus
-    take the same values, bit for bit, as adding every block's sums in block
-    order afterwards, whatever the chunking, and a chunk holds the sums of
-    only as many blocks as threads.
+    The draws of one block of ``block`` draws run on one thread, in draw
+    order, and add up into that block's ``sums[b]`` and ``squares[b]``
+    (date, region, sex, age; float64, zero on entry), so a block's sums
+    depend on its draws only. ``totals`` get each draw's population by
+    region and age group, the groups made of spans of ages between
+    consecutive ``cuts`` (age indices), span i in group g if
+    ``members[g, i]``.
     """
     n_blocks = -(-e0.shape[0] // block)
     dates = sums.shape[1]
-    if threads == 0:
-        for index in prange(n_blocks):
-            blk = np.int64(index)
-            _project_block(blk, population0, grid, level0, spacing, e0, fertility_factor,
-                           schedule, sex_ratio, net, within, leave, destination, weights,
-                           width, cuts, members, block, sums[blk].reshape(dates, -1),
-                           squares[blk].reshape(dates, -1), totals)
-        return
-    scratch_sums = np.empty((threads, dates, sums[0].size // dates))
-    scratch_squares = np.empty_like(scratch_sums)
-    running_sums, running_squares = sums[0].reshape(dates, -1), squares[0].reshape(dates, -1)
-    for group in range(0, n_blocks, threads):
-        together = min(threads, n_blocks - group)
-        for index in prange(together):
-            k = np.int64(index)
-            _fill(scratch_sums[k], 0.0)
-            _fill(scratch_squares[k], 0.0)
-            _project_block(group + k, population0, grid, level0, spacing, e0,
-                           fertility_factor, schedule, sex_ratio, net, within, leave,
-                           destination, weights, width, cuts, members, block, scratch_sums[k],
-                           scratch_squares[k], totals)
-        for k in range(together):
-            _add_to(running_sums, scratch_sums[k])
-            _add_to(running_squares, scratch_squares[k])
+    for index in prange(n_blocks):
+        blk = np.int64(index)
+        _project_block(blk, population0, grid, level0, spacing, e0, fertility_factor, schedule,
+                       sex_ratio, net, within, leave, destination, weights, width, cuts,
+                       members, block, sums[blk].reshape(dates, -1),
+                       squares[blk].reshape(dates, -1), totals)

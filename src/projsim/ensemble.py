@@ -92,14 +92,14 @@ class Job:
 class ChunkResult:
     """One chunk's contribution: block sums, per-draw totals and maybe the draws.
 
-    ``sums`` and ``squares`` are None when the chunk added them to running
-    totals instead (``run_chunk(..., into=...)``).
+    ``sums``, ``squares`` and ``totals`` are None when the chunk fed them to
+    a running summary instead (``run_chunk(..., running=...)``).
     """
 
     first: int
     sums: np.ndarray | None       # (block, date, region, sex, age)
     squares: np.ndarray | None    # (block, date, region, sex, age)
-    totals: np.ndarray      # (draw, date, region, group)
+    totals: np.ndarray | None     # (draw, date, region, group)
     population: np.ndarray | None   # (draw, date, region, sex, age)
 
 
@@ -223,28 +223,29 @@ def survival_for(job: Job, e0: np.ndarray) -> np.ndarray:
     return out
 
 
-def run_chunk(job: Job, first: int, count: int, into=None) -> ChunkResult:
+def run_chunk(job: Job, first: int, count: int, running=None) -> ChunkResult:
     """Project draws ``first .. first + count - 1`` and summarise them.
 
     The only loop is over years: each year's survival ratios, fertility and
     migration are built for the whole chunk, then the chunk advances. With
     the fused engine and ``keep="summary"`` (float64 or float32 state), the
-    whole chunk runs in one compiled call instead
-    (:func:`_run_chunk_compiled`), with the same results up to rounding.
-    With demographic noise each year's births, deaths and migrants are drawn
-    around the numpy step's flows (:func:`projsim.noise.step`).
+    whole chunk runs in compiled calls instead (:func:`_run_chunk_compiled`),
+    with the same results up to rounding. With demographic noise each year's
+    births, deaths and migrants are drawn around the numpy step's flows
+    (:func:`projsim.noise.step`).
 
-    Without ``into`` the result holds the sums and squares of each block of
-    :data:`DRAWS_PER_SEED` draws. ``into``, a pair of running totals (date,
-    region, sex, age), gets them added in block order instead, which is how
-    :func:`project_draws` adds the blocks' sums, so the totals take the same
-    values bit for bit, and the chunk never holds all its blocks' sums.
+    Without ``running`` the result holds the sums and squares of each block
+    of :data:`DRAWS_PER_SEED` draws and every draw's totals. With a
+    :class:`_Running` summary (the chunks of one process, in draw order), the
+    chunk feeds them to it as it goes instead and returns only its draws (if
+    kept): the summary adds them in the same order, so the results are the
+    same bit for bit, and the chunk never holds all its blocks' sums.
     """
     dtype = np.dtype(job.dtype)
     paths = draw_paths(job.scenario, job.parameters, job.regional_shares, job.steps, first, count)
     if (job.engine == "fused" and job.keep == "summary" and not job.demographic_noise
             and (job.internal_destination is None or job.internal_destination[0].shape[0] == 1)):
-        return _run_chunk_compiled(job, paths, first, count, into)
+        return _run_chunk_compiled(job, paths, first, count, running)
     fertility_factor = paths.tfr / job.schedule_tfr                          # (draw, time)
     state = np.ascontiguousarray(np.broadcast_to(job.population, (count, *job.population.shape)),
                                  dtype=dtype)
@@ -255,7 +256,7 @@ def run_chunk(job: Job, first: int, count: int, into=None) -> ChunkResult:
     dates = len(job.steps) + 1
     n_blocks = -(-count // DRAWS_PER_SEED)
     sums = squares = None
-    if into is None:
+    if running is None:
         sums = np.zeros((n_blocks, dates, *job.population.shape))
         squares = np.zeros_like(sums)
     totals = np.zeros((count, dates, job.population.shape[0], len(job.groups)))
@@ -266,12 +267,12 @@ def run_chunk(job: Job, first: int, count: int, into=None) -> ChunkResult:
         values = np.asarray(population, dtype=float)
         for block in range(n_blocks):
             part = values[block * DRAWS_PER_SEED:(block + 1) * DRAWS_PER_SEED]
-            if into is None:
+            if running is None:
                 sums[block, t] = part.sum(axis=0)
                 squares[block, t] = (part * part).sum(axis=0)
             else:
-                into[0][t] += part.sum(axis=0)
-                into[1][t] += (part * part).sum(axis=0)
+                running.sums[t] += part.sum(axis=0)
+                running.squares[t] += (part * part).sum(axis=0)
         totals[:, t] = values.sum(axis=2) @ job.groups.T
         if kept is not None:
             kept[:, t] = population
@@ -306,20 +307,24 @@ def run_chunk(job: Job, first: int, count: int, into=None) -> ChunkResult:
                         workspace=workspace)
         state, spare = spare, state
         record(t + 1, state)
+    if running is not None:
+        running.add_totals(totals)
+        totals = None
     return ChunkResult(first=first, sums=sums, squares=squares, totals=totals, population=kept)
 
 
-def _run_chunk_compiled(job: Job, paths, first: int, count: int, into=None) -> ChunkResult:
-    """:func:`run_chunk` for the fused engine and summaries: all years in one numba call.
+def _run_chunk_compiled(job: Job, paths, first: int, count: int, running=None) -> ChunkResult:
+    """:func:`run_chunk` for the fused engine and summaries, in compiled calls.
 
     Each draw stays in cache through all the steps: its survival ratios are
     interpolated from the e0 grid, its fertility and migration built from its
     paths, and the block sums, squares and per-draw totals accumulated in the
     loop (:func:`projsim._fused_loops.whole_chunk`), blocks of
-    :data:`DRAWS_PER_SEED` draws in parallel.
+    :data:`DRAWS_PER_SEED` draws in parallel. Feeding a ``running`` summary,
+    the blocks run as many at a time as numba has threads, each group's sums
+    and totals handed over before the next starts.
     """
     from projsim.fused import _compiled
-    from projsim.kernel import TIMING_WEIGHTS
 
     _compiled()                     # numba, or the InputError that says how to install it
     from numba import get_num_threads
@@ -331,6 +336,38 @@ def _run_chunk_compiled(job: Job, paths, first: int, count: int, into=None) -> C
     outside = (e0.min(axis=(0, 2)) < levels[1]) | (e0.max(axis=(0, 2)) > levels[-2])
     if outside.any():            # the error of the first step off the grid, as run_chunk's
         check_on_grid(job, e0[:, np.flatnonzero(outside)[0]])
+    fertility = np.ascontiguousarray(paths.tfr / job.schedule_tfr)
+    net = np.ascontiguousarray(paths.net_migration, dtype=float)
+    fixed = _compiled_inputs(job)
+    dates, shape = len(job.steps) + 1, job.population.shape
+    n_blocks = -(-count // DRAWS_PER_SEED)
+    step = n_blocks if running is None else get_num_threads()
+    sums = np.zeros((min(step, n_blocks), dates, *shape))
+    squares = np.zeros_like(sums)
+    for block in range(0, n_blocks, step):
+        part = slice(block * DRAWS_PER_SEED, min((block + step) * DRAWS_PER_SEED, count))
+        blocks = -(-(part.stop - part.start) // DRAWS_PER_SEED)
+        if block:
+            sums[:] = 0.0
+            squares[:] = 0.0
+        totals = np.zeros((part.stop - part.start, dates, shape[0], len(job.groups)))
+        whole_chunk(fixed["population"], fixed["grid"], fixed["level0"], fixed["spacing"],
+                    e0[part], fertility[part], fixed["schedule"], fixed["sex_ratio"], net[part],
+                    fixed["within"], fixed["leave"], fixed["destination"], fixed["weights"], 1.0,
+                    fixed["cuts"], fixed["members"], DRAWS_PER_SEED, sums[:blocks],
+                    squares[:blocks], totals)
+        if running is None:
+            return ChunkResult(first=first, sums=sums, squares=squares, totals=totals,
+                               population=None)
+        running.add_blocks(sums[:blocks], squares[:blocks])
+        running.add_totals(totals)
+    return ChunkResult(first=first, sums=None, squares=None, totals=None, population=None)
+
+
+def _compiled_inputs(job: Job) -> dict:
+    """The arguments of :func:`projsim._fused_loops.whole_chunk` shared by all draws."""
+    from projsim.kernel import TIMING_WEIGHTS
+
     shape = job.population.shape
     if job.internal_rate is None:
         leave, destination = np.zeros((0, *shape)), np.zeros((0, 0))
@@ -339,28 +376,19 @@ def _run_chunk_compiled(job: Job, paths, first: int, count: int, into=None) -> C
         leave = np.ascontiguousarray(np.broadcast_to(
             -np.expm1(-rate.reshape(len(rate), *rate.shape[-3:])), (len(rate), *shape)))
         destination = np.ascontiguousarray(job.internal_destination[0][0], dtype=float)
-    dates = len(job.steps) + 1
-    if into is None:
-        sums = np.zeros((-(-count // DRAWS_PER_SEED), dates, *shape))
-        squares = np.zeros_like(sums)
-    else:
-        sums, squares = into[0][None], into[1][None]
-    totals = np.zeros((count, dates, shape[0], len(job.groups)))
-    whole_chunk(np.ascontiguousarray(job.population, dtype=job.dtype),
-                np.ascontiguousarray(job.survival_grid, dtype=float),
-                float(levels[0]), float(levels[1] - levels[0]), e0,
-                np.ascontiguousarray(paths.tfr / job.schedule_tfr),
-                np.ascontiguousarray(np.broadcast_to(job.schedule, (shape[0], shape[2])),
-                                     dtype=float),
-                np.ascontiguousarray(job.sex_ratio_at_birth[0], dtype=float),
-                np.ascontiguousarray(paths.net_migration, dtype=float),
-                np.ascontiguousarray(job.within_region, dtype=float), leave, destination,
-                np.array(TIMING_WEIGHTS[job.scenario.migration_timing]), 1.0,
-                *_group_spans(job.groups), DRAWS_PER_SEED,
-                0 if into is None else get_num_threads(), sums, squares, totals)
-    if into is not None:
-        sums = squares = None
-    return ChunkResult(first=first, sums=sums, squares=squares, totals=totals, population=None)
+    cuts, members = _group_spans(job.groups)
+    return {
+        "population": np.ascontiguousarray(job.population, dtype=job.dtype),
+        "grid": np.ascontiguousarray(job.survival_grid, dtype=float),
+        "level0": float(job.e0_grid[0]), "spacing": float(job.e0_grid[1] - job.e0_grid[0]),
+        "schedule": np.ascontiguousarray(np.broadcast_to(job.schedule, (shape[0], shape[2])),
+                                         dtype=float),
+        "sex_ratio": np.ascontiguousarray(job.sex_ratio_at_birth[0], dtype=float),
+        "within": np.ascontiguousarray(job.within_region, dtype=float),
+        "leave": leave, "destination": destination,
+        "weights": np.array(TIMING_WEIGHTS[job.scenario.migration_timing]),
+        "cuts": cuts, "members": members,
+    }
 
 
 def _group_spans(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -454,9 +482,11 @@ def project_draws(scenario: Scenario, draws: int = 1000, *, seed: int | None = N
                    demographic_noise=noise_on(scenario.uncertainty, demographic_noise))
     planned = chunks(draws, chunk)
     lazy = []
-    running = tuple(np.zeros((len(job.steps) + 1, *job.population.shape)) for _ in range(2))
-    ordered = _results_in_order(job, planned, client, progress, lazy, running)
-    dataset = _summarise(job, draws, ordered, running, thresholds, chunk, quantiles)
+    running = _Running(job, thresholds, quantiles)
+    population = [result.population for result in
+                  _results_in_order(job, planned, client, progress, lazy, running)
+                  if result.population is not None]
+    dataset = running.dataset(draws, np.concatenate(population) if population else None, chunk)
     dataset.attrs["demographic_noise"] = int(job.demographic_noise)
     if job.demographic_noise:
         dataset.attrs["seeding"] += (f"; demographic noise of step t, flow k of projsim.noise."
@@ -493,13 +523,13 @@ def _lazy_population(futures, job, planned):
 
 
 def _results_in_order(job, planned, client, progress, lazy, running):
-    """Yield chunk results in draw order, running them locally or on a client.
+    """Yield chunk results in draw order, their summaries fed to ``running``.
 
-    Local chunks add their blocks' sums to the ``running`` totals as they go;
-    a client's chunks return them, for :func:`_summarise` to add in the same
-    order. On a client with ``keep="draws"`` the draws stay on the workers:
-    only the summaries travel, and the chunks' futures are appended to
-    ``lazy`` for a dask-backed population.
+    Local chunks feed the running summary as they go; a client's chunks
+    return their blocks' sums and totals, which are fed to it here in the
+    same order. On a client with ``keep="draws"`` the draws stay on the
+    workers: only the summaries travel, and the chunks' futures are appended
+    to ``lazy`` for a dask-backed population.
     """
     if client is None:
         for done, (first, count) in enumerate(planned, start=1):
@@ -523,49 +553,65 @@ def _results_in_order(job, planned, client, progress, lazy, running):
         if progress:
             progress(done, len(planned))
         while following < len(planned) and planned[following][0] in waiting:
-            yield waiting.pop(planned[following][0])
+            result = waiting.pop(planned[following][0])
+            running.add_blocks(result.sums, result.squares)
+            running.add_totals(result.totals)
+            yield result
             following += 1
 
 
-def _summarise(job, draws, ordered, running, thresholds, chunk, method="exact"):
-    """Merge chunk results, in draw order, into a labelled Dataset.
+class _Running:
+    """Streaming summaries of the draws, fed in draw order.
 
-    ``running`` holds the running sums and squares over draws (date, region,
-    sex, age); the blocks' sums a chunk returns are added to them in order.
+    The blocks' sums and squares are added to running totals in block order,
+    so they take the same values whatever the chunking; each draw's totals
+    by region and age group are kept (exact quantiles) or counted into a
+    :class:`_Histogram`, and compared with the thresholds.
     """
-    total_sum, total_squares = running
-    dates = len(job.steps) + 1
-    thresholds = np.asarray(thresholds, dtype=float)
-    above = np.zeros((dates, thresholds.size))
-    totals, population, histogram = [], [], None
-    for result in ordered:
-        for block in range(0 if result.sums is None else result.sums.shape[0]):
-            total_sum += result.sums[block]
-            total_squares += result.squares[block]
-        national = result.totals.sum(axis=2, keepdims=True)           # (draw, date, 1, group)
-        above += (national[:, :, 0, -1, None] > thresholds).sum(axis=0)
-        values = np.concatenate([result.totals, national], axis=2)
-        if method == "exact":
-            totals.append(values)
+
+    def __init__(self, job: Job, thresholds, method: QuantileMethod):
+        self.job = job
+        shape = (len(job.steps) + 1, *job.population.shape)
+        self.sums, self.squares = np.zeros(shape), np.zeros(shape)
+        self.thresholds = np.asarray(thresholds, dtype=float)
+        self.above = np.zeros((shape[0], self.thresholds.size))
+        self.method = method
+        self.totals: list[np.ndarray] = []
+        self.histogram: _Histogram | None = None
+
+    def add_blocks(self, sums: np.ndarray, squares: np.ndarray) -> None:
+        """Add blocks' sums and squares (block, date, region, sex, age), in block order."""
+        for block in range(sums.shape[0]):
+            self.sums += sums[block]
+            self.squares += squares[block]
+
+    def add_totals(self, totals: np.ndarray) -> None:
+        """Take the next draws' totals (draw, date, region, group)."""
+        national = totals.sum(axis=2, keepdims=True)                  # (draw, date, 1, group)
+        self.above += (national[:, :, 0, -1, None] > self.thresholds).sum(axis=0)
+        values = np.concatenate([totals, national], axis=2)
+        if self.method == "exact":
+            self.totals.append(values)
         else:
-            histogram = histogram or _Histogram(values[:DRAWS_PER_SEED])
-            histogram.add(values)
-        if result.population is not None:
-            population.append(result.population)
-    mean = total_sum / draws
-    variance = np.maximum(total_squares - draws * mean * mean, 0.0) / max(draws - 1, 1)
-    if method == "exact":
-        by_quantity = np.moveaxis(np.concatenate(totals), 0, -1).copy()  # draws last: faster
-        found = np.quantile(by_quantity, QUANTILES, axis=-1)            # (quantile, date, R+1, G)
-    else:
-        found = histogram.quantiles(QUANTILES)
-    dataset = _dataset(job, draws, mean, np.sqrt(variance), found[:, :, :-1], found[:, :, -1],
-                       thresholds, above / draws,
-                       np.concatenate(population) if population else None, chunk)
-    dataset.attrs["quantile_method"] = method
-    if histogram is not None:
-        dataset.attrs["quantile_values_outside_bins"] = int(histogram.outside)
-    return dataset
+            self.histogram = self.histogram or _Histogram(values[:DRAWS_PER_SEED])
+            self.histogram.add(values)
+
+    def dataset(self, draws: int, population, chunk: int) -> xr.Dataset:
+        """The labelled summaries of ``draws`` draws (and their populations, if kept)."""
+        mean = self.sums / draws
+        variance = np.maximum(self.squares - draws * mean * mean, 0.0) / max(draws - 1, 1)
+        if self.method == "exact":
+            by_quantity = np.moveaxis(np.concatenate(self.totals), 0, -1).copy()  # draws last
+            found = np.quantile(by_quantity, QUANTILES, axis=-1)   # (quantile, date, R+1, G)
+        else:
+            found = self.histogram.quantiles(QUANTILES)
+        dataset = _dataset(self.job, draws, mean, np.sqrt(variance), found[:, :, :-1],
+                           found[:, :, -1], self.thresholds, self.above / draws, population,
+                           chunk)
+        dataset.attrs["quantile_method"] = self.method
+        if self.histogram is not None:
+            dataset.attrs["quantile_values_outside_bins"] = int(self.histogram.outside)
+        return dataset
 
 
 class _Histogram:
