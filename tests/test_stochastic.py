@@ -212,7 +212,7 @@ def test_unknown_quantile_method():
     with pytest.raises(InputError) as caught:
         project_draws(SCENARIO, 64, quantiles="tdigest")
     assert str(caught.value) == (
-        "argument 'quantiles': got 'tdigest'; expected 'exact' or 'histogram'. "
+        "argument 'quantiles': got 'tdigest'; expected 'auto', 'exact' or 'histogram'. "
         "Fix: choose how the quantiles are computed.")
 
 
@@ -362,3 +362,11 @@ def test_noise_keeps_the_mean_of_the_draws():
     assert 400 < float(spread.isel(time=1)) < 700
     assert float(spread.isel(time=-1)) > 2 * float(spread.isel(time=10)), "noise accumulates"
     assert bool((abs(difference.mean("draw")) <= 5 * spread / np.sqrt(256) + 1e-9).all())
+
+
+def test_quantiles_stream_by_default_for_large_ensembles(monkeypatch):
+    import projsim.ensemble as ensemble
+
+    monkeypatch.setattr(ensemble, "EXACT_UP_TO", DRAWS_PER_SEED)
+    assert project_draws(SCENARIO, DRAWS_PER_SEED).attrs["quantile_method"] == "exact"
+    assert project_draws(SCENARIO, DRAWS_PER_SEED + 1).attrs["quantile_method"] == "histogram"

@@ -36,9 +36,10 @@ def _parser() -> argparse.ArgumentParser:
                           "(changes speed and memory, never the result; default 256)")
     run.add_argument("--keep", choices=("summary", "draws"), default="summary",
                      help="with --draws: summaries only (default) or every draw's population")
-    run.add_argument("--quantiles", choices=("exact", "histogram"), default="exact",
-                     help="with --draws: exact quantiles (a few kB per draw) or streaming "
-                          "histogram quantiles (memory independent of the draws)")
+    run.add_argument("--quantiles", choices=("auto", "exact", "histogram"), default="auto",
+                     help="with --draws: exact quantiles (a few kB per draw), streaming "
+                          "histogram quantiles (memory independent of the draws), or auto: "
+                          "exact up to 2,048 draws")
     run.add_argument("--demographic-noise", action=argparse.BooleanOptionalAction,
                      help="with --draws: draw each year's births, deaths and migrants by chance "
                           "around their expected values (default: the scenario's [uncertainty] "

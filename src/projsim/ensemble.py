@@ -48,7 +48,10 @@ from projsim.stochastic import (
 from projsim.types import SEXES
 
 Keep = Literal["summary", "draws"]
-QuantileMethod = Literal["exact", "histogram"]
+QuantileMethod = Literal["auto", "exact", "histogram"]
+#: Up to this many draws the "auto" quantiles are exact; beyond, they are
+#: streamed through histograms, so that memory does not grow with the draws.
+EXACT_UP_TO = 2048
 #: Bins of the streaming quantiles, spread over four times the range of the
 #: first block of draws around it (values outside count in two end bins).
 HISTOGRAM_BINS = 1000
@@ -242,10 +245,10 @@ def run_chunk(job: Job, first: int, count: int, running=None) -> ChunkResult:
     same bit for bit, and the chunk never holds all its blocks' sums.
     """
     dtype = np.dtype(job.dtype)
-    paths = draw_paths(job.scenario, job.parameters, job.regional_shares, job.steps, first, count)
     if (job.engine == "fused" and job.keep == "summary" and not job.demographic_noise
             and (job.internal_destination is None or job.internal_destination[0].shape[0] == 1)):
-        return _run_chunk_compiled(job, paths, first, count, running)
+        return _run_chunk_compiled(job, first, count, running)
+    paths = draw_paths(job.scenario, job.parameters, job.regional_shares, job.steps, first, count)
     fertility_factor = paths.tfr / job.schedule_tfr                          # (draw, time)
     state = np.ascontiguousarray(np.broadcast_to(job.population, (count, *job.population.shape)),
                                  dtype=dtype)
@@ -313,7 +316,7 @@ def run_chunk(job: Job, first: int, count: int, running=None) -> ChunkResult:
     return ChunkResult(first=first, sums=sums, squares=squares, totals=totals, population=kept)
 
 
-def _run_chunk_compiled(job: Job, paths, first: int, count: int, running=None) -> ChunkResult:
+def _run_chunk_compiled(job: Job, first: int, count: int, running=None) -> ChunkResult:
     """:func:`run_chunk` for the fused engine and summaries, in compiled calls.
 
     Each draw stays in cache through all the steps: its survival ratios are
@@ -321,8 +324,9 @@ def _run_chunk_compiled(job: Job, paths, first: int, count: int, running=None) -
     paths, and the block sums, squares and per-draw totals accumulated in the
     loop (:func:`projsim._fused_loops.whole_chunk`), blocks of
     :data:`DRAWS_PER_SEED` draws in parallel. Feeding a ``running`` summary,
-    the blocks run as many at a time as numba has threads, each group's sums
-    and totals handed over before the next starts.
+    the blocks go as many at a time as numba has threads: their paths are
+    drawn, they are projected, and their sums and totals handed over before
+    the next ones start, so memory does not grow with the chunk.
     """
     from projsim.fused import _compiled
 
@@ -331,13 +335,6 @@ def _run_chunk_compiled(job: Job, paths, first: int, count: int, running=None) -
 
     from projsim._fused_loops import whole_chunk
 
-    levels = job.e0_grid
-    e0 = np.ascontiguousarray(paths.e0, dtype=float)                 # (draw, time, sex)
-    outside = (e0.min(axis=(0, 2)) < levels[1]) | (e0.max(axis=(0, 2)) > levels[-2])
-    if outside.any():            # the error of the first step off the grid, as run_chunk's
-        check_on_grid(job, e0[:, np.flatnonzero(outside)[0]])
-    fertility = np.ascontiguousarray(paths.tfr / job.schedule_tfr)
-    net = np.ascontiguousarray(paths.net_migration, dtype=float)
     fixed = _compiled_inputs(job)
     dates, shape = len(job.steps) + 1, job.population.shape
     n_blocks = -(-count // DRAWS_PER_SEED)
@@ -345,14 +342,23 @@ def _run_chunk_compiled(job: Job, paths, first: int, count: int, running=None) -
     sums = np.zeros((min(step, n_blocks), dates, *shape))
     squares = np.zeros_like(sums)
     for block in range(0, n_blocks, step):
-        part = slice(block * DRAWS_PER_SEED, min((block + step) * DRAWS_PER_SEED, count))
-        blocks = -(-(part.stop - part.start) // DRAWS_PER_SEED)
+        start = block * DRAWS_PER_SEED
+        size = min((block + step) * DRAWS_PER_SEED, count) - start
+        blocks = -(-size // DRAWS_PER_SEED)
+        paths = draw_paths(job.scenario, job.parameters, job.regional_shares, job.steps,
+                           first + start, size)
+        e0 = np.ascontiguousarray(paths.e0, dtype=float)             # (draw, time, sex)
+        levels = job.e0_grid
+        outside = (e0.min(axis=(0, 2)) < levels[1]) | (e0.max(axis=(0, 2)) > levels[-2])
+        if outside.any():        # the error of the first step off the grid, as run_chunk's
+            check_on_grid(job, e0[:, np.flatnonzero(outside)[0]])
         if block:
             sums[:] = 0.0
             squares[:] = 0.0
-        totals = np.zeros((part.stop - part.start, dates, shape[0], len(job.groups)))
-        whole_chunk(fixed["population"], fixed["grid"], fixed["level0"], fixed["spacing"],
-                    e0[part], fertility[part], fixed["schedule"], fixed["sex_ratio"], net[part],
+        totals = np.zeros((size, dates, shape[0], len(job.groups)))
+        whole_chunk(fixed["population"], fixed["grid"], fixed["level0"], fixed["spacing"], e0,
+                    np.ascontiguousarray(paths.tfr / job.schedule_tfr), fixed["schedule"],
+                    fixed["sex_ratio"], np.ascontiguousarray(paths.net_migration, dtype=float),
                     fixed["within"], fixed["leave"], fixed["destination"], fixed["weights"], 1.0,
                     fixed["cuts"], fixed["members"], DRAWS_PER_SEED, sums[:blocks],
                     squares[:blocks], totals)
@@ -418,7 +424,7 @@ def chunks(draws: int, chunk: int) -> list[tuple[int, int]]:
 def project_draws(scenario: Scenario, draws: int = 1000, *, seed: int | None = None,
                   chunk: int = 256, keep: Keep = "summary", thresholds=(), client=None,
                   progress=None, dtype: str = "float64", engine: Engine = "auto",
-                  quantiles: QuantileMethod = "exact",
+                  quantiles: QuantileMethod = "auto",
                   demographic_noise: bool | None = None) -> xr.Dataset:
     """Project a scenario's uncertainty with ``draws`` trajectories.
 
@@ -450,11 +456,12 @@ def project_draws(scenario: Scenario, draws: int = 1000, *, seed: int | None = N
     engine : {"auto", "fused", "numpy"}
         The kernel: the fused numba step, the numpy step, or (``"auto"``) the
         fused step from :data:`FUSED_FROM` draws when numba is installed.
-    quantiles : {"exact", "histogram"}
+    quantiles : {"auto", "exact", "histogram"}
         ``"exact"`` keeps every draw's regional totals (a few kB per draw);
         ``"histogram"`` counts them in :data:`HISTOGRAM_BINS` bins per
         quantity instead, so the memory does not grow with the draws, and
-        interpolates the quantiles within a bin (see :func:`_histogram`).
+        interpolates the quantiles within a bin (see :class:`_Histogram`).
+        ``"auto"`` (the default) is exact up to :data:`EXACT_UP_TO` draws.
     demographic_noise : bool, optional
         Draw each year's births, deaths and migrants by chance around their
         expected values (:mod:`projsim.noise`); by default the scenario's
@@ -471,9 +478,11 @@ def project_draws(scenario: Scenario, draws: int = 1000, *, seed: int | None = N
         draw, region, sex, age). The attributes record the engine that ran
         and ``demographic_noise`` (1 or 0).
     """
-    if quantiles not in ("exact", "histogram"):
-        raise InputError("argument 'quantiles'", repr(quantiles), "'exact' or 'histogram'",
-                         "choose how the quantiles are computed")
+    if quantiles not in ("auto", "exact", "histogram"):
+        raise InputError("argument 'quantiles'", repr(quantiles),
+                         "'auto', 'exact' or 'histogram'", "choose how the quantiles are computed")
+    if quantiles == "auto":
+        quantiles = "exact" if draws <= EXACT_UP_TO else "histogram"
     parameters = uncertainty(scenario.uncertainty, seed)
     if engine == "auto":
         large = draws >= FUSED_FROM and importlib.util.find_spec("numba") is not None
@@ -631,35 +640,42 @@ class _Histogram:
         span = np.maximum(high - low, 1e-6 * np.maximum(np.abs(high), 1.0))
         self.low = low - 1.5 * span
         self.width = 4 * span / HISTOGRAM_BINS
-        self.counts = np.zeros((*low.shape, HISTOGRAM_BINS + 2), dtype=np.int64)
+        self.counts = np.zeros((*low.shape, HISTOGRAM_BINS + 2), dtype=np.int32)
         self.outside = 0
 
     def add(self, values: np.ndarray) -> None:
-        """Count values (draw, ...) into the bins of each quantity, a block of draws at a time."""
-        for start in range(0, len(values), DRAWS_PER_SEED):
-            self._add(values[start:start + DRAWS_PER_SEED])
+        """Count values (draw, date, ...) into the bins of each quantity, a date at a time."""
+        for date in range(values.shape[1]):
+            self._add(date, values[:, date])
 
-    def _add(self, values: np.ndarray) -> None:
-        position = np.floor((values - self.low) / self.width).astype(np.int64) + 1
+    def _add(self, date: int, values: np.ndarray) -> None:
+        position = np.floor((values - self.low[date]) / self.width[date]).astype(np.int64) + 1
         bins = np.clip(position, 0, HISTOGRAM_BINS + 1)
         self.outside += int(np.count_nonzero((bins == 0) | (bins == HISTOGRAM_BINS + 1)))
-        quantity = np.arange(self.low.size).reshape(self.low.shape)
+        counts = self.counts[date]
+        quantity = np.arange(self.low[date].size).reshape(self.low[date].shape)
         flat = (quantity * (HISTOGRAM_BINS + 2) + bins).ravel()
-        self.counts += np.bincount(flat, minlength=self.counts.size).reshape(self.counts.shape)
+        counts += np.bincount(flat, minlength=counts.size).reshape(counts.shape).astype(
+            counts.dtype, copy=False)
 
     def quantiles(self, levels) -> np.ndarray:
-        """Quantiles (level, ...) interpolated within the bins."""
-        cumulative = np.cumsum(self.counts, axis=-1)
+        """Quantiles (level, ...) interpolated within the bins, one date at a time."""
+        return np.stack([self._quantiles(levels, self.counts[date], self.low[date],
+                                         self.width[date])
+                         for date in range(self.counts.shape[0])], axis=1)
+
+    @staticmethod
+    def _quantiles(levels, counts, low, width) -> np.ndarray:
+        cumulative = np.cumsum(counts, axis=-1)
         total = cumulative[..., -1:]
         out = []
         for level in levels:
             rank = level * total
             index = np.argmax(cumulative >= rank, axis=-1)[..., None]
-            before = np.take_along_axis(cumulative, index, axis=-1) - np.take_along_axis(
-                self.counts, index, axis=-1)
-            inside = np.take_along_axis(self.counts, index, axis=-1)
+            inside = np.take_along_axis(counts, index, axis=-1)
+            before = np.take_along_axis(cumulative, index, axis=-1) - inside
             fraction = np.where(inside > 0, (rank - before) / np.maximum(inside, 1), 0.5)
-            edge = self.low[..., None] + (index - 1 + fraction) * self.width[..., None]
+            edge = low[..., None] + (index - 1 + fraction) * width[..., None]
             out.append(edge[..., 0])
         return np.stack(out)
 
