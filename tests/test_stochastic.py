@@ -370,3 +370,18 @@ def test_quantiles_stream_by_default_for_large_ensembles(monkeypatch):
     monkeypatch.setattr(ensemble, "EXACT_UP_TO", DRAWS_PER_SEED)
     assert project_draws(SCENARIO, DRAWS_PER_SEED).attrs["quantile_method"] == "exact"
     assert project_draws(SCENARIO, DRAWS_PER_SEED + 1).attrs["quantile_method"] == "histogram"
+
+
+def test_compiled_histogram_counts_equal_numpy_counts():
+    pytest.importorskip("numba")
+    from projsim.ensemble import _Histogram
+
+    rng = np.random.default_rng(8)
+    values = rng.normal(1e6, 1e4, (300, 5, 4, 2))
+    values[100, 1, 2, 0], values[200, 4, 0, 1] = 2e6, -3.0      # beyond the bins
+    numpy, compiled = _Histogram(values[:64]), _Histogram(values[:64])
+    numpy.add(values)
+    compiled.add(values, compiled=True)
+    np.testing.assert_array_equal(compiled.counts, numpy.counts)
+    assert compiled.outside == numpy.outside >= 2
+    assert int(numpy.counts.sum()) == values.size

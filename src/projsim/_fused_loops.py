@@ -280,3 +280,27 @@ def whole_chunk(population0, grid, level0, spacing, e0, fertility_factor, schedu
                        sex_ratio, net, within, leave, destination, weights, width, cuts,
                        members, block, sums[blk].reshape(dates, -1),
                        squares[blk].reshape(dates, -1), totals)
+
+
+@njit(cache=True)
+def count_into(values, low, width, counts):
+    """Count ``values`` (draw, quantity...) into fixed bins; return how many fell outside.
+
+    Bin ``1 + floor((value - low) / width)`` of each quantity, clipped to the
+    two end bins ``0`` and ``bins + 1`` of ``counts`` (quantity..., bins + 2),
+    as :meth:`projsim.ensemble._Histogram.add` counts them.
+    """
+    flat_low, flat_width = low.reshape(-1), width.reshape(-1)
+    quantities = flat_low.shape[0]
+    flat_values = values.reshape(values.shape[0], quantities)
+    flat_counts = counts.reshape(quantities, -1)
+    last = flat_counts.shape[1] - 1
+    outside = 0
+    for d in range(flat_values.shape[0]):
+        for q in range(quantities):
+            position = np.floor((flat_values[d, q] - flat_low[q]) / flat_width[q]) + 1.0
+            index = np.int64(min(max(position, 0.0), float(last)))
+            if index == 0 or index == last:
+                outside += 1
+            flat_counts[q, index] += 1
+    return outside

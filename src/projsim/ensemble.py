@@ -603,7 +603,7 @@ class _Running:
             self.totals.append(values)
         else:
             self.histogram = self.histogram or _Histogram(values[:DRAWS_PER_SEED])
-            self.histogram.add(values)
+            self.histogram.add(values, compiled=self.job.engine == "fused")
 
     def dataset(self, draws: int, population, chunk: int) -> xr.Dataset:
         """The labelled summaries of ``draws`` draws (and their populations, if kept)."""
@@ -643,8 +643,18 @@ class _Histogram:
         self.counts = np.zeros((*low.shape, HISTOGRAM_BINS + 2), dtype=np.int32)
         self.outside = 0
 
-    def add(self, values: np.ndarray) -> None:
-        """Count values (draw, date, ...) into the bins of each quantity, a date at a time."""
+    def add(self, values: np.ndarray, compiled: bool = False) -> None:
+        """Count values (draw, date, ...) into the bins of each quantity.
+
+        numpy counts a date at a time; ``compiled`` counts in one pass of
+        :func:`projsim._fused_loops.count_into` (numba), with the same counts.
+        """
+        if compiled:
+            from projsim._fused_loops import count_into
+
+            self.outside += count_into(np.ascontiguousarray(values), self.low, self.width,
+                                       self.counts)
+            return
         for date in range(values.shape[1]):
             self._add(date, values[:, date])
 
