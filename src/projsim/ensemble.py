@@ -549,11 +549,11 @@ def _results_in_order(job, planned, client, progress, lazy, running):
     from dask.distributed import as_completed
 
     shared = client.scatter(job, broadcast=True)
-    futures = [client.submit(run_chunk, shared, first, count, pure=False)
-               for first, count in planned]
-    if job.keep == "draws":
-        lazy.extend(futures)
-    summaries = client.map(_summary_part, futures, pure=False)
+    summaries = [client.submit(run_chunk, shared, first, count, pure=False)
+                 for first, count in planned]
+    if job.keep == "draws":         # the draws stay on the workers; only summaries travel
+        lazy.extend(summaries)
+        summaries = client.map(_summary_part, summaries, pure=False)
     waiting, following, done = {}, 0, 0
     for future in as_completed(summaries):
         result = future.result()
