@@ -14,26 +14,38 @@ the machines we run on are shared and their absolute speed drifts:
    (cache bandwidth, for context);
 2. ``project_draws`` on the reference scenario ``fpb-2013`` with ages 0-120
    (3 regions x 2 sexes x 121 ages, 49 yearly steps), 10,000 draws,
-   ``keep="summary"``, for chunks of 64 to 4,096 draws and with numba's
-   threads at their default and at 1: total time, cell-steps per second
+   ``keep="summary"`` with the default quantiles (``"auto"``: histograms at
+   10,000 draws), for chunks of 64 to 4,096 draws and with numba's threads
+   at their default and at 1: total time, cell-steps per second
    (draws x regions x sexes x ages x steps / time) and the ratio of the time
    to the memory bound ``2 x 8 bytes x cell-steps / DRAM copy bandwidth``
-   (target: within 3x). The same run, under ``cProfile``, splits the time
-   into setup (``make_job``), drawing the paths, the survival ratios, the
-   other rates, the kernel step, the per-chunk summaries and the final merge;
+   (target: within 3x); one more run with ``quantiles="exact"`` for
+   contrast. The same runs, under ``cProfile``, split the time into setup
+   (``make_job``), drawing the paths (``draw_paths``), the kernel (the
+   compiled ``_fused_loops.whole_chunk``, or ``fused.advance`` /
+   ``kernel.step`` on the year-by-year path), the summaries
+   (``_Running.add_totals`` and ``add_blocks``, or the ``record`` closure of
+   the year-by-year path) and the rest (rates, casts, quantiles, Dataset);
 3. the same figures for 1,000 draws on a synthetic base of 43 regions with
-   internal migration (each Belgian region split into 14 or 15 equal parts);
+   internal migration (each Belgian region split into 14 or 15 equal parts),
+   with the arithmetic floor of its 43 x 43 destination product (2 x 43 flops
+   per cell-step at the rate of a numpy matmul of the same shapes timed in
+   the same run) beside the memory bound;
 4. peak memory (tracemalloc, and the resident set's peak, each run in a
-   fresh process) of ``keep="draws"`` and ``keep="summary"`` for two numbers of
-   draws with the same chunk, against the size of one chunk's state
-   (target: the streaming peak does not grow with the draws and stays
-   within 2x one chunk's state);
+   fresh process) of ``keep="summary"`` with streaming (``"histogram"``)
+   quantiles for two numbers of draws and two chunk sizes, of exact
+   quantiles and of ``keep="draws"`` for contrast, against the size of one
+   chunk's state (target: the streaming peak does not grow with the draws
+   and stays within 2x one chunk's state), and what that peak holds,
+   computed from the job;
 5. scaling: time against the number of draws (100 to 100,000) and against
    the number of regions (3 and 43), with a least-squares fit;
 6. ``dask.distributed``: a local cluster of 2 single-threaded worker
-   processes against one process on the same draws;
-7. ``dtype="float32"`` against float64: time and the largest relative
-   differences of national totals and of cells after 49 years.
+   processes against one process on the same draws (a chunk that keeps only
+   summaries is one task);
+7. ``dtype="float32"`` against float64 (both on the compiled path): time,
+   and the largest relative differences of national totals and of cells
+   after 49 years (from ``keep="draws"`` runs, the year-by-year path).
 
 A ratio that misses its target prints ``MISS``; that is a measurement, not
 an error, and the script exits 0 unless something crashes.
@@ -81,7 +93,7 @@ except ImportError:  # a plain checkout: use the source tree next to this file
 from projsim.assumptions import with_open_age  # noqa: E402
 from projsim.base import Base, load_base, write_base_netcdf  # noqa: E402
 from projsim.scenario import load_scenario  # noqa: E402
-from projsim.stochastic import uncertainty  # noqa: E402
+from projsim.stochastic import DRAWS_PER_SEED, uncertainty  # noqa: E402
 
 HAVE_NUMBA = importlib.util.find_spec("numba") is not None
 HAVE_DASK = importlib.util.find_spec("distributed") is not None
@@ -118,7 +130,7 @@ class Sizes(NamedTuple):
     draws_43: int  # section 3, 43 regions
     chunks_43: tuple[int, ...]
     memory_draws: tuple[int, int]  # section 4
-    memory_chunk: int
+    memory_chunks: tuple[int, ...]
     scaling_draws: tuple[int, ...]  # section 5
     dask_draws: int  # section 6
     dask_chunk: int
@@ -127,9 +139,10 @@ class Sizes(NamedTuple):
     copy_repeats: int
 
 
-FULL = Sizes(10_000, (64, 256, 1024, 4096), 1000, (64, 256, 1024), (1000, 4000), 256,
+FULL = Sizes(10_000, (64, 256, 1024, 4096), 1000, (64, 256, 1024), (1000, 4000), (256, 1024),
              (100, 1000, 10_000, 100_000), 4000, 512, 1000, 256, 7)
-QUICK = Sizes(256, (64, 256), 64, (64,), (64, 256), 64, (64, 128, 256), 256, 64, 64, 16, 3)
+QUICK = Sizes(256, (64, 256), 64, (64,), (128, 512), (256,), (64, 128, 256), 256, 64, 64,
+              16, 3)
 
 
 # --- inputs -------------------------------------------------------------------------------
@@ -236,36 +249,39 @@ class Run(NamedTuple):
     dataset: object
 
 
-#: Pieces of a run timed by cProfile: label -> (file, function), cumulative time.
+#: Pieces of a run timed by cProfile: label -> (file, function) pairs whose cumulative
+#: times add up. The compiled path (fused engine, keep="summary") runs ``whole_chunk``
+#: and feeds ``_Running``; the year-by-year path (numpy engine, keep="draws") runs
+#: ``fused.advance`` or ``kernel.step`` and the ``record`` closure of ``run_chunk``.
+#: cProfile sees a numba dispatcher's call under its Python function's name.
 PIECES = {
-    "setup": ("ensemble.py", "make_job"),
-    "chunks": ("ensemble.py", "run_chunk"),
-    "paths": ("stochastic.py", "draw_paths"),
-    "survival": ("ensemble.py", "survival_for"),
-    "kernel": ("fused.py" if ENGINE == "fused" else "kernel.py",
-               "advance" if ENGINE == "fused" else "step"),
-    "summaries": ("ensemble.py", "record"),
+    "setup": (("ensemble.py", "make_job"),),
+    "paths": (("stochastic.py", "draw_paths"),),
+    "kernel": (("_fused_loops.py", "whole_chunk"), ("fused.py", "advance"),
+               ("kernel.py", "step")),
+    "summaries": (("ensemble.py", "add_totals"), ("ensemble.py", "add_blocks"),
+                  ("ensemble.py", "record")),
 }
-SPLIT_COLUMNS = ("setup", "paths", "survival", "rates", "kernel", "summaries", "merge")
+SPLIT_COLUMNS = ("setup", "paths", "kernel", "summaries", "rest")
 
 
 def cumulative_times(profile: cProfile.Profile) -> dict:
     """Cumulative seconds of each of :data:`PIECES` (0 when not called)."""
     stats = pstats.Stats(profile).stats
     return {label: sum(entry[3] for (file, _, name), entry in stats.items()
-                       if name == function and os.path.basename(file) == module)
-            for label, (module, function) in PIECES.items()}
+                       if (os.path.basename(file), name) in functions)
+            for label, functions in PIECES.items()}
 
 
 #: Timed runs by (scenario, draws, chunk, threads), reused by later sections.
 KNOWN_RUNS: dict = {}
 
 
-def known_or_timed(scenario, draws, chunk, threads):
+def known_or_timed(scenario, draws, chunk, threads, quantiles="auto"):
     """A ``keep="summary"`` float64 run already timed with these sizes, or a new one."""
-    key = (scenario.name, draws, chunk, threads)
+    key = (scenario.name, draws, chunk, threads, quantiles)
     if key not in KNOWN_RUNS:
-        KNOWN_RUNS[key] = timed_run(scenario, draws, chunk, threads)
+        KNOWN_RUNS[key] = timed_run(scenario, draws, chunk, threads, quantiles=quantiles)
     return KNOWN_RUNS[key]
 
 
@@ -274,12 +290,14 @@ def fastest_of(runs):
     return min(runs, key=lambda run: run.seconds)
 
 
-def timed_run(scenario, draws, chunk, threads, *, keep="summary", dtype="float64", client=None):
+def timed_run(scenario, draws, chunk, threads, *, keep="summary", dtype="float64", client=None,
+              quantiles="auto"):
     """``project_draws`` timed, with the split of its time into :data:`SPLIT_COLUMNS`.
 
-    ``rates`` is the rest of ``run_chunk`` (fertility and migration rates,
-    casts and allocation); ``merge`` is everything outside ``make_job`` and
-    ``run_chunk`` (merging the chunks' sums, quantiles, the Dataset).
+    ``rest`` is everything outside the four :data:`PIECES`: the compiled
+    path's fixed inputs and casts (or the year-by-year path's survival
+    ratios and other rates), the quantiles from the totals or histograms and
+    the Dataset.
     """
     set_threads(threads)
     profile = cProfile.Profile() if client is None else None
@@ -287,7 +305,7 @@ def timed_run(scenario, draws, chunk, threads, *, keep="summary", dtype="float64
     if profile is not None:
         profile.enable()
     dataset = ensemble.project_draws(scenario, draws, chunk=chunk, keep=keep, dtype=dtype,
-                                     engine=ENGINE, client=client)
+                                     engine=ENGINE, client=client, quantiles=quantiles)
     if profile is not None:
         profile.disable()
     seconds = time.perf_counter() - start
@@ -296,12 +314,8 @@ def timed_run(scenario, draws, chunk, threads, *, keep="summary", dtype="float64
         * (dataset.sizes["time"] - 1)
     split = {}
     if profile is not None:
-        piece = cumulative_times(profile)
-        split = {name: piece[name] for name in ("setup", "paths", "survival", "kernel",
-                                                "summaries")}
-        split["rates"] = max(piece["chunks"] - piece["paths"] - piece["survival"]
-                             - piece["kernel"] - piece["summaries"], 0.0)
-        split["merge"] = max(seconds - piece["setup"] - piece["chunks"], 0.0)
+        split = cumulative_times(profile)
+        split["rest"] = max(seconds - sum(split.values()), 0.0)
     return Run(seconds, cell_steps, split, dataset)
 
 
@@ -316,7 +330,8 @@ def memory_probe(spec: str) -> None:
     """
     options = json.loads(spec)
     scenario = load_scenario(options["scenario"])
-    ensemble.project_draws(scenario, 64, chunk=64, engine=ENGINE)  # load numba's code first
+    for quantiles in ("exact", "histogram"):  # load numba's code first
+        ensemble.project_draws(scenario, 64, chunk=64, engine=ENGINE, quantiles=quantiles)
     run_chunk, setup = ensemble.run_chunk, {}
 
     def first_chunk_resets_peak(*arguments):
@@ -330,7 +345,7 @@ def memory_probe(spec: str) -> None:
     reset = reset_resident_peak()
     tracemalloc.start()
     ensemble.project_draws(scenario, options["draws"], chunk=options["chunk"],
-                           keep=options["keep"], engine=ENGINE)
+                           keep=options["keep"], engine=ENGINE, quantiles=options["quantiles"])
     streaming = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     print(json.dumps({"setup": setup.get("peak"), "streaming": streaming,
@@ -364,10 +379,10 @@ def reset_resident_peak() -> bool:
         return False
 
 
-def probe_memory(scenario_path: Path, draws: int, chunk: int, keep: str) -> dict:
+def probe_memory(scenario_path: Path, draws: int, chunk: int, keep: str, quantiles: str) -> dict:
     """Run :func:`memory_probe` in a fresh process (so that its resident set is its own)."""
     spec = json.dumps({"scenario": str(scenario_path), "draws": draws, "chunk": chunk,
-                       "keep": keep})
+                       "keep": keep, "quantiles": quantiles})
     done = subprocess.run([sys.executable, __file__, "--memory-probe", spec], check=True,
                           capture_output=True, text=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -390,7 +405,7 @@ def load() -> str:
             f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs]")
 
 
-def throughput_rows(runs, bandwidth):
+def throughput_rows(runs, bandwidth, label=""):
     """Table rows of timed runs keyed by (threads, chunk): time, rates, ratio, split."""
     rows = []
     for (threads, chunk), run in runs.items():
@@ -398,7 +413,7 @@ def throughput_rows(runs, bandwidth):
         ratio = run.seconds / bound
         kernel = run.split.get("kernel", 0.0)
         rows.append([
-            f"{threads} thread{'s' if threads > 1 else ''}, chunk {chunk}",
+            f"{threads} thread{'s' if threads > 1 else ''}, chunk {chunk}{label}",
             f"{run.seconds:.2f}", f"{run.cell_steps / run.seconds:.3g}", f"{ratio:.1f}x",
             verdict(ratio, TARGET_RATIO),
             f"{run.cell_steps / kernel:.3g}" if kernel else "n/a",
@@ -444,46 +459,149 @@ def print_sweep(title, runs, bandwidth):
     return fastest
 
 
+def streaming_parts(job, chunk: int, threads: int) -> dict:
+    """What a streaming (``quantiles="histogram"``) run holds at once [bytes], from the job.
+
+    The compiled path projects a chunk in groups of ``threads`` blocks of
+    :data:`~projsim.stochastic.DRAWS_PER_SEED` draws: the group's paths, its
+    blocks' scratch sums and squares, its draws' totals (and their copy with
+    the national total, in ``_Running.add_totals``), then the running sums and
+    squares and the histogram counts of the whole run, and the job's survival
+    grid. None of it depends on the number of draws, nor (beyond one group)
+    on the chunk.
+    """
+    dates, steps = len(job.steps) + 1, len(job.steps)
+    regions, groups, cells = job.population.shape[0], len(job.groups), job.population.size
+    blocks = min(threads, -(-chunk // DRAWS_PER_SEED))
+    draws = blocks * DRAWS_PER_SEED
+    sexes = job.population.shape[1]
+    return {
+        "survival grid": job.survival_grid.nbytes,
+        f"histogram counts (int32, {dates} dates x {regions + 1} x {groups} groups x "
+        f"{ensemble.HISTOGRAM_BINS + 2} bins)":
+            dates * (regions + 1) * groups * (ensemble.HISTOGRAM_BINS + 2) * 4,
+        "running sums and squares": 2 * dates * cells * 8,
+        f"scratch sums and squares of {blocks} block(s)": 2 * blocks * dates * cells * 8,
+        f"the group's paths ({draws} draws)": draws * steps * (sexes + 1 + regions) * 8,
+        f"the group's totals, with and without the national one":
+            draws * dates * (2 * regions + 1) * groups * 8,
+    }
+
+
+def arithmetic_floor(job, runs, bandwidth):
+    """Print the time the 43 x 43 destination product alone needs, beside the memory bound.
+
+    Internal migration adds, for every cell-step, ``2 x regions`` flops (a
+    multiply and an add for each destination of a dense matrix). Their rate
+    is that of a numpy matmul of the same shapes as one draw's product (the
+    destination matrix times its moves, regions x (sexes x ages)), the best
+    of many calls, timed here, and of a square 1,024 DGEMM for reference.
+    (A first multithreaded OpenBLAS call on 43 x 15,488 moves, a block's,
+    has run at 4 GFLOP/s here while later ones ran at 120: one draw's shape,
+    small and in cache, gives steadier figures.)
+    """
+    destination = np.ascontiguousarray(job.internal_destination[0][0], dtype=float)
+    regions = destination.shape[0]
+    columns = job.population[0].size
+    moves = np.random.default_rng(2).random((regions, columns))
+    square = np.random.default_rng(3).random((1024, 1024))
+    rates = {}
+    for name, (left, right, repeats) in {"same shapes": (destination.T, moves, 300),
+                                         "1,024 DGEMM": (square, square, 7)}.items():
+        out = np.empty((left.shape[0], right.shape[1]))
+        best = np.inf
+        for _ in range(repeats):
+            start = time.perf_counter()
+            np.matmul(left, right, out=out)
+            best = min(best, time.perf_counter() - start)
+        rates[name] = 2 * left.shape[0] * left.shape[1] * right.shape[1] / best
+    nonzero = np.count_nonzero(destination)
+    run = min(runs.values(), key=lambda r: r.seconds)
+    bound = 2 * BYTES_PER_CELL * run.cell_steps / bandwidth
+    flops = 2 * regions * run.cell_steps
+    steps = len(job.steps)
+    floor = flops / rates["same shapes"]
+    print(f"arithmetic floor: the {regions} x {regions} destination product costs 2 x {regions} "
+          f"flops per cell-step, {flops / steps / 1e9:.2f} GFLOP per step of "
+          f"{run.cell_steps // (steps * job.population.size):,} draws; a numpy matmul of the "
+          f"same shapes as one draw's ({regions} x {regions} @ {regions} x {columns}) runs at "
+          f"{rates['same shapes'] / 1e9:.0f} GFLOP/s here, a 1,024 DGEMM at "
+          f"{rates['1,024 DGEMM'] / 1e9:.0f} GFLOP/s: the product alone takes "
+          f"{floor:.2f} s ({flops / rates['1,024 DGEMM']:.2f} s at the DGEMM rate), "
+          f"{floor / bound:.1f}x ({flops / rates['1,024 DGEMM'] / bound:.1f}x) the memory bound "
+          f"of {bound:.2f} s")
+    at_dgemm = run.seconds * rates["1,024 DGEMM"] / flops
+    print(f"the fastest run is {run.seconds / bound:.1f}x the memory bound and "
+          f"{run.seconds / floor:.1f}x that arithmetic floor ({at_dgemm:.1f}x at the DGEMM "
+          f"rate); the compiled loop skips the zero shares ({regions * regions - nonzero:,} "
+          f"of {regions * regions:,}, between parts of one region), so it does "
+          f"{nonzero / regions:.1f} of the {regions} multiply-adds per cell-step")
+
+
 def memory_section(sizes, scenario_path, job):
-    """Section 4: peak memory of keep='draws' and keep='summary' in fresh processes."""
-    chunk = sizes.memory_chunk
+    """Section 4: peak memory of streaming, exact and keep='draws' runs in fresh processes.
+
+    Streaming summaries (``quantiles="histogram"``) run with every chunk of
+    ``sizes.memory_chunks``; exact quantiles and ``keep="draws"`` with the
+    first, for contrast. The probes run two at a time (each in its own
+    process, so their peaks are their own).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     cells = job.population.size
-    chunk_state = chunk * cells * BYTES_PER_CELL
-    dates = len(job.steps) + 1
-    peaks = {(keep, draws): probe_memory(scenario_path, draws, chunk, keep)
-             for keep in ("summary", "draws") for draws in sizes.memory_draws}
+    first_chunk = sizes.memory_chunks[0]
+    cases = [("summary", "histogram", chunk, draws) for chunk in sizes.memory_chunks
+             for draws in sizes.memory_draws]
+    cases += [(keep, quantiles, first_chunk, draws)
+              for keep, quantiles in (("summary", "exact"), ("draws", "auto"))
+              for draws in sizes.memory_draws]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        found = pool.map(lambda case: probe_memory(scenario_path, case[3], case[2], case[0],
+                                                   case[1]), cases)
+        peaks = dict(zip(cases, found))
+
     def megabytes(value):
         return "n/a" if value is None else f"{value / 1e6:.0f}"
 
-    rows = [[f"keep={keep!r}, {draws:,} draws", f"{p['tracemalloc'] / 1e6:.1f}",
-             megabytes(p["setup"]), f"{p['streaming'] / 1e6:.1f}",
-             f"{p['streaming'] / chunk_state:.1f}x", megabytes(p["resident_before"]),
-             megabytes(p["resident_peak"]),
+    rows = [[f"keep={keep!r}, {quantiles}, chunk {chunk}, {draws:,} draws",
+             f"{p['tracemalloc'] / 1e6:.1f}", megabytes(p["setup"]),
+             f"{p['streaming'] / 1e6:.1f}",
+             f"{p['streaming'] / (chunk * cells * BYTES_PER_CELL):.1f}x",
+             megabytes(p["resident_before"]), megabytes(p["resident_peak"]),
              megabytes(p["resident_peak"] and p["resident_peak"] - p["resident_before"])]
-            for (keep, draws), p in peaks.items()]
-    print_table(f"4. Peak memory, chunk {chunk} (one chunk's state = {chunk} x {cells} cells "
-                f"x 8 bytes = {chunk_state / 1e6:.2f} MB), each run in a fresh process",
+            for (keep, quantiles, chunk, draws), p in peaks.items()]
+    states = ", ".join(f"{c} draws {c * cells * BYTES_PER_CELL / 1e6:.2f} MB"
+                       for c in sizes.memory_chunks)
+    print_table(f"4. Peak memory, each run in a fresh process (one chunk's state = chunk x "
+                f"{cells} cells x 8 bytes: {states}); {DEFAULT_THREADS} numba thread(s)",
                 ["run", "tracemalloc peak MB", "of make_job", "after make_job",
-                 "/ chunk state", "RSS before MB",
-                 "RSS peak MB", "growth MB"], rows)
-    few, many = sizes.memory_draws
-    small, large = (peaks["summary", d]["streaming"] for d in (few, many))
-    per_draw = (large - small) / (many - few)
-    growth = large / small
+                 "/ chunk state", "RSS before MB", "RSS peak MB", "growth MB"], rows)
     print("'after make_job' is the peak from the first chunk to the end, make_job's arrays "
-          "(the survival grid) included")
-    print(f"streaming peak, {many:,} against {few:,} draws: {growth:.2f}x "
-          f"({per_draw:,.0f} bytes per extra draw): independent of the draws (<= 1.10x): "
-          f"{verdict(growth, 1.10)}")
-    print(f"streaming peak / one chunk's state: {small / chunk_state:.1f}x at {few:,} draws, "
-          f"{large / chunk_state:.1f}x at {many:,} draws: target <= {TARGET_PEAK_CHUNKS:.0f}x: "
-          f"{verdict(large / chunk_state, TARGET_PEAK_CHUNKS)}")
-    totals_per_draw = dates * job.population.shape[0] * len(job.groups) * 8
-    print(f"what the streaming peak holds besides the chunk: the survival grid of the job "
-          f"{job.survival_grid.nbytes / 1e6:.1f} MB; block sums and squares of one chunk "
-          f"{2 * -(-chunk // 64) * dates * cells * 8 / 1e6:.1f} MB; the merged sums "
-          f"{2 * dates * cells * 8 / 1e6:.1f} MB; the per-draw totals kept for exact quantiles "
-          f"{totals_per_draw:,} bytes per draw")
+          "(the survival grid) included; it is the streaming peak judged below")
+    few, many = sizes.memory_draws
+    for chunk in sizes.memory_chunks:
+        state = chunk * cells * BYTES_PER_CELL
+        small, large = (peaks["summary", "histogram", chunk, d]["streaming"] for d in (few, many))
+        growth = large / small
+        print(f"streaming (histogram) peak, chunk {chunk}: {small / 1e6:.1f} MB at {few:,} "
+              f"draws, {large / 1e6:.1f} MB at {many:,}: {growth:.2f}x, independent of the "
+              f"draws (<= 1.10x): {verdict(growth, 1.10)}; {large / state:.1f}x one chunk's "
+              f"state ({state / 1e6:.2f} MB): target <= {TARGET_PEAK_CHUNKS:.0f}x: "
+              f"{verdict(large / state, TARGET_PEAK_CHUNKS)}")
+    fixed = max(peaks["summary", "histogram", c, d]["streaming"]
+                for c in sizes.memory_chunks for d in sizes.memory_draws)
+    print(f"fixed overhead of streaming summaries (the largest of these peaks, whatever the "
+          f"draws and the chunk): {fixed / 1e6:.1f} MB")
+    small, large = (peaks["summary", "exact", first_chunk, d]["streaming"] for d in (few, many))
+    print(f"exact quantiles, chunk {first_chunk}, for contrast: {small / 1e6:.1f} MB at {few:,} "
+          f"draws, {large / 1e6:.1f} MB at {many:,}: {large / small:.2f}x, "
+          f"{(large - small) / (many - few):,.0f} bytes per extra draw (each draw's totals "
+          f"by region and group, kept and copied when concatenated)")
+    for chunk in sizes.memory_chunks:
+        parts = streaming_parts(job, chunk, DEFAULT_THREADS)
+        listed = "; ".join(f"{name} {size / 1e6:.2f} MB" for name, size in parts.items())
+        print(f"what the streaming peak holds at chunk {chunk} ({DEFAULT_THREADS} thread(s)), "
+              f"from the job: {listed}; in all {sum(parts.values()) / 1e6:.1f} MB")
     return peaks
 
 
@@ -511,10 +629,12 @@ def scaling_section(sizes, reference, regions_43, threads, chunk):
         runs[draws] = known_or_timed(reference, draws, chunk, threads)
     seconds = [r.seconds for r in runs.values()]
     fixed, per_draw, exponent, residuals = linear_fit(list(runs), seconds)
-    print_table(f"5a. Time against draws, reference scenario, chunk {chunk}, {threads} thread(s)",
-                ["draws", "s", "ms per draw", "cell-steps/s", "fit residual"],
+    print_table(f"5a. Time against draws, reference scenario, chunk {chunk}, {threads} thread(s), "
+                f"quantiles='auto' (exact up to {ensemble.EXACT_UP_TO:,} draws, histogram beyond)",
+                ["draws", "s", "ms per draw", "cell-steps/s", "fit residual", "quantiles"],
                 [[f"{d:,}", f"{r.seconds:.2f}", f"{1e3 * r.seconds / d:.3f}",
-                  f"{r.cell_steps / r.seconds:.3g}", f"{100 * e:+.0f} %"]
+                  f"{r.cell_steps / r.seconds:.3g}", f"{100 * e:+.0f} %",
+                  r.dataset.attrs.get("quantile_method", "?")]
                  for (d, r), e in zip(runs.items(), residuals)])
     print(f"least squares: {fixed:.2f} s + {1e3 * per_draw:.3f} ms per draw; log-log exponent "
           f"over >= 1,000 draws {exponent:.2f} (1 is linear): "
@@ -541,7 +661,9 @@ def dask_section(sizes, reference):
     The workers get ``WORKER_ENV`` through ``distributed.nanny.pre-spawn-environ``
     (set before the worker process starts; the Nanny's ``env`` argument comes
     too late for numba, which would run 2 threads in each worker), once with
-    dask's own ``MALLOC_TRIM_THRESHOLD_=65536`` and once without it.
+    dask's own ``MALLOC_TRIM_THRESHOLD_=65536`` and once without it. A chunk
+    that keeps only summaries runs as one task, which returns its blocks'
+    sums and its draws' totals; this process adds them in draw order.
     """
     import logging
 
@@ -585,8 +707,8 @@ def dask_section(sizes, reference):
               f"{r.cell_steps / r.seconds:.3g}", f"{baseline / r.seconds:.2f}"]
              for name, r in distributed.items()]
     workers = ", ".join(f"{k}={v}" for k, v in WORKER_ENV.items())
-    print_table(f"6. dask.distributed against one process, {draws:,} draws, chunk {chunk}, "
-                f"best of 2, engine {ENGINE}; workers: {workers}",
+    print_table(f"6. dask.distributed against one process, {draws:,} draws, chunk {chunk} "
+                f"(one task per chunk), best of 2, engine {ENGINE}; workers: {workers}",
                 ["", "s", "cell-steps/s", "speed-up over the faster single process"], rows)
     difference = max(float(np.abs(r.dataset.population_mean
                                   - single[max(single)].dataset.population_mean).max())
@@ -609,7 +731,7 @@ def float32_section(sizes, reference, threads, chunk, steps):
     counted = exact >= 1.0
     cells = (np.abs(single - exact)[counted] / exact[counted]).max()
     print_table(f"7. float32 state against float64, {draws:,} draws, chunk {chunk}, "
-                f"{threads} thread(s), best of 2",
+                f"{threads} thread(s), best of 2, keep='summary' (both on the compiled path)",
                 ["dtype", "s", "ratio"],
                 [[d, f"{s:.2f}", f"{s / seconds['float64']:.2f}"] for d, s in seconds.items()])
     print(f"after {steps} years: largest "
@@ -675,13 +797,23 @@ def main(argv=None):
         print(f"the memory bound uses {dram / 1e9:.1f} GB/s, the better DRAM figure: "
               f"{TARGET_RATIO:.0f}x the bound is "
               f"{dram / (2 * BYTES_PER_CELL) / TARGET_RATIO:.3g} cell-steps/s")
-        print("split columns: % of the time in make_job, draw_paths, survival_for, the other "
-              "rates, the kernel step, the per-chunk summaries, and the merge + Dataset")
+        print("split columns: % of the time in make_job (setup), draw_paths, the kernel "
+              "(whole_chunk), the summaries (_Running.add_totals + add_blocks) and the rest "
+              "(inputs, casts, quantiles, Dataset)")
+        auto = "histogram" if sizes.draws > ensemble.EXACT_UP_TO else "exact"
         threads, chunk = print_sweep(
             f"2. project_draws, {REFERENCE} with 121 ages, {sizes.draws:,} draws, "
-            "keep='summary'", runs, dram)
+            f"keep='summary', quantiles='auto' (= {auto!r} at {sizes.draws:,} draws)", runs, dram)
+        exact = timed_run(reference, sizes.draws, chunk, threads, quantiles="exact")
+        print_table(f"2, for contrast: the fastest configuration with quantiles='exact' "
+                    f"(one run)", THROUGHPUT_HEADER,
+                    throughput_rows({(threads, chunk): exact}, dram, ", exact"))
+        print(f"exact against 'auto' ({auto}): {exact.seconds / runs[threads, chunk].seconds:.2f}x the time")
         print_sweep(f"3. project_draws, 43 regions with internal migration, "
-                    f"{sizes.draws_43:,} draws, keep='summary'", runs_43, dram)
+                    f"{sizes.draws_43:,} draws, keep='summary', quantiles='auto' (= "
+                    f"{'histogram' if sizes.draws_43 > ensemble.EXACT_UP_TO else 'exact'!r})",
+                    runs_43, dram)
+        arithmetic_floor(job_43, runs_43, dram)
         print(load())
 
         # 4. memory
