@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python benchmarks/bench_stochastic.py            # full run, 3-5 minutes, ~4 GB of memory
+    python benchmarks/bench_stochastic.py            # full run, 1-3 minutes, ~4 GB of memory
     python benchmarks/bench_stochastic.py --quick    # small sizes, about 30 s (CI smoke run)
 
 Every judged figure is a ratio of two timings taken in the same run, because
@@ -597,11 +597,15 @@ def memory_section(sizes, scenario_path, job):
           f"draws, {large / 1e6:.1f} MB at {many:,}: {large / small:.2f}x, "
           f"{(large - small) / (many - few):,.0f} bytes per extra draw (each draw's totals "
           f"by region and group, kept and copied when concatenated)")
+    held: dict = {}  # the same parts for every chunk of at least `threads` blocks
     for chunk in sizes.memory_chunks:
         parts = streaming_parts(job, chunk, DEFAULT_THREADS)
-        listed = "; ".join(f"{name} {size / 1e6:.2f} MB" for name, size in parts.items())
-        print(f"what the streaming peak holds at chunk {chunk} ({DEFAULT_THREADS} thread(s)), "
-              f"from the job: {listed}; in all {sum(parts.values()) / 1e6:.1f} MB")
+        held.setdefault(tuple(parts.items()), []).append(str(chunk))
+    for parts, chunks_held in held.items():
+        listed = "; ".join(f"{name} {size / 1e6:.2f} MB" for name, size in parts)
+        print(f"what the streaming peak holds at chunk {' and '.join(chunks_held)} "
+              f"({DEFAULT_THREADS} thread(s)), from the job: {listed}; in all "
+              f"{sum(size for _, size in parts) / 1e6:.1f} MB")
     return peaks
 
 
