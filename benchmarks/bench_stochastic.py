@@ -812,7 +812,8 @@ def main(argv=None):
         print_table(f"2, for contrast: the fastest configuration with quantiles='exact' "
                     f"(one run)", THROUGHPUT_HEADER,
                     throughput_rows({(threads, chunk): exact}, dram, ", exact"))
-        print(f"exact against 'auto' ({auto}): {exact.seconds / runs[threads, chunk].seconds:.2f}x the time")
+        slower = exact.seconds / runs[threads, chunk].seconds
+        print(f"exact against 'auto' ({auto}): {slower:.2f}x the time")
         print_sweep(f"3. project_draws, 43 regions with internal migration, "
                     f"{sizes.draws_43:,} draws, keep='summary', quantiles='auto' (= "
                     f"{'histogram' if sizes.draws_43 > ensemble.EXACT_UP_TO else 'exact'!r})",
