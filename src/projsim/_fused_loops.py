@@ -60,7 +60,7 @@ def add_into(out, addend):
             flat_out[b, cell] += flat_addend[b, cell]
 
 
-#: Draws of one block advanced together by :func:`whole_chunk`: the block
+#: Draws of one block advanced together by :func:`project_blocks`: the block
 #: sums of a date are then read and written once per this many draws.
 LANES = 8
 
@@ -250,11 +250,11 @@ def _project_block(blk, population0, grid, level0, spacing, e0, fertility_factor
             pop, out = out, pop
 
 
-@njit(parallel=True, cache=True)
-def whole_chunk(population0, grid, level0, spacing, e0, fertility_factor, schedule, sex_ratio,
-                net, within, leave, destination, weights, width, cuts, members, block,
-                sums, squares, totals):
-    """Project a chunk of draws over all steps and summarise it, blocks in parallel.
+@njit(nogil=True, cache=True)
+def project_blocks(population0, grid, level0, spacing, e0, fertility_factor, schedule,
+                   sex_ratio, net, within, leave, destination, weights, width, cuts, members,
+                   block, sums, squares, totals):
+    """Project draws over all steps and summarise them, a block at a time (GIL released).
 
     Each draw advances as :func:`one_batch` would advance it, with its survival
     ratios interpolated (cubic, four levels) from ``grid`` at its e0 targets
@@ -264,18 +264,17 @@ def whole_chunk(population0, grid, level0, spacing, e0, fertility_factor, schedu
     ``destination`` (row: origin). The state is kept in the dtype of
     ``population0``.
 
-    The draws of one block of ``block`` draws run on one thread, in draw
-    order, and add up into that block's ``sums[b]`` and ``squares[b]``
-    (date, region, sex, age; float64, zero on entry), so a block's sums
-    depend on its draws only. ``totals`` get each draw's population by
-    region and age group, the groups made of spans of ages between
-    consecutive ``cuts`` (age indices), span i in group g if
-    ``members[g, i]``.
+    The draws of each block of ``block`` draws add up, in draw order, into
+    that block's ``sums[b]`` and ``squares[b]`` (date, region, sex, age;
+    float64, zero on entry), so a block's sums depend on its draws only.
+    ``totals`` get each draw's population by region and age group, the
+    groups made of spans of ages between consecutive ``cuts`` (age indices),
+    span i in group g if ``members[g, i]``. The GIL is released, so that
+    Python threads can project blocks side by side.
     """
     n_blocks = -(-e0.shape[0] // block)
     dates = sums.shape[1]
-    for index in prange(n_blocks):
-        blk = np.int64(index)
+    for blk in range(n_blocks):
         _project_block(blk, population0, grid, level0, spacing, e0, fertility_factor, schedule,
                        sex_ratio, net, within, leave, destination, weights, width, cuts,
                        members, block, sums[blk].reshape(dates, -1),

@@ -317,34 +317,32 @@ def run_chunk(job: Job, first: int, count: int, running=None) -> ChunkResult:
 
 
 def _run_chunk_compiled(job: Job, first: int, count: int, running=None) -> ChunkResult:
-    """:func:`run_chunk` for the fused engine and summaries, in compiled calls.
+    """:func:`run_chunk` for the fused engine and summaries, a block of draws per task.
 
     Each draw stays in cache through all the steps: its survival ratios are
     interpolated from the e0 grid, its fertility and migration built from its
-    paths, and the block sums, squares and per-draw totals accumulated in the
-    loop (:func:`projsim._fused_loops.whole_chunk`), blocks of
-    :data:`DRAWS_PER_SEED` draws in parallel. Feeding a ``running`` summary,
-    the blocks go as many at a time as numba has threads: their paths are
-    drawn, they are projected, and their sums and totals handed over before
-    the next ones start, so memory does not grow with the chunk.
+    paths, and the block sums, squares and per-draw totals accumulated in
+    compiled code (:func:`projsim._fused_loops.project_blocks`). Blocks of
+    :data:`DRAWS_PER_SEED` draws run side by side on as many threads as
+    numba is allowed (the compiled code releases the GIL), each drawing its
+    own paths, and their results are taken in block order: fed to a
+    ``running`` summary as they come, or gathered into the chunk's result.
+    At most one block per thread waits to be fed, so memory does not grow
+    with the chunk.
     """
     from projsim.fused import _compiled
 
     _compiled()                     # numba, or the InputError that says how to install it
     from numba import get_num_threads
 
-    from projsim._fused_loops import whole_chunk
+    from projsim._fused_loops import project_blocks
 
     fixed = _compiled_inputs(job)
     dates, shape = len(job.steps) + 1, job.population.shape
-    n_blocks = -(-count // DRAWS_PER_SEED)
-    step = n_blocks if running is None else get_num_threads()
-    sums = np.zeros((min(step, n_blocks), dates, *shape))
-    squares = np.zeros_like(sums)
-    for block in range(0, n_blocks, step):
+
+    def one_block(block):
         start = block * DRAWS_PER_SEED
-        size = min((block + step) * DRAWS_PER_SEED, count) - start
-        blocks = -(-size // DRAWS_PER_SEED)
+        size = min(DRAWS_PER_SEED, count - start)
         paths = draw_paths(job.scenario, job.parameters, job.regional_shares, job.steps,
                            first + start, size)
         e0 = np.ascontiguousarray(paths.e0, dtype=float)             # (draw, time, sex)
@@ -352,26 +350,54 @@ def _run_chunk_compiled(job: Job, first: int, count: int, running=None) -> Chunk
         outside = (e0.min(axis=(0, 2)) < levels[1]) | (e0.max(axis=(0, 2)) > levels[-2])
         if outside.any():        # the error of the first step off the grid, as run_chunk's
             check_on_grid(job, e0[:, np.flatnonzero(outside)[0]])
-        if block:
-            sums[:] = 0.0
-            squares[:] = 0.0
+        sums = np.zeros((1, dates, *shape))
+        squares = np.zeros_like(sums)
         totals = np.zeros((size, dates, shape[0], len(job.groups)))
-        whole_chunk(fixed["population"], fixed["grid"], fixed["level0"], fixed["spacing"], e0,
-                    np.ascontiguousarray(paths.tfr / job.schedule_tfr), fixed["schedule"],
-                    fixed["sex_ratio"], np.ascontiguousarray(paths.net_migration, dtype=float),
-                    fixed["within"], fixed["leave"], fixed["destination"], fixed["weights"], 1.0,
-                    fixed["cuts"], fixed["members"], DRAWS_PER_SEED, sums[:blocks],
-                    squares[:blocks], totals)
-        if running is None:
-            return ChunkResult(first=first, sums=sums, squares=squares, totals=totals,
-                               population=None)
-        running.add_blocks(sums[:blocks], squares[:blocks])
+        project_blocks(fixed["population"], fixed["grid"], fixed["level0"], fixed["spacing"],
+                       e0, np.ascontiguousarray(paths.tfr / job.schedule_tfr),
+                       fixed["schedule"], fixed["sex_ratio"],
+                       np.ascontiguousarray(paths.net_migration, dtype=float), fixed["within"],
+                       fixed["leave"], fixed["destination"], fixed["weights"], 1.0,
+                       fixed["cuts"], fixed["members"], DRAWS_PER_SEED, sums, squares, totals)
+        return sums, squares, totals
+
+    n_blocks = -(-count // DRAWS_PER_SEED)
+    results = _in_order(one_block, n_blocks, min(get_num_threads(), n_blocks))
+    if running is None:
+        sums, squares, totals = zip(*results)
+        return ChunkResult(first=first, sums=np.concatenate(sums),
+                           squares=np.concatenate(squares), totals=np.concatenate(totals),
+                           population=None)
+    for sums, squares, totals in results:
+        running.add_blocks(sums, squares)
         running.add_totals(totals)
     return ChunkResult(first=first, sums=None, squares=None, totals=None, population=None)
 
 
+def _in_order(function, count: int, threads: int):
+    """Yield ``function(0) .. function(count - 1)`` in order, computed on ``threads`` threads.
+
+    At most ``threads + 1`` calls are under way or waiting to be taken.
+    """
+    if threads <= 1:
+        for index in range(count):
+            yield function(index)
+        return
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(threads) as pool:
+        pending = deque()
+        for index in range(count):
+            pending.append(pool.submit(function, index))
+            if len(pending) > threads:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
 def _compiled_inputs(job: Job) -> dict:
-    """The arguments of :func:`projsim._fused_loops.whole_chunk` shared by all draws."""
+    """The arguments of :func:`projsim._fused_loops.project_blocks` shared by all draws."""
     from projsim.kernel import TIMING_WEIGHTS
 
     shape = job.population.shape
