@@ -22,10 +22,12 @@ the machines we run on are shared and their absolute speed drifts:
    (target: within 3x); one more run with ``quantiles="exact"`` for
    contrast. The same runs, under ``cProfile``, split the time into setup
    (``make_job``), drawing the paths (``draw_paths``), the kernel (the
-   compiled ``_fused_loops.whole_chunk``, or ``fused.advance`` /
+   compiled ``_fused_loops.project_blocks``, or ``fused.advance`` /
    ``kernel.step`` on the year-by-year path), the summaries
    (``_Running.add_totals`` and ``add_blocks``, or the ``record`` closure of
    the year-by-year path) and the rest (rates, casts, quantiles, Dataset);
+   cProfile sees only the main thread, so the split of the compiled path is
+   shown for its 1-thread runs;
 3. the same figures for 1,000 draws on a synthetic base of 43 regions with
    internal migration (each Belgian region split into 14 or 15 equal parts),
    with the arithmetic floor of its 43 x 43 destination product (2 x 43 flops
@@ -250,14 +252,16 @@ class Run(NamedTuple):
 
 
 #: Pieces of a run timed by cProfile: label -> (file, function) pairs whose cumulative
-#: times add up. The compiled path (fused engine, keep="summary") runs ``whole_chunk``
+#: times add up. The compiled path (fused engine, keep="summary") runs ``project_blocks``
 #: and feeds ``_Running``; the year-by-year path (numpy engine, keep="draws") runs
 #: ``fused.advance`` or ``kernel.step`` and the ``record`` closure of ``run_chunk``.
-#: cProfile sees a numba dispatcher's call under its Python function's name.
+#: cProfile sees a numba dispatcher's call under its Python function's name, but only
+#: in the main thread: with more than one thread the compiled path draws the paths and
+#: projects the blocks on worker threads, so its split is only shown for 1 thread.
 PIECES = {
     "setup": (("ensemble.py", "make_job"),),
     "paths": (("stochastic.py", "draw_paths"),),
-    "kernel": (("_fused_loops.py", "whole_chunk"), ("fused.py", "advance"),
+    "kernel": (("_fused_loops.py", "project_blocks"), ("fused.py", "advance"),
                ("kernel.py", "step")),
     "summaries": (("ensemble.py", "add_totals"), ("ensemble.py", "add_blocks"),
                   ("ensemble.py", "record")),
@@ -313,7 +317,8 @@ def timed_run(scenario, draws, chunk, threads, *, keep="summary", dtype="float64
     cell_steps = draws * dataset.sizes["region"] * dataset.sizes["sex"] * dataset.sizes["age"] \
         * (dataset.sizes["time"] - 1)
     split = {}
-    if profile is not None:
+    threaded = ENGINE == "fused" and keep == "summary" and threads > 1
+    if profile is not None and not threaded:
         split = cumulative_times(profile)
         split["rest"] = max(seconds - sum(split.values()), 0.0)
     return Run(seconds, cell_steps, split, dataset)
@@ -802,7 +807,7 @@ def main(argv=None):
               f"{TARGET_RATIO:.0f}x the bound is "
               f"{dram / (2 * BYTES_PER_CELL) / TARGET_RATIO:.3g} cell-steps/s")
         print("split columns: % of the time in make_job (setup), draw_paths, the kernel "
-              "(whole_chunk), the summaries (_Running.add_totals + add_blocks) and the rest "
+              "(project_blocks), the summaries (_Running.add_totals + add_blocks) and the rest "
               "(inputs, casts, quantiles, Dataset)")
         auto = "histogram" if sizes.draws > ensemble.EXACT_UP_TO else "exact"
         threads, chunk = print_sweep(
