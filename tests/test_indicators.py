@@ -18,7 +18,8 @@ import xarray as xr
 
 import projsim
 from projsim import indicators
-from projsim.assumptions import pooled_oldest
+from projsim import lifetable
+from projsim.assumptions import national_rates, pooled_oldest
 from projsim.errors import InputError
 from projsim.indicators import IndicatorAccessor
 from projsim.lifetable import life_expectancy_at_birth
@@ -220,6 +221,70 @@ def test_national_rates_are_the_engines(reference):
     engine = life_expectancy_at_birth((rates * exposure).sum(1) / exposure.sum(1), np.array(SEXES))
     ours = indicators.life_expectancy(reference, aggregate="region").isel(time=slice(None, -1))
     np.testing.assert_allclose(ours.transpose("time", "sex"), engine, atol=1e-4)
+
+
+def test_pooling_each_row_is_pooling_each_row_alone():
+    """pooled_oldest(each_row=True) against the engine's pooling applied to one
+    row at a time: empty cells at different ages in different rows."""
+    rng = np.random.default_rng(3)
+    exposure = rng.uniform(1, 10, (5, 3, 2, 2, 8))
+    exposure[0, 0, 1, 0, 5] = exposure[1, 2, 0, 1, 3] = exposure[1, 2, 0, 1, 6] = 0.0
+    exposure[4, 1, 1, 1, 7] = 0.0
+    pooled = pooled_oldest(exposure, each_row=True)
+    for row in np.ndindex(5, 3):
+        np.testing.assert_array_equal(pooled[row], pooled_oldest(exposure[row]))
+    without_empty_cells = exposure[2]
+    assert pooled_oldest(without_empty_cells, each_row=True) is without_empty_cells
+
+
+def test_national_rates_are_pooled_year_by_year(variants):
+    """The national death rates behind e0 against the engine's functions called
+    year by year and scenario by scenario."""
+    ds = variants.isel(time=slice(0, 6))
+    national = indicators.life_table(ds, aggregate="region").mx
+    stocks = ds.population.transpose("time", "scenario", "region", "sex", "age").values
+    rates = ds.mortality_rate.transpose("time", "scenario", "region", "sex", "age").values
+    for time, scenario in np.ndindex(5, ds.sizes["scenario"]):
+        exposure = 0.5 * (stocks[time, scenario] + stocks[time + 1, scenario])
+        expected = national_rates(rates[time, scenario], pooled_oldest(exposure))
+        np.testing.assert_array_equal(
+            national.isel(time=time, scenario=scenario).transpose("sex", "age"), expected)
+    assert national.isel(time=-1).isnull().all()
+
+
+def test_rows_with_a_missing_or_infinite_rate_have_no_life_expectancy(reference):
+    """A NaN or an infinite rate at any age blanks e0 and e65 of its year, region
+    and sex, and of nothing else."""
+    broken = reference.isel(time=slice(0, 4)).copy(deep=True)
+    rates = broken["mortality_rate"]
+    rates[0, 0, 0, 30] = np.nan
+    rates[1, 1, 1, 80] = np.inf
+    rates[2, 2, 0, -1] = np.inf
+    rates[2, 0, 1, 0] = np.inf
+    both = indicators.life_expectancy(broken, [0, 65])
+    blank = np.zeros(both.shape[:-1], dtype=bool)
+    blank[0, 0, 0] = blank[1, 1, 1] = blank[2, 2, 0] = blank[2, 0, 1] = True
+    assert np.array_equal(both.isnull().all("age").values, blank)
+    assert both.notnull().all("age").values[~blank].all()
+    intact = indicators.life_expectancy(reference.isel(time=slice(0, 4)), [0, 65])
+    np.testing.assert_array_equal(both.values[~blank], intact.values[~blank])
+
+
+def test_nrr_against_whole_life_tables(reference):
+    """NRR from L(x) of tables cut after the last childbearing age against whole
+    tables of projsim.lifetable, by region and for the nation."""
+    years = slice(0, -1)
+    daughters = (reference.fertility_rate / (1 + reference.sex_ratio_at_birth)).isel(time=years)
+    women = reference.mortality_rate.sel(sex="female").isel(time=years)
+    person_years = women.copy(data=lifetable.life_table(women.values, "female", radix=1.0).Lx)
+    np.testing.assert_allclose(indicators.nrr(reference).isel(time=years),
+                               (daughters * person_years).sum("age"), rtol=1e-12)
+    stocks = reference.population.sel(sex="female")
+    exposure = (0.5 * (stocks + stocks.shift(time=-1))).isel(time=years)
+    pooled = (daughters * exposure).sum("region") / exposure.sum("region")
+    national = indicators.life_table(reference, aggregate="region").Lx.sel(sex="female")
+    np.testing.assert_allclose(indicators.nrr(reference, aggregate="region").isel(time=years),
+                               (pooled * national.isel(time=years) / 1e5).sum("age"), rtol=1e-12)
 
 
 # --- components of change ---------------------------------------------------------

@@ -70,7 +70,8 @@ import numpy as np
 import xarray as xr
 
 from projsim.errors import InputError
-from projsim.lifetable import life_expectancy_at
+from projsim.assumptions import national_rates, pooled_oldest
+from projsim.lifetable import _columns, _expectancy_at
 from projsim.lifetable import life_table as _numpy_life_table
 from projsim.result import VARIABLES
 from projsim.types import SEXES
@@ -108,7 +109,7 @@ LIFE_TABLE_COLUMNS = {
 #: Rows of rates handed to the life-table kernel at once, in cells: the
 #: temporaries of a block stay in the processor's cache, which makes a
 #: table of 1,000 draws several times faster than one call on the whole array.
-_BLOCK_CELLS = 2**16
+_BLOCK_CELLS = 2**18
 
 #: Dimensions of the population that an aggregate may pool.
 _PARTITION = ("region", "sex", "age")
@@ -272,63 +273,93 @@ def mid_year_population(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.Data
 # --- kernels ------------------------------------------------------------------
 
 
-def _pooled_mean_kernel(rates: np.ndarray, exposure: np.ndarray) -> np.ndarray:
-    """Rates (..., region, sex, age) averaged over regions with the exposures as
-    weights, the oldest ages pooled: (..., sex, age).
+def _national_mortality_kernel(rates: np.ndarray, population: np.ndarray, *, sex: slice,
+                               age: slice) -> np.ndarray:
+    """Rates (..., time, region, sex, age) averaged over regions, year by year,
+    with the mid-year populations as weights, the oldest ages pooled in each
+    row (:func:`projsim.assumptions.pooled_oldest` with ``each_row``):
+    (..., time, sex, age) at the positions ``sex`` and ``age``. NaN at the
+    last date, which has no exposure.
 
-    In each row (year and batch cell), from the first age at which some
-    region and sex has no exposure, every age takes the region's and sex's
-    exposure summed over those ages, as
-    :func:`projsim.assumptions.pooled_oldest` does, so that the regions'
-    weights are defined at every age. Where every weight is 0, the plain mean.
+    Each year is pooled on its own, so the temporaries are one year's size;
+    the pooling is decided on every sex and age, and only then are the sexes
+    and ages asked for kept.
     """
-    empty = (exposure == 0).any(axis=(-3, -2))
-    pooled = np.logical_or.accumulate(empty, axis=-1)[..., None, None, :]
-    total = exposure.sum(axis=-3)
-    weighted = np.einsum("...rsa,...rsa->...sa", rates, exposure)
-    if pooled.any():
-        # Only the ages from the first pooled one anywhere get new weights.
-        first = int(np.argmax(pooled.reshape(-1, pooled.shape[-1]).any(axis=0)))
-        old, is_pooled = exposure[..., first:], pooled[..., first:]
-        oldest = np.where(is_pooled, old, 0.0).sum(axis=-1, keepdims=True)
-        weights = np.where(is_pooled, oldest, old)
-        total[..., first:] = weights.sum(axis=-3)
-        weighted[..., first:] = np.einsum("...rsa,...rsa->...sa", rates[..., first:], weights)
-    has_weight = total != 0
-    np.divide(weighted, total, out=weighted, where=has_weight)
-    if not has_weight.all():
-        weighted = np.where(has_weight, weighted, rates.mean(axis=-3))
-    return weighted
+    rates, population = np.moveaxis(rates, -4, 0), np.moveaxis(population, -4, 0)
+    kept = rates[..., 0, sex, age].shape[-2:]
+    national = np.full(rates.shape[:-3] + kept, np.nan)
+    exposure = np.empty(population.shape[1:])
+    for time in range(rates.shape[0] - 1):
+        np.add(population[time], population[time + 1], out=exposure)
+        exposure *= 0.5
+        weights = pooled_oldest(exposure, each_row=True)[..., sex, age]
+        national[time] = national_rates(rates[time][..., sex, age], weights)
+    return np.moveaxis(national, 0, -3)
+
+
+def _table_block(rates: np.ndarray, sex_index: np.ndarray, columns: tuple[str, ...],
+                 groups: np.ndarray, radix: float, closed: bool) -> tuple[np.ndarray, ...]:
+    """Columns ``ex`` and ``Lx`` at ``groups`` of a block of single-year schedules
+    (rows, age), computed age-major (see :func:`projsim.lifetable._columns`).
+    With ``closed``, the rates are of closed groups only, and an open group
+    with a rate of 1 closes the table: it changes none of their l, d and L.
+
+    A missing rate (NaN) makes every e(x) of its row NaN: l(x) carries the
+    rates below x and T(x) those from x up. So does an infinite rate in a
+    closed group, whose q is inf / inf; only an infinite open-group rate,
+    whose person-years are l / inf = 0, has to be blanked by hand.
+    """
+    n_rows, n_ages = rates.shape
+    age_major = np.empty((n_ages + closed, n_rows))
+    age_major[:n_ages] = rates.T
+    age_major[n_ages:] = 1.0
+    widths = np.append(np.ones(age_major.shape[0] - 1), np.inf)
+    with np.errstate(invalid="ignore"):
+        _, _, survivors, _, person_years = _columns(age_major.T, widths, sex_index)
+    found = {}
+    if "ex" in columns:
+        expectancy = _expectancy_at(survivors, person_years, groups)
+        expectancy[~np.isfinite(rates[:, -1])] = np.nan
+        found["ex"] = expectancy
+    if "Lx" in columns:
+        found["Lx"] = radix * person_years[:, groups]
+    return tuple(found[column] for column in columns)
+
+
+def _full_table_block(rates: np.ndarray, labels: np.ndarray, columns: tuple[str, ...],
+                      groups: np.ndarray, radix: float) -> tuple[np.ndarray, ...]:
+    """Any columns of a block of schedules (rows, age); rows with a missing rate
+    are computed on a placeholder, then blanked."""
+    missing = ~np.isfinite(rates).all(axis=-1)
+    placeholder = np.where(missing[:, None], 1.0, rates)
+    table = _numpy_life_table(placeholder, labels, radix=radix)
+    found = tuple(getattr(table, column)[:, groups] for column in columns)
+    for values in found:
+        values[missing] = np.nan
+    return found
 
 
 def _life_table_kernel(rates: np.ndarray, sex: np.ndarray, *, columns: tuple[str, ...],
-                       age_index, radix: float) -> tuple[np.ndarray, ...]:
+                       age_index, radix: float, closed: bool = False) -> tuple[np.ndarray, ...]:
     """Life-table columns from rates (..., sex, age): one array (..., sex, ages kept)
     per column. Rows with a missing rate give NaN; blocks of rows keep the
-    kernel's temporaries in cache."""
+    kernel's temporaries in cache. ``closed``: see :func:`_table_block`."""
     leading, n_ages = rates.shape[:-1], rates.shape[-1]
     rows = rates.reshape(-1, n_ages)
     labels = np.broadcast_to(sex, leading).reshape(-1)
-    n_kept = len(np.arange(n_ages)[age_index])
-    out = [np.empty((rows.shape[0], n_kept)) for _ in columns]
+    sex_index = (labels[:, None] == np.array(SEXES)).argmax(axis=-1)
+    groups = np.arange(n_ages)[age_index]
+    out = [np.empty((rows.shape[0], groups.size)) for _ in columns]
     block = max(1, _BLOCK_CELLS // n_ages)
     for start in range(0, rows.shape[0], block):
-        chunk = rows[start:start + block]
-        # Missing rows (the last date) are computed on a placeholder, then blanked.
-        missing = ~np.isfinite(chunk).all(axis=-1)
-        placeholder = np.where(missing[:, None], 1.0, chunk)
-        if columns == ("ex",):
-            # only e(x): the lean path, without the table's other columns
-            groups = np.arange(n_ages)[age_index]
-            found = (life_expectancy_at(placeholder, labels[start:start + block],
-                                        np.atleast_1d(groups)),)
+        chunk = slice(start, start + block)
+        if set(columns) <= {"ex", "Lx"}:
+            found = _table_block(rows[chunk], sex_index[chunk], columns, groups, radix, closed)
         else:
-            table = _numpy_life_table(placeholder, labels[start:start + block], radix=radix)
-            found = tuple(getattr(table, column)[:, age_index] for column in columns)
+            found = _full_table_block(rows[chunk], labels[chunk], columns, groups, radix)
         for values, array in zip(found, out):
-            values[missing] = np.nan
-            array[start:start + block] = values
-    return tuple(array.reshape(leading + (n_kept,)) for array in out)
+            array[chunk] = values
+    return tuple(array.reshape(leading + (groups.size,)) for array in out)
 
 
 def _median_kernel(population: np.ndarray) -> np.ndarray:
@@ -352,41 +383,51 @@ def _first_cell(mask: xr.DataArray) -> str:
     return ", ".join(f"{dim}={mask[dim].values[i].item()!r}" for dim, i in zip(mask.dims, where))
 
 
-def _check_rates(rates: xr.DataArray) -> None:
-    negative = rates < 0
-    if negative.any():
+def _check_rates(rates: xr.DataArray, *, closed: bool = False) -> None:
+    """Raise unless every rate is >= 0 and, unless the rates are of ``closed``
+    groups only, the open group's is positive."""
+    values = rates.values
+    # One pass without temporaries; the cell is located only for the message.
+    if values.size and np.fmin.reduce(values, axis=None) < 0:
         raise InputError(
-            "variable 'mortality_rate'", f"a negative rate at {_first_cell(negative)}",
+            "variable 'mortality_rate'", f"a negative rate at {_first_cell(rates < 0)}",
             "central death rates >= 0 [per person-year]",
             "check the scenario's mortality assumptions")
-    closed = rates.isel(age=-1) == 0
-    if closed.any():
+    zero = rates.isel(age=-1) == 0
+    if not closed and zero.any():
         raise InputError(
-            "variable 'mortality_rate'", f"0.0 in the open age group at {_first_cell(closed)}",
+            "variable 'mortality_rate'", f"0.0 in the open age group at {_first_cell(zero)}",
             "a positive rate in the open age group, whose person-years are l/m",
             "close the rates with projsim.lifetable.kannisto_extend")
 
 
-def _mortality(ds: xr.Dataset, dims: list[str]) -> xr.DataArray:
-    """Death rates, pooled over ``dims`` (region) with pooled-oldest exposures."""
+def _mortality(ds: xr.Dataset, dims: list[str], *, sex: slice = slice(None),
+               age: slice = slice(None)) -> xr.DataArray:
+    """Death rates at the positions ``sex`` and ``age``, pooled over ``dims``
+    (region) with pooled-oldest exposures."""
     rates = ds["mortality_rate"]
     if not dims:
-        return rates
-    core = ["region", "sex", "age"]
-    return xr.apply_ufunc(_pooled_mean_kernel, rates, _mid_year(ds["population"]),
-                          input_core_dims=[core, core], output_core_dims=[core[1:]])
+        return rates.isel(sex=sex, age=age)
+    core = ["time", "region", "sex", "age"]
+    national = xr.apply_ufunc(_national_mortality_kernel, rates, ds["population"],
+                              input_core_dims=[core, core],
+                              output_core_dims=[["time", "sex", "age"]],
+                              exclude_dims={"sex", "age"}, kwargs={"sex": sex, "age": age})
+    kept = rates.isel(region=0, drop=True).isel(sex=sex, age=age)
+    return national.assign_coords(sex=kept["sex"], age=kept["age"]).transpose(*kept.dims)
 
 
 def _life_table_columns(rates: xr.DataArray, columns: tuple[str, ...], ages=None,
-                        radix: float = 100_000.0) -> list[xr.DataArray]:
+                        radix: float = 100_000.0, closed: bool = False) -> list[xr.DataArray]:
     """Life-table ``columns`` of death rates with dims (..., sex, age), at ``ages``
-    (default all), as DataArrays with the leading dims of ``rates``."""
-    _check_rates(rates)
+    (default all), as DataArrays with the leading dims of ``rates``. With
+    ``closed``, ``rates`` are of closed groups only (columns l, d, L)."""
+    _check_rates(rates, closed=closed)
     index = slice(None) if ages is None else np.asarray(ages)
 
     def kernel(values):
         arrays = _life_table_kernel(values, rates["sex"].values, columns=columns,
-                                    age_index=index, radix=radix)
+                                    age_index=index, radix=radix, closed=closed)
         return arrays if len(columns) > 1 else arrays[0]
 
     arrays = xr.apply_ufunc(kernel, rates, input_core_dims=[["sex", "age"]],
@@ -528,7 +569,9 @@ def life_expectancy(ds: xr.Dataset, age: int | Sequence[int] = 0, *,
 
 def _childbearing_ages(rates: xr.DataArray) -> slice:
     """The age groups from the first to the last with a rate other than 0 somewhere."""
-    nonzero = (abs(rates) > 0).any([dim for dim in rates.dims if dim != "age"]).values
+    rows = rates.transpose(..., "age").values.reshape(-1, rates.sizes["age"])
+    # fmax and fmin skip NaN (the last date), as abs(NaN) > 0 is False.
+    nonzero = (np.fmax.reduce(rows, axis=0) > 0) | (np.fmin.reduce(rows, axis=0) < 0)
     where = np.flatnonzero(nonzero)
     return slice(int(where[0]), int(where[-1]) + 1) if where.size else slice(None)
 
@@ -671,12 +714,13 @@ def nrr(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.DataArray:
     daughters = _fertility(ds, dims, daughters=True)
     last = int(daughters["age"][-1])
     # L(x) up to the last childbearing age does not depend on the rates above it,
-    # so a table closed at the next age (any positive rate: its L is not used)
-    # gives the same L(x) for a fraction of the work.
-    women = _mortality(ds, dims).isel(age=slice(0, last + 2)).sel(sex=[SEXES[0]])
-    women = women.where(women["age"] <= last, 1.0)
-    (person_years,) = _life_table_columns(women, ("Lx",), radix=1.0)
-    survival = person_years.isel(sex=0, drop=True).sel(age=daughters["age"])
+    # so a table of the ages up to it, closed after them, gives the same L(x)
+    # for a fraction of the work.
+    female = list(ds["sex"].values).index(SEXES[0])
+    women = _mortality(ds, dims, sex=slice(female, female + 1), age=slice(0, last + 1))
+    (person_years,) = _life_table_columns(women, ("Lx",), ages=daughters["age"].values,
+                                          radix=1.0, closed=True)
+    survival = person_years.isel(sex=0, drop=True)
     return _labelled(_sum(daughters * survival, ["age"]),
                      "period net reproduction rate", "surviving daughters per woman")
 
