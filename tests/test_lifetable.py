@@ -26,6 +26,7 @@ from projsim.lifetable import (
     LifeTable,
     _columns,
     _expectancy_at,
+    _single_year_summary,
     kannisto_extend,
     kannisto_fit,
     kannisto_life_expectancy,
@@ -340,6 +341,32 @@ def test_age_major_columns_equal_the_loop_reference():
         # The row-major layout (numpy.cumprod) gives the same numbers, bit for bit.
         for by_row, by_age in zip(_columns(rates_of, widths, sex_index), columns):
             np.testing.assert_array_equal(by_row, by_age)
+
+
+@pytest.mark.parametrize("closed", [False, True])
+def test_compiled_summary_equals_numpy(closed):
+    """The optional numba loop of _single_year_summary against its numpy path,
+    on random schedules with missing rates, certain deaths and both sexes."""
+    pytest.importorskip("numba")
+    rng = np.random.default_rng(5)
+    rates = hmd_rates().reshape(-1, 111)[rng.integers(0, 8, 3000)]
+    rates = rates * np.exp(0.5 * rng.standard_normal(rates.shape))
+    rates[7, 50] = np.nan
+    rates[8] = np.nan
+    rates[9, 30] = 3.0
+    sex_index = rng.integers(0, 2, 3000)
+    groups = ([0, 65, 110], [0, 20, 49]) if not closed else ((), [0, 20, 49])
+    by_numba = _single_year_summary(rates, sex_index, *groups, closed=closed)
+    by_numpy = _single_year_summary(rates, sex_index, *groups, closed=closed, compiled=False)
+    for compiled, plain in zip(by_numba, by_numpy):
+        np.testing.assert_allclose(compiled, plain, rtol=1e-12)
+    tables = [life_table(rates[row], SEXES[sex_index[row]]) for row in range(10, 20)]
+    if not closed:
+        np.testing.assert_allclose(by_numpy[0][10:20], [t.ex[[0, 65, 110]] for t in tables],
+                                   rtol=1e-12)
+        assert np.isnan(by_numba[0][[7, 8]]).all() and np.isnan(by_numba[0][9, 2])
+    np.testing.assert_allclose(by_numpy[1][10:20], [t.Lx[[0, 20, 49]] / 1e5 for t in tables],
+                               rtol=1e-12)
 
 
 def test_single_open_group_is_exponential():

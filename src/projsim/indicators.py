@@ -71,7 +71,7 @@ import xarray as xr
 
 from projsim.errors import InputError
 from projsim.assumptions import national_rates, pooled_oldest
-from projsim.lifetable import _columns, _expectancy_at
+from projsim.lifetable import _single_year_summary
 from projsim.lifetable import life_table as _numpy_life_table
 from projsim.result import VARIABLES
 from projsim.types import SEXES
@@ -106,10 +106,10 @@ LIFE_TABLE_COLUMNS = {
     "ex": ("period life expectancy at exact age x", "years"),
 }
 
-#: Rows of rates handed to the life-table kernel at once, in cells: the
+#: Rows of rates handed to the whole life-table kernel at once, in cells: the
 #: temporaries of a block stay in the processor's cache, which makes a
 #: table of 1,000 draws several times faster than one call on the whole array.
-_BLOCK_CELLS = 2**18
+_BLOCK_CELLS = 2**16
 
 #: Dimensions of the population that an aggregate may pool.
 _PARTITION = ("region", "sex", "age")
@@ -297,69 +297,58 @@ def _national_mortality_kernel(rates: np.ndarray, population: np.ndarray, *, sex
     return np.moveaxis(national, 0, -3)
 
 
-def _table_block(rates: np.ndarray, sex_index: np.ndarray, columns: tuple[str, ...],
-                 groups: np.ndarray, radix: float, closed: bool) -> tuple[np.ndarray, ...]:
-    """Columns ``ex`` and ``Lx`` at ``groups`` of a block of single-year schedules
-    (rows, age), computed age-major (see :func:`projsim.lifetable._columns`).
-    With ``closed``, the rates are of closed groups only, and an open group
-    with a rate of 1 closes the table: it changes none of their l, d and L.
+def _life_table_kernel(rates: np.ndarray, sex: np.ndarray, *, columns: tuple[str, ...],
+                       age_index, radix: float, closed: bool = False) -> tuple[np.ndarray, ...]:
+    """Life-table columns from rates (..., sex, age): one array (..., sex, ages kept)
+    per column; rows with a missing rate give NaN. With ``closed``, the rates
+    are of closed groups only (columns l, d and L)."""
+    leading, n_ages = rates.shape[:-1], rates.shape[-1]
+    rows = rates.reshape(-1, n_ages)
+    labels = np.broadcast_to(sex, leading).reshape(-1)
+    groups = np.arange(n_ages)[age_index]
+    if set(columns) <= {"ex", "Lx"}:
+        found = _summary(rows, labels, columns, groups, radix, closed)
+    else:
+        found = _full_table(rows, labels, columns, groups, radix)
+    return tuple(array.reshape(leading + (groups.size,)) for array in found)
+
+
+def _summary(rows: np.ndarray, labels: np.ndarray, columns: tuple[str, ...],
+             groups: np.ndarray, radix: float, closed: bool) -> tuple[np.ndarray, ...]:
+    """Columns ``ex`` and ``Lx`` at ``groups`` of single-year schedules (rows, age).
 
     A missing rate (NaN) makes every e(x) of its row NaN: l(x) carries the
     rates below x and T(x) those from x up. So does an infinite rate in a
     closed group, whose q is inf / inf; only an infinite open-group rate,
     whose person-years are l / inf = 0, has to be blanked by hand.
     """
-    n_rows, n_ages = rates.shape
-    age_major = np.empty((n_ages + closed, n_rows))
-    age_major[:n_ages] = rates.T
-    age_major[n_ages:] = 1.0
-    widths = np.append(np.ones(age_major.shape[0] - 1), np.inf)
-    with np.errstate(invalid="ignore"):
-        _, _, survivors, _, person_years = _columns(age_major.T, widths, sex_index)
-    found = {}
+    sex_index = (labels[:, None] == np.array(SEXES)).argmax(axis=-1)
+    expectancy, person_years = _single_year_summary(
+        rows, sex_index, groups if "ex" in columns else (), groups if "Lx" in columns else (),
+        closed=closed)
     if "ex" in columns:
-        expectancy = _expectancy_at(survivors, person_years, groups)
-        expectancy[~np.isfinite(rates[:, -1])] = np.nan
-        found["ex"] = expectancy
-    if "Lx" in columns:
-        found["Lx"] = radix * person_years[:, groups]
+        expectancy[~np.isfinite(rows[:, -1])] = np.nan
+    found = {"ex": expectancy, "Lx": radix * person_years}
     return tuple(found[column] for column in columns)
 
 
-def _full_table_block(rates: np.ndarray, labels: np.ndarray, columns: tuple[str, ...],
-                      groups: np.ndarray, radix: float) -> tuple[np.ndarray, ...]:
-    """Any columns of a block of schedules (rows, age); rows with a missing rate
-    are computed on a placeholder, then blanked."""
-    missing = ~np.isfinite(rates).all(axis=-1)
-    placeholder = np.where(missing[:, None], 1.0, rates)
-    table = _numpy_life_table(placeholder, labels, radix=radix)
-    found = tuple(getattr(table, column)[:, groups] for column in columns)
-    for values in found:
-        values[missing] = np.nan
-    return found
-
-
-def _life_table_kernel(rates: np.ndarray, sex: np.ndarray, *, columns: tuple[str, ...],
-                       age_index, radix: float, closed: bool = False) -> tuple[np.ndarray, ...]:
-    """Life-table columns from rates (..., sex, age): one array (..., sex, ages kept)
-    per column. Rows with a missing rate give NaN; blocks of rows keep the
-    kernel's temporaries in cache. ``closed``: see :func:`_table_block`."""
-    leading, n_ages = rates.shape[:-1], rates.shape[-1]
-    rows = rates.reshape(-1, n_ages)
-    labels = np.broadcast_to(sex, leading).reshape(-1)
-    sex_index = (labels[:, None] == np.array(SEXES)).argmax(axis=-1)
-    groups = np.arange(n_ages)[age_index]
+def _full_table(rows: np.ndarray, labels: np.ndarray, columns: tuple[str, ...],
+                groups: np.ndarray, radix: float) -> tuple[np.ndarray, ...]:
+    """Any columns at ``groups`` of schedules (rows, age), by blocks of rows that
+    keep the temporaries in cache; rows with a missing rate are computed on a
+    placeholder, then blanked."""
     out = [np.empty((rows.shape[0], groups.size)) for _ in columns]
-    block = max(1, _BLOCK_CELLS // n_ages)
+    block = max(1, _BLOCK_CELLS // rows.shape[1])
     for start in range(0, rows.shape[0], block):
-        chunk = slice(start, start + block)
-        if set(columns) <= {"ex", "Lx"}:
-            found = _table_block(rows[chunk], sex_index[chunk], columns, groups, radix, closed)
-        else:
-            found = _full_table_block(rows[chunk], labels[chunk], columns, groups, radix)
-        for values, array in zip(found, out):
-            array[chunk] = values
-    return tuple(array.reshape(leading + (groups.size,)) for array in out)
+        chunk = rows[start:start + block]
+        missing = ~np.isfinite(chunk).all(axis=-1)
+        placeholder = np.where(missing[:, None], 1.0, chunk)
+        table = _numpy_life_table(placeholder, labels[start:start + block], radix=radix)
+        for column, array in zip(columns, out):
+            values = getattr(table, column)[:, groups]
+            values[missing] = np.nan
+            array[start:start + block] = values
+    return out
 
 
 def _median_kernel(population: np.ndarray) -> np.ndarray:
