@@ -175,7 +175,7 @@ def national_rates(regional_rates, weights):
     array([[0.25, 0.3 ]])
     """
     total = weights.sum(-3)
-    weighted = (regional_rates * weights).sum(-3)
+    weighted = np.einsum("...rsa,...rsa->...sa", regional_rates, weights)
     has_weight = total > 0
     np.divide(weighted, total, out=weighted, where=has_weight)
     if not has_weight.all():

@@ -294,19 +294,25 @@ def _national_mortality_kernel(rates: np.ndarray, population: np.ndarray, *, sex
     (..., time, sex, age) at the positions ``sex`` and ``age``. NaN at the
     last date, which has no exposure.
 
-    Each year is pooled on its own, so the temporaries are one year's size;
-    the pooling is decided on every sex and age, and only then are the sexes
-    and ages asked for kept.
+    Each year is pooled on its own, so the temporaries are one year's size.
+    The weights are the sums P(t) + P(t + 1), twice the mid-year populations:
+    a weighted mean is the same, to the last bit, when every weight is
+    doubled. Only the ages up to the last one kept are looked at, unless a
+    row pools from one of them and needs the exposures above.
     """
     rates, population = np.moveaxis(rates, -4, 0), np.moveaxis(population, -4, 0)
+    n_ages = rates.shape[-1]
+    head = slice(0, range(n_ages)[age][-1] + 1)
     kept = rates[..., 0, sex, age].shape[-2:]
-    national = np.full(rates.shape[:-3] + kept, np.nan)
-    exposure = np.empty(population.shape[1:])
+    national = np.empty(rates.shape[:-3] + kept)
+    national[-1] = np.nan
+    exposure = np.empty(population[0][..., head].shape)
     for time in range(rates.shape[0] - 1):
-        np.add(population[time], population[time + 1], out=exposure)
-        exposure *= 0.5
-        weights = pooled_oldest(exposure, each_row=True)[..., sex, age]
-        national[time] = national_rates(rates[time][..., sex, age], weights)
+        np.add(population[time][..., head], population[time + 1][..., head], out=exposure)
+        weights = pooled_oldest(exposure, each_row=True)
+        if weights is not exposure and head.stop < n_ages:
+            weights = pooled_oldest(population[time] + population[time + 1], each_row=True)
+        national[time] = national_rates(rates[time][..., sex, age], weights[..., sex, age])
     return np.moveaxis(national, 0, -3)
 
 
