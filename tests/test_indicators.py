@@ -373,6 +373,30 @@ def test_median_age_in_the_open_group_is_missing():
     assert np.isnan(indicators.median_age(ds)).all()
 
 
+def test_median_age_against_a_loop_over_rows():
+    """Medians of many rows, several blocks of the age-major kernel, against a
+    scalar loop: empty groups, empty rows and medians in the open group."""
+    rng = np.random.default_rng(8)
+    population = rng.uniform(0, 100, (3, 1500, 111)) * (rng.uniform(size=(3, 1500, 111)) > 0.1)
+    population[0, :5] = 0.0
+    population[1, :5, :-1] = 0.0
+    ds = xr.Dataset({"population": (("time", "region", "age"), population)},
+                    coords={"time": [2020, 2021, 2022], "age": np.arange(111)})
+    ds = ds.expand_dims(sex=["female"], axis=2)
+    median = indicators.median_age(ds).values
+    expected = np.full(population.shape[:-1], np.nan)
+    for row in np.ndindex(population.shape[:-1]):
+        cumulative = np.cumsum(population[row])
+        half = cumulative[-1] / 2
+        if half > 0:
+            group = int(np.argmax(cumulative >= half))
+            if group < 110 and population[row][group] > 0:
+                below = cumulative[group] - population[row][group]
+                expected[row] = group + (half - below) / population[row][group]
+    np.testing.assert_array_equal(median[:, :, 0], expected)
+    assert np.isnan(expected[:2, :5]).all() and np.isfinite(expected[2]).all()
+
+
 def test_dependency_ratios_by_hand(small):
     # Working ages 1-2 (140), young aged 0 (50), old 3+ (40).
     ratios = {kind: float(indicators.dependency_ratio(small, kind, working_age=(1, 3),

@@ -106,10 +106,11 @@ LIFE_TABLE_COLUMNS = {
     "ex": ("period life expectancy at exact age x", "years"),
 }
 
-#: Rows of rates handed to the whole life-table kernel at once, in cells: the
-#: temporaries of a block stay in the processor's cache, which makes a
-#: table of 1,000 draws several times faster than one call on the whole array.
-_BLOCK_CELLS = 2**16
+#: Rows handed at once to the kernels that work block by block (whole life
+#: tables, median age), in cells: the temporaries of a block stay in the
+#: processor's cache, which makes 1,000 draws several times faster than one
+#: call on the whole array.
+_BLOCK_CELLS = 2**18
 
 #: Dimensions of the population that an aggregate may pool.
 _PARTITION = ("region", "sex", "age")
@@ -372,15 +373,33 @@ def _full_table(rows: np.ndarray, labels: np.ndarray, columns: tuple[str, ...],
 
 def _median_kernel(population: np.ndarray) -> np.ndarray:
     """Median age [years] of populations (..., age) by single year of age,
-    interpolated linearly within the group; NaN in the open group."""
-    cumulative = np.cumsum(population, axis=-1)
-    half = 0.5 * cumulative[..., -1:]
-    group = np.argmax(cumulative >= half, axis=-1)[..., None]
-    within = np.take_along_axis(population, group, axis=-1)
-    below = np.take_along_axis(cumulative, group, axis=-1) - within
-    defined = (half > 0) & (group < population.shape[-1] - 1) & (within > 0)
+    interpolated linearly within the group; NaN in the open group. Blocks of
+    rows keep the temporaries in cache."""
+    leading, n_ages = population.shape[:-1], population.shape[-1]
+    rows = population.reshape(-1, n_ages)
+    median = np.empty(rows.shape[0])
+    block = max(1, _BLOCK_CELLS // n_ages)
+    for start in range(0, rows.shape[0], block):
+        median[start:start + block] = _median_block(rows[start:start + block])
+    return median.reshape(leading)
+
+
+def _median_block(population: np.ndarray) -> np.ndarray:
+    """:func:`_median_kernel` of one block (rows, age). The cumulated population
+    is built age-major, one vectorised addition per age over all rows, in the
+    order of numpy.cumsum, which walks each row one element at a time."""
+    n_rows, n_ages = population.shape
+    cumulative = np.empty((n_ages, n_rows))
+    cumulative[:] = population.T
+    for age in range(1, n_ages):
+        cumulative[age] += cumulative[age - 1]
+    half = 0.5 * cumulative[-1]
+    group = np.argmax(cumulative >= half, axis=0)
+    within = population[np.arange(n_rows), group]
+    below = cumulative[group, np.arange(n_rows)] - within
+    defined = (half > 0) & (group < n_ages - 1) & (within > 0)
     safe = np.where(defined, within, 1.0)
-    return np.where(defined, group + (half - below) / safe, np.nan)[..., 0]
+    return np.where(defined, group + (half - below) / safe, np.nan)
 
 
 # --- mortality ----------------------------------------------------------------
