@@ -237,7 +237,7 @@ def test_pooling_each_row_is_pooling_each_row_alone():
     assert pooled_oldest(without_empty_cells, each_row=True) is without_empty_cells
 
 
-def test_national_rates_are_pooled_year_by_year(variants):
+def test_national_rates_are_pooled_year_by_year(variants, kernels):
     """The national death rates behind e0 against the engine's functions called
     year by year and scenario by scenario."""
     ds = variants.isel(time=slice(0, 6))
@@ -250,6 +250,28 @@ def test_national_rates_are_pooled_year_by_year(variants):
         np.testing.assert_array_equal(
             national.isel(time=time, scenario=scenario).transpose("sex", "age"), expected)
     assert national.isel(time=-1).isnull().all()
+
+
+def test_compiled_national_rates_equal_numpy(small, monkeypatch):
+    """numba's pooling loop against the numpy kernel on draws with empty cells at
+    random ages (pooled from there), for all ages and for the NRR's women."""
+    pytest.importorskip("numba")
+    rng = np.random.default_rng(4)
+    draws = []
+    for draw in range(40):
+        one = small.copy(deep=True)
+        one["population"] = small.population * rng.uniform(0.5, 2, small.population.shape)
+        one["population"].values[rng.random(small.population.shape) < 0.05] = 0.0
+        one["mortality_rate"] = small.mortality_rate * rng.uniform(0.5, 2)
+        draws.append(one)
+    ds = xr.concat(draws, dim="draw")
+    compiled = (indicators.life_table(ds, aggregate="region").mx,
+                indicators.nrr(ds, aggregate="region"))
+    monkeypatch.setattr(indicators, "_compiled_loops", lambda: None)
+    plain = (indicators.life_table(ds, aggregate="region").mx,
+             indicators.nrr(ds, aggregate="region"))
+    for by_numba, by_numpy in zip(compiled, plain):
+        np.testing.assert_allclose(by_numba, by_numpy.transpose(*by_numba.dims), rtol=1e-12)
 
 
 def test_rows_with_a_missing_or_infinite_rate_have_no_life_expectancy(reference):
@@ -373,7 +395,17 @@ def test_median_age_in_the_open_group_is_missing():
     assert np.isnan(indicators.median_age(ds)).all()
 
 
-def test_median_age_against_a_loop_over_rows():
+@pytest.fixture(params=["compiled", "numpy"])
+def kernels(request, monkeypatch):
+    """Run a test with numba's loops and again with their numpy twins."""
+    if request.param == "compiled":
+        pytest.importorskip("numba")
+    else:
+        monkeypatch.setattr(indicators, "_compiled_loops", lambda: None)
+    return request.param
+
+
+def test_median_age_against_a_loop_over_rows(kernels):
     """Medians of many rows, several blocks of the age-major kernel, against a
     scalar loop: empty groups, empty rows and medians in the open group."""
     rng = np.random.default_rng(8)

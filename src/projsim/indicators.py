@@ -64,13 +64,14 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Literal, get_args
 
 import numpy as np
 import xarray as xr
 
-from projsim.errors import InputError
 from projsim.assumptions import national_rates, pooled_oldest
+from projsim.errors import InputError
 from projsim.lifetable import _single_year_summary
 from projsim.lifetable import life_table as _numpy_life_table
 from projsim.result import VARIABLES
@@ -287,6 +288,17 @@ def mid_year_population(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.Data
 # --- kernels ------------------------------------------------------------------
 
 
+@cache
+def _compiled_loops():
+    """:mod:`projsim._indicator_loops` when numba is installed (``projsim[fast]``),
+    else None: the numpy kernels below compute the same numbers, more slowly."""
+    try:
+        from projsim import _indicator_loops
+    except ImportError:
+        return None
+    return _indicator_loops
+
+
 def _national_mortality_kernel(rates: np.ndarray, population: np.ndarray, *, sex: slice,
                                age: slice) -> np.ndarray:
     """Rates (..., time, region, sex, age) averaged over regions, year by year,
@@ -306,6 +318,13 @@ def _national_mortality_kernel(rates: np.ndarray, population: np.ndarray, *, sex
     head = slice(0, range(n_ages)[age][-1] + 1)
     kept = rates[..., 0, sex, age].shape[-2:]
     national = np.empty(rates.shape[:-3] + kept)
+    loops = _compiled_loops()
+    sex_start, sex_stop, sex_step = sex.indices(rates.shape[-2])
+    if loops is not None and sex_step == 1 and age.indices(n_ages) == (0, head.stop, 1):
+        batch = (rates.shape[0], -1) + rates.shape[-3:]
+        loops.national_mortality(rates.reshape(batch), population.reshape(batch), sex_start,
+                                 sex_stop, head.stop, national.reshape(batch[:2] + kept))
+        return np.moveaxis(national, 0, -3)
     national[-1] = np.nan
     exposure = np.empty(population[0][..., head].shape)
     for time in range(rates.shape[0] - 1):
@@ -327,13 +346,14 @@ def _life_table_kernel(rates: np.ndarray, sex: np.ndarray, *, columns: tuple[str
     labels = np.broadcast_to(sex, leading).reshape(-1)
     groups = np.arange(n_ages)[age_index]
     if set(columns) <= {"ex", "Lx"}:
-        found = _summary(rows, labels, columns, groups, radix, closed)
+        sex_index = np.broadcast_to([SEXES.index(label) for label in sex], leading).reshape(-1)
+        found = _summary(rows, sex_index, columns, groups, radix, closed)
     else:
         found = _full_table(rows, labels, columns, groups, radix)
     return tuple(array.reshape(leading + (groups.size,)) for array in found)
 
 
-def _summary(rows: np.ndarray, labels: np.ndarray, columns: tuple[str, ...],
+def _summary(rows: np.ndarray, sex_index: np.ndarray, columns: tuple[str, ...],
              groups: np.ndarray, radix: float, closed: bool) -> tuple[np.ndarray, ...]:
     """Columns ``ex`` and ``Lx`` at ``groups`` of single-year schedules (rows, age).
 
@@ -342,7 +362,6 @@ def _summary(rows: np.ndarray, labels: np.ndarray, columns: tuple[str, ...],
     closed group, whose q is inf / inf; only an infinite open-group rate,
     whose person-years are l / inf = 0, has to be blanked by hand.
     """
-    sex_index = (labels[:, None] == np.array(SEXES)).argmax(axis=-1)
     expectancy, person_years = _single_year_summary(
         rows, sex_index, groups if "ex" in columns else (), groups if "Lx" in columns else (),
         closed=closed)
@@ -378,6 +397,10 @@ def _median_kernel(population: np.ndarray) -> np.ndarray:
     leading, n_ages = population.shape[:-1], population.shape[-1]
     rows = population.reshape(-1, n_ages)
     median = np.empty(rows.shape[0])
+    loops = _compiled_loops()
+    if loops is not None:
+        loops.median(rows, median)
+        return median.reshape(leading)
     block = max(1, _BLOCK_CELLS // n_ages)
     for start in range(0, rows.shape[0], block):
         median[start:start + block] = _median_block(rows[start:start + block])

@@ -67,7 +67,9 @@ class _PiecewiseLinearRule:
         return cls(*(np.array(column, dtype=float) for column in columns))
 
     def __call__(self, infant_rate: np.ndarray, sex_index: np.ndarray) -> np.ndarray:
-        segment = (infant_rate[..., None] >= self.thresholds[sex_index]).sum(axis=-1)
+        segment = np.zeros(np.broadcast_shapes(np.shape(infant_rate), np.shape(sex_index)), int)
+        for threshold in self.thresholds.T:
+            segment += infant_rate >= threshold[sex_index]
         return self.intercepts[sex_index, segment] + self.slopes[sex_index, segment] * infant_rate
 
 
@@ -614,7 +616,7 @@ def _single_year_summary(rates, sex_index, expectancy_groups=(), person_years_gr
     over both cores; otherwise, or with ``compiled=False``, numpy computes the
     same numbers block by block, age-major (see :func:`_columns`).
     """
-    rates = np.ascontiguousarray(rates, dtype=float)
+    rates = np.asarray(rates, dtype=float)
     expectancy_groups = np.asarray(expectancy_groups, dtype=np.int64)
     person_years_groups = np.asarray(person_years_groups, dtype=np.int64)
     expectancy = np.empty((rates.shape[0], expectancy_groups.size))
