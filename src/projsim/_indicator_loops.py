@@ -27,18 +27,22 @@ def national_mortality(rates, population, sex_start, sex_stop, age_stop, nationa
     # year, read as P(t + 1), are still in cache when read again as P(t).
     for block in prange((n_batch + BATCH_BLOCK - 1) // BATCH_BLOCK):
         tail = np.empty((n_regions, n_sexes))
-        sums = np.empty((3, age_stop))
+        total = np.empty(age_stop)
+        weighted = np.empty(age_stop)
+        plain = np.empty(age_stop)
         for time in range(n_times - 1):
             for batch in range(block * BATCH_BLOCK, min((block + 1) * BATCH_BLOCK, n_batch)):
                 _pool_row(rates[time, batch], population[time, batch], population[time + 1, batch],
-                          sex_start, sex_stop, age_stop, tail, sums, national[time, batch])
+                          sex_start, sex_stop, age_stop, tail, total, weighted, plain,
+                          national[time, batch])
     national[n_times - 1] = np.nan
 
 
-@njit(cache=True)
-def _pool_row(rates, start, end, sex_start, sex_stop, age_stop, tail, sums, national):
+@njit(cache=True, inline="always")
+def _pool_row(rates, start, end, sex_start, sex_stop, age_stop, tail, total, weighted, plain,
+              national):
     """One row (region, sex, age) of :func:`national_mortality` into ``national``
-    (kept sex, age); ``tail`` and ``sums`` are scratch space."""
+    (kept sex, age); ``tail``, ``total``, ``weighted`` and ``plain`` are scratch."""
     n_regions, n_sexes, n_ages = rates.shape
     first = age_stop
     for region in range(n_regions):
@@ -47,14 +51,16 @@ def _pool_row(rates, start, end, sex_start, sex_stop, age_stop, tail, sums, nati
                 if start[region, sex, age] + end[region, sex, age] == 0:
                     first = age
                     break
-    for region in range(n_regions):
-        for sex in range(n_sexes):
-            tail[region, sex] = 0.0
-            for age in range(first, n_ages):
-                tail[region, sex] += start[region, sex, age] + end[region, sex, age]
-    total, weighted, plain = sums[0], sums[1], sums[2]
+    if first < age_stop:
+        for region in range(n_regions):
+            for sex in range(n_sexes):
+                tail[region, sex] = 0.0
+                for age in range(first, n_ages):
+                    tail[region, sex] += start[region, sex, age] + end[region, sex, age]
     for sex in range(sex_start, sex_stop):
-        sums[:] = 0.0
+        total[:] = 0.0
+        weighted[:] = 0.0
+        plain[:] = 0.0
         for region in range(n_regions):
             for age in range(first):
                 weight = start[region, sex, age] + end[region, sex, age]

@@ -626,11 +626,14 @@ def _childbearing_ages(rates: xr.DataArray) -> slice:
     return slice(int(where[0]), int(where[-1]) + 1) if where.size else slice(None)
 
 
-def _fertility(ds: xr.Dataset, dims: list[str], *, daughters: bool = False) -> xr.DataArray:
-    """Fertility rates (of daughters only with ``daughters``) at the childbearing
-    ages, pooled over ``dims`` with the women's mid-year populations as weights.
-    The rates are 0 at the other ages, and so is every aggregate of them."""
-    ages = _childbearing_ages(ds["fertility_rate"])
+def _fertility(ds: xr.Dataset, dims: list[str], *, daughters: bool = False,
+               childbearing: bool = False) -> xr.DataArray:
+    """Fertility rates (of daughters only with ``daughters``), pooled over ``dims``
+    with the women's mid-year populations as weights, at the childbearing ages
+    when pooled or asked for (``childbearing``), else at every age. The rates
+    are 0 at the other ages, and so is every aggregate of them: leaving them
+    out spares the pooling work, looking for them costs a pass over the rates."""
+    ages = _childbearing_ages(ds["fertility_rate"]) if dims or childbearing else slice(None)
     rates = ds["fertility_rate"].isel(age=ages)
     if daughters:
         rates = rates / (1 + ds["sex_ratio_at_birth"])
@@ -721,8 +724,11 @@ def grr(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.DataArray:
     """
     ds, dims = _fertility_inputs(ds, aggregate, "the gross reproduction rate",
                                  ("fertility_rate", "sex_ratio_at_birth"))
-    return _labelled(_sum(_fertility(ds, dims, daughters=True), ["age"]),
-                     "period gross reproduction rate", "daughters per woman")
+    if dims:
+        daughters = _sum(_fertility(ds, dims, daughters=True), ["age"])
+    else:
+        daughters = _sum(_fertility(ds, dims), ["age"]) / (1 + ds["sex_ratio_at_birth"])
+    return _labelled(daughters, "period gross reproduction rate", "daughters per woman")
 
 
 def nrr(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.DataArray:
@@ -761,7 +767,7 @@ def nrr(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.DataArray:
     """
     ds, dims = _fertility_inputs(ds, aggregate, "the net reproduction rate",
                                  ("fertility_rate", "sex_ratio_at_birth", "mortality_rate"))
-    daughters = _fertility(ds, dims, daughters=True)
+    daughters = _fertility(ds, dims, daughters=True, childbearing=True)
     last = int(daughters["age"][-1])
     # L(x) up to the last childbearing age does not depend on the rates above it,
     # so a table of the ages up to it, closed after them, gives the same L(x)
