@@ -47,10 +47,16 @@ def _pool_row(rates, start, end, sex_start, sex_stop, age_stop, tail, total, wei
     first = age_stop
     for region in range(n_regions):
         for sex in range(n_sexes):
-            for age in range(first):
-                if start[region, sex, age] + end[region, sex, age] == 0:
-                    first = age
-                    break
+            # Counting the empty cells is a loop without exits, which the
+            # compiler vectorises; the first one is looked for only if any.
+            empty = 0
+            for age in range(age_stop):
+                empty += start[region, sex, age] + end[region, sex, age] == 0
+            if empty:
+                for age in range(first):
+                    if start[region, sex, age] + end[region, sex, age] == 0:
+                        first = age
+                        break
     if first < age_stop:
         for region in range(n_regions):
             for sex in range(n_sexes):
