@@ -777,7 +777,7 @@ def nrr(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.DataArray:
     (person_years,) = _life_table_columns(women, ("Lx",), ages=daughters["age"].values,
                                           radix=1.0, closed=True)
     survival = person_years.isel(sex=0, drop=True)
-    return _labelled(_sum(daughters * survival, ["age"]),
+    return _labelled(xr.dot(daughters, survival, dim="age"),
                      "period net reproduction rate", "surviving daughters per woman")
 
 

@@ -616,7 +616,7 @@ def _single_year_summary(rates, sex_index, expectancy_groups=(), person_years_gr
     over both cores; otherwise, or with ``compiled=False``, numpy computes the
     same numbers block by block, age-major (see :func:`_columns`).
     """
-    rates = np.asarray(rates, dtype=float)
+    rates = np.ascontiguousarray(rates, dtype=float)
     expectancy_groups = np.asarray(expectancy_groups, dtype=np.int64)
     person_years_groups = np.asarray(person_years_groups, dtype=np.int64)
     expectancy = np.empty((rates.shape[0], expectancy_groups.size))
