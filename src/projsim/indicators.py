@@ -235,12 +235,14 @@ def _weighted_mean(values: xr.DataArray, weights: xr.DataArray, dims) -> xr.Data
 # --- exposure -------------------------------------------------------------------
 
 
-def _mid_year(population: xr.DataArray) -> xr.DataArray:
-    """(P(t) + P(t+1)) / 2 labelled t, NaN at the last date, in one pass."""
+def _mid_year(population: xr.DataArray, scale: float = 0.5) -> xr.DataArray:
+    """scale x (P(t) + P(t+1)) labelled t, NaN at the last date: by default the
+    mean of the two, (P(t) + P(t+1)) / 2."""
     values = np.moveaxis(population.values, population.get_axis_num("time"), 0)
     mean = np.empty_like(values)
     np.add(values[:-1], values[1:], out=mean[:-1])
-    mean[:-1] *= 0.5
+    if scale != 1:
+        mean[:-1] *= scale
     mean[-1] = np.nan
     return population.copy(data=np.moveaxis(mean, 0, population.get_axis_num("time")))
 
@@ -638,8 +640,10 @@ def _fertility(ds: xr.Dataset, dims: list[str], *, daughters: bool = False,
     if daughters:
         rates = rates / (1 + ds["sex_ratio_at_birth"])
     if dims:
-        women = _mid_year(ds["population"].sel(sex=SEXES[0], drop=True).isel(age=ages))
-        rates = _weighted_mean(rates, women, dims)
+        # Twice the women's mid-year populations: doubling every weight leaves
+        # a weighted mean unchanged to the last bit, and spares a pass.
+        women = ds["population"].sel(sex=SEXES[0], drop=True).isel(age=ages)
+        rates = _weighted_mean(rates, _mid_year(women, scale=1.0), dims)
     return rates
 
 
