@@ -220,29 +220,15 @@ def _sum(data: xr.DataArray, dims) -> xr.DataArray:
     return total
 
 
-def _weighted_mean(values: xr.DataArray, weights: xr.DataArray, dims) -> xr.DataArray:
-    """Mean of ``values`` over ``dims`` weighted by ``weights``; where every weight
-    is 0, the plain mean (the limit of equal small weights)."""
-    dims = list(dims)
-    if not dims:
-        return values
-    total = _sum(weights, dims)
-    weighted = _ratio(xr.dot(values, weights, dim=dims), total)
-    empty = total == 0
-    return weighted.where(~empty, values.mean(dims, skipna=False)) if empty.any() else weighted
-
-
 # --- exposure -------------------------------------------------------------------
 
 
-def _mid_year(population: xr.DataArray, scale: float = 0.5) -> xr.DataArray:
-    """scale x (P(t) + P(t+1)) labelled t, NaN at the last date: by default the
-    mean of the two, (P(t) + P(t+1)) / 2."""
+def _mid_year(population: xr.DataArray) -> xr.DataArray:
+    """(P(t) + P(t+1)) / 2 labelled t, NaN at the last date, in one pass."""
     values = np.moveaxis(population.values, population.get_axis_num("time"), 0)
     mean = np.empty_like(values)
     np.add(values[:-1], values[1:], out=mean[:-1])
-    if scale != 1:
-        mean[:-1] *= scale
+    mean[:-1] *= 0.5
     mean[-1] = np.nan
     return population.copy(data=np.moveaxis(mean, 0, population.get_axis_num("time")))
 
@@ -299,6 +285,31 @@ def _compiled_loops():
     except ImportError:
         return None
     return _indicator_loops
+
+
+def _pooled_fertility_kernel(rates: np.ndarray, women: np.ndarray) -> np.ndarray:
+    """Rates (..., time, region, age) averaged over regions, year by year, with
+    the women's mid-year populations (..., time, region, age) as weights:
+    (..., time, age). Where the weights add up to 0, the plain mean; NaN at
+    the last date, which has no exposure.
+
+    The weights are P(t) + P(t + 1), twice the mid-year populations: a
+    weighted mean is the same, to the last bit, when every weight is doubled.
+    One year at a time, the temporaries stay in cache.
+    """
+    rates, women = np.moveaxis(rates, -3, 0), np.moveaxis(women, -3, 0)
+    pooled = np.empty(rates.shape[:-2] + rates.shape[-1:])
+    pooled[-1] = np.nan
+    weights = np.empty(women.shape[1:])
+    for time in range(rates.shape[0] - 1):
+        np.add(women[time], women[time + 1], out=weights)
+        total = weights.sum(axis=-2)
+        np.einsum("...ra,...ra->...a", rates[time], weights, out=pooled[time])
+        pooled[time] = _divide(pooled[time], total, 1)
+        empty = total == 0
+        if empty.any():
+            pooled[time][empty] = rates[time].mean(axis=-2)[empty]
+    return np.moveaxis(pooled, 0, -2)
 
 
 def _national_mortality_kernel(rates: np.ndarray, population: np.ndarray, *, sex: slice,
@@ -640,10 +651,11 @@ def _fertility(ds: xr.Dataset, dims: list[str], *, daughters: bool = False,
     if daughters:
         rates = rates / (1 + ds["sex_ratio_at_birth"])
     if dims:
-        # Twice the women's mid-year populations: doubling every weight leaves
-        # a weighted mean unchanged to the last bit, and spares a pass.
         women = ds["population"].sel(sex=SEXES[0], drop=True).isel(age=ages)
-        rates = _weighted_mean(rates, _mid_year(women, scale=1.0), dims)
+        core = ["time", "region", "age"]
+        pooled = xr.apply_ufunc(_pooled_fertility_kernel, rates, women,
+                                input_core_dims=[core, core], output_core_dims=[["time", "age"]])
+        rates = pooled.transpose(*[dim for dim in rates.dims if dim != "region"])
     return rates
 
 
