@@ -405,6 +405,19 @@ def kernels(request, monkeypatch):
     return request.param
 
 
+def test_childbearing_ages(kernels):
+    """The ages from the first to the last with a rate other than 0: NaN is not
+    one, a negative rate is."""
+    rates = np.zeros((4, 3, 10))
+    rates[0, 1, 3] = 0.2
+    rates[2, 0, 6] = -0.1
+    rates[3] = np.nan
+    rates[1, 2, 8] = np.nan
+    data = xr.DataArray(rates, dims=("time", "region", "age"))
+    assert indicators._childbearing_ages(data) == slice(3, 7)
+    assert indicators._childbearing_ages(data * 0) == slice(None)
+
+
 def test_median_age_against_a_loop_over_rows(kernels):
     """Medians of many rows, several blocks of the age-major kernel, against a
     scalar loop: empty groups, empty rows and medians in the open group."""

@@ -111,3 +111,13 @@ def median(population, out):
             out[row] = group + (half - (reached - within)) / within
         else:
             out[row] = np.nan
+
+
+@njit(cache=True, error_model="numpy")
+def nonzero_columns(rows, nonzero):
+    """Mark in ``nonzero`` (uint8, one per column) the columns of ``rows`` with a
+    value other than 0; NaN is not one: see ``projsim.indicators._childbearing_ages``."""
+    for row in range(rows.shape[0]):
+        for column in range(rows.shape[1]):
+            value = rows[row, column]
+            nonzero[column] |= (value > 0) | (value < 0)

@@ -633,8 +633,13 @@ def life_expectancy(ds: xr.Dataset, age: int | Sequence[int] = 0, *,
 def _childbearing_ages(rates: xr.DataArray) -> slice:
     """The age groups from the first to the last with a rate other than 0 somewhere."""
     rows = rates.transpose(..., "age").values.reshape(-1, rates.sizes["age"])
-    # fmax and fmin skip NaN (the last date), as abs(NaN) > 0 is False.
-    nonzero = (np.fmax.reduce(rows, axis=0) > 0) | (np.fmin.reduce(rows, axis=0) < 0)
+    loops = _compiled_loops()
+    if loops is not None:
+        nonzero = np.zeros(rows.shape[1], dtype=np.uint8)
+        loops.nonzero_columns(rows, nonzero)
+    else:
+        # fmax and fmin skip NaN (the last date), as abs(NaN) > 0 is False.
+        nonzero = (np.fmax.reduce(rows, axis=0) > 0) | (np.fmin.reduce(rows, axis=0) < 0)
     where = np.flatnonzero(nonzero)
     return slice(int(where[0]), int(where[-1]) + 1) if where.size else slice(None)
 
