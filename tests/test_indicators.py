@@ -516,6 +516,15 @@ def test_every_indicator_keeps_a_draw_dimension(small):
                                        expected)
 
 
+def test_national_rates_when_the_population_has_no_draw_dimension(small, kernels):
+    """Rates by draw over one population: the pooling kernels broadcast it."""
+    draws = xr.concat([small, small], dim="draw")
+    draws["population"] = small.population
+    for function in (indicators.life_expectancy, indicators.nrr, indicators.tfr):
+        together, alone = function(draws, aggregate="region"), function(small, aggregate="region")
+        xr.testing.assert_allclose(together.isel(draw=1, drop=True).transpose(*alone.dims), alone)
+
+
 #: Ages of the calls above that the Belgian results need instead of the hand-made one's.
 BELGIAN_AGES = {indicators.dependency_ratio: {"working_age": (18, 67)},
                 indicators.share_aged: {"age": 80}}

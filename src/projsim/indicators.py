@@ -287,6 +287,14 @@ def _compiled_loops():
     return _indicator_loops
 
 
+def _broadcast(*arrays: np.ndarray) -> list[np.ndarray]:
+    """``arrays`` with a common shape (a batch dimension that one of them lacks
+    has length 1 in it), as read-only views where one has to be broadcast."""
+    shape = np.broadcast_shapes(*(array.shape for array in arrays))
+    return [array if array.shape == shape else np.broadcast_to(array, shape)
+            for array in arrays]
+
+
 def _pooled_fertility_kernel(rates: np.ndarray, women: np.ndarray) -> np.ndarray:
     """Rates (..., time, region, age) averaged over regions, year by year, with
     the women's mid-year populations (..., time, region, age) as weights:
@@ -297,7 +305,7 @@ def _pooled_fertility_kernel(rates: np.ndarray, women: np.ndarray) -> np.ndarray
     weighted mean is the same, to the last bit, when every weight is doubled.
     One year at a time, the temporaries stay in cache.
     """
-    rates, women = np.moveaxis(rates, -3, 0), np.moveaxis(women, -3, 0)
+    rates, women = (np.moveaxis(array, -3, 0) for array in _broadcast(rates, women))
     pooled = np.empty(rates.shape[:-2] + rates.shape[-1:])
     pooled[-1] = np.nan
     weights = np.empty(women.shape[1:])
@@ -326,7 +334,7 @@ def _national_mortality_kernel(rates: np.ndarray, population: np.ndarray, *, sex
     doubled. Only the ages up to the last one kept are looked at, unless a
     row pools from one of them and needs the exposures above.
     """
-    rates, population = np.moveaxis(rates, -4, 0), np.moveaxis(population, -4, 0)
+    rates, population = (np.moveaxis(array, -4, 0) for array in _broadcast(rates, population))
     n_ages = rates.shape[-1]
     head = slice(0, range(n_ages)[age][-1] + 1)
     kept = rates[..., 0, sex, age].shape[-2:]
