@@ -1054,6 +1054,36 @@ def _structure(ds, aggregate, indicator, allowed=("region", "sex")):
     return ds, _sum(ds["population"], dims)
 
 
+def _persons_aged_kernel(population: np.ndarray, *, n_pooled: int,
+                         ranges: list[tuple[int, int]]) -> np.ndarray:
+    """Persons (..., time, range) aged ``first`` to ``after - 1`` for each range of
+    populations (..., time, pooled dims, age), summed over the ``n_pooled``
+    pooled dims: the sums of :func:`_sum` in its order, one year at a time, so
+    that a year's population by age stays in cache instead of filling an
+    array of every year's."""
+    population = np.moveaxis(population, -2 - n_pooled, 0)
+    kept = list(range(population.ndim - 2 - n_pooled)) + [population.ndim - 2]
+    counts = np.empty(population.shape[:len(kept)] + (len(ranges),))
+    for time, year in enumerate(population):
+        by_age = np.einsum(year, list(range(year.ndim)), kept) if n_pooled else year
+        for k, (first, after) in enumerate(ranges):
+            np.einsum(by_age[..., first:after], list(range(by_age.ndim)),
+                      list(range(by_age.ndim - 1)), out=counts[time, ..., k])
+    return np.moveaxis(counts, 0, -2)
+
+
+def _persons_aged(population: xr.DataArray, dims: list[str],
+                  ranges: list[tuple[int, int]]) -> list[xr.DataArray]:
+    """Persons [persons] aged ``first`` to ``after - 1`` for each range of ``ranges``,
+    summed over ``dims``."""
+    counts = xr.apply_ufunc(_persons_aged_kernel, population,
+                            input_core_dims=[["time", *dims, "age"]],
+                            output_core_dims=[["time", "range"]],
+                            kwargs={"n_pooled": len(dims), "ranges": ranges})
+    order = [dim for dim in population.dims if dim not in (*dims, "age")]
+    return [counts.isel(range=k).transpose(*order) for k in range(len(ranges))]
+
+
 def mean_age(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.DataArray:
     """Mean age of the population on 1 January [years].
 
@@ -1178,7 +1208,8 @@ def dependency_ratio(ds: xr.Dataset, kind: DependencyKind = "total", *,
     >>> print(f"{float(old.sel(time=2012)):.1f}")
     23.8
     """
-    ds, population = _structure(ds, aggregate, "a dependency ratio")
+    dims = _aggregated(aggregate, ("region", "sex"), "a dependency ratio")
+    ds = _checked(ds, ("population",), "a dependency ratio")
     if kind not in DEPENDENCY_KINDS:
         raise InputError("argument 'kind'", repr(kind), " or ".join(map(repr, DEPENDENCY_KINDS)),
                          "see projsim.indicators.DependencyKind")
@@ -1193,9 +1224,8 @@ def dependency_ratio(ds: xr.Dataset, kind: DependencyKind = "total", *,
             "the open age of the result [years]",
             "give working ages such as (18, 67) or (15, 65)")
     first, after = (int(a) for a in working_age)
-    young = _sum(population.isel(age=slice(0, first)), ["age"])
-    working = _sum(population.isel(age=slice(first, after)), ["age"])
-    old = _sum(population.isel(age=slice(after, None)), ["age"])
+    young, working, old = _persons_aged(ds["population"], dims,
+                                        [(0, first), (first, after), (after, open_age + 1)])
     dependants = {"young": young, "old": old, "total": young + old}[kind]
     return _labelled(_ratio(dependants, working, 100),
                      f"{kind} dependency ratio (working ages {first}-{after - 1})",
@@ -1222,10 +1252,12 @@ def share_aged(ds: xr.Dataset, age: int = 67, *, aggregate: Aggregate = ()) -> x
     xarray.DataArray
         [%] at every date.
     """
-    ds, population = _structure(ds, aggregate, "a share of the population")
+    dims = _aggregated(aggregate, ("region", "sex"), "a share of the population")
+    ds = _checked(ds, ("population",), "a share of the population")
     first = _checked_age(age, ds, "age")
-    older = _sum(population.isel(age=slice(first, None)), ["age"])
-    return _labelled(_ratio(older, _sum(population, ["age"]), 100),
+    end = int(ds["age"][-1]) + 1
+    older, everyone = _persons_aged(ds["population"], dims, [(first, end), (0, end)])
+    return _labelled(_ratio(older, everyone, 100),
                      f"share of the population aged {first} or over", "%")
 
 
