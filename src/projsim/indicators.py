@@ -31,6 +31,12 @@ two 1 January populations that open and close it, cell by cell
 (:func:`mid_year_population`), the exposure the engine itself uses when it
 solves life-expectancy targets (:func:`projsim.assumptions.reweight_e0`).
 
+**Speed.** The kernels work on numpy arrays, a year or a block of rows at a
+time, and the labels are attached at the end. With numba installed
+(``pip install 'projsim[fast]'``) the life tables, the national death rates,
+the median age and the search for childbearing ages run as compiled loops;
+without it, numpy computes the same numbers, more slowly.
+
 **Ages.** Age groups are single years ``0 .. omega`` with ``omega``, the
 open group, in ``ds.age.attrs["open_age"]``. A woman's fertility rate and a
 death rate at age ``x`` refer to the Lexis square of age ``x`` during the
