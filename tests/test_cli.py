@@ -88,5 +88,9 @@ def test_run_with_draws_rejects_a_misaligned_chunk(capsys):
 
 def test_run_with_draws_on_two_local_workers(capsys):
     pytest.importorskip("distributed")
+    import os
+
+    before = dict(os.environ)
     assert main(["run", "--draws", "64", "--workers", "2"]) == EXIT_OK
     assert capsys.readouterr().out.startswith("fpb-2013: 64 draws, seed 0 (numpy engine)")
+    assert dict(os.environ) == before, "the workers' variables stay out of this process"

@@ -18,7 +18,8 @@ import xarray as xr
 
 import projsim
 from projsim import indicators
-from projsim.assumptions import pooled_oldest
+from projsim import lifetable
+from projsim.assumptions import national_rates, pooled_oldest
 from projsim.errors import InputError
 from projsim.indicators import IndicatorAccessor
 from projsim.lifetable import life_expectancy_at_birth
@@ -222,6 +223,92 @@ def test_national_rates_are_the_engines(reference):
     np.testing.assert_allclose(ours.transpose("time", "sex"), engine, atol=1e-4)
 
 
+def test_pooling_each_row_is_pooling_each_row_alone():
+    """pooled_oldest(each_row=True) against the engine's pooling applied to one
+    row at a time: empty cells at different ages in different rows."""
+    rng = np.random.default_rng(3)
+    exposure = rng.uniform(1, 10, (5, 3, 2, 2, 8))
+    exposure[0, 0, 1, 0, 5] = exposure[1, 2, 0, 1, 3] = exposure[1, 2, 0, 1, 6] = 0.0
+    exposure[4, 1, 1, 1, 7] = 0.0
+    pooled = pooled_oldest(exposure, each_row=True)
+    for row in np.ndindex(5, 3):
+        np.testing.assert_array_equal(pooled[row], pooled_oldest(exposure[row]))
+    without_empty_cells = exposure[2]
+    assert pooled_oldest(without_empty_cells, each_row=True) is without_empty_cells
+
+
+def test_national_rates_are_pooled_year_by_year(variants, kernels):
+    """The national death rates behind e0 against the engine's functions called
+    year by year and scenario by scenario."""
+    ds = variants.isel(time=slice(0, 6))
+    national = indicators.life_table(ds, aggregate="region").mx
+    stocks = ds.population.transpose("time", "scenario", "region", "sex", "age").values
+    rates = ds.mortality_rate.transpose("time", "scenario", "region", "sex", "age").values
+    for time, scenario in np.ndindex(5, ds.sizes["scenario"]):
+        exposure = 0.5 * (stocks[time, scenario] + stocks[time + 1, scenario])
+        expected = national_rates(rates[time, scenario], pooled_oldest(exposure))
+        np.testing.assert_array_equal(
+            national.isel(time=time, scenario=scenario).transpose("sex", "age"), expected)
+    assert national.isel(time=-1).isnull().all()
+
+
+def test_compiled_national_rates_equal_numpy(small, monkeypatch):
+    """numba's pooling loop against the numpy kernel on draws with empty cells at
+    random ages (pooled from there), for all ages and for the NRR's women."""
+    pytest.importorskip("numba")
+    rng = np.random.default_rng(4)
+    draws = []
+    for draw in range(40):
+        one = small.copy(deep=True)
+        one["population"] = small.population * rng.uniform(0.5, 2, small.population.shape)
+        one["population"].values[rng.random(small.population.shape) < 0.05] = 0.0
+        one["mortality_rate"] = small.mortality_rate * rng.uniform(0.5, 2)
+        draws.append(one)
+    ds = xr.concat(draws, dim="draw")
+    compiled = (indicators.life_table(ds, aggregate="region").mx,
+                indicators.nrr(ds, aggregate="region"))
+    monkeypatch.setattr(indicators, "_compiled_loops", lambda: None)
+    plain = (indicators.life_table(ds, aggregate="region").mx,
+             indicators.nrr(ds, aggregate="region"))
+    for by_numba, by_numpy in zip(compiled, plain):
+        np.testing.assert_allclose(by_numba, by_numpy.transpose(*by_numba.dims), rtol=1e-12)
+
+
+def test_rows_with_a_missing_or_infinite_rate_have_no_life_expectancy(reference):
+    """A NaN or an infinite rate at any age blanks e0 and e65 of its year, region
+    and sex, and of nothing else."""
+    broken = reference.isel(time=slice(0, 4)).copy(deep=True)
+    rates = broken["mortality_rate"]
+    rates[0, 0, 0, 30] = np.nan
+    rates[1, 1, 1, 80] = np.inf
+    rates[2, 2, 0, -1] = np.inf
+    rates[2, 0, 1, 0] = np.inf
+    both = indicators.life_expectancy(broken, [0, 65])
+    blank = np.zeros(both.shape[:-1], dtype=bool)
+    blank[0, 0, 0] = blank[1, 1, 1] = blank[2, 2, 0] = blank[2, 0, 1] = True
+    assert np.array_equal(both.isnull().all("age").values, blank)
+    assert both.notnull().all("age").values[~blank].all()
+    intact = indicators.life_expectancy(reference.isel(time=slice(0, 4)), [0, 65])
+    np.testing.assert_array_equal(both.values[~blank], intact.values[~blank])
+
+
+def test_nrr_against_whole_life_tables(reference):
+    """NRR from L(x) of tables cut after the last childbearing age against whole
+    tables of projsim.lifetable, by region and for the nation."""
+    years = slice(0, -1)
+    daughters = (reference.fertility_rate / (1 + reference.sex_ratio_at_birth)).isel(time=years)
+    women = reference.mortality_rate.sel(sex="female").isel(time=years)
+    person_years = women.copy(data=lifetable.life_table(women.values, "female", radix=1.0).Lx)
+    np.testing.assert_allclose(indicators.nrr(reference).isel(time=years),
+                               (daughters * person_years).sum("age"), rtol=1e-12)
+    stocks = reference.population.sel(sex="female")
+    exposure = (0.5 * (stocks + stocks.shift(time=-1))).isel(time=years)
+    pooled = (daughters * exposure).sum("region") / exposure.sum("region")
+    national = indicators.life_table(reference, aggregate="region").Lx.sel(sex="female")
+    np.testing.assert_allclose(indicators.nrr(reference, aggregate="region").isel(time=years),
+                               (pooled * national.isel(time=years) / 1e5).sum("age"), rtol=1e-12)
+
+
 # --- components of change ---------------------------------------------------------
 
 
@@ -308,6 +395,53 @@ def test_median_age_in_the_open_group_is_missing():
     assert np.isnan(indicators.median_age(ds)).all()
 
 
+@pytest.fixture(params=["compiled", "numpy"])
+def kernels(request, monkeypatch):
+    """Run a test with numba's loops and again with their numpy twins."""
+    if request.param == "compiled":
+        pytest.importorskip("numba")
+    else:
+        monkeypatch.setattr(indicators, "_compiled_loops", lambda: None)
+    return request.param
+
+
+def test_childbearing_ages(kernels):
+    """The ages from the first to the last with a rate other than 0: NaN is not
+    one, a negative rate is."""
+    rates = np.zeros((4, 3, 10))
+    rates[0, 1, 3] = 0.2
+    rates[2, 0, 6] = -0.1
+    rates[3] = np.nan
+    rates[1, 2, 8] = np.nan
+    data = xr.DataArray(rates, dims=("time", "region", "age"))
+    assert indicators._childbearing_ages(data) == slice(3, 7)
+    assert indicators._childbearing_ages(data * 0) == slice(None)
+
+
+def test_median_age_against_a_loop_over_rows(kernels):
+    """Medians of many rows, several blocks of the age-major kernel, against a
+    scalar loop: empty groups, empty rows and medians in the open group."""
+    rng = np.random.default_rng(8)
+    population = rng.uniform(0, 100, (3, 1500, 111)) * (rng.uniform(size=(3, 1500, 111)) > 0.1)
+    population[0, :5] = 0.0
+    population[1, :5, :-1] = 0.0
+    ds = xr.Dataset({"population": (("time", "region", "age"), population)},
+                    coords={"time": [2020, 2021, 2022], "age": np.arange(111)})
+    ds = ds.expand_dims(sex=["female"], axis=2)
+    median = indicators.median_age(ds).values
+    expected = np.full(population.shape[:-1], np.nan)
+    for row in np.ndindex(population.shape[:-1]):
+        cumulative = np.cumsum(population[row])
+        half = cumulative[-1] / 2
+        if half > 0:
+            group = int(np.argmax(cumulative >= half))
+            if group < 110 and population[row][group] > 0:
+                below = cumulative[group] - population[row][group]
+                expected[row] = group + (half - below) / population[row][group]
+    np.testing.assert_array_equal(median[:, :, 0], expected)
+    assert np.isnan(expected[:2, :5]).all() and np.isfinite(expected[2]).all()
+
+
 def test_dependency_ratios_by_hand(small):
     # Working ages 1-2 (140), young aged 0 (50), old 3+ (40).
     ratios = {kind: float(indicators.dependency_ratio(small, kind, working_age=(1, 3),
@@ -380,6 +514,15 @@ def test_every_indicator_keeps_a_draw_dimension(small):
             expected = function(alone, **kwargs)
             xr.testing.assert_allclose(together.sel(draw=draw, drop=True).transpose(*expected.dims),
                                        expected)
+
+
+def test_national_rates_when_the_population_has_no_draw_dimension(small, kernels):
+    """Rates by draw over one population: the pooling kernels broadcast it."""
+    draws = xr.concat([small, small], dim="draw")
+    draws["population"] = small.population
+    for function in (indicators.life_expectancy, indicators.nrr, indicators.tfr):
+        together, alone = function(draws, aggregate="region"), function(small, aggregate="region")
+        xr.testing.assert_allclose(together.isel(draw=1, drop=True).transpose(*alone.dims), alone)
 
 
 #: Ages of the calls above that the Belgian results need instead of the hand-made one's.

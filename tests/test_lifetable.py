@@ -24,6 +24,9 @@ from scipy.integrate import quad
 from projsim.errors import InputError
 from projsim.lifetable import (
     LifeTable,
+    _columns,
+    _expectancy_at,
+    _single_year_summary,
     kannisto_extend,
     kannisto_fit,
     kannisto_life_expectancy,
@@ -306,6 +309,64 @@ def test_sex_changes_only_the_separation_factors_of_ages_0_to_4():
     assert female.ax[0] != male.ax[0] and female.ax[1] != male.ax[1]
     np.testing.assert_array_equal(female.ax[2:], male.ax[2:])
     np.testing.assert_allclose(female.ex[2:], male.ex[2:], rtol=1e-13)
+
+
+def age_major(rates: np.ndarray) -> np.ndarray:
+    """The same rates as a view whose age axis is the slowest in memory."""
+    return np.ascontiguousarray(np.moveaxis(rates, -1, 0)).transpose(*range(1, rates.ndim), 0)
+
+
+def test_age_major_columns_equal_the_loop_reference():
+    """The layout in which the indicators summarise many schedules at once
+    (one vectorised step per age, see projsim.indicators) against the scalar loop."""
+    rng = np.random.default_rng(11)
+    rates = hmd_rates() * np.exp(0.3 * rng.standard_normal((4, 2, 111)))
+    abridged = abridge(rates, np.array([SEXES] * 4))
+    rates[0, 1, 40] = 2.5  # a closed group where everybody dies
+    for rates_of, widths in ((rates, np.append(np.ones(110), np.inf)),
+                             (abridged, ABRIDGED_WIDTHS)):
+        sex_index = np.array([[0, 1]] * 4)
+        columns = _columns(age_major(rates_of), widths, sex_index)
+        ax, qx, lx, _, person_years = columns
+        assert person_years.strides[-1] > person_years.strides[0]
+        groups = [0, 1, 65 if widths[2] == 1 else 14]
+        expectancy = _expectancy_at(lx, person_years, groups)
+        for i, j in np.ndindex(4, 2):
+            with np.errstate(invalid="ignore"):  # e(x) = 0 / 0 after certain death
+                reference = reference_life_table(rates_of[i, j], SEXES[j], widths)
+            for name, column in (("ax", ax), ("qx", qx), ("lx", lx), ("Lx", person_years)):
+                np.testing.assert_allclose(column[i, j], reference[name], rtol=1e-12, err_msg=name)
+            np.testing.assert_allclose(expectancy[i, j], np.array(reference["ex"])[groups],
+                                       rtol=1e-12)
+        # The row-major layout (numpy.cumprod) gives the same numbers, bit for bit.
+        for by_row, by_age in zip(_columns(rates_of, widths, sex_index), columns):
+            np.testing.assert_array_equal(by_row, by_age)
+
+
+@pytest.mark.parametrize("closed", [False, True])
+def test_compiled_summary_equals_numpy(closed):
+    """The optional numba loop of _single_year_summary against its numpy path,
+    on random schedules with missing rates, certain deaths and both sexes."""
+    pytest.importorskip("numba")
+    rng = np.random.default_rng(5)
+    rates = hmd_rates().reshape(-1, 111)[rng.integers(0, 8, 3000)]
+    rates = rates * np.exp(0.5 * rng.standard_normal(rates.shape))
+    rates[7, 50] = np.nan
+    rates[8] = np.nan
+    rates[9, 30] = 3.0
+    sex_index = rng.integers(0, 2, 3000)
+    groups = ([0, 65, 110], [0, 20, 49]) if not closed else ((), [0, 20, 49])
+    by_numba = _single_year_summary(rates, sex_index, *groups, closed=closed)
+    by_numpy = _single_year_summary(rates, sex_index, *groups, closed=closed, compiled=False)
+    for compiled, plain in zip(by_numba, by_numpy):
+        np.testing.assert_allclose(compiled, plain, rtol=1e-12)
+    tables = [life_table(rates[row], SEXES[sex_index[row]]) for row in range(10, 20)]
+    if not closed:
+        np.testing.assert_allclose(by_numpy[0][10:20], [t.ex[[0, 65, 110]] for t in tables],
+                                   rtol=1e-12)
+        assert np.isnan(by_numba[0][[7, 8]]).all() and np.isnan(by_numba[0][9, 2])
+    np.testing.assert_allclose(by_numpy[1][10:20], [t.Lx[[0, 20, 49]] / 1e5 for t in tables],
+                               rtol=1e-12)
 
 
 def test_single_open_group_is_exponential():

@@ -175,9 +175,12 @@ def national_rates(regional_rates, weights):
     array([[0.25, 0.3 ]])
     """
     total = weights.sum(-3)
-    weighted = (regional_rates * weights).sum(-3)
-    mean = regional_rates.mean(-3) + np.zeros_like(weighted)
-    return np.divide(weighted, total, out=mean, where=total > 0)
+    weighted = np.einsum("...rsa,...rsa->...sa", regional_rates, weights)
+    has_weight = total > 0
+    np.divide(weighted, total, out=weighted, where=has_weight)
+    if not has_weight.all():
+        weighted = np.where(has_weight, weighted, regional_rates.mean(-3))
+    return weighted
 
 
 def mortality_rates(base: Base, components: list[Component], steps):
@@ -264,25 +267,48 @@ def reweight_e0(inputs: Inputs, scenario: Scenario, population: np.ndarray) -> I
     return replace(inputs, rates=rates, mortality_rate=mortality, mortality_index=index)
 
 
-def pooled_oldest(population):
+def pooled_oldest(population, *, each_row=False):
     """Population weights with the oldest ages pooled from the first empty cell.
 
     From the first age at which some region and sex has nobody, every age
     takes the region's and sex's total over those ages, so that a national
     mean of regional rates is defined at every age.
 
+    Parameters
+    ----------
+    population : numpy.ndarray, (..., region, sex, age)
+        Populations or exposures [persons or person-years].
+    each_row : bool, default False
+        Find the first empty age in each row (each index of the leading
+        dimensions, such as a year and a draw) instead of anywhere, so that
+        one row's weights do not depend on the others.
+
+    Returns
+    -------
+    numpy.ndarray
+        The weights, shape of ``population``; ``population`` itself when
+        no cell is empty.
+
     Examples
     --------
     >>> pooled_oldest(np.array([[[5.0, 2.0, 0.0, 1.0]]]))
     array([[[5., 2., 1., 1.]]])
+    >>> pooled_oldest(np.array([[[[5.0, 2.0, 0.0, 1.0]]], [[[5.0, 2.0, 3.0, 1.0]]]]),
+    ...               each_row=True)[:, 0, 0]
+    array([[5., 2., 1., 1.],
+           [5., 2., 3., 1.]])
     """
-    empty = (population == 0).any(axis=tuple(range(population.ndim - 1)))
-    if not empty.any():
+    shared = (-3, -2) if each_row else tuple(range(population.ndim - 1))
+    empty = (population == 0).any(axis=shared, keepdims=True)
+    pooled = np.logical_or.accumulate(empty, axis=-1)
+    if not pooled.any():
         return population
-    first = int(np.argmax(empty))
-    pooled = population.copy()
-    pooled[..., first:] = population[..., first:].sum(-1, keepdims=True)
-    return pooled
+    first = int(np.argmax(pooled.reshape(-1, pooled.shape[-1]).any(axis=0)))
+    old, is_pooled = population[..., first:], pooled[..., first:]
+    oldest = np.where(is_pooled, old, 0.0).sum(-1, keepdims=True)
+    weights = population.copy()
+    weights[..., first:] = np.where(is_pooled, oldest, old)
+    return weights
 
 
 def international_migration(base: Base, components: list[Component], steps):

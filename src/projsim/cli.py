@@ -182,15 +182,22 @@ def _run_draws(args, scenario):
 
         # One thread per worker process: numba must not start threads of its
         # own in each of them (benchmarks/README.md, "Stochastic ensembles").
+        # The Nanny writes these variables into this process's environment as
+        # well, where numba would read them later: they are put back after.
         single = {"distributed.nanny.pre-spawn-environ.NUMBA_NUM_THREADS": 1}
-        with dask.config.set(single), \
-                LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                             host="127.0.0.1", dashboard_address=None) as cluster, \
-                Client(cluster) as client:
-            return project_draws(loaded, args.draws, seed=args.seed, chunk=args.chunk,
-                                 keep=args.keep, client=client, progress=Progress(),
-                                 quantiles=args.quantiles,
-                                 demographic_noise=args.demographic_noise)
+        saved = dict(os.environ)
+        try:
+            with dask.config.set(single), \
+                    LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
+                                 host="127.0.0.1", dashboard_address=None) as cluster, \
+                    Client(cluster) as client:
+                return project_draws(loaded, args.draws, seed=args.seed, chunk=args.chunk,
+                                     keep=args.keep, client=client, progress=Progress(),
+                                     quantiles=args.quantiles,
+                                     demographic_noise=args.demographic_noise)
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
     return project_draws(loaded, args.draws, seed=args.seed, chunk=args.chunk, keep=args.keep,
                          progress=Progress(), quantiles=args.quantiles,
                          demographic_noise=args.demographic_noise)

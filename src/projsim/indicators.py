@@ -31,6 +31,12 @@ two 1 January populations that open and close it, cell by cell
 (:func:`mid_year_population`), the exposure the engine itself uses when it
 solves life-expectancy targets (:func:`projsim.assumptions.reweight_e0`).
 
+**Speed.** The kernels work on numpy arrays, a year or a block of rows at a
+time, and the labels are attached at the end. With numba installed
+(``pip install 'projsim[fast]'``) the life tables, the national death rates,
+the median age and the search for childbearing ages run as compiled loops;
+without it, numpy computes the same numbers, more slowly.
+
 **Ages.** Age groups are single years ``0 .. omega`` with ``omega``, the
 open group, in ``ds.age.attrs["open_age"]``. A woman's fertility rate and a
 death rate at age ``x`` refer to the Lexis square of age ``x`` during the
@@ -64,13 +70,15 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Literal, get_args
 
 import numpy as np
 import xarray as xr
 
+from projsim.assumptions import national_rates, pooled_oldest
 from projsim.errors import InputError
-from projsim.lifetable import life_expectancy_at
+from projsim.lifetable import _single_year_summary
 from projsim.lifetable import life_table as _numpy_life_table
 from projsim.result import VARIABLES
 from projsim.types import SEXES
@@ -105,10 +113,11 @@ LIFE_TABLE_COLUMNS = {
     "ex": ("period life expectancy at exact age x", "years"),
 }
 
-#: Rows of rates handed to the life-table kernel at once, in cells: the
-#: temporaries of a block stay in the processor's cache, which makes a
-#: table of 1,000 draws several times faster than one call on the whole array.
-_BLOCK_CELLS = 2**16
+#: Rows handed at once to the kernels that work block by block (whole life
+#: tables, median age), in cells: the temporaries of a block stay in the
+#: processor's cache, which makes 1,000 draws several times faster than one
+#: call on the whole array.
+_BLOCK_CELLS = 2**18
 
 #: Dimensions of the population that an aggregate may pool.
 _PARTITION = ("region", "sex", "age")
@@ -187,8 +196,11 @@ def _labelled(data: xr.DataArray, long_name: str, units: str) -> xr.DataArray:
 
 
 def _divide(numerator: np.ndarray, denominator: np.ndarray, scale: float) -> np.ndarray:
-    quotient = np.full(np.broadcast_shapes(numerator.shape, denominator.shape), np.nan)
-    np.divide(numerator, denominator, out=quotient, where=denominator != 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        quotient = np.divide(numerator, denominator)
+    zero = denominator == 0
+    if zero.any():
+        quotient[np.broadcast_to(zero, quotient.shape)] = np.nan
     if scale != 1:
         quotient *= scale
     return quotient
@@ -200,20 +212,18 @@ def _ratio(numerator: xr.DataArray, denominator: xr.DataArray, scale: float = 1)
 
 
 def _sum(data: xr.DataArray, dims) -> xr.DataArray:
-    """Sum that propagates NaN: a missing year stays missing, it does not become 0."""
-    dims = list(dims)
-    return data.sum(dims, skipna=False) if dims else data
-
-
-def _weighted_mean(values: xr.DataArray, weights: xr.DataArray, dims) -> xr.DataArray:
-    """Mean of ``values`` over ``dims`` weighted by ``weights``; where every weight
-    is 0, the plain mean (the limit of equal small weights)."""
+    """Sum over ``dims`` that propagates NaN: a missing year stays missing, it does
+    not become 0. numpy.einsum adds at the speed of memory, where a reduction
+    over the short trailing age axis is several times slower."""
     dims = list(dims)
     if not dims:
-        return values
-    total = _sum(weights, dims)
-    weighted = _ratio(xr.dot(values, weights, dim=dims), total)
-    return weighted.where(total != 0, values.mean(dims, skipna=False))
+        return data
+    summed = [data.get_axis_num(dim) for dim in dims]
+    kept = [axis for axis in range(data.ndim) if axis not in summed]
+    total = data.isel({dim: 0 for dim in dims}, drop=True)
+    total = total.copy(data=np.einsum(data.values, list(range(data.ndim)), kept))
+    total.attrs = {}
+    return total
 
 
 # --- exposure -------------------------------------------------------------------
@@ -272,76 +282,174 @@ def mid_year_population(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.Data
 # --- kernels ------------------------------------------------------------------
 
 
-def _pooled_mean_kernel(rates: np.ndarray, exposure: np.ndarray) -> np.ndarray:
-    """Rates (..., region, sex, age) averaged over regions with the exposures as
-    weights, the oldest ages pooled: (..., sex, age).
+@cache
+def _compiled_loops():
+    """:mod:`projsim._indicator_loops` when numba is installed (``projsim[fast]``),
+    else None: the numpy kernels below compute the same numbers, more slowly."""
+    try:
+        from projsim import _indicator_loops
+    except ImportError:
+        return None
+    return _indicator_loops
 
-    In each row (year and batch cell), from the first age at which some
-    region and sex has no exposure, every age takes the region's and sex's
-    exposure summed over those ages, as
-    :func:`projsim.assumptions.pooled_oldest` does, so that the regions'
-    weights are defined at every age. Where every weight is 0, the plain mean.
+
+def _broadcast(*arrays: np.ndarray) -> list[np.ndarray]:
+    """``arrays`` with a common shape (a batch dimension that one of them lacks
+    has length 1 in it), as read-only views where one has to be broadcast."""
+    shape = np.broadcast_shapes(*(array.shape for array in arrays))
+    return [array if array.shape == shape else np.broadcast_to(array, shape)
+            for array in arrays]
+
+
+def _pooled_fertility_kernel(rates: np.ndarray, women: np.ndarray) -> np.ndarray:
+    """Rates (..., time, region, age) averaged over regions, year by year, with
+    the women's mid-year populations (..., time, region, age) as weights:
+    (..., time, age). Where the weights add up to 0, the plain mean; NaN at
+    the last date, which has no exposure.
+
+    The weights are P(t) + P(t + 1), twice the mid-year populations: a
+    weighted mean is the same, to the last bit, when every weight is doubled.
+    One year at a time, the temporaries stay in cache.
     """
-    empty = (exposure == 0).any(axis=(-3, -2))
-    pooled = np.logical_or.accumulate(empty, axis=-1)[..., None, None, :]
-    total = exposure.sum(axis=-3)
-    weighted = np.einsum("...rsa,...rsa->...sa", rates, exposure)
-    if pooled.any():
-        # Only the ages from the first pooled one anywhere get new weights.
-        first = int(np.argmax(pooled.reshape(-1, pooled.shape[-1]).any(axis=0)))
-        old, is_pooled = exposure[..., first:], pooled[..., first:]
-        oldest = np.where(is_pooled, old, 0.0).sum(axis=-1, keepdims=True)
-        weights = np.where(is_pooled, oldest, old)
-        total[..., first:] = weights.sum(axis=-3)
-        weighted[..., first:] = np.einsum("...rsa,...rsa->...sa", rates[..., first:], weights)
-    has_weight = total != 0
-    np.divide(weighted, total, out=weighted, where=has_weight)
-    if not has_weight.all():
-        weighted = np.where(has_weight, weighted, rates.mean(axis=-3))
-    return weighted
+    rates, women = (np.moveaxis(array, -3, 0) for array in _broadcast(rates, women))
+    pooled = np.empty(rates.shape[:-2] + rates.shape[-1:])
+    pooled[-1] = np.nan
+    weights = np.empty(women.shape[1:])
+    for time in range(rates.shape[0] - 1):
+        np.add(women[time], women[time + 1], out=weights)
+        total = weights.sum(axis=-2)
+        np.einsum("...ra,...ra->...a", rates[time], weights, out=pooled[time])
+        pooled[time] = _divide(pooled[time], total, 1)
+        empty = total == 0
+        if empty.any():
+            pooled[time][empty] = rates[time].mean(axis=-2)[empty]
+    return np.moveaxis(pooled, 0, -2)
+
+
+def _national_mortality_kernel(rates: np.ndarray, population: np.ndarray, *, sex: slice,
+                               age: slice) -> np.ndarray:
+    """Rates (..., time, region, sex, age) averaged over regions, year by year,
+    with the mid-year populations as weights, the oldest ages pooled in each
+    row (:func:`projsim.assumptions.pooled_oldest` with ``each_row``):
+    (..., time, sex, age) at the positions ``sex`` and ``age``. NaN at the
+    last date, which has no exposure.
+
+    Each year is pooled on its own, so the temporaries are one year's size.
+    The weights are the sums P(t) + P(t + 1), twice the mid-year populations:
+    a weighted mean is the same, to the last bit, when every weight is
+    doubled. Only the ages up to the last one kept are looked at, unless a
+    row pools from one of them and needs the exposures above.
+    """
+    rates, population = (np.moveaxis(array, -4, 0) for array in _broadcast(rates, population))
+    n_ages = rates.shape[-1]
+    head = slice(0, range(n_ages)[age][-1] + 1)
+    kept = rates[..., 0, sex, age].shape[-2:]
+    national = np.empty(rates.shape[:-3] + kept)
+    loops = _compiled_loops()
+    sex_start, sex_stop, sex_step = sex.indices(rates.shape[-2])
+    if loops is not None and sex_step == 1 and age.indices(n_ages) == (0, head.stop, 1):
+        batch = (rates.shape[0], -1) + rates.shape[-3:]
+        loops.national_mortality(rates.reshape(batch), population.reshape(batch), sex_start,
+                                 sex_stop, head.stop, national.reshape(batch[:2] + kept))
+        return np.moveaxis(national, 0, -3)
+    national[-1] = np.nan
+    exposure = np.empty(population[0][..., head].shape)
+    for time in range(rates.shape[0] - 1):
+        np.add(population[time][..., head], population[time + 1][..., head], out=exposure)
+        weights = pooled_oldest(exposure, each_row=True)
+        if weights is not exposure and head.stop < n_ages:
+            weights = pooled_oldest(population[time] + population[time + 1], each_row=True)
+        national[time] = national_rates(rates[time][..., sex, age], weights[..., sex, age])
+    return np.moveaxis(national, 0, -3)
 
 
 def _life_table_kernel(rates: np.ndarray, sex: np.ndarray, *, columns: tuple[str, ...],
-                       age_index, radix: float) -> tuple[np.ndarray, ...]:
+                       age_index, radix: float, closed: bool = False) -> tuple[np.ndarray, ...]:
     """Life-table columns from rates (..., sex, age): one array (..., sex, ages kept)
-    per column. Rows with a missing rate give NaN; blocks of rows keep the
-    kernel's temporaries in cache."""
+    per column; rows with a missing rate give NaN. With ``closed``, the rates
+    are of closed groups only (columns l, d and L)."""
     leading, n_ages = rates.shape[:-1], rates.shape[-1]
     rows = rates.reshape(-1, n_ages)
     labels = np.broadcast_to(sex, leading).reshape(-1)
-    n_kept = len(np.arange(n_ages)[age_index])
-    out = [np.empty((rows.shape[0], n_kept)) for _ in columns]
-    block = max(1, _BLOCK_CELLS // n_ages)
+    groups = np.arange(n_ages)[age_index]
+    if set(columns) <= {"ex", "Lx"}:
+        sex_index = np.broadcast_to([SEXES.index(label) for label in sex], leading).reshape(-1)
+        found = _summary(rows, sex_index, columns, groups, radix, closed)
+    else:
+        found = _full_table(rows, labels, columns, groups, radix)
+    return tuple(array.reshape(leading + (groups.size,)) for array in found)
+
+
+def _summary(rows: np.ndarray, sex_index: np.ndarray, columns: tuple[str, ...],
+             groups: np.ndarray, radix: float, closed: bool) -> tuple[np.ndarray, ...]:
+    """Columns ``ex`` and ``Lx`` at ``groups`` of single-year schedules (rows, age).
+
+    A missing rate (NaN) makes every e(x) of its row NaN: l(x) carries the
+    rates below x and T(x) those from x up. So does an infinite rate in a
+    closed group, whose q is inf / inf; only an infinite open-group rate,
+    whose person-years are l / inf = 0, has to be blanked by hand.
+    """
+    expectancy, person_years = _single_year_summary(
+        rows, sex_index, groups if "ex" in columns else (), groups if "Lx" in columns else (),
+        closed=closed)
+    if "ex" in columns:
+        expectancy[~np.isfinite(rows[:, -1])] = np.nan
+    found = {"ex": expectancy, "Lx": radix * person_years}
+    return tuple(found[column] for column in columns)
+
+
+def _full_table(rows: np.ndarray, labels: np.ndarray, columns: tuple[str, ...],
+                groups: np.ndarray, radix: float) -> tuple[np.ndarray, ...]:
+    """Any columns at ``groups`` of schedules (rows, age), by blocks of rows that
+    keep the temporaries in cache; rows with a missing rate are computed on a
+    placeholder, then blanked."""
+    out = [np.empty((rows.shape[0], groups.size)) for _ in columns]
+    block = max(1, _BLOCK_CELLS // rows.shape[1])
     for start in range(0, rows.shape[0], block):
         chunk = rows[start:start + block]
-        # Missing rows (the last date) are computed on a placeholder, then blanked.
         missing = ~np.isfinite(chunk).all(axis=-1)
         placeholder = np.where(missing[:, None], 1.0, chunk)
-        if columns == ("ex",):
-            # only e(x): the lean path, without the table's other columns
-            groups = np.arange(n_ages)[age_index]
-            found = (life_expectancy_at(placeholder, labels[start:start + block],
-                                        np.atleast_1d(groups)),)
-        else:
-            table = _numpy_life_table(placeholder, labels[start:start + block], radix=radix)
-            found = tuple(getattr(table, column)[:, age_index] for column in columns)
-        for values, array in zip(found, out):
+        table = _numpy_life_table(placeholder, labels[start:start + block], radix=radix)
+        for column, array in zip(columns, out):
+            values = getattr(table, column)[:, groups]
             values[missing] = np.nan
             array[start:start + block] = values
-    return tuple(array.reshape(leading + (n_kept,)) for array in out)
+    return out
 
 
 def _median_kernel(population: np.ndarray) -> np.ndarray:
     """Median age [years] of populations (..., age) by single year of age,
-    interpolated linearly within the group; NaN in the open group."""
-    cumulative = np.cumsum(population, axis=-1)
-    half = 0.5 * cumulative[..., -1:]
-    group = np.argmax(cumulative >= half, axis=-1)[..., None]
-    within = np.take_along_axis(population, group, axis=-1)
-    below = np.take_along_axis(cumulative, group, axis=-1) - within
-    defined = (half > 0) & (group < population.shape[-1] - 1) & (within > 0)
+    interpolated linearly within the group; NaN in the open group. Blocks of
+    rows keep the temporaries in cache."""
+    leading, n_ages = population.shape[:-1], population.shape[-1]
+    rows = population.reshape(-1, n_ages)
+    median = np.empty(rows.shape[0])
+    loops = _compiled_loops()
+    if loops is not None:
+        loops.median(rows, median)
+        return median.reshape(leading)
+    block = max(1, _BLOCK_CELLS // n_ages)
+    for start in range(0, rows.shape[0], block):
+        median[start:start + block] = _median_block(rows[start:start + block])
+    return median.reshape(leading)
+
+
+def _median_block(population: np.ndarray) -> np.ndarray:
+    """:func:`_median_kernel` of one block (rows, age). The cumulated population
+    is built age-major, one vectorised addition per age over all rows, in the
+    order of numpy.cumsum, which walks each row one element at a time."""
+    n_rows, n_ages = population.shape
+    cumulative = np.empty((n_ages, n_rows))
+    cumulative[:] = population.T
+    for age in range(1, n_ages):
+        cumulative[age] += cumulative[age - 1]
+    half = 0.5 * cumulative[-1]
+    group = np.argmax(cumulative >= half, axis=0)
+    within = population[np.arange(n_rows), group]
+    below = cumulative[group, np.arange(n_rows)] - within
+    defined = (half > 0) & (group < n_ages - 1) & (within > 0)
     safe = np.where(defined, within, 1.0)
-    return np.where(defined, group + (half - below) / safe, np.nan)[..., 0]
+    return np.where(defined, group + (half - below) / safe, np.nan)
 
 
 # --- mortality ----------------------------------------------------------------
@@ -352,41 +460,51 @@ def _first_cell(mask: xr.DataArray) -> str:
     return ", ".join(f"{dim}={mask[dim].values[i].item()!r}" for dim, i in zip(mask.dims, where))
 
 
-def _check_rates(rates: xr.DataArray) -> None:
-    negative = rates < 0
-    if negative.any():
+def _check_rates(rates: xr.DataArray, *, closed: bool = False) -> None:
+    """Raise unless every rate is >= 0 and, unless the rates are of ``closed``
+    groups only, the open group's is positive."""
+    values = rates.values
+    # One pass without temporaries; the cell is located only for the message.
+    if values.size and np.fmin.reduce(values, axis=None) < 0:
         raise InputError(
-            "variable 'mortality_rate'", f"a negative rate at {_first_cell(negative)}",
+            "variable 'mortality_rate'", f"a negative rate at {_first_cell(rates < 0)}",
             "central death rates >= 0 [per person-year]",
             "check the scenario's mortality assumptions")
-    closed = rates.isel(age=-1) == 0
-    if closed.any():
+    zero = rates.isel(age=-1) == 0
+    if not closed and zero.any():
         raise InputError(
-            "variable 'mortality_rate'", f"0.0 in the open age group at {_first_cell(closed)}",
+            "variable 'mortality_rate'", f"0.0 in the open age group at {_first_cell(zero)}",
             "a positive rate in the open age group, whose person-years are l/m",
             "close the rates with projsim.lifetable.kannisto_extend")
 
 
-def _mortality(ds: xr.Dataset, dims: list[str]) -> xr.DataArray:
-    """Death rates, pooled over ``dims`` (region) with pooled-oldest exposures."""
+def _mortality(ds: xr.Dataset, dims: list[str], *, sex: slice = slice(None),
+               age: slice = slice(None)) -> xr.DataArray:
+    """Death rates at the positions ``sex`` and ``age``, pooled over ``dims``
+    (region) with pooled-oldest exposures."""
     rates = ds["mortality_rate"]
     if not dims:
-        return rates
-    core = ["region", "sex", "age"]
-    return xr.apply_ufunc(_pooled_mean_kernel, rates, _mid_year(ds["population"]),
-                          input_core_dims=[core, core], output_core_dims=[core[1:]])
+        return rates.isel(sex=sex, age=age)
+    core = ["time", "region", "sex", "age"]
+    national = xr.apply_ufunc(_national_mortality_kernel, rates, ds["population"],
+                              input_core_dims=[core, core],
+                              output_core_dims=[["time", "sex", "age"]],
+                              exclude_dims={"sex", "age"}, kwargs={"sex": sex, "age": age})
+    kept = rates.isel(region=0, drop=True).isel(sex=sex, age=age)
+    return national.assign_coords(sex=kept["sex"], age=kept["age"]).transpose(*kept.dims)
 
 
 def _life_table_columns(rates: xr.DataArray, columns: tuple[str, ...], ages=None,
-                        radix: float = 100_000.0) -> list[xr.DataArray]:
+                        radix: float = 100_000.0, closed: bool = False) -> list[xr.DataArray]:
     """Life-table ``columns`` of death rates with dims (..., sex, age), at ``ages``
-    (default all), as DataArrays with the leading dims of ``rates``."""
-    _check_rates(rates)
+    (default all), as DataArrays with the leading dims of ``rates``. With
+    ``closed``, ``rates`` are of closed groups only (columns l, d, L)."""
+    _check_rates(rates, closed=closed)
     index = slice(None) if ages is None else np.asarray(ages)
 
     def kernel(values):
         arrays = _life_table_kernel(values, rates["sex"].values, columns=columns,
-                                    age_index=index, radix=radix)
+                                    age_index=index, radix=radix, closed=closed)
         return arrays if len(columns) > 1 else arrays[0]
 
     arrays = xr.apply_ufunc(kernel, rates, input_core_dims=[["sex", "age"]],
@@ -528,22 +646,35 @@ def life_expectancy(ds: xr.Dataset, age: int | Sequence[int] = 0, *,
 
 def _childbearing_ages(rates: xr.DataArray) -> slice:
     """The age groups from the first to the last with a rate other than 0 somewhere."""
-    nonzero = (abs(rates) > 0).any([dim for dim in rates.dims if dim != "age"]).values
+    rows = rates.transpose(..., "age").values.reshape(-1, rates.sizes["age"])
+    loops = _compiled_loops()
+    if loops is not None:
+        nonzero = np.zeros(rows.shape[1], dtype=np.uint8)
+        loops.nonzero_columns(rows, nonzero)
+    else:
+        # fmax and fmin skip NaN (the last date), as abs(NaN) > 0 is False.
+        nonzero = (np.fmax.reduce(rows, axis=0) > 0) | (np.fmin.reduce(rows, axis=0) < 0)
     where = np.flatnonzero(nonzero)
     return slice(int(where[0]), int(where[-1]) + 1) if where.size else slice(None)
 
 
-def _fertility(ds: xr.Dataset, dims: list[str], *, daughters: bool = False) -> xr.DataArray:
-    """Fertility rates (of daughters only with ``daughters``) at the childbearing
-    ages, pooled over ``dims`` with the women's mid-year populations as weights.
-    The rates are 0 at the other ages, and so is every aggregate of them."""
-    ages = _childbearing_ages(ds["fertility_rate"])
+def _fertility(ds: xr.Dataset, dims: list[str], *, daughters: bool = False,
+               childbearing: bool = False) -> xr.DataArray:
+    """Fertility rates (of daughters only with ``daughters``), pooled over ``dims``
+    with the women's mid-year populations as weights, at the childbearing ages
+    when pooled or asked for (``childbearing``), else at every age. The rates
+    are 0 at the other ages, and so is every aggregate of them: leaving them
+    out spares the pooling work, looking for them costs a pass over the rates."""
+    ages = _childbearing_ages(ds["fertility_rate"]) if dims or childbearing else slice(None)
     rates = ds["fertility_rate"].isel(age=ages)
     if daughters:
         rates = rates / (1 + ds["sex_ratio_at_birth"])
     if dims:
-        women = _mid_year(ds["population"].sel(sex=SEXES[0], drop=True).isel(age=ages))
-        rates = _weighted_mean(rates, women, dims)
+        women = ds["population"].sel(sex=SEXES[0], drop=True).isel(age=ages)
+        core = ["time", "region", "age"]
+        pooled = xr.apply_ufunc(_pooled_fertility_kernel, rates, women,
+                                input_core_dims=[core, core], output_core_dims=[["time", "age"]])
+        rates = pooled.transpose(*[dim for dim in rates.dims if dim != "region"])
     return rates
 
 
@@ -628,8 +759,11 @@ def grr(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.DataArray:
     """
     ds, dims = _fertility_inputs(ds, aggregate, "the gross reproduction rate",
                                  ("fertility_rate", "sex_ratio_at_birth"))
-    return _labelled(_sum(_fertility(ds, dims, daughters=True), ["age"]),
-                     "period gross reproduction rate", "daughters per woman")
+    if dims:
+        daughters = _sum(_fertility(ds, dims, daughters=True), ["age"])
+    else:
+        daughters = _sum(_fertility(ds, dims), ["age"]) / (1 + ds["sex_ratio_at_birth"])
+    return _labelled(daughters, "period gross reproduction rate", "daughters per woman")
 
 
 def nrr(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.DataArray:
@@ -668,16 +802,17 @@ def nrr(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.DataArray:
     """
     ds, dims = _fertility_inputs(ds, aggregate, "the net reproduction rate",
                                  ("fertility_rate", "sex_ratio_at_birth", "mortality_rate"))
-    daughters = _fertility(ds, dims, daughters=True)
+    daughters = _fertility(ds, dims, daughters=True, childbearing=True)
     last = int(daughters["age"][-1])
     # L(x) up to the last childbearing age does not depend on the rates above it,
-    # so a table closed at the next age (any positive rate: its L is not used)
-    # gives the same L(x) for a fraction of the work.
-    women = _mortality(ds, dims).isel(age=slice(0, last + 2)).sel(sex=[SEXES[0]])
-    women = women.where(women["age"] <= last, 1.0)
-    (person_years,) = _life_table_columns(women, ("Lx",), radix=1.0)
-    survival = person_years.isel(sex=0, drop=True).sel(age=daughters["age"])
-    return _labelled(_sum(daughters * survival, ["age"]),
+    # so a table of the ages up to it, closed after them, gives the same L(x)
+    # for a fraction of the work.
+    female = list(ds["sex"].values).index(SEXES[0])
+    women = _mortality(ds, dims, sex=slice(female, female + 1), age=slice(0, last + 1))
+    (person_years,) = _life_table_columns(women, ("Lx",), ages=daughters["age"].values,
+                                          radix=1.0, closed=True)
+    survival = person_years.isel(sex=0, drop=True)
+    return _labelled(xr.dot(daughters, survival, dim="age"),
                      "period net reproduction rate", "surviving daughters per woman")
 
 
@@ -925,6 +1060,36 @@ def _structure(ds, aggregate, indicator, allowed=("region", "sex")):
     return ds, _sum(ds["population"], dims)
 
 
+def _persons_aged_kernel(population: np.ndarray, *, n_pooled: int,
+                         ranges: list[tuple[int, int]]) -> np.ndarray:
+    """Persons (..., time, range) aged ``first`` to ``after - 1`` for each range of
+    populations (..., time, pooled dims, age), summed over the ``n_pooled``
+    pooled dims: the sums of :func:`_sum` in its order, one year at a time, so
+    that a year's population by age stays in cache instead of filling an
+    array of every year's."""
+    population = np.moveaxis(population, -2 - n_pooled, 0)
+    kept = list(range(population.ndim - 2 - n_pooled)) + [population.ndim - 2]
+    counts = np.empty(population.shape[:len(kept)] + (len(ranges),))
+    for time, year in enumerate(population):
+        by_age = np.einsum(year, list(range(year.ndim)), kept) if n_pooled else year
+        for k, (first, after) in enumerate(ranges):
+            np.einsum(by_age[..., first:after], list(range(by_age.ndim)),
+                      list(range(by_age.ndim - 1)), out=counts[time, ..., k])
+    return np.moveaxis(counts, 0, -2)
+
+
+def _persons_aged(population: xr.DataArray, dims: list[str],
+                  ranges: list[tuple[int, int]]) -> list[xr.DataArray]:
+    """Persons [persons] aged ``first`` to ``after - 1`` for each range of ``ranges``,
+    summed over ``dims``."""
+    counts = xr.apply_ufunc(_persons_aged_kernel, population,
+                            input_core_dims=[["time", *dims, "age"]],
+                            output_core_dims=[["time", "range"]],
+                            kwargs={"n_pooled": len(dims), "ranges": ranges})
+    order = [dim for dim in population.dims if dim not in (*dims, "age")]
+    return [counts.isel(range=k).transpose(*order) for k in range(len(ranges))]
+
+
 def mean_age(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.DataArray:
     """Mean age of the population on 1 January [years].
 
@@ -1049,7 +1214,8 @@ def dependency_ratio(ds: xr.Dataset, kind: DependencyKind = "total", *,
     >>> print(f"{float(old.sel(time=2012)):.1f}")
     23.8
     """
-    ds, population = _structure(ds, aggregate, "a dependency ratio")
+    dims = _aggregated(aggregate, ("region", "sex"), "a dependency ratio")
+    ds = _checked(ds, ("population",), "a dependency ratio")
     if kind not in DEPENDENCY_KINDS:
         raise InputError("argument 'kind'", repr(kind), " or ".join(map(repr, DEPENDENCY_KINDS)),
                          "see projsim.indicators.DependencyKind")
@@ -1064,9 +1230,8 @@ def dependency_ratio(ds: xr.Dataset, kind: DependencyKind = "total", *,
             "the open age of the result [years]",
             "give working ages such as (18, 67) or (15, 65)")
     first, after = (int(a) for a in working_age)
-    young = _sum(population.isel(age=slice(0, first)), ["age"])
-    working = _sum(population.isel(age=slice(first, after)), ["age"])
-    old = _sum(population.isel(age=slice(after, None)), ["age"])
+    young, working, old = _persons_aged(ds["population"], dims,
+                                        [(0, first), (first, after), (after, open_age + 1)])
     dependants = {"young": young, "old": old, "total": young + old}[kind]
     return _labelled(_ratio(dependants, working, 100),
                      f"{kind} dependency ratio (working ages {first}-{after - 1})",
@@ -1093,10 +1258,12 @@ def share_aged(ds: xr.Dataset, age: int = 67, *, aggregate: Aggregate = ()) -> x
     xarray.DataArray
         [%] at every date.
     """
-    ds, population = _structure(ds, aggregate, "a share of the population")
+    dims = _aggregated(aggregate, ("region", "sex"), "a share of the population")
+    ds = _checked(ds, ("population",), "a share of the population")
     first = _checked_age(age, ds, "age")
-    older = _sum(population.isel(age=slice(first, None)), ["age"])
-    return _labelled(_ratio(older, _sum(population, ["age"]), 100),
+    end = int(ds["age"][-1]) + 1
+    older, everyone = _persons_aged(ds["population"], dims, [(first, end), (0, end)])
+    return _labelled(_ratio(older, everyone, 100),
                      f"share of the population aged {first} or over", "%")
 
 

@@ -33,6 +33,7 @@ https://www.mortality.org
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -66,7 +67,9 @@ class _PiecewiseLinearRule:
         return cls(*(np.array(column, dtype=float) for column in columns))
 
     def __call__(self, infant_rate: np.ndarray, sex_index: np.ndarray) -> np.ndarray:
-        segment = (infant_rate[..., None] >= self.thresholds[sex_index]).sum(axis=-1)
+        segment = np.zeros(np.broadcast_shapes(np.shape(infant_rate), np.shape(sex_index)), int)
+        for threshold in self.thresholds.T:
+            segment += infant_rate >= threshold[sex_index]
         return self.intercepts[sex_index, segment] + self.slopes[sex_index, segment] * infant_rate
 
 
@@ -502,7 +505,8 @@ def _check_inputs(mortality_rate, sex, age_width):
 
 def _separation_factors(rates: np.ndarray, widths: np.ndarray, sex_index: np.ndarray) -> np.ndarray:
     """Average years lived in each group by those who die in it [years]."""
-    separation = np.broadcast_to(widths / 2, rates.shape).copy()
+    separation = np.empty_like(rates)
+    separation[...] = widths / 2
     separation[..., -1] = 1 / rates[..., -1]
     infant_alone = rates.shape[-1] > 1 and widths[0] == 1
     if infant_alone:
@@ -520,23 +524,134 @@ def _death_probabilities(rates: np.ndarray, widths: np.ndarray, separation: np.n
     probability = np.subtract(finite_widths, separation)
     probability *= rates
     probability += 1
-    np.divide(finite_widths * rates, probability, out=probability)
+    # n m is m itself for single years: a pass saved, the same numbers.
+    deaths_per_survivor = rates if np.all(finite_widths == 1) else finite_widths * rates
+    np.divide(deaths_per_survivor, probability, out=probability)
     np.minimum(probability, 1.0, out=probability)
     probability[..., -1] = 1.0
     return probability
 
 
+def _cumulative_product(values: np.ndarray) -> None:
+    """Replace ``values`` by its cumulative product along the last axis, in place.
+
+    ``numpy.cumprod`` walks each row one element at a time. When the last axis
+    is the slowest in memory (an age-major block, see :func:`_columns`), a
+    loop over it multiplies whole contiguous rows instead, several times
+    faster; both multiply in the same order, so the numbers are the same.
+    """
+    age_major = values.ndim > 1 and abs(values.strides[-1]) == max(map(abs, values.strides))
+    if not age_major:
+        np.multiply.accumulate(values, axis=-1, out=values)
+        return
+    for group in range(1, values.shape[-1]):
+        values[..., group] *= values[..., group - 1]
+
+
 def _survivorship(rates, widths, separation, death_probability):
     """Survivors, deaths and person-years per group for a radix of 1."""
-    survivors = np.empty(rates.shape)
+    survivors = np.empty_like(rates)
     survivors[..., 0] = 1.0
-    np.cumprod(1 - death_probability[..., :-1], axis=-1, out=survivors[..., 1:])
+    np.subtract(1, death_probability[..., :-1], out=survivors[..., 1:])
+    _cumulative_product(survivors[..., 1:])
     deaths = survivors * death_probability
-    person_years = np.empty(rates.shape)
-    np.multiply(widths[:-1], survivors[..., 1:], out=person_years[..., :-1])
-    person_years[..., :-1] += separation[..., :-1] * deaths[..., :-1]
+    person_years = separation * deaths
+    # L = n l(x+n) + a d, with n l(x+n) = l(x+n) for single years.
+    survivors_after = survivors[..., 1:]
+    if not np.all(widths[:-1] == 1):
+        survivors_after = widths[:-1] * survivors_after
+    person_years[..., :-1] += survivors_after
     person_years[..., -1] = survivors[..., -1] / rates[..., -1]
     return survivors, deaths, person_years
+
+
+def _columns(rates, widths, sex_index):
+    """The columns a, q, l, d and L (radix 1) of rates already checked.
+
+    Every column has the memory layout of ``rates``. Kernels that summarise
+    many schedules pass an age-major block (a transposed view whose age axis
+    is the slowest in memory): each step along age is then one vectorised
+    operation over all schedules.
+    """
+    separation = _separation_factors(rates, widths, sex_index)
+    death_probability = _death_probabilities(rates, widths, separation)
+    survivors, deaths, person_years = _survivorship(rates, widths, separation, death_probability)
+    return separation, death_probability, survivors, deaths, person_years
+
+
+def _expectancy_at(survivors, person_years, groups) -> np.ndarray:
+    """e(x) = T(x) / l(x) at the age groups ``groups``; NaN where l(x) is 0."""
+    above = np.stack([person_years[..., group:].sum(axis=-1) for group in groups], axis=-1)
+    reached = survivors[..., groups]
+    return np.divide(above, reached, out=np.full(above.shape, np.nan), where=reached > 0)
+
+
+#: Schedules summarised at once by the numpy path of :func:`_single_year_summary`,
+#: in cells: the temporaries of a block stay in the processor's cache.
+_SUMMARY_BLOCK_CELLS = 2**18
+
+
+@cache
+def _compiled_summary():
+    """The compiled loop of :func:`_single_year_summary`, or None without numba."""
+    try:
+        from projsim import _lifetable_loops
+    except ImportError:
+        return None
+    return _lifetable_loops.summarise
+
+
+def _single_year_summary(rates, sex_index, expectancy_groups=(), person_years_groups=(), *,
+                         closed=False, compiled=True):
+    """e(x) and L(x) (radix 1) at some ages of many single-year schedules.
+
+    For rates already checked, one schedule per row (rows, age) and
+    ``sex_index`` its position in ``SEXES``: e(x) [years] at
+    ``expectancy_groups`` and L(x) [person-years per newborn] at
+    ``person_years_groups``, each (rows, number of groups). With ``closed``
+    every age is a closed group (no open group is needed for L(x) of the
+    closed groups). A missing rate (NaN) gives NaN wherever it enters.
+
+    numba, when installed (``projsim[fast]``), runs one compiled pass per row
+    over both cores; otherwise, or with ``compiled=False``, numpy computes the
+    same numbers block by block, age-major (see :func:`_columns`).
+    """
+    rates = np.ascontiguousarray(rates, dtype=float)
+    expectancy_groups = np.asarray(expectancy_groups, dtype=np.int64)
+    person_years_groups = np.asarray(person_years_groups, dtype=np.int64)
+    expectancy = np.empty((rates.shape[0], expectancy_groups.size))
+    person_years = np.empty((rates.shape[0], person_years_groups.size))
+    summarise = _compiled_summary() if compiled else None
+    if summarise is not None:
+        with np.errstate(invalid="ignore"):  # a0 = intercept + 0 x inf for m0 = inf
+            infant_separation = _INFANT_SEPARATION(rates[:, 0], sex_index)
+        summarise(rates, infant_separation, expectancy_groups, person_years_groups, closed,
+                  expectancy, person_years)
+        return expectancy, person_years
+    block = max(1, _SUMMARY_BLOCK_CELLS // rates.shape[1])
+    for start in range(0, rates.shape[0], block):
+        rows = slice(start, start + block)
+        found = _summary_block(rates[rows], sex_index[rows], expectancy_groups,
+                               person_years_groups, closed)
+        expectancy[rows], person_years[rows] = found
+    return expectancy, person_years
+
+
+def _summary_block(rates, sex_index, expectancy_groups, person_years_groups, closed):
+    """The numpy path of :func:`_single_year_summary` on one block of rows."""
+    n_rows, n_ages = rates.shape
+    age_major = np.empty((n_ages + closed, n_rows))
+    age_major[:n_ages] = rates.T
+    # With closed groups only, an open group of rate 1 closes the table: it
+    # changes none of their l, d and L.
+    age_major[n_ages:] = 1.0
+    widths = np.append(np.ones(age_major.shape[0] - 1), np.inf)
+    # An infinite rate in a closed group gives q = inf / inf = NaN, like a missing one.
+    with np.errstate(invalid="ignore"):
+        _, _, survivors, _, person_years = _columns(age_major.T, widths, sex_index)
+    expectancy = (_expectancy_at(survivors, person_years, expectancy_groups)
+                  if expectancy_groups.size else np.empty((n_rows, 0)))
+    return expectancy, person_years[:, person_years_groups]
 
 
 def life_table(mortality_rate, sex, *, age_width=1, radix=100_000.0) -> LifeTable:
@@ -633,9 +748,8 @@ def life_table(mortality_rate, sex, *, age_width=1, radix=100_000.0) -> LifeTabl
         raise InputError(
             "argument 'radix'", str(radix), "a positive number of persons", "use the default 100000"
         )
-    separation = _separation_factors(rates, widths, sex_index)
-    death_probability = _death_probabilities(rates, widths, separation)
-    survivors, deaths, person_years = _survivorship(rates, widths, separation, death_probability)
+    separation, death_probability, survivors, deaths, person_years = _columns(
+        rates, widths, sex_index)
     person_years_above = np.cumsum(person_years[..., ::-1], axis=-1)[..., ::-1]
     expectancy = np.divide(
         person_years_above, survivors, out=np.full(rates.shape, np.nan), where=survivors > 0
@@ -702,9 +816,7 @@ def life_expectancy_at_birth(mortality_rate, sex, *, age_width=1) -> np.ndarray:
     87.418
     """
     rates, widths, sex_index = _check_inputs(mortality_rate, sex, age_width)
-    separation = _separation_factors(rates, widths, sex_index)
-    death_probability = _death_probabilities(rates, widths, separation)
-    person_years = _survivorship(rates, widths, separation, death_probability)[2]
+    person_years = _columns(rates, widths, sex_index)[4]
     return person_years.sum(axis=-1)
 
 
@@ -741,13 +853,8 @@ def life_expectancy_at(mortality_rate, sex, ages, *, age_width=1) -> np.ndarray:
     True
     """
     rates, widths, sex_index = _check_inputs(mortality_rate, sex, age_width)
-    separation = _separation_factors(rates, widths, sex_index)
-    death_probability = _death_probabilities(rates, widths, separation)
-    survivors, _, person_years = _survivorship(rates, widths, separation, death_probability)
-    ages = [int(a) for a in ages]
-    above = np.stack([person_years[..., a:].sum(axis=-1) for a in ages], axis=-1)
-    reached = survivors[..., ages]
-    return np.divide(above, reached, out=np.full(above.shape, np.nan), where=reached > 0)
+    _, _, survivors, _, person_years = _columns(rates, widths, sex_index)
+    return _expectancy_at(survivors, person_years, [int(a) for a in ages])
 
 
 def survival_ratios(table: LifeTable, step_width=1) -> np.ndarray:
