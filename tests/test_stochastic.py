@@ -385,3 +385,17 @@ def test_compiled_histogram_counts_equal_numpy_counts():
     np.testing.assert_array_equal(compiled.counts, numpy.counts)
     assert compiled.outside == numpy.outside >= 2
     assert int(numpy.counts.sum()) == values.size
+
+
+def test_compiled_counts_of_totals_and_their_national_sum_equal_numpy_counts():
+    pytest.importorskip("numba")
+    from projsim._fused_loops import count_totals
+    from projsim.ensemble import _Histogram
+
+    totals = np.random.default_rng(9).normal(3e6, 2e4, (200, 5, 3, 4))
+    values = np.concatenate([totals, totals.sum(axis=2, keepdims=True)], axis=2)
+    numpy, compiled = _Histogram(values[:64]), _Histogram(values[:64])
+    numpy.add(values)
+    compiled.outside += count_totals(totals, compiled.low, compiled.width, compiled.counts)
+    np.testing.assert_array_equal(compiled.counts, numpy.counts)
+    assert compiled.outside == numpy.outside

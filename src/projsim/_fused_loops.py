@@ -303,3 +303,35 @@ def count_into(values, low, width, counts):
                 outside += 1
             flat_counts[q, index] += 1
     return outside
+
+
+@njit(cache=True)
+def count_totals(totals, low, width, counts):
+    """:func:`count_into` for regional totals (draw, date, region, group) and their sum.
+
+    The quantities are (date, region + 1, group), the last region being the
+    national total, the regions added in order; returns how many values fell
+    outside the bins. The draws are the inner loop, so that each quantity's
+    bins stay in cache.
+    """
+    draws, dates, regions, groups = totals.shape
+    last = counts.shape[-1] - 1
+    national = np.empty(draws)
+    outside = 0
+    for t in range(dates):
+        for g in range(groups):
+            for d in range(draws):
+                national[d] = totals[d, t, 0, g]
+            for r in range(1, regions):
+                for d in range(draws):
+                    national[d] += totals[d, t, r, g]
+            for r in range(regions + 1):
+                bins = counts[t, r, g]
+                for d in range(draws):
+                    value = totals[d, t, r, g] if r < regions else national[d]
+                    position = np.floor((value - low[t, r, g]) / width[t, r, g]) + 1.0
+                    index = np.int64(min(max(position, 0.0), float(last)))
+                    if index == 0 or index == last:
+                        outside += 1
+                    bins[index] += 1
+    return outside

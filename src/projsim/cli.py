@@ -31,9 +31,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="run a stochastic projection with this many draws (the scenario "
                           "needs tfr, e0 and net_total paths)")
     run.add_argument("--seed", type=int, help="with --draws: the seed (default: the scenario's)")
-    run.add_argument("--chunk", type=int, default=256,
+    run.add_argument("--chunk", type=int, default=1024,
                      help="with --draws: draws projected together, a multiple of 64 "
-                          "(changes speed and memory, never the result; default 256)")
+                          "(changes speed and memory, never the result; default 1024)")
     run.add_argument("--keep", choices=("summary", "draws"), default="summary",
                      help="with --draws: summaries only (default) or every draw's population")
     run.add_argument("--quantiles", choices=("auto", "exact", "histogram"), default="auto",

@@ -245,8 +245,7 @@ def run_chunk(job: Job, first: int, count: int, running=None) -> ChunkResult:
     same bit for bit, and the chunk never holds all its blocks' sums.
     """
     dtype = np.dtype(job.dtype)
-    if (job.engine == "fused" and job.keep == "summary" and not job.demographic_noise
-            and (job.internal_destination is None or job.internal_destination[0].shape[0] == 1)):
+    if _compiled_path(job):
         return _run_chunk_compiled(job, first, count, running)
     paths = draw_paths(job.scenario, job.parameters, job.regional_shares, job.steps, first, count)
     fertility_factor = paths.tfr / job.schedule_tfr                          # (draw, time)
@@ -316,7 +315,14 @@ def run_chunk(job: Job, first: int, count: int, running=None) -> ChunkResult:
     return ChunkResult(first=first, sums=sums, squares=squares, totals=totals, population=kept)
 
 
-def _run_chunk_compiled(job: Job, first: int, count: int, running=None) -> ChunkResult:
+def _compiled_path(job: Job) -> bool:
+    """Whether chunks run compiled, a block of draws at a time (:func:`_run_chunk_compiled`)."""
+    return (job.engine == "fused" and job.keep == "summary" and not job.demographic_noise
+            and (job.internal_destination is None or job.internal_destination[0].shape[0] == 1))
+
+
+def _run_chunk_compiled(job: Job, first: int, count: int, running=None,
+                        fed=None) -> ChunkResult:
     """:func:`run_chunk` for the fused engine and summaries, a block of draws per task.
 
     Each draw stays in cache through all the steps: its survival ratios are
@@ -328,7 +334,8 @@ def _run_chunk_compiled(job: Job, first: int, count: int, running=None) -> Chunk
     own paths, and their results are taken in block order: fed to a
     ``running`` summary as they come, or gathered into the chunk's result.
     At most one block per thread waits to be fed, so memory does not grow
-    with the chunk.
+    with the chunk. ``fed``, if given, is called with the number of draws
+    fed so far.
     """
     from projsim.fused import _compiled
 
@@ -368,9 +375,13 @@ def _run_chunk_compiled(job: Job, first: int, count: int, running=None) -> Chunk
         return ChunkResult(first=first, sums=np.concatenate(sums),
                            squares=np.concatenate(squares), totals=np.concatenate(totals),
                            population=None)
+    done = 0
     for sums, squares, totals in results:
         running.add_blocks(sums, squares)
         running.add_totals(totals)
+        done += len(totals)
+        if fed:
+            fed(done)
     return ChunkResult(first=first, sums=None, squares=None, totals=None, population=None)
 
 
@@ -448,7 +459,7 @@ def chunks(draws: int, chunk: int) -> list[tuple[int, int]]:
 
 
 def project_draws(scenario: Scenario, draws: int = 1000, *, seed: int | None = None,
-                  chunk: int = 256, keep: Keep = "summary", thresholds=(), client=None,
+                  chunk: int = 1024, keep: Keep = "summary", thresholds=(), client=None,
                   progress=None, dtype: str = "float64", engine: Engine = "auto",
                   quantiles: QuantileMethod = "auto",
                   demographic_noise: bool | None = None) -> xr.Dataset:
@@ -466,7 +477,10 @@ def project_draws(scenario: Scenario, draws: int = 1000, *, seed: int | None = N
     chunk : int
         Draws projected together, a multiple of
         :data:`projsim.stochastic.DRAWS_PER_SEED`; it changes memory and speed,
-        never the results.
+        never the results. The numpy engine and ``keep="draws"`` hold one
+        chunk's state at a time, and a dask client gets one task per chunk;
+        locally, the compiled path runs every block of 64 draws through one
+        pipeline, and the chunks only pace the progress reports.
     keep : {"summary", "draws"}
         Streaming summaries only, or every draw's population as well.
     thresholds : sequence of float
@@ -566,6 +580,20 @@ def _results_in_order(job, planned, client, progress, lazy, running):
     workers: only the summaries travel, and the chunks' futures are appended
     to ``lazy`` for a dask-backed population.
     """
+    if client is None and _compiled_path(job):
+        # one pipeline over every block of the run (no thread waits at the end of
+        # a chunk); the chunks only pace the progress reports
+        ends = np.cumsum([count for _, count in planned])
+        reported = [0]
+
+        def fed(draws_done):
+            done = int(np.searchsorted(ends, draws_done, side="right"))
+            if progress and done > reported[0]:
+                reported[0] = done
+                progress(done, len(planned))
+
+        yield _run_chunk_compiled(job, 0, int(ends[-1]), running, fed)
+        return
     if client is None:
         for done, (first, count) in enumerate(planned, start=1):
             yield run_chunk(job, first, count, running)
@@ -621,7 +649,21 @@ class _Running:
             self.squares += squares[block]
 
     def add_totals(self, totals: np.ndarray) -> None:
-        """Take the next draws' totals (draw, date, region, group)."""
+        """Take the next draws' totals (draw, date, region, group).
+
+        With the fused engine, once the histograms exist, the totals are
+        counted in one compiled pass (:func:`projsim._fused_loops.count_totals`).
+        """
+        if self.histogram is not None and self.job.engine == "fused":
+            if self.thresholds.size:
+                national = totals.sum(axis=2)[:, :, -1, None]             # (draw, date, 1)
+                self.above += (national > self.thresholds).sum(axis=0)
+            from projsim._fused_loops import count_totals
+
+            self.histogram.outside += count_totals(np.ascontiguousarray(totals),
+                                                   self.histogram.low, self.histogram.width,
+                                                   self.histogram.counts)
+            return
         national = totals.sum(axis=2, keepdims=True)                  # (draw, date, 1, group)
         self.above += (national[:, :, 0, -1, None] > self.thresholds).sum(axis=0)
         values = np.concatenate([totals, national], axis=2)
