@@ -337,15 +337,15 @@ def memory_probe(spec: str) -> None:
     scenario = load_scenario(options["scenario"])
     for quantiles in ("exact", "histogram"):  # load numba's code first
         ensemble.project_draws(scenario, 64, chunk=64, engine=ENGINE, quantiles=quantiles)
-    run_chunk, setup = ensemble.run_chunk, {}
+    make_job, setup = ensemble.make_job, {}
 
-    def first_chunk_resets_peak(*arguments):
-        if not setup:  # the peak so far is make_job's; from here on it is the chunks'
-            setup["peak"] = tracemalloc.get_traced_memory()[1]
-            tracemalloc.reset_peak()
-        return run_chunk(*arguments)
+    def make_job_then_reset_peak(*arguments, **options):
+        job = make_job(*arguments, **options)
+        setup["peak"] = tracemalloc.get_traced_memory()[1]  # make_job's peak; from here
+        tracemalloc.reset_peak()                              # on it is the chunks'
+        return job
 
-    ensemble.run_chunk = first_chunk_resets_peak
+    ensemble.make_job = make_job_then_reset_peak
     before = resident_bytes()
     reset = reset_resident_peak()
     tracemalloc.start()
@@ -467,17 +467,17 @@ def print_sweep(title, runs, bandwidth):
 def streaming_parts(job, chunk: int, threads: int) -> dict:
     """What a streaming (``quantiles="histogram"``) run holds at once [bytes], from the job.
 
-    The compiled path projects a chunk in groups of ``threads`` blocks of
-    :data:`~projsim.stochastic.DRAWS_PER_SEED` draws: the group's paths, its
-    blocks' scratch sums and squares, its draws' totals (and their copy with
-    the national total, in ``_Running.add_totals``), then the running sums and
-    squares and the histogram counts of the whole run, and the job's survival
-    grid. None of it depends on the number of draws, nor (beyond one group)
-    on the chunk.
+    Locally the compiled path runs every block of
+    :data:`~projsim.stochastic.DRAWS_PER_SEED` draws through one pipeline of
+    ``threads`` threads, with at most ``threads + 1`` blocks under way or
+    waiting to be fed: each block's paths, sums and squares and totals. Then
+    the running sums and squares and the histogram counts of the whole run,
+    and the job's survival grid. None of it depends on the number of draws,
+    nor on the chunk.
     """
     dates, steps = len(job.steps) + 1, len(job.steps)
     regions, groups, cells = job.population.shape[0], len(job.groups), job.population.size
-    blocks = min(threads, -(-chunk // DRAWS_PER_SEED))
+    blocks = threads + 1 if threads > 1 else 1
     draws = blocks * DRAWS_PER_SEED
     sexes = job.population.shape[1]
     return {
@@ -486,10 +486,9 @@ def streaming_parts(job, chunk: int, threads: int) -> dict:
         f"{ensemble.HISTOGRAM_BINS + 2} bins)":
             dates * (regions + 1) * groups * (ensemble.HISTOGRAM_BINS + 2) * 4,
         "running sums and squares": 2 * dates * cells * 8,
-        f"scratch sums and squares of {blocks} block(s)": 2 * blocks * dates * cells * 8,
-        f"the group's paths ({draws} draws)": draws * steps * (sexes + 1 + regions) * 8,
-        f"the group's totals, with and without the national one":
-            draws * dates * (2 * regions + 1) * groups * 8,
+        f"sums and squares of {blocks} block(s) in flight": 2 * blocks * dates * cells * 8,
+        f"their paths ({draws} draws)": draws * steps * (sexes + 1 + regions) * 8,
+        f"their totals ({draws} draws)": draws * dates * regions * groups * 8,
     }
 
 
@@ -635,19 +634,26 @@ def scaling_section(sizes, reference, regions_43, threads, chunk):
                 print(f"\n{draws:,} draws would take about {predicted:.0f} s (> "
                       f"{LONGEST_SCALING_RUN:.0f} s): stopping at {FALLBACK_DRAWS:,} draws")
                 draws = FALLBACK_DRAWS
-        runs[draws] = known_or_timed(reference, draws, chunk, threads)
+        runs[draws] = known_or_timed(reference, draws, chunk, threads, quantiles="histogram")
     seconds = [r.seconds for r in runs.values()]
     fixed, per_draw, exponent, residuals = linear_fit(list(runs), seconds)
     print_table(f"5a. Time against draws, reference scenario, chunk {chunk}, {threads} thread(s), "
-                f"quantiles='auto' (exact up to {ensemble.EXACT_UP_TO:,} draws, histogram beyond)",
+                f"quantiles='histogram' at every size (one method throughout)",
                 ["draws", "s", "ms per draw", "cell-steps/s", "fit residual", "quantiles"],
                 [[f"{d:,}", f"{r.seconds:.2f}", f"{1e3 * r.seconds / d:.3f}",
                   f"{r.cell_steps / r.seconds:.3g}", f"{100 * e:+.0f} %",
                   r.dataset.attrs.get("quantile_method", "?")]
                  for (d, r), e in zip(runs.items(), residuals)])
     print(f"least squares: {fixed:.2f} s + {1e3 * per_draw:.3f} ms per draw; log-log exponent "
-          f"over >= 1,000 draws {exponent:.2f} (1 is linear): "
-          f"{'linear' if 0.9 <= exponent <= 1.1 else 'NOT linear'}")
+          f"over >= 1,000 draws {exponent:.2f} (below 1 while the fixed cost still counts)")
+    sizes_run = sorted(runs)
+    if len(sizes_run) >= 3:
+        (a, b, c) = sizes_run[-3:]
+        early = (runs[b].seconds - runs[a].seconds) / (b - a)
+        late = (runs[c].seconds - runs[b].seconds) / (c - b)
+        print(f"marginal cost per draw, {a:,} to {b:,} draws: {1e3 * early:.3f} ms; {b:,} to "
+              f"{c:,}: {1e3 * late:.3f} ms; ratio {late / early:.2f}: "
+              f"{'linear' if 0.9 <= late / early <= 1.1 else 'NOT linear'} (within 0.9-1.1)")
 
     draws = sizes.draws_43
     by_regions = {3: known_or_timed(reference, draws, chunk, threads),
