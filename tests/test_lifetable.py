@@ -26,7 +26,7 @@ from projsim.lifetable import (
     LifeTable,
     _columns,
     _expectancy_at,
-    _single_year_summary,
+    single_year_summary,
     kannisto_extend,
     kannisto_fit,
     kannisto_life_expectancy,
@@ -345,7 +345,7 @@ def test_age_major_columns_equal_the_loop_reference():
 
 @pytest.mark.parametrize("closed", [False, True])
 def test_compiled_summary_equals_numpy(closed):
-    """The optional numba loop of _single_year_summary against its numpy path,
+    """The optional numba loop of single_year_summary against its numpy path,
     on random schedules with missing rates, certain deaths and both sexes."""
     pytest.importorskip("numba")
     rng = np.random.default_rng(5)
@@ -356,8 +356,8 @@ def test_compiled_summary_equals_numpy(closed):
     rates[9, 30] = 3.0
     sex_index = rng.integers(0, 2, 3000)
     groups = ([0, 65, 110], [0, 20, 49]) if not closed else ((), [0, 20, 49])
-    by_numba = _single_year_summary(rates, sex_index, *groups, closed=closed)
-    by_numpy = _single_year_summary(rates, sex_index, *groups, closed=closed, compiled=False)
+    by_numba = single_year_summary(rates, sex_index, *groups, closed=closed)
+    by_numpy = single_year_summary(rates, sex_index, *groups, closed=closed, compiled=False)
     for compiled, plain in zip(by_numba, by_numpy):
         np.testing.assert_allclose(compiled, plain, rtol=1e-12)
     tables = [life_table(rates[row], SEXES[sex_index[row]]) for row in range(10, 20)]

@@ -1,4 +1,4 @@
-"""The compiled loop of :func:`projsim.lifetable._single_year_summary` (numba,
+"""The compiled loop of :func:`projsim.lifetable.single_year_summary` (numba,
 imported with this module).
 
 It lives at module level so that numba can cache its machine code on disk: a

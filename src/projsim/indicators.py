@@ -78,7 +78,7 @@ import xarray as xr
 
 from projsim.assumptions import national_rates, pooled_oldest
 from projsim.errors import InputError
-from projsim.lifetable import _single_year_summary
+from projsim.lifetable import single_year_summary
 from projsim.lifetable import life_table as _numpy_life_table
 from projsim.result import VARIABLES
 from projsim.types import SEXES
@@ -389,7 +389,7 @@ def _summary(rows: np.ndarray, sex_index: np.ndarray, columns: tuple[str, ...],
     closed group, whose q is inf / inf; only an infinite open-group rate,
     whose person-years are l / inf = 0, has to be blanked by hand.
     """
-    expectancy, person_years = _single_year_summary(
+    expectancy, person_years = single_year_summary(
         rows, sex_index, groups if "ex" in columns else (), groups if "Lx" in columns else (),
         closed=closed)
     if "ex" in columns:

@@ -586,14 +586,14 @@ def _expectancy_at(survivors, person_years, groups) -> np.ndarray:
     return np.divide(above, reached, out=np.full(above.shape, np.nan), where=reached > 0)
 
 
-#: Schedules summarised at once by the numpy path of :func:`_single_year_summary`,
+#: Schedules summarised at once by the numpy path of :func:`single_year_summary`,
 #: in cells: the temporaries of a block stay in the processor's cache.
 _SUMMARY_BLOCK_CELLS = 2**18
 
 
 @cache
 def _compiled_summary():
-    """The compiled loop of :func:`_single_year_summary`, or None without numba."""
+    """The compiled loop of :func:`single_year_summary`, or None without numba."""
     try:
         from projsim import _lifetable_loops
     except ImportError:
@@ -601,7 +601,7 @@ def _compiled_summary():
     return _lifetable_loops.summarise
 
 
-def _single_year_summary(rates, sex_index, expectancy_groups=(), person_years_groups=(), *,
+def single_year_summary(rates, sex_index, expectancy_groups=(), person_years_groups=(), *,
                          closed=False, compiled=True):
     """e(x) and L(x) (radix 1) at some ages of many single-year schedules.
 
@@ -638,7 +638,7 @@ def _single_year_summary(rates, sex_index, expectancy_groups=(), person_years_gr
 
 
 def _summary_block(rates, sex_index, expectancy_groups, person_years_groups, closed):
-    """The numpy path of :func:`_single_year_summary` on one block of rows."""
+    """The numpy path of :func:`single_year_summary` on one block of rows."""
     n_rows, n_ages = rates.shape
     age_major = np.empty((n_ages + closed, n_rows))
     age_major[:n_ages] = rates.T
