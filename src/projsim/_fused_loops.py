@@ -282,6 +282,13 @@ def project_blocks(population0, grid, level0, spacing, e0, fertility_factor, sch
 
 
 @njit(cache=True)
+def _bin(value, low, width, last):
+    """Bin ``1 + floor((value - low) / width)``, clipped to ``0 .. last``."""
+    position = np.floor((value - low) / width) + 1.0
+    return np.int64(min(max(position, 0.0), float(last)))
+
+
+@njit(cache=True)
 def count_into(values, low, width, counts):
     """Count ``values`` (draw, quantity...) into fixed bins; return how many fell outside.
 
@@ -297,8 +304,7 @@ def count_into(values, low, width, counts):
     outside = 0
     for d in range(flat_values.shape[0]):
         for q in range(quantities):
-            position = np.floor((flat_values[d, q] - flat_low[q]) / flat_width[q]) + 1.0
-            index = np.int64(min(max(position, 0.0), float(last)))
+            index = _bin(flat_values[d, q], flat_low[q], flat_width[q], last)
             if index == 0 or index == last:
                 outside += 1
             flat_counts[q, index] += 1
@@ -329,8 +335,7 @@ def count_totals(totals, low, width, counts):
                 bins = counts[t, r, g]
                 for d in range(draws):
                     value = totals[d, t, r, g] if r < regions else national[d]
-                    position = np.floor((value - low[t, r, g]) / width[t, r, g]) + 1.0
-                    index = np.int64(min(max(position, 0.0), float(last)))
+                    index = _bin(value, low[t, r, g], width[t, r, g], last)
                     if index == 0 or index == last:
                         outside += 1
                     bins[index] += 1

@@ -654,18 +654,15 @@ class _Running:
         With the fused engine, once the histograms exist, the totals are
         counted in one compiled pass (:func:`projsim._fused_loops.count_totals`).
         """
+        national = totals.sum(axis=2, keepdims=True)                  # (draw, date, 1, group)
+        self.above += (national[:, :, 0, -1, None] > self.thresholds).sum(axis=0)
         if self.histogram is not None and self.job.engine == "fused":
-            if self.thresholds.size:
-                national = totals.sum(axis=2)[:, :, -1, None]             # (draw, date, 1)
-                self.above += (national > self.thresholds).sum(axis=0)
             from projsim._fused_loops import count_totals
 
             self.histogram.outside += count_totals(np.ascontiguousarray(totals),
                                                    self.histogram.low, self.histogram.width,
                                                    self.histogram.counts)
             return
-        national = totals.sum(axis=2, keepdims=True)                  # (draw, date, 1, group)
-        self.above += (national[:, :, 0, -1, None] > self.thresholds).sum(axis=0)
         values = np.concatenate([totals, national], axis=2)
         if self.method == "exact":
             self.totals.append(values)

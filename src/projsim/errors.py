@@ -9,6 +9,8 @@ traceback.
 
 from __future__ import annotations
 
+import numpy as np
+
 
 class InputError(ValueError):
     """Invalid input: a file, a key, an array or an argument.
@@ -36,3 +38,19 @@ class InputError(ValueError):
         self.where, self.got, self.expected, self.fix = where, got, expected, fix
         stop = "" if fix.endswith((".", "?", "!")) else "."
         super().__init__(f"{where}: got {got}; expected {expected}. Fix: {fix}{stop}")
+
+
+def format_index(flat_index: int, shape: tuple[int, ...]) -> str:
+    """The index of element ``flat_index`` of an array of ``shape``, as text.
+
+    Examples
+    --------
+    >>> format_index(5, (2, 3))
+    '(1, 2)'
+    """
+    return str(tuple(int(i) for i in np.unravel_index(flat_index, shape)))
+
+
+def first_index(bad: np.ndarray) -> str:
+    """The index of the first true element of a boolean array, as text."""
+    return format_index(int(np.flatnonzero(bad)[0]), np.shape(bad))

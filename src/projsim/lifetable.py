@@ -37,7 +37,7 @@ from functools import cache
 
 import numpy as np
 
-from projsim.errors import InputError
+from projsim.errors import InputError, format_index
 from projsim.types import SEXES
 
 #: Number of Gauss-Legendre nodes used to integrate the Kannisto survival
@@ -89,10 +89,6 @@ _CHILD_SEPARATION = _PiecewiseLinearRule.by_sex(
 )
 
 
-def _format_index(flat_index: int, shape: tuple[int, ...]) -> str:
-    return str(tuple(int(i) for i in np.unravel_index(flat_index, shape)))
-
-
 def _as_rates(mortality_rate, name: str = "mortality_rate") -> np.ndarray:
     """Return ``mortality_rate`` as a float array after checking its values."""
     rates = np.asarray(mortality_rate, dtype=float)
@@ -109,7 +105,7 @@ def _as_rates(mortality_rate, name: str = "mortality_rate") -> np.ndarray:
         first = int(np.flatnonzero(not_finite)[0])
         raise InputError(
             where,
-            f"{rates.flat[first]} at index {_format_index(first, rates.shape)}",
+            f"{rates.flat[first]} at index {format_index(first, rates.shape)}",
             "finite central death rates [per person-year]",
             "fill the gap with observed or modelled rates before building the table",
         )
@@ -118,7 +114,7 @@ def _as_rates(mortality_rate, name: str = "mortality_rate") -> np.ndarray:
         first = int(np.flatnonzero(negative)[0])
         raise InputError(
             where,
-            f"{rates.flat[first]} at index {_format_index(first, rates.shape)}",
+            f"{rates.flat[first]} at index {format_index(first, rates.shape)}",
             "central death rates >= 0 [per person-year]",
             "check the deaths and exposures the rates were computed from",
         )
@@ -378,7 +374,7 @@ def kannisto_extend(mortality_rate, ages, *, fit_ages=(80, 99), replace_from, op
         raise InputError(
             "argument 'mortality_rate'",
             f"a Kannisto slope of {np.ravel(slope)[first]:.4g} per year of age at leading index "
-            f"{_format_index(first, np.shape(slope))}",
+            f"{format_index(first, np.shape(slope))}",
             f"rates that rise with age over the fitting ages {int(fit_ages[0])}..{int(fit_ages[1])}",
             "fit on older ages or on rates pooled over more years",
         )
@@ -462,7 +458,7 @@ def _as_sex_index(sex, leading_shape: tuple[int, ...]) -> np.ndarray:
     known = np.isin(labels, SEXES)
     if not known.all():
         first = int(np.flatnonzero(~known)[0])
-        at = f" at index {_format_index(first, labels.shape)}" if labels.ndim else ""
+        at = f" at index {format_index(first, labels.shape)}" if labels.ndim else ""
         raise InputError(
             "argument 'sex'",
             f"'{labels.flat[first]}'{at}",
@@ -489,7 +485,7 @@ def _check_open_rate(rates: np.ndarray) -> None:
         first = int(np.flatnonzero(zero)[0])
         raise InputError(
             "argument 'mortality_rate'",
-            f"0.0 in the open age group at leading index {_format_index(first, zero.shape)}",
+            f"0.0 in the open age group at leading index {format_index(first, zero.shape)}",
             "a positive rate in the open age group, whose person-years are l/m",
             "pool the oldest ages into a group with deaths, or close the table with kannisto_extend",
         )

@@ -52,7 +52,7 @@ from pathlib import Path
 
 import numpy as np
 
-from projsim.errors import InputError
+from projsim.errors import InputError, first_index
 from projsim.io import read_grid_csv, read_toml
 from projsim.lifetable import life_expectancy_at_birth
 from projsim.types import SEXES
@@ -222,14 +222,6 @@ def load_lee_carter(ages=None) -> LeeCarter:
 # Input checks
 
 
-def _format_index(flat_index: int, shape: tuple[int, ...]) -> str:
-    return str(tuple(int(i) for i in np.unravel_index(flat_index, shape)))
-
-
-def _first_failure(bad: np.ndarray) -> str:
-    return _format_index(int(np.flatnonzero(bad)[0]), bad.shape)
-
-
 def _check_tolerance(tolerance) -> float:
     low, high = _TOLERANCE_RANGE
     tolerance = float(tolerance)
@@ -256,13 +248,13 @@ def _check_age_pattern(age_pattern, n_ages: int) -> np.ndarray:
     if not_finite.any():
         raise InputError(
             "argument 'age_pattern'",
-            f"{pattern[not_finite][0]} at index {_first_failure(not_finite)}",
+            f"{pattern[not_finite][0]} at index {first_index(not_finite)}",
             "finite values [dimensionless]",
             "fill the pattern at every age",
         )
     flat = ~np.any(pattern != 0, axis=-1)
     if flat.any():
-        at = f" at leading index {_first_failure(flat)}" if flat.ndim else ""
+        at = f" at leading index {first_index(flat)}" if flat.ndim else ""
         raise InputError(
             "argument 'age_pattern'",
             f"zero at every age{at}",
@@ -276,7 +268,7 @@ def _check_target(target_e0) -> np.ndarray:
     target = np.asarray(target_e0, dtype=float)
     outside = ~(np.isfinite(target) & (target > 0) & (target <= MAX_LIFE_EXPECTANCY))
     if outside.any():
-        at = f" at index {_first_failure(outside)}" if target.ndim else ""
+        at = f" at index {first_index(outside)}" if target.ndim else ""
         raise InputError(
             "argument 'target_e0'",
             f"{target[outside][0] if target.ndim else float(target):g} years{at}",
@@ -688,7 +680,7 @@ def _check_rates(regional_rates) -> np.ndarray:
     if bad.any():
         raise InputError(
             "argument 'regional_rates'",
-            f"{rates[bad][0]} at index {_first_failure(bad)}",
+            f"{rates[bad][0]} at index {first_index(bad)}",
             "finite central death rates >= 0 [per person-year]",
             "check the base rates of every region",
         )
@@ -712,7 +704,7 @@ def _check_weights(weights, rates_shape: tuple[int, ...]) -> np.ndarray:
     if bad.any():
         raise InputError(
             "argument 'weights'",
-            f"{weights[bad][0]} at index {_first_failure(bad)}",
+            f"{weights[bad][0]} at index {first_index(bad)}",
             "finite weights >= 0 [persons or person-years]",
             "give populations or exposures",
         )
@@ -720,7 +712,7 @@ def _check_weights(weights, rates_shape: tuple[int, ...]) -> np.ndarray:
     if empty.any():
         raise InputError(
             "argument 'weights'",
-            f"a total of 0 over the regions at index {_first_failure(empty)} of (..., sex, age)",
+            f"a total of 0 over the regions at index {first_index(empty)} of (..., sex, age)",
             "a positive total weight over the regions at every sex and age",
             "pool the weights of the oldest ages, for example "
             "weights[..., 100:] = weights[..., 100:].sum(axis=-1, keepdims=True)",
