@@ -37,11 +37,12 @@ import time
 
 import numpy as np
 
-from projsim import indicators, kernel
-from projsim.lifetable import survival_ratios_from_rates
+from projsim import engine as kernel
+from projsim.analysis import indicators
+from projsim.demography.lifetable import survival_ratios_from_rates
 from projsim.projection import run
 from projsim.result import to_dataset
-from projsim.scenario import load_scenario
+from projsim.io import load_scenario
 from projsim.types import SEXES
 
 #: Standard deviations of the log scale factors drawn per draw [1].

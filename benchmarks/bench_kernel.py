@@ -56,16 +56,16 @@ from typing import NamedTuple  # noqa: E402
 import numpy as np  # noqa: E402
 
 try:
-    from projsim import kernel
+    from projsim import engine as kernel
 except ImportError:  # a plain checkout: use the source tree next to this file
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    from projsim import kernel
+    from projsim import engine as kernel
 
 HAVE_NUMBA = importlib.util.find_spec("numba") is not None
 if HAVE_NUMBA:
     import numba  # noqa: E402
 
-    from projsim import fused  # noqa: E402
+    from projsim.engine.compiled import fused  # noqa: E402
 
     FUSED_THREADS = numba.get_num_threads()
 

@@ -24,7 +24,7 @@ import sys
 import time
 
 import projsim
-from projsim import kernel
+from projsim import engine as kernel
 from projsim.assumptions import build_inputs, reweight_e0
 
 

@@ -88,14 +88,15 @@ from typing import NamedTuple  # noqa: E402
 import numpy as np  # noqa: E402
 
 try:
-    from projsim import ensemble
+    from projsim import stochastic as ensemble
 except ImportError:  # a plain checkout: use the source tree next to this file
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    from projsim import ensemble
-from projsim.assumptions import with_open_age  # noqa: E402
-from projsim.base import Base, load_base, write_base_netcdf  # noqa: E402
-from projsim.scenario import load_scenario  # noqa: E402
-from projsim.stochastic import DRAWS_PER_SEED, uncertainty  # noqa: E402
+    from projsim import stochastic as ensemble
+from projsim.model.base import with_open_age  # noqa: E402
+from projsim.io import load_base, write_base_netcdf
+from projsim.model.base import Base  # noqa: E402
+from projsim.io import load_scenario  # noqa: E402
+from projsim.stochastic import DRAWS_PER_SEED, parameters_of  # noqa: E402
 
 HAVE_NUMBA = importlib.util.find_spec("numba") is not None
 HAVE_DASK = importlib.util.find_spec("distributed") is not None
@@ -228,7 +229,7 @@ def make_scenarios(folder: Path):
 
 def _same_chunk(first, second) -> bool:
     """Whether one chunk of 64 draws of two scenarios gives identical summaries."""
-    results = [ensemble.run_chunk(ensemble.make_job(s, uncertainty(s.uncertainty), engine="numpy"),
+    results = [ensemble.run_chunk(ensemble.make_job(s, parameters_of(s), engine="numpy"),
                                   0, 64) for s in (first, second)]
     return bool(np.array_equal(results[0].sums, results[1].sums))
 
@@ -776,9 +777,9 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
         reference, regions_43, note = make_scenarios(folder)
-        job = ensemble.make_job(reference, uncertainty(reference.uncertainty), engine=ENGINE)
+        job = ensemble.make_job(reference, parameters_of(reference), engine=ENGINE)
         start = time.perf_counter()
-        job_43 = ensemble.make_job(regions_43, uncertainty(regions_43.uncertainty), engine=ENGINE)
+        job_43 = ensemble.make_job(regions_43, parameters_of(regions_43), engine=ENGINE)
         setup_43 = time.perf_counter() - start
         regions, sexes, ages = job.population.shape
         print(load())

@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from projsim.kernel import Rates
+from projsim.engine import Rates
 from projsim.types import SEXES
 
 #: The folder holding the golden cases, next to this module.

@@ -4,10 +4,11 @@ import numpy as np
 import pytest
 
 import projsim
-from projsim.assumptions import build_inputs, with_open_age
-from projsim.base import load_base
-from projsim.lifetable import life_expectancy_at_birth
-from projsim.scenario import load_scenario
+from projsim.assumptions import build_inputs
+from projsim.model.base import with_open_age
+from projsim.io import load_base
+from projsim.demography.lifetable import life_expectancy_at_birth
+from projsim.io import load_scenario
 from projsim.types import SEXES
 
 
@@ -118,7 +119,7 @@ def test_a_table_replaces_the_rates(tmp_path):
     path.write_text('base = "belgium-2012"\nhorizon = 2013\n[internal_migration]\n'
                     'table = "internal.csv"\n')
     inputs = build_inputs(load_scenario(path))
-    assert np.all(inputs.rates.internal_rate == 0.01)
+    assert np.all(inputs.rates.move_rate[:, :, 0] == 0.01)
 
 
 def test_extends_overrides_only_what_it_states(tmp_path):

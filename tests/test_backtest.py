@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from projsim.base import load_base
+from projsim.io import load_base
 from projsim.types import SEXES
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

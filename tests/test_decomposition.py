@@ -11,14 +11,15 @@ import pytest
 
 import projsim
 from projsim.assumptions import build_inputs
-from projsim.decomposition import (
+from projsim.analysis.decomposition import (
     COMPONENTS,
     decompose_difference,
     migration_contribution,
     shapley_contributions,
 )
 from projsim.errors import InputError
-from projsim.scenario import METHODS, Component, TimePath, load_scenario
+from projsim.io import load_scenario
+from projsim.model.scenario import METHODS, Component, TimePath
 
 PARTS = ("natural_change_counterfactual", "migration_direct", "migration_indirect")
 CHANGES = ("total_change", *PARTS, "migration_total", "migration_adjustment", "migration_nonlinear")

@@ -13,7 +13,7 @@ import pytest
 
 import projsim
 
-MODULES = sorted(f"projsim.{m.name}" for m in pkgutil.iter_modules(projsim.__path__))
+MODULES = sorted(m.name for m in pkgutil.walk_packages(projsim.__path__, "projsim."))
 MODULES += ["projsim", "ccmpp_cases"]
 
 
@@ -27,5 +27,6 @@ def test_docstring_examples(name):
 
 def test_examples_exist():
     counts = {name: doctest.testmod(importlib.import_module(name), verbose=False).attempted
-              for name in ("projsim.kernel", "projsim.lifetable", "projsim.scenario")}
+              for name in ("projsim.engine.step", "projsim.demography.lifetable",
+                           "projsim.io.scenarios")}
     assert all(counts.values()), counts

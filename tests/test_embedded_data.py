@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from projsim.kernel import move_internally
+from projsim.engine import move_between
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 RAW = REPO_ROOT / "data-raw" / "belgium"
@@ -167,7 +167,7 @@ def test_internal_rates_reproduce_the_scaled_out_flows():
     shape = (1, len(REGIONS_2012), len(SEXES), len(AGES))
     # The kernel moves P (1 - exp(-rate)) out of the population at the end of
     # the step, by age at the end; 1 January 2012 is the at-risk proxy.
-    moved_in, moved_out = move_internally(
+    moved_in, moved_out = move_between(
         np.array([population[c] for c in cells]).reshape(shape),
         np.array([rate[c] for c in cells]).reshape(shape),
         np.array([[[shares[(o, d)] for d in REGIONS_2012] for o in REGIONS_2012]]),

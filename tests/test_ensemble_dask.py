@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import projsim
-from projsim.ensemble import project_draws
+from projsim.stochastic import project_draws
 from projsim.stochastic import DRAWS_PER_SEED
 
 distributed = pytest.importorskip("distributed")

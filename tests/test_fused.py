@@ -1,14 +1,19 @@
-"""The fused numba step against the numpy kernel: the same end population."""
+"""The fused numba step against the numpy step: the same end population.
+
+The fused batch step and the ensemble blocks share the compiled step of
+:mod:`projsim.engine.compiled.step`; these tests hold it to the numpy step,
+with two kinds of moves between states applied in turn.
+"""
 
 import numpy as np
 import pytest
 
 from projsim.errors import InputError
-from projsim.kernel import Rates, Workspace, step
+from projsim.engine import Rates, Workspace, step
 from projsim.types import MIGRATION_TIMINGS
 
 pytest.importorskip("numba")
-from projsim.fused import advance  # noqa: E402
+from projsim.engine.compiled.fused import advance  # noqa: E402
 
 
 def random_step(seed, batch=4, states=3, ages=12, *, internal, rate_batch=1, outflow=1.0):
@@ -18,16 +23,16 @@ def random_step(seed, batch=4, states=3, ages=12, *, internal, rate_batch=1, out
     population[rng.uniform(size=population.shape) < 0.1] = 0.0
     fertility = rng.uniform(0, 0.2, (rate_batch, states, ages))
     fertility[..., [0, 1, -1]] = 0.0
-    destination = rng.uniform(0, 1, (rate_batch, states, states))
-    destination[:, np.arange(states), np.arange(states)] = 0.0
+    destination = rng.uniform(0, 1, (rate_batch, 2, states, states))
+    destination[..., np.arange(states), np.arange(states)] = 0.0
     destination /= destination.sum(-1, keepdims=True)
     rates = Rates(
         survival=rng.uniform(0.8, 1.0, (rate_batch, states, 2, ages)),
         fertility_rate=fertility,
         sex_ratio_at_birth=rng.uniform(1.0, 1.1, (rate_batch, states)),
         net_migration=rng.normal(0, 300 * outflow, (rate_batch, states, 2, ages)),
-        internal_rate=rng.uniform(0, 0.2, (rate_batch, states, 2, ages)) if internal else None,
-        internal_destination=destination if internal else None,
+        move_rate=rng.uniform(0, 0.2, (rate_batch, 2, states, 2, ages)) if internal else None,
+        move_destination=destination if internal else None,
     )
     return population, rates
 
@@ -61,6 +66,6 @@ def test_fused_step_rejects_separate_immigration():
     with pytest.raises(InputError) as caught:
         advance(population, rates)
     assert str(caught.value) == (
-        "projsim.fused.advance: got immigration or emigration_rate; expected international "
-        "migration as net_migration only. Fix: use projsim.kernel.step for separate immigration "
-        "and emigration.")
+        "projsim.engine.compiled.fused.advance: got immigration or emigration_rate; expected "
+        "international migration as net_migration only. Fix: use projsim.engine.step for "
+        "separate immigration and emigration.")

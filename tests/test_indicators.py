@@ -17,12 +17,12 @@ import pytest
 import xarray as xr
 
 import projsim
-from projsim import indicators
-from projsim import lifetable
-from projsim.assumptions import national_rates, pooled_oldest
+from projsim.analysis import indicators
+from projsim.demography import lifetable
+from projsim.demography.pooling import national_rates, pooled_oldest
 from projsim.errors import InputError
-from projsim.indicators import IndicatorAccessor
-from projsim.lifetable import life_expectancy_at_birth
+from projsim.analysis.indicators import IndicatorAccessor
+from projsim.demography.lifetable import life_expectancy_at_birth
 from projsim.types import SEXES
 
 NAN = np.nan

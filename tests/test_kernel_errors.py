@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from projsim.errors import InputError
-from projsim.kernel import Rates, project
+from projsim.engine import Rates, project
 
 AGES = 3
 
@@ -30,11 +30,11 @@ def valid_population(states=1) -> np.ndarray:
     return np.ones((1, states, 2, AGES))
 
 
-def internal_inputs(destination):
-    """Internal migration inputs for two states with the given 2 x 2 shares."""
+def move_inputs(destination):
+    """Inputs of one move between two states with the given 2 x 2 shares."""
     return {
-        "internal_rate": np.full((1, 1, 1, 2, AGES), 0.1),
-        "internal_destination": np.array(destination, dtype=float).reshape(1, 1, 2, 2),
+        "move_rate": np.full((1, 1, 1, 1, 2, AGES), 0.1),
+        "move_destination": np.array(destination, dtype=float).reshape(1, 1, 1, 2, 2),
     }
 
 
@@ -47,11 +47,11 @@ def message(population, rates, **options) -> str:
 RESHAPE = "Fix: reshape the population to the kernel's axes."
 AXES_DOC = (
     "Fix: give one value per step, batch, state, sex and age group as documented "
-    "in projsim.kernel.Rates."
+    "in projsim.engine.Rates."
 )
 SURVIVAL_FIX = (
     "Fix: pass survival ratios between 0 and 1, for example from "
-    "projsim.lifetable.survival_ratios."
+    "projsim.demography.survival_ratios."
 )
 
 
@@ -130,15 +130,15 @@ def test_nan_in_a_rate(name, shape, index, expected):
     )
 
 
-@pytest.mark.parametrize("name", ["internal_rate", "internal_destination"])
-def test_nan_in_internal_migration(name):
-    inputs = internal_inputs([[0.0, 1.0], [1.0, 0.0]])
+@pytest.mark.parametrize("name", ["move_rate", "move_destination"])
+def test_nan_in_a_move(name):
+    inputs = move_inputs([[0.0, 1.0], [1.0, 0.0]])
     inputs[name][(0,) * inputs[name].ndim] = np.nan
     expected = {
-        "internal_rate": "expected finite values >= 0.0. "
-                         "Fix: give rates per person-year, not negative.",
-        "internal_destination": "expected finite values in [0.0, 1.0]. "
-                                "Fix: give shares between 0 and 1.",
+        "move_rate": "expected finite values >= 0.0. "
+                     "Fix: give rates per person-year, not negative.",
+        "move_destination": "expected finite values in [0.0, 1.0]. "
+                            "Fix: give shares between 0 and 1.",
     }[name]
     index = (0,) * inputs[name].ndim
     assert message(valid_population(states=2), valid_rates(**inputs)) == (
@@ -237,29 +237,29 @@ def test_width_not_a_positive_whole_number(width):
 
 
 def test_destination_row_not_summing_to_one():
-    rates = valid_rates(**internal_inputs([[0.0, 0.5], [1.0, 0.0]]))
+    rates = valid_rates(**move_inputs([[0.0, 0.5], [1.0, 0.0]]))
     assert message(valid_population(states=2), rates) == (
-        "argument 'internal_destination': got row sum 0.5 at index (0, 0, 0); expected "
+        "argument 'move_destination': got row sum 0.5 at index (0, 0, 0, 0); expected "
         "rows summing to 1. Fix: divide each origin's row by its sum."
     )
 
 
 def test_destination_with_a_non_zero_diagonal():
-    rates = valid_rates(**internal_inputs([[0.5, 0.5], [1.0, 0.0]]))
+    rates = valid_rates(**move_inputs([[0.5, 0.5], [1.0, 0.0]]))
     assert message(valid_population(states=2), rates) == (
-        "argument 'internal_destination': got a non-zero share on the diagonal; expected 0 "
-        "for moves from a state to itself. Fix: set the diagonal to 0; internal moves leave "
+        "argument 'move_destination': got a non-zero share on the diagonal; expected 0 "
+        "for moves from a state to itself. Fix: set the diagonal to 0; moves leave "
         "their origin."
     )
 
 
-@pytest.mark.parametrize("given", ["internal_rate", "internal_destination"])
-def test_internal_migration_half_given(given):
-    rates = valid_rates(**{given: internal_inputs([[0.0, 1.0], [1.0, 0.0]])[given]})
+@pytest.mark.parametrize("given", ["move_rate", "move_destination"])
+def test_move_half_given(given):
+    rates = valid_rates(**{given: move_inputs([[0.0, 1.0], [1.0, 0.0]])[given]})
     assert message(valid_population(states=2), rates) == (
-        "argument 'internal_destination': got only one of internal_rate and "
-        "internal_destination; expected both or neither. Fix: give the destination shares "
-        "with the out-migration rates."
+        "argument 'move_destination': got only one of move_rate and "
+        "move_destination; expected both or neither. Fix: give the destination shares "
+        "with the move rates."
     )
 
 
@@ -302,10 +302,10 @@ def test_infinite_values_are_rejected(name, value, expected):
 
 def test_destination_shared_by_all_origins_is_rejected():
     rates = valid_rates(
-        internal_rate=np.full((1, 1, 1, 2, AGES), 0.1),
-        internal_destination=np.array([0.0, 1.0]).reshape(1, 1, 1, 2),
+        move_rate=np.full((1, 1, 1, 1, 2, AGES), 0.1),
+        move_destination=np.array([0.0, 1.0]).reshape(1, 1, 1, 1, 2),
     )
     assert message(valid_population(states=2), rates) == (
-        "argument 'internal_destination': got shape (1, 1, 1, 2); expected one row and one "
+        "argument 'move_destination': got shape (1, 1, 1, 1, 2); expected one row and one "
         "column per state: (..., 2, 2). Fix: give the full origin-destination matrix."
     )

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 from ccmpp_cases import CASES_DIR, OUTPUT_FOLDERS, Case, Outputs, load_case, load_outputs
 
-from projsim.kernel import CCMPP_FLOOR, Projection, project
+from projsim.engine import CCMPP_FLOOR, Projection, project
 
 RELATIVE_TOLERANCE = 1e-9
 

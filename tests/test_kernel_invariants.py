@@ -6,7 +6,7 @@
 * sex symmetry;
 * no negative population under ``safeguard="reduce"``, with every cut
   recorded (property tests with hypothesis);
-* internal migration conserves the national population;
+* moves between states (two kinds, applied in turn) conserve the national population;
 * batch entries do not interact.
 
 Balance residuals are compared with the gross flows of the cell as the scale:
@@ -25,7 +25,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from projsim.kernel import Rates, project, step
+from projsim.engine import Rates, project, step
 from projsim.types import MIGRATION_TIMINGS, SAFEGUARDS
 
 BALANCE_RTOL = 1e-12
@@ -59,10 +59,11 @@ def random_inputs(seed, *, batch=2, states=3, ages=6, steps=4, scenario="all",
             emigration_rate=rng.uniform(0.0, emigration_max, (steps,) + cell),
         )
     if scenario in ("internal", "all"):
+        moves = 2
         rates = rates._replace(
-            internal_rate=rng.uniform(0.0, 0.2, (steps,) + cell),
-            internal_destination=destination_shares(rng.uniform(0.1, 1.0, (steps, batch,
-                                                                           states, states))),
+            move_rate=rng.uniform(0.0, 0.2, (steps, batch, moves) + cell[1:]),
+            move_destination=destination_shares(rng.uniform(0.1, 1.0, (steps, batch, moves,
+                                                                       states, states))),
         )
     return population, rates
 
@@ -81,8 +82,9 @@ def cohort_balance(projection):
     entering[..., 0] = flows.births
     entering[..., 1:-1] = start[..., :-2]
     entering[..., -1] = start[..., -2] + start[..., -1]
-    terms = [-flows.deaths, flows.net_migration, flows.internal_in, -flows.internal_out,
-             flows.population_floor]
+    terms = [-flows.deaths, flows.net_migration, flows.population_floor]
+    if flows.moved_in is not None:
+        terms += [flows.moved_in.sum(axis=2), -flows.moved_out.sum(axis=2)]
     balance = entering + sum(terms)
     # A cut cancels the migrants asked for, so their size sets the rounding:
     # the adjustment of group i reaches cohorts i and i + 1.
@@ -270,7 +272,7 @@ def test_identical_sexes_stay_identical(timing, safeguard):
         return None if array is None else np.repeat(array[..., :1, :], 2, axis=-2)
 
     sex_axis_fields = ("survival", "net_migration", "immigration", "emigration_rate",
-                       "internal_rate")
+                       "move_rate")
     rates = rates._replace(
         sex_ratio_at_birth=np.ones_like(rates.sex_ratio_at_birth),
         **{name: same_for_both_sexes(getattr(rates, name)) for name in sex_axis_fields},
@@ -280,37 +282,37 @@ def test_identical_sexes_stay_identical(timing, safeguard):
     female, male = result.population[..., 0, :], result.population[..., 1, :]
     np.testing.assert_array_equal(female, male)
     np.testing.assert_array_equal(result.flows.births[..., 0], result.flows.births[..., 1])
-    for name in ("deaths", "net_migration", "internal_in", "internal_out",
+    for name in ("deaths", "net_migration", "moved_in", "moved_out",
                  "migration_adjustment", "population_floor"):
         flow = getattr(result.flows, name)
         np.testing.assert_array_equal(flow[..., 0, :], flow[..., 1, :], err_msg=name)
 
 
-# --- internal migration -----------------------------------------------------------
+# --- moves between states ---------------------------------------------------------
 
 
 @pytest.mark.parametrize("safeguard", SAFEGUARDS)
 @pytest.mark.parametrize("timing", MIGRATION_TIMINGS)
-def test_internal_moves_sum_to_zero_nationally(timing, safeguard):
+def test_moves_sum_to_zero_nationally(timing, safeguard):
     population, rates = random_inputs(12, outflow_scale=3.0)
     flows = project(population, rates, timing=timing, safeguard=safeguard).flows
-    assert np.any(flows.internal_out > 0)
-    np.testing.assert_allclose(flows.internal_in.sum(axis=2), flows.internal_out.sum(axis=2),
+    assert np.all(flows.moved_out.sum(axis=(0, 1, 3, 4, 5)) > 0)     # every kind of move
+    np.testing.assert_allclose(flows.moved_in.sum(axis=3), flows.moved_out.sum(axis=3),
                                rtol=1e-13)
 
 
 @pytest.mark.parametrize("safeguard", SAFEGUARDS)
 @pytest.mark.parametrize("timing", MIGRATION_TIMINGS)
-def test_internal_migration_leaves_the_national_population_unchanged(timing, safeguard):
+def test_moves_leave_the_national_population_unchanged(timing, safeguard):
     population, rates = random_inputs(13, steps=1, outflow_scale=3.0)
     one_step = Rates(*(None if a is None else a[0] for a in rates))
-    closed = one_step._replace(internal_rate=None, internal_destination=None)
+    closed = one_step._replace(move_rate=None, move_destination=None)
     with_moves, flows = step(population, one_step, timing=timing, safeguard=safeguard)
     without_moves, _ = step(population, closed, timing=timing, safeguard=safeguard)
     assert np.any(np.abs(with_moves - without_moves) > 1.0)
     np.testing.assert_allclose(with_moves.sum(axis=1), without_moves.sum(axis=1), rtol=1e-13)
-    np.testing.assert_allclose(with_moves, without_moves + flows.internal_in
-                               - flows.internal_out, rtol=1e-13)
+    np.testing.assert_allclose(with_moves, without_moves + flows.moved_in.sum(axis=1)
+                               - flows.moved_out.sum(axis=1), rtol=1e-13)
 
 
 # --- batch independence -----------------------------------------------------------
@@ -367,9 +369,9 @@ def valid_inputs(draw):
         rates = rates._replace(immigration=array((1,) + cell, 0.0, 1e3),
                                emigration_rate=array((1,) + cell, 0.0, 10.0))
     if states > 1 and draw(st.booleans()):
-        weights = array((1, batch, states, states), 0.01, 1.0)
-        rates = rates._replace(internal_rate=array((1,) + cell, 0.0, 10.0),
-                               internal_destination=destination_shares(weights))
+        weights = array((1, batch, 1, states, states), 0.01, 1.0)
+        rates = rates._replace(move_rate=array((1, batch, 1) + cell[1:], 0.0, 10.0),
+                               move_destination=destination_shares(weights))
     population = array(cell, 0.0, 1e3)
     return population, rates, steps, draw(st.sampled_from(MIGRATION_TIMINGS))
 

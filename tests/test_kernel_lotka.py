@@ -40,7 +40,7 @@ import numpy as np
 import pytest
 from scipy import integrate, optimize
 
-from projsim.kernel import Rates, project
+from projsim.engine import Rates, project
 
 AGES = 101  # single years 0 .. 99 and 100+
 YEARS = 500

@@ -1,13 +1,14 @@
 """Parity between the vectorised kernel and references written only for tests.
 
-Three references, none of which calls :mod:`projsim.kernel`:
+Three references, none of which calls :mod:`projsim.engine`:
 
 * :func:`reference_step`, a per-cohort scalar loop in plain Python for one
-  state, written from the step order documented in :func:`projsim.kernel.step`
+  state, written from the step order documented in :func:`projsim.engine.step`
   and the UN algebra (``tests/data/ccmpp/README.md``): net counts,
   immigration, emigration rates, both timings, both safeguards;
 * :func:`reference_multiregional`, an explicit origin-destination loop that
-  moves people between states after the national step of each state;
+  moves people between states after the national step of each state, one
+  kind of move after the other;
 * :func:`leslie_matrix`, the step written as one matrix for both sexes, which
   the UN README shows to be equivalent for the births.
 
@@ -25,7 +26,7 @@ import math
 import numpy as np
 import pytest
 
-from projsim.kernel import Rates, project
+from projsim.engine import Rates, project
 from projsim.types import MIGRATION_TIMINGS, SAFEGUARDS
 
 RTOL = 1e-12
@@ -142,35 +143,38 @@ def reference_step(pop, survival, fertility, srb, net, immigration, emigration_r
     return end, flows
 
 
-def reference_multiregional(pops, step_inputs, internal_rate, destination, width, timing,
-                            safeguard):
-    """One step for several states: each state's own step, then internal moves.
+def reference_multiregional(pops, step_inputs, moves, width, timing, safeguard):
+    """One step for several states: each state's own step, then the moves in turn.
 
     ``pops[r]`` and ``step_inputs[r]`` are the population and the
-    :func:`reference_step` arguments of state ``r``; ``internal_rate[r][s][i]``
-    the out-migration rate and ``destination[r][d]`` the share of state
-    ``r``'s out-migrants who go to ``d``.
+    :func:`reference_step` arguments of state ``r``; ``moves`` lists, in the
+    order they apply, pairs of ``rate[r][s][i]`` (the rate of leaving state
+    ``r``) and ``destination[r][d]`` (the share of state ``r``'s movers who
+    go to ``d``). Each move acts on the population the previous one left.
     """
     states = len(pops)
     ages = len(pops[0][0])
     results = [reference_step(pops[r], *step_inputs[r], width, timing, safeguard)
                for r in range(states)]
     ends = [end for end, _ in results]
-    moved_in = [[[0.0] * ages for _ in range(2)] for _ in range(states)]
-    moved_out = [[[0.0] * ages for _ in range(2)] for _ in range(states)]
-    for s in range(2):
-        for i in range(ages):
-            for origin in range(states):
-                leaving = ends[origin][s][i] * -math.expm1(-width * internal_rate[origin][s][i])
-                moved_out[origin][s][i] = leaving
-                for target in range(states):
-                    moved_in[target][s][i] += leaving * destination[origin][target]
     for r in range(states):
+        results[r][1]["moved_in"], results[r][1]["moved_out"] = [], []
+    for rate, destination in moves:
+        moved_in = [[[0.0] * ages for _ in range(2)] for _ in range(states)]
+        moved_out = [[[0.0] * ages for _ in range(2)] for _ in range(states)]
         for s in range(2):
             for i in range(ages):
-                ends[r][s][i] = ends[r][s][i] - moved_out[r][s][i] + moved_in[r][s][i]
-        results[r][1]["internal_in"] = moved_in[r]
-        results[r][1]["internal_out"] = moved_out[r]
+                for origin in range(states):
+                    leaving = ends[origin][s][i] * -math.expm1(-width * rate[origin][s][i])
+                    moved_out[origin][s][i] = leaving
+                    for target in range(states):
+                        moved_in[target][s][i] += leaving * destination[origin][target]
+        for r in range(states):
+            for s in range(2):
+                for i in range(ages):
+                    ends[r][s][i] = ends[r][s][i] - moved_out[r][s][i] + moved_in[r][s][i]
+            results[r][1]["moved_in"].append(moved_in[r])
+            results[r][1]["moved_out"].append(moved_out[r])
     return ends, [flows for _, flows in results]
 
 
@@ -182,7 +186,10 @@ def random_case(seed, *, states=1, ages=7, steps=4, outflow=0.005, migration="ne
     """Random inputs for one batch entry.
 
     ``outflow`` is the largest net outflow as a share of the largest cell: 0.005
-    never empties a cell here, 3.0 often does.
+    never empties a cell here, 3.0 often does. ``internal`` adds two moves
+    between states: migration among all of them, then a move out of the odd
+    states into the even state before each (as naturalisation moves people
+    from a foreign to a national state of the same region).
     """
     rng = np.random.default_rng(seed)
     cell = (1, states, 2, ages)
@@ -202,10 +209,14 @@ def random_case(seed, *, states=1, ages=7, steps=4, outflow=0.005, migration="ne
                                emigration_rate=rng.uniform(0.0, 0.02, (steps,) + cell))
     if internal:
         weights = rng.uniform(0.1, 1.0, (steps, 1, states, states)) * (1 - np.eye(states))
-        rates = rates._replace(
-            internal_rate=rng.uniform(0.0, 0.05, (steps,) + cell),
-            internal_destination=weights / weights.sum(axis=-1, keepdims=True),
-        )
+        among = weights / weights.sum(axis=-1, keepdims=True)
+        odd = np.arange(states) % 2 == 1
+        onward = np.zeros((steps, 1, states, states))
+        onward[..., odd, np.flatnonzero(odd) - 1] = 1.0
+        rate = rng.uniform(0.0, 0.05, (steps, 1, 2, states, 2, ages))
+        rate[:, :, 1, ~odd] = 0.0
+        rates = rates._replace(move_rate=rate,
+                               move_destination=np.stack([among, onward], axis=2))
     return population, rates, steps
 
 
@@ -229,21 +240,23 @@ def reference_projection(population, rates, steps, width, timing, safeguard):
              state_input(rates.immigration, r), state_input(rates.emigration_rate, r))
             for r in range(states)
         ]
-        if rates.internal_rate is None:
-            no_moves = [[[0.0] * population.shape[-1] for _ in range(2)] for _ in range(states)]
+        if rates.move_rate is None:
             results = [reference_step(pops[r], *step_inputs[r], width, timing, safeguard)
                        for r in range(states)]
             pops = [end for end, _ in results]
-            flows = [dict(f, internal_in=no_moves[r], internal_out=no_moves[r])
-                     for r, (_, f) in enumerate(results)]
+            flows = [f for _, f in results]
         else:
-            pops, flows = reference_multiregional(
-                pops, step_inputs, rates.internal_rate[t, 0].tolist(),
-                rates.internal_destination[t, 0].tolist(), width, timing, safeguard)
+            moves = [(rates.move_rate[t, 0, k].tolist(), rates.move_destination[t, 0, k].tolist())
+                     for k in range(rates.move_rate.shape[2])]
+            pops, flows = reference_multiregional(pops, step_inputs, moves, width, timing,
+                                                  safeguard)
         history.append(pops)
         collected.append(flows)
     stacked = {name: np.array([[[f[name] for f in step_flows]] for step_flows in collected])
                for name in collected[0][0]}
+    for name in ("moved_in", "moved_out"):
+        if name in stacked:          # (step, batch, state, move, ...) -> the kernel's order
+            stacked[name] = np.moveaxis(stacked[name], 3, 2)
     return np.array(history)[:, None], stacked
 
 
@@ -309,7 +322,9 @@ def test_multiregional(seed, timing, safeguard, outflow):
     population, rates, steps = random_case(seed, states=3, outflow=outflow,
                                            migration="both", internal=True)
     flows = compare(population, rates, steps, 1, timing, safeguard)
-    assert np.all(flows.internal_in > 0) or outflow > 1
+    assert np.all(flows.moved_in[:, :, 0] > 0) or outflow > 1
+    assert np.all(flows.moved_in[:, :, 1, 0, :, 1:] > 0) or outflow > 1   # from state 1
+    assert not flows.moved_in[:, :, 1, 1:].any()
 
 
 # --- the Leslie-matrix reference ------------------------------------------------------

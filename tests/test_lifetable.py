@@ -22,7 +22,7 @@ from hypothesis.extra.numpy import arrays
 from scipy.integrate import quad
 
 from projsim.errors import InputError
-from projsim.lifetable import (
+from projsim.demography.lifetable import (
     LifeTable,
     _columns,
     _expectancy_at,
@@ -483,7 +483,7 @@ def test_error_survival_ratios_of_abridged_table():
 def test_error_survival_ratios_of_something_else():
     with raises_exactly(
         "argument 'table': got an object of type ndarray; expected a LifeTable. "
-        "Fix: build the table with projsim.lifetable.life_table."
+        "Fix: build the table with projsim.demography.life_table."
     ):
         survival_ratios(np.ones(3))
 

@@ -21,12 +21,12 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq
 
-from projsim.base import load_base
+from projsim.io import load_base
 from projsim.errors import InputError
-from projsim.lifetable import life_expectancy_at_birth
-from projsim.mortality import (
+from projsim.demography.lifetable import life_expectancy_at_birth
+from projsim.io import load_lee_carter
+from projsim.demography.mortality import (
     MAX_LIFE_EXPECTANCY,
-    load_lee_carter,
     mortality_index_for_e0,
     regional_rates_for_e0,
     shift_to_e0,

@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 from test_kernel_invariants import cohort_balance, random_inputs
 
-from projsim import kernel, noise
+from projsim import engine as kernel
+from projsim.engine import noise
 from projsim.stochastic import DRAWS_PER_SEED, noise_streams
 from projsim.types import MIGRATION_TIMINGS, SAFEGUARDS
 
@@ -40,7 +41,8 @@ def closed(states=1, persons=500.0, fertility=0.0, survival=SURVIVAL):
 
 
 def noisy(population, rates, seed=3, **options):
-    return noise.step(population, rates, noise_streams(seed, 0, len(population), 0), **options)
+    streams = noise_streams(seed, 0, len(population), 0, moves=kernel.moves_of(rates))
+    return noise.step(population, rates, streams, **options)
 
 
 def assert_variance(sample, expected, rtol=VARIANCE_RTOL):
@@ -92,22 +94,22 @@ def test_net_migrants_are_poisson_around_the_net_count():
     assert np.all(np.sign(flows.net_migration) * np.sign(migrants) >= 0)
 
 
-def test_internal_moves_are_binomial_by_origin_and_destination():
+def test_moves_are_binomial_by_origin_and_destination():
     population, rates = closed(states=3, survival=np.ones(6))
     shares = np.array([[0.0, 0.75, 0.25], [0.5, 0.0, 0.5], [0.9, 0.1, 0.0]])
     rate = np.array([0.1, 0.3, 0.5]).reshape(1, 3, 1, 1)
-    rates = rates._replace(internal_rate=np.broadcast_to(rate, (1, 3, 2, 6)),
-                           internal_destination=shares[None])
+    rates = rates._replace(move_rate=np.broadcast_to(rate, (1, 1, 3, 2, 6)),
+                           move_destination=shares[None, None])
     _, flows = noisy(population, rates)
+    moved_in, moved_out = flows.moved_in[:, 0], flows.moved_out[:, 0]
     leaving = 1 - np.exp(-rate[0])                                  # (origin, 1, 1)
     persons = np.array([0.0, 500, 500, 500, 500, 1000])            # shifted by one age
-    assert_variance(flows.internal_out, np.broadcast_to(persons * leaving * (1 - leaving),
-                                                        (3, 2, 6)))
+    assert_variance(moved_out, np.broadcast_to(persons * leaving * (1 - leaving), (3, 2, 6)))
     each = leaving[:, None] * shares[:, :, None, None]              # (origin, dest, 1, 1)
     variance = (persons * each * (1 - each)).sum(axis=0)            # independent origins
-    assert_mean(flows.internal_in, (persons * each).sum(axis=0), variance)
-    assert_variance(flows.internal_in, np.broadcast_to(variance, (3, 2, 6)))
-    np.testing.assert_allclose(flows.internal_in.sum(axis=1), flows.internal_out.sum(axis=1))
+    assert_mean(moved_in, (persons * each).sum(axis=0), variance)
+    assert_variance(moved_in, np.broadcast_to(variance, (3, 2, 6)))
+    np.testing.assert_allclose(moved_in.sum(axis=1), moved_out.sum(axis=1))
 
 
 @pytest.mark.parametrize("safeguard", SAFEGUARDS)
@@ -143,5 +145,6 @@ def test_a_draw_depends_on_its_index_only():
     part, _ = noisy(population[:100], rates)
     np.testing.assert_array_equal(part, whole[:100])
     tail, _ = noise.step(population[DRAWS_PER_SEED:], rates,
-                         noise_streams(3, DRAWS_PER_SEED, DRAWS_PER_SEED, 0))
+                         noise_streams(3, DRAWS_PER_SEED, DRAWS_PER_SEED, 0,
+                                       moves=kernel.moves_of(rates)))
     np.testing.assert_array_equal(tail, whole[DRAWS_PER_SEED:])

@@ -18,7 +18,7 @@ from projsim import plots  # noqa: E402
 from projsim.cli import EXIT_INPUT, EXIT_OK, main  # noqa: E402
 from projsim.errors import InputError  # noqa: E402
 from projsim.io import write_netcdf  # noqa: E402
-from projsim.lifetable import life_expectancy_at_birth  # noqa: E402
+from projsim.demography.lifetable import life_expectancy_at_birth  # noqa: E402
 
 FLEMISH = "Flemish Region"
 

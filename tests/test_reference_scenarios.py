@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 import projsim
-from projsim.assumptions import pooled_oldest
-from projsim.lifetable import life_expectancy_at_birth
+from projsim.demography.pooling import pooled_oldest
+from projsim.demography.lifetable import life_expectancy_at_birth
 from projsim.projection import run
-from projsim.scenario import bundled_scenarios, load_scenario
+from projsim.io import bundled_scenarios, load_scenario
 from projsim.types import SEXES
 
 

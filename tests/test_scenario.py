@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from projsim.errors import InputError
-from projsim.scenario import bundled_scenarios, check_scenario, load_scenario
+from projsim.io import bundled_scenarios, check_scenario, load_scenario
 
 VALID = """\
 name = "test"

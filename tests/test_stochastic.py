@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 
 import projsim
-from projsim.ensemble import chunks, project_draws
+from projsim.stochastic import chunks, project_draws
 from projsim.errors import InputError
-from projsim.stochastic import (
-    DRAWS_PER_SEED, autoregressive, check_perturbable, standard_normals, uncertainty,
+from projsim.stochastic.paths import (
+    DRAWS_PER_SEED, autoregressive, check_perturbable, parameters_of, standard_normals,
+    uncertainty,
 )
 
 SCENARIO = projsim.load_scenario("fpb-2013")
@@ -35,7 +36,7 @@ def test_autoregressive_matches_its_definition():
 def test_the_processes_have_the_stated_spread():
     from projsim.stochastic import draw_paths
 
-    parameters = uncertainty({"seed": 5})
+    parameters = uncertainty(SCENARIO.base_data.uncertainty_parameters, {"seed": 5})
     steps = np.arange(2012, 2061)
     paths = draw_paths(SCENARIO, parameters, np.array([0.3, 0.45, 0.25]), steps, 0, 4096)
     deviation = np.log(paths.tfr / 1.83)
@@ -128,18 +129,18 @@ def test_draws_with_a_moved_open_age(tmp_path):
 def _chunk_job(engine, **changes):
     import dataclasses
 
-    from projsim.ensemble import make_job
+    from projsim.stochastic import make_job
 
-    job = make_job(SCENARIO, uncertainty(SCENARIO.uncertainty), engine=engine)
+    job = make_job(SCENARIO, parameters_of(SCENARIO), engine=engine)
     return dataclasses.replace(job, **changes)
 
 
 @pytest.mark.parametrize("internal", [True, False])
 def test_compiled_chunks_match_the_numpy_engine(internal):
     pytest.importorskip("numba")
-    from projsim.ensemble import run_chunk
+    from projsim.stochastic import run_chunk
 
-    changes = {} if internal else {"internal_rate": None, "internal_destination": None}
+    changes = {} if internal else {"move_rate": None, "move_destination": None}
     fused, numpy = _chunk_job("fused", **changes), _chunk_job("numpy", **changes)
     count = 2 * DRAWS_PER_SEED + 2
     compiled, reference = run_chunk(fused, 0, count), run_chunk(numpy, 0, count)
@@ -161,7 +162,7 @@ def test_compiled_chunks_match_the_numpy_engine(internal):
 
 def test_compiled_chunks_do_not_depend_on_the_chunking():
     pytest.importorskip("numba")
-    from projsim.ensemble import run_chunk
+    from projsim.stochastic import run_chunk
 
     job = _chunk_job("fused")
     whole = run_chunk(job, 0, 2 * DRAWS_PER_SEED + 2)
@@ -180,7 +181,7 @@ def test_compiled_chunks_do_not_depend_on_the_chunking():
 
 def test_compiled_chunks_refuse_targets_off_the_grid():
     pytest.importorskip("numba")
-    from projsim.ensemble import run_chunk
+    from projsim.stochastic import run_chunk
 
     messages = []
     for engine in ("fused", "numpy"):
@@ -217,11 +218,12 @@ def test_unknown_quantile_method():
 
 
 def test_survival_is_interpolated_close_to_the_solved_ratios():
-    from projsim.assumptions import national_rates, pooled_oldest
-    from projsim.base import load_base
-    from projsim.ensemble import survival_for
-    from projsim.lifetable import survival_ratios_from_rates
-    from projsim.mortality import load_lee_carter, mortality_index_for_e0
+    from projsim.demography.pooling import national_rates, pooled_oldest
+    from projsim.io import load_base
+    from projsim.stochastic import survival_for
+    from projsim.demography.lifetable import survival_ratios_from_rates
+    from projsim.demography.mortality import mortality_index_for_e0
+    from projsim.io import load_lee_carter
     from projsim.types import SEXES
 
     job = _chunk_job("numpy")
@@ -238,7 +240,7 @@ def test_survival_is_interpolated_close_to_the_solved_ratios():
 
 def test_float32_compiled_chunks_stay_close():
     pytest.importorskip("numba")
-    from projsim.ensemble import run_chunk
+    from projsim.stochastic import run_chunk
 
     single = run_chunk(_chunk_job("fused", dtype="float32"), 0, DRAWS_PER_SEED + 3)
     double = run_chunk(_chunk_job("fused"), 0, DRAWS_PER_SEED + 3)
@@ -264,7 +266,7 @@ international_migration = { sd = 0.0, regional_sd = 0.0 }
 
 def test_without_noise_the_draws_are_unchanged(monkeypatch, tmp_path):
     """Noise off never calls the noise step, whether off by default, by argument or by file."""
-    from projsim import noise
+    from projsim.engine import noise
 
     path = tmp_path / "off.toml"
     path.write_text('extends = "fpb-2013"\n[uncertainty]\ndemographic_noise = false\n')
@@ -300,7 +302,12 @@ def test_noise_runs_the_numpy_step_and_says_so(tmp_path):
     path.write_text('extends = "fpb-2013"\nhorizon = 2015\n[uncertainty]\n'
                     'demographic_noise = true\n')
     scenario = projsim.load_scenario(path)
-    on = project_draws(scenario, 64, engine="fused")
+    with pytest.raises(InputError) as excinfo:
+        project_draws(scenario, 64, engine="fused")
+    assert str(excinfo.value) == (
+        "argument 'engine': got 'fused' with demographic noise; expected the numpy engine, "
+        "which alone supports it. Fix: choose engine='numpy' or 'auto'.")
+    on = project_draws(scenario, 4096, engine="auto")
     assert on.attrs["engine"] == "numpy" and on.attrs["demographic_noise"] == 1
     assert "spawn_key=(block, 1, t, k)" in on.attrs["seeding"]
     off = project_draws(scenario, 64, engine="numpy", demographic_noise=False)
@@ -317,7 +324,7 @@ def test_noise_has_the_binomial_and_poisson_size(tmp_path):
     variance of 20 or more are tested one by one (the sample variance is then
     close to normal), and all cells together.
     """
-    from projsim.ensemble import make_job, survival_for
+    from projsim.stochastic import make_job, survival_for
 
     path = tmp_path / "closed.toml"
     path.write_text(CLOSED)
@@ -332,7 +339,7 @@ def test_noise_has_the_binomial_and_poisson_size(tmp_path):
     np.testing.assert_allclose(infants.var(axis=0, ddof=1), expected[..., 0], rtol=tolerance)
     np.testing.assert_allclose(infants.mean(axis=0), expected[..., 0],
                                atol=5 * np.sqrt(expected[..., 0].max() / draws))
-    job = make_job(scenario, uncertainty(scenario.uncertainty))
+    job = make_job(scenario, parameters_of(scenario))
     e0 = np.stack([scenario.components["mortality"].path[s].at(job.steps[:1]) for s in
                    ("female", "male")], axis=-1)
     q = 1 - survival_for(job, e0)[0]                                # (region, sex, age)
@@ -365,7 +372,7 @@ def test_noise_keeps_the_mean_of_the_draws():
 
 
 def test_quantiles_stream_by_default_for_large_ensembles(monkeypatch):
-    import projsim.ensemble as ensemble
+    import projsim.stochastic as ensemble
 
     monkeypatch.setattr(ensemble, "EXACT_UP_TO", DRAWS_PER_SEED)
     assert project_draws(SCENARIO, DRAWS_PER_SEED).attrs["quantile_method"] == "exact"
@@ -374,7 +381,7 @@ def test_quantiles_stream_by_default_for_large_ensembles(monkeypatch):
 
 def test_compiled_histogram_counts_equal_numpy_counts():
     pytest.importorskip("numba")
-    from projsim.ensemble import _Histogram
+    from projsim.stochastic.summaries import Histogram as _Histogram
 
     rng = np.random.default_rng(8)
     values = rng.normal(1e6, 1e4, (300, 5, 4, 2))
@@ -389,8 +396,8 @@ def test_compiled_histogram_counts_equal_numpy_counts():
 
 def test_compiled_counts_of_totals_and_their_national_sum_equal_numpy_counts():
     pytest.importorskip("numba")
-    from projsim._fused_loops import count_totals
-    from projsim.ensemble import _Histogram
+    from projsim.engine.compiled.blocks import count_totals
+    from projsim.stochastic.summaries import Histogram as _Histogram
 
     totals = np.random.default_rng(9).normal(3e6, 2e4, (200, 5, 3, 4))
     values = np.concatenate([totals, totals.sum(axis=2, keepdims=True)], axis=2)

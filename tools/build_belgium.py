@@ -41,7 +41,7 @@ from buildlib import (  # noqa: E402
 
 # Use this checkout's projsim, whether or not a copy is installed.
 sys.path.insert(0, str(REPO_ROOT / "src"))
-from projsim.lifetable import kannisto_extend, life_expectancy_at_birth  # noqa: E402
+from projsim.demography.lifetable import kannisto_extend, life_expectancy_at_birth  # noqa: E402
 from projsim.types import SEXES  # noqa: E402
 
 REGIONS = ("Brussels-Capital Region", "Flemish Region", "Walloon Region")

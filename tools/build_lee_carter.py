@@ -43,8 +43,8 @@ DATA_SET = "lee_carter_belgium"
 
 # Use this checkout's projsim, whether or not a copy is installed.
 sys.path.insert(0, str(REPO_ROOT / "src"))
-from projsim.lifetable import kannisto_extend, life_expectancy_at_birth  # noqa: E402
-from projsim.mortality import mortality_index_for_e0  # noqa: E402
+from projsim.demography.lifetable import kannisto_extend, life_expectancy_at_birth  # noqa: E402
+from projsim.demography.mortality import mortality_index_for_e0  # noqa: E402
 from projsim.types import SEXES  # noqa: E402
 
 RATES_FILE = "hmd_mx_1x1_1970_2011.csv"

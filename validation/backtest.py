@@ -53,8 +53,8 @@ import numpy as np
 import xarray as xr
 
 import projsim
-from projsim.ensemble import AGE_GROUPS, make_job, project_draws
-from projsim.stochastic import draw_paths, uncertainty
+from projsim.stochastic import AGE_GROUPS, make_job, project_draws
+from projsim.stochastic import draw_paths, parameters_of
 from projsim.types import SEXES
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -293,7 +293,7 @@ def print_years_table(title: str, rows: dict[str, Sequence[str]], years, width: 
 
 def print_components(scenario, draws: int, seed: int | None, years: np.ndarray) -> None:
     """The perturbed assumptions of ``years`` against their observed values."""
-    parameters = uncertainty(scenario.uncertainty, seed)
+    parameters = parameters_of(scenario, seed)
     job = make_job(scenario, parameters)
     steps = job.steps
     paths = draw_paths(scenario, parameters, job.regional_shares, steps, 0, draws)

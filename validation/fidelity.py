@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 
 import projsim
-from projsim.assumptions import pooled_oldest
+from projsim.demography.pooling import pooled_oldest
 from projsim.projection import run
-from projsim.lifetable import life_expectancy_at_birth
+from projsim.demography.lifetable import life_expectancy_at_birth
 from projsim.types import SEXES
 
 PUBLISHED = Path(__file__).with_name("published.csv")

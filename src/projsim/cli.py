@@ -172,8 +172,8 @@ class Progress:
 
 
 def _run_draws(args, scenario):
-    from projsim.ensemble import project_draws
-    from projsim.scenario import load_scenario
+    from projsim.stochastic import project_draws
+    from projsim.io.scenarios import load_scenario
 
     loaded = load_scenario(scenario)
     if args.workers:
@@ -206,7 +206,7 @@ def _run_draws(args, scenario):
 def _summary_of_run(scenario) -> str:
     """Project and summarise without building a Dataset (the fast path of 'run')."""
     from projsim.projection import run
-    from projsim.scenario import load_scenario
+    from projsim.io.scenarios import load_scenario
 
     loaded = load_scenario(scenario)
     inputs, result = run(loaded)
@@ -221,7 +221,7 @@ def _summary_of_run(scenario) -> str:
 
 
 def _run(args) -> int:
-    from projsim.io import write_netcdf
+    from projsim.io.results import write_netcdf
     from projsim.projection import DEFAULT_SCENARIO, project
 
     scenario = args.scenario or DEFAULT_SCENARIO
@@ -241,7 +241,7 @@ def _run(args) -> int:
 
 
 def _validate(args) -> int:
-    from projsim.scenario import check_scenario
+    from projsim.io.scenarios import check_scenario
 
     problems = check_scenario(args.scenario)
     for problem in problems:
@@ -253,7 +253,7 @@ def _validate(args) -> int:
 
 
 def _list(args) -> int:
-    from projsim.scenario import bundled_scenarios, load_scenario
+    from projsim.io.scenarios import bundled_scenarios, load_scenario
 
     for name in bundled_scenarios():
         print(f"{name:<24}{load_scenario(name).description}")
@@ -276,7 +276,7 @@ def _option(name: str) -> str:
 
 def _read_result(path: str):
     """A result file, checked to hold a population by time, region, sex and age."""
-    from projsim.io import read_netcdf
+    from projsim.io.results import read_netcdf
 
     dataset = read_netcdf(path)
     dims = set(dataset["population"].dims) if "population" in dataset else set()

@@ -54,3 +54,28 @@ def format_index(flat_index: int, shape: tuple[int, ...]) -> str:
 def first_index(bad: np.ndarray) -> str:
     """The index of the first true element of a boolean array, as text."""
     return format_index(int(np.flatnonzero(bad)[0]), np.shape(bad))
+
+
+class MissingDependencyError(ImportError):
+    """An optional dependency that a requested feature needs is not installed.
+
+    Parameters
+    ----------
+    package : str
+        The missing package, e.g. ``"numba"``.
+    feature : str
+        What needs it, e.g. ``"the compiled engine"``.
+    extra : str
+        The projsim extra that installs it, e.g. ``"fast"``.
+
+    Examples
+    --------
+    >>> str(MissingDependencyError("numba", "the compiled engine", "fast"))
+    "the compiled engine needs numba, which is not installed. Fix: pip install 'projsim[fast]', or choose the numpy engine."
+    """
+
+    def __init__(self, package: str, feature: str, extra: str) -> None:
+        self.package, self.feature, self.extra = package, feature, extra
+        alternative = ", or choose the numpy engine" if package == "numba" else ""
+        super().__init__(f"{feature} needs {package}, which is not installed. "
+                         f"Fix: pip install 'projsim[{extra}]'{alternative}.")

@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 import numpy as np
 import xarray as xr
 
-from projsim import indicators
+from projsim.analysis import indicators
 from projsim.errors import InputError
 from projsim.types import SEXES
 

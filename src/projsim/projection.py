@@ -6,11 +6,11 @@ from pathlib import Path
 
 import xarray as xr
 
-from projsim import kernel
+from projsim import engine
 from projsim.assumptions import Inputs, build_inputs, reweight_e0
+from projsim.io.scenarios import load_scenario
+from projsim.model.scenario import Scenario
 from projsim.result import to_dataset
-from projsim.scenario import Scenario, load_scenario
-from projsim.types import SEXES
 
 #: The scenario run when none is named: the reference scenario, the Federal
 #: Planning Bureau's 2012-2060 projection rebuilt on the embedded Belgian base
@@ -18,7 +18,7 @@ from projsim.types import SEXES
 DEFAULT_SCENARIO = "fpb-2013"
 
 
-def run(scenario: Scenario) -> tuple[Inputs, kernel.Projection]:
+def run(scenario: Scenario) -> tuple[Inputs, engine.Projection]:
     """Build a scenario's inputs and project them with the kernel (unlabelled).
 
     A scenario with life-expectancy targets is projected twice: the second
@@ -35,7 +35,7 @@ def run(scenario: Scenario) -> tuple[Inputs, kernel.Projection]:
     inputs = build_inputs(scenario)
 
     def once(inputs):
-        return kernel.project(inputs.population, inputs.rates, width=1,
+        return engine.project(inputs.population, inputs.rates, width=1,
                               timing=scenario.migration_timing, safeguard=scenario.safeguard)
 
     result = once(inputs)
@@ -76,7 +76,7 @@ def project(scenario: str | Path | Scenario = DEFAULT_SCENARIO) -> xr.Dataset:
     return label(scenario, *run(scenario))
 
 
-def label(scenario: Scenario, inputs: Inputs, result: kernel.Projection) -> xr.Dataset:
+def label(scenario: Scenario, inputs: Inputs, result: engine.Projection) -> xr.Dataset:
     """Attach labels, units and provenance to a run of :func:`run`."""
     attrs = {
         "scenario": scenario.name,
@@ -92,8 +92,8 @@ def label(scenario: Scenario, inputs: Inputs, result: kernel.Projection) -> xr.D
         "seed": "none (deterministic projection)",
     }
     return to_dataset(
-        result, years=inputs.years, regions=inputs.base.regions, sexes=SEXES,
-        ages=inputs.base.ages, attrs=attrs,
+        result, years=inputs.years, states=inputs.base.states, ages=inputs.base.ages, attrs=attrs,
+        moves=inputs.moves,
         inputs={"population": inputs.population, **inputs.rates._asdict()},
         rates={"mortality_rate": inputs.mortality_rate,
                "fertility_rate": inputs.rates.fertility_rate,

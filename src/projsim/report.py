@@ -18,7 +18,8 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from projsim import indicators, plots
+from projsim import plots
+from projsim.analysis import indicators
 
 #: Plain-language meaning of the option values recorded in a result.
 _MEANINGS = {

@@ -1,15 +1,30 @@
 """The controlled vocabulary of projsim, declared once.
 
-Dimension names, sex labels and the allowed values of every option live here as
-``Literal`` aliases and tuples, so that no other module spells them again.
+Dimension names, sex labels, the allowed values of every option and the
+registry of result variables live here as ``Literal`` aliases, tuples and
+one mapping, so that no other module spells them again.
 """
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Literal, NamedTuple, get_args
 
-#: Dimensions of a labelled result, in storage order.
-DIMS = ("time", "region", "sex", "age")
+#: The dimensions a state may have, in storage order: the labelled state
+#: dimensions of a base are those of these it has (regions alone, or regions
+#: crossed with nationality). :class:`projsim.model.states.StateSpace`
+#: flattens them to the kernel's ``state`` axis and back.
+STATE_DIMS: tuple[str, ...] = ("region", "nationality")
+#: The regional dimension, by which paths and profiles may be given.
+REGION = "region"
+#: The nationality dimension.
+NATIONALITY = "nationality"
+#: The placeholder for the state dimensions in :data:`VARIABLES`.
+STATE = "state"
+#: Dimensions of a labelled result, in storage order, with :data:`STATE`
+#: standing for the state dimensions.
+DIMS = ("time", STATE, "sex", "age")
+#: Dimensions a result may carry besides :data:`DIMS`: variants and draws.
+BATCH_DIMS = ("scenario", "draw")
 
 #: Sex labels in the order of the kernel's sex axis. Index 0 is the sex that
 #: gives birth; fertility rates and the births exposure refer to it.
@@ -30,3 +45,85 @@ Safeguard = Literal["reduce", "ccmpp"]
 
 MIGRATION_TIMINGS: tuple[str, ...] = get_args(MigrationTiming)
 SAFEGUARDS: tuple[str, ...] = get_args(Safeguard)
+
+#: The kinds of moves between states, in the order the engine applies them,
+#: with the names of their flows into a state and out of it.
+MOVES: dict[str, tuple[str, str]] = {
+    "internal_migration": ("internal_in", "internal_out"),
+    "naturalisation": ("naturalisation_in", "naturalisation_out"),
+}
+
+COHORT = (
+    "by age group reached at the end of the year (Lexis parallelogram: the cohort "
+    "aged a-1 on 1 January t, or born during t for a = 0)"
+)
+
+
+class Variable(NamedTuple):
+    """A variable of a result: its dimensions after ``time``, long name, units,
+    and the meaning of its age labels (None without age)."""
+
+    dims: tuple[str, ...]
+    long_name: str
+    units: str
+    age_meaning: str | None = None
+
+
+_CELL = (STATE, "sex", "age")
+#: Every variable a result may hold, declared once: the labeller
+#: (:mod:`projsim.result`), the analysis, the plots and the report read their
+#: names, dimensions and units here.
+VARIABLES: dict[str, Variable] = {
+    "population": Variable(_CELL, "population on 1 January", "persons",
+                           "age in completed years on 1 January"),
+    "births": Variable((STATE, "sex"), "live births by sex of the child, by state of the mother",
+                       "persons per year"),
+    "births_by_age_of_mother": Variable((STATE, "age"), "live births by age group of the mother",
+                                        "persons per year", "age of the mother on 1 January t"),
+    "deaths": Variable(_CELL, "deaths", "persons per year", COHORT),
+    "net_migration": Variable(_CELL, "international net migration applied", "persons per year",
+                              COHORT),
+    "immigration": Variable(_CELL, "international immigration", "persons per year", COHORT),
+    "emigration": Variable(_CELL, "international emigration", "persons per year", COHORT),
+    "internal_in": Variable(_CELL, "internal in-migration from the other regions",
+                            "persons per year", COHORT),
+    "internal_out": Variable(_CELL, "internal out-migration to the other regions",
+                             "persons per year", COHORT),
+    "naturalisation_in": Variable(_CELL, "acquisitions of the nationality of the country, "
+                                         "by the nationality acquired", "persons per year", COHORT),
+    "naturalisation_out": Variable(_CELL, "acquisitions of the nationality of the country, "
+                                          "by the nationality left", "persons per year", COHORT),
+    "migration_adjustment": Variable(_CELL, "net migration applied minus net migration asked for",
+                                     "persons per year",
+                                     "age at migration, as in the scenario's migration input"),
+    "population_floor": Variable(_CELL, "persons added by the UN population floor", "persons",
+                                 COHORT),
+    "mortality_rate": Variable(_CELL, "central death rate assumed", "deaths per person-year",
+                               "age in completed years during the year"),
+    "fertility_rate": Variable((STATE, "age"), "age-specific fertility rate assumed",
+                               "births per woman per year", "age of the mother on 1 January t"),
+    "sex_ratio_at_birth": Variable((STATE,), "sex ratio at birth assumed",
+                                   "male births per female birth"),
+    # summaries of stochastic draws
+    "population_mean": Variable(_CELL, "mean population on 1 January over draws", "persons"),
+    "population_sd": Variable(_CELL, "standard deviation over draws", "persons"),
+    "population_quantile": Variable(("quantile", STATE, "age_group"),
+                                    "population by region and age group, quantiles over draws",
+                                    "persons"),
+    "national_quantile": Variable(("quantile", "age_group"),
+                                  "national population by age group, quantiles over draws",
+                                  "persons"),
+    "probability_above": Variable(("threshold",), "probability that the national population "
+                                                  "exceeds the threshold", "1"),
+}
+
+#: What a stochastic run keeps: streaming summaries, or every draw's population too.
+Keep = Literal["summary", "draws"]
+#: How the quantiles of a stochastic run are computed (:mod:`projsim.stochastic`).
+QuantileMethod = Literal["auto", "exact", "histogram"]
+#: Which engine runs the draws: ``"auto"`` chooses by the rule of
+#: :func:`projsim.stochastic.choose_engine`.
+Engine = Literal["auto", "fused", "numpy"]
+KEEPS: tuple[str, ...] = get_args(Keep)
+QUANTILE_METHODS: tuple[str, ...] = get_args(QuantileMethod)
+ENGINES: tuple[str, ...] = get_args(Engine)

@@ -11,13 +11,13 @@ with the mortality index :math:`k` chosen so that the life table of
 [1]_ with its index re-estimated to match life expectancy, as Lee and Miller
 [2]_ do, and with the observed base rates as the jump-off. The pattern
 :math:`b(x)` shipped with projsim is estimated from the Belgian death rates
-of 1970-2011 (:func:`load_lee_carter`). For several regions one index per
+of 1970-2011 (:func:`projsim.io.load_lee_carter`). For several regions one index per
 year and sex moves every region (:func:`regional_rates_for_e0`), so the
 regional differentials of the base are kept.
 
 The functions are numpy kernels: any leading dimensions (time, region,
 variant, sex, ...) are solved at once, without a Python loop over them. Life
-tables are those of :func:`projsim.lifetable.life_expectancy_at_birth`, so
+tables are those of :func:`projsim.demography.lifetable.life_expectancy_at_birth`, so
 the open age group's rate is moved like every other rate.
 
 References
@@ -33,7 +33,7 @@ Examples
 --------
 Belgian female rates of around 2011 moved to a life expectancy of 89.1 years:
 
->>> from projsim.base import load_base
+>>> from projsim.io import load_base, load_lee_carter
 >>> base = load_base("belgium-2012")
 >>> model = load_lee_carter()
 >>> female = base.mortality_rate[1, 0]  # Flemish Region, female
@@ -45,16 +45,12 @@ Belgian female rates of around 2011 moved to a life expectancy of 89.1 years:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from math import prod
-from pathlib import Path
 
 import numpy as np
 
+from projsim.demography.lifetable import life_expectancy_at_birth
 from projsim.errors import InputError, first_index
-from projsim.io import read_grid_csv, read_toml
-from projsim.lifetable import life_expectancy_at_birth
 from projsim.types import SEXES
 
 #: Highest life expectancy at birth [years] a target may have. Above it,
@@ -91,132 +87,6 @@ _MAX_ITERATIONS = 100
 #: Allowed tolerances [years] on e0: from the rounding error of a life table
 #: to the accuracy the scenario language promises.
 _TOLERANCE_RANGE = (1e-10, 1e-3)
-
-_DATA_FOLDER = "lee_carter_belgium"
-
-
-@dataclass(frozen=True, eq=False)
-class LeeCarter:
-    """A Lee-Carter model of log death rates, :math:`\\ln m(x, t) = a(x) + b(x) k(t)`.
-
-    Row ``i`` of every by-sex array belongs to ``sexes[i]``; the last axis of
-    ``mean_log_rate`` and ``age_pattern`` is age ``ages`` (the last is the
-    open group). The arrays are read-only.
-
-    Attributes
-    ----------
-    sexes : tuple of str
-        Labels of the sex axis, ``projsim.types.SEXES``.
-    ages : numpy.ndarray of int, shape (n_ages,)
-        Single ages [years]; the last is the open age group.
-    years : numpy.ndarray of int, shape (n_years,)
-        Calendar years of the fit.
-    mean_log_rate : numpy.ndarray, shape (n_sexes, n_ages)
-        :math:`a(x)`, the mean over the years of :math:`\\ln m(x, t)`
-        [log of deaths per person-year].
-    age_pattern : numpy.ndarray, shape (n_sexes, n_ages)
-        :math:`b(x)`, the age pattern of change [dimensionless], summing to 1
-        over the ages 0..110+ of the estimate.
-    mortality_index : numpy.ndarray, shape (n_sexes, n_years)
-        :math:`k(t)` [dimensionless], summing to 0 over the years.
-    """
-
-    sexes: tuple[str, ...]
-    ages: np.ndarray
-    years: np.ndarray
-    mean_log_rate: np.ndarray
-    age_pattern: np.ndarray
-    mortality_index: np.ndarray
-
-
-def _data_folder() -> Path:
-    return Path(str(resources.files("projsim") / "data" / _DATA_FOLDER))
-
-
-@cache
-def _read_lee_carter() -> LeeCarter:
-    folder = _data_folder()
-    model = read_toml(folder / "model.toml")
-    ages = np.arange(int(model["ages"]["first"]), int(model["ages"]["open_age"]) + 1)
-    years = np.arange(int(model["years"]["first"]), int(model["years"]["last"]) + 1)
-    by_age = {"sex": SEXES, "age": tuple(ages)}
-    arrays = (
-        read_grid_csv(folder / "lee_carter.csv", by_age, "ax"),
-        read_grid_csv(folder / "lee_carter.csv", by_age, "bx"),
-        read_grid_csv(folder / "k.csv", {"sex": SEXES, "year": tuple(years)}, "kt"),
-    )
-    for array in (ages, years, *arrays):
-        array.setflags(write=False)
-    return LeeCarter(SEXES, ages, years, *arrays)
-
-
-def load_lee_carter(ages=None) -> LeeCarter:
-    """Read the Lee-Carter model of Belgian mortality shipped with projsim.
-
-    The model is estimated by ``tools/build_lee_carter.py`` from the Human
-    Mortality Database death rates of Belgium, 1970-2011, by sex and single
-    age 0..110+, with the normalisation :math:`\\sum_x b(x) = 1` and
-    :math:`\\sum_t k(t) = 0` of Lee and Carter [1]_. The ``README.md`` of
-    ``projsim/data/lee_carter_belgium`` states the method, the treatment of
-    the oldest ages and the measured fit.
-
-    Parameters
-    ----------
-    ages : array_like of int, optional
-        Single ages 0, 1, ..., :math:`\\omega` [years] to return
-        :math:`a(x)` and :math:`b(x)` on, the last one an open group (for
-        example ``Base.ages`` after the scenario has moved the open age).
-        Each age takes the values of age :math:`\\min(x, 110)` of the
-        estimate: single ages above 110 and an open group above 110 take
-        those of 110+, and an open group :math:`\\omega+` below 110 takes
-        those of single age :math:`\\omega`. :math:`b(x)` then no longer
-        sums exactly to 1. By default, the ages 0..110+ of the estimate.
-
-    Returns
-    -------
-    LeeCarter
-        :math:`a(x)`, :math:`b(x)` of shape (2, n_ages) and :math:`k(t)` of
-        shape (2, 42), rows in the order of ``projsim.types.SEXES``.
-
-    Raises
-    ------
-    projsim.errors.InputError
-        If ``ages`` are not consecutive integers from 0.
-
-    References
-    ----------
-    .. [1] Lee, R. D. and Carter, L. R. (1992). Modeling and forecasting U.S.
-       mortality. *Journal of the American Statistical Association* 87(419):
-       659-671. https://doi.org/10.1080/01621459.1992.10475265
-
-    Examples
-    --------
-    >>> model = load_lee_carter()
-    >>> model.age_pattern.shape, model.mortality_index.shape
-    ((2, 111), (2, 42))
-    >>> print(np.round(model.age_pattern.sum(axis=-1), 12))
-    [1. 1.]
-    >>> load_lee_carter(np.arange(131)).age_pattern.shape  # open group 130+
-    (2, 131)
-    """
-    model = _read_lee_carter()
-    if ages is None:
-        return model
-    ages = np.asarray(ages)
-    if not (ages.ndim == 1 and ages.size >= 2 and np.array_equal(ages, np.arange(ages.size))):
-        raise InputError(
-            "argument 'ages'",
-            f"{np.array2string(ages, threshold=6, separator=', ')} (shape {ages.shape})",
-            "consecutive single ages from 0, the last one open",
-            "pass the ages of the base, for example load_base('belgium-2012').ages",
-        )
-    at = np.minimum(ages, model.ages[-1])
-    arrays = (ages.copy(), model.mean_log_rate[:, at], model.age_pattern[:, at])
-    for array in arrays:
-        array.setflags(write=False)
-    ages, mean_log_rate, age_pattern = arrays
-    return LeeCarter(model.sexes, ages, model.years, mean_log_rate, age_pattern, model.mortality_index)
-
 
 # --------------------------------------------------------------------------
 # Input checks
@@ -572,7 +442,7 @@ def shift_to_e0(mortality_rate, age_pattern, target_e0, sex, *, tolerance=1e-4) 
     match life expectancy, as in Lee and Miller [2]_, jumping off from the
     observed rates :math:`m_0`.
 
-    Life expectancy is that of :func:`projsim.lifetable.life_expectancy_at_birth`
+    Life expectancy is that of :func:`projsim.demography.lifetable.life_expectancy_at_birth`
     (HMD conventions); the open age group's rate is moved like the others.
 
     **Solver.** :math:`k` is searched in :math:`|k| \\max_x |b(x)| \\le 20`,

@@ -70,18 +70,18 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Sequence
-from functools import cache
 from typing import Literal, get_args
 
 import numpy as np
 import xarray as xr
 
-from projsim.assumptions import national_rates, pooled_oldest
+from projsim.demography.lifetable import life_table as _numpy_life_table
+from projsim.demography.lifetable import single_year_summary
+from projsim.demography.pooling import national_rates, pooled_oldest
+from projsim.engine import compiled
 from projsim.errors import InputError
-from projsim.lifetable import single_year_summary
-from projsim.lifetable import life_table as _numpy_life_table
-from projsim.result import VARIABLES
-from projsim.types import SEXES
+from projsim.model.states import StateSpace
+from projsim.types import SEXES, VARIABLES
 
 #: The three dependency ratios: persons under working age, persons over it,
 #: or both, per 100 persons of working age.
@@ -143,7 +143,7 @@ def _checked(ds, names: tuple[str, ...], indicator: str) -> xr.Dataset:
                 f"a projsim result with {listed} for {indicator}",
                 "pass the Dataset returned by projsim.project, or one read back from its "
                 "netCDF file")
-        expected = ("time",) + VARIABLES[name][0]
+        expected = ("time",) + StateSpace.from_dataset(ds).expand(VARIABLES[name].dims)
         if not set(expected) <= set(ds[name].dims):
             raise InputError(
                 f"variable '{name}'", f"dimensions {ds[name].dims}",
@@ -282,15 +282,11 @@ def mid_year_population(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.Data
 # --- kernels ------------------------------------------------------------------
 
 
-@cache
 def _compiled_loops():
-    """:mod:`projsim._indicator_loops` when numba is installed (``projsim[fast]``),
-    else None: the numpy kernels below compute the same numbers, more slowly."""
-    try:
-        from projsim import _indicator_loops
-    except ImportError:
-        return None
-    return _indicator_loops
+    """:mod:`projsim.engine.compiled.indicators` when numba is installed
+    (``projsim[fast]``), else None: the numpy kernels below compute the same
+    numbers, more slowly."""
+    return compiled.load("indicators") if compiled.available() else None
 
 
 def _broadcast(*arrays: np.ndarray) -> list[np.ndarray]:

@@ -1,7 +1,7 @@
-"""File input and output: long CSV tables, TOML files and netCDF results.
+"""Reading files: long CSV tables, TOML documents, and the hashes of both.
 
-All reading of files happens here (and in :mod:`projsim.base`, which uses
-these readers), never inside the projection. Tables are long ("tidy") CSV
+Every file projsim reads is opened in :mod:`projsim.io`, never below it.
+Tables are long ("tidy") CSV
 files with one header row; a reader returns a dense numpy array over the
 dimensions it is asked for and fails with an :class:`~projsim.errors.InputError`
 naming the file, the column and the value when a cell is missing, repeated,
@@ -132,27 +132,3 @@ def array_sha256(array: np.ndarray) -> str:
     digest = hashlib.sha256(f"{array.dtype.str}{array.shape}".encode())
     digest.update(array.tobytes())
     return digest.hexdigest()
-
-
-def write_netcdf(dataset, path: Path) -> None:
-    """Write a result to netCDF (the classic 64-bit format, written by scipy).
-
-    The scipy engine needs no library beyond projsim's own dependencies and
-    keeps every coordinate, value and attribute of a result unchanged.
-    """
-    dataset.to_netcdf(path, engine="scipy")
-
-
-def read_netcdf(path: Path):
-    """Read a result written by :func:`write_netcdf` fully into memory."""
-    import xarray as xr
-
-    if not Path(path).is_file():
-        raise InputError(str(path), "no such file", "a netCDF file written by 'projsim run -o'",
-                         "check the path") from None
-    try:
-        return xr.load_dataset(path, engine="scipy")
-    except (OSError, TypeError, ValueError):
-        raise InputError(str(path), "a file that is not in netCDF format",
-                         "a netCDF file written by 'projsim run -o'",
-                         "check the path and rerun the projection") from None

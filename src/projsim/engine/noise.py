@@ -1,11 +1,11 @@
 """Demographic noise: births, deaths and migrants drawn around a step's expected flows.
 
-The cohort-component step (:func:`projsim.kernel.step`) gives the expected
+The cohort-component step (:func:`projsim.engine.step`) gives the expected
 flows of a population. A population of whole persons meets them only on
 average: each woman gives birth or not, each person dies or not, and the
 counts vary by chance around their expectation even when the rates are known
 exactly. :func:`step` draws them, for every draw, state (region), sex and
-age group, in the cohort labelling of :class:`projsim.kernel.Flows`:
+age group, in the cohort labelling of :class:`projsim.engine.Flows`:
 
 * **births** of each state: Poisson with the expected births as mean; the
   girls among them binomial with probability ``1 / (1 + srb)``, the sex
@@ -25,9 +25,10 @@ age group, in the cohort labelling of :class:`projsim.kernel.Flows`:
   one of the two flows exists; with both (``I - E = M``) it would be
   ``I + E >= |M|``, so this is a lower bound of the demographic noise of a
   net flow;
-* **internal migration**: the out-migrants of each origin are binomial among
-  its population, with the kernel's probability ``1 - exp(-n m)``, and sent
-  to the destinations multinomially with the destination shares.
+* **moves between states** (internal migration, naturalisation): the movers
+  out of each origin are binomial among its population, with the kernel's
+  probability ``1 - exp(-n m)``, and sent to the destinations multinomially
+  with the destination shares, one move after the other.
 
 Populations are rarely whole numbers (profiles spread counts over ages, a
 base may be an estimate). The whole persons of a cell are drawn; the
@@ -39,8 +40,8 @@ The draws are made around the expected flows of the step from the start
 population, which leaves two effects of second order aside: the births'
 exposure counts the expected, not the drawn, deaths and migrants of the
 women, and the persons at risk of dying count the expected migrants of the
-start of the step. Internal moves are drawn from the population after the
-other draws. A cell whose drawn net emigrants exceed the persons there is
+start of the step. Moves between states are drawn from the population after
+the other draws. A cell whose drawn net emigrants exceed the persons there is
 set to zero, as the kernel's ``"reduce"`` safeguard does: the emigrants who
 are not there do not leave. No population becomes negative.
 
@@ -64,14 +65,35 @@ from typing import NamedTuple
 
 import numpy as np
 
-from projsim import kernel
+from projsim.engine.rates import Flows, Rates
+from projsim.engine.step import Workspace
+from projsim.engine.step import step as expected_step
 from projsim.types import MigrationTiming, Safeguard
 
 #: How many rounding errors of ``D / q`` from a whole number a number of
 #: persons at risk may be and still count as that whole number.
 ROUNDING_ULPS = 8
-#: The flows drawn in each step, in the order of their streams.
-NOISY_FLOWS = ("births", "girls", "deaths", "net_migration", "internal_out", "internal_in")
+#: The flows drawn in each step, in the order of their streams; the movers of
+#: the first move between states are ``moved_out`` and ``moved_in``, those of
+#: move ``k >= 1`` have streams of their own (:func:`noisy_flows`).
+NOISY_FLOWS = ("births", "girls", "deaths", "net_migration", "moved_out", "moved_in")
+
+
+def noisy_flows(moves: int) -> tuple[str, ...]:
+    """The flows drawn in a step with ``moves`` kinds of moves between states.
+
+    Examples
+    --------
+    >>> noisy_flows(2)[-4:]
+    ('moved_out', 'moved_in', 'moved_out_1', 'moved_in_1')
+    """
+    extra = tuple(f"{name}_{k}" for k in range(1, moves) for name in ("moved_out", "moved_in"))
+    return NOISY_FLOWS + extra
+
+
+def _of_move(flow: str, k: int) -> str:
+    """The stream name of a move's flow: ``moved_out`` for the first move, ``moved_out_k`` after."""
+    return flow if k == 0 else f"{flow}_{k}"
 
 
 class Streams(NamedTuple):
@@ -234,9 +256,9 @@ def net_migrants_drawn(streams: Streams, expected: np.ndarray) -> np.ndarray:
                                     np.abs(expected))
 
 
-def internal_moves_drawn(streams: Streams, population: np.ndarray, internal_rate: np.ndarray,
-                         internal_destination: np.ndarray, width: int):
-    """Internal moves: binomial out-migrants, multinomial destinations.
+def moves_drawn(streams: Streams, population: np.ndarray, move_rate: np.ndarray,
+                move_destination: np.ndarray, width: int, k: int = 0):
+    """One move between states (move ``k``): binomial movers, multinomial destinations.
 
     Parameters
     ----------
@@ -244,26 +266,31 @@ def internal_moves_drawn(streams: Streams, population: np.ndarray, internal_rate
         The step's generators.
     population : ndarray, (batch, state, sex, age)
         Population at risk, not negative [persons].
-    internal_rate : ndarray, (batch or 1, state, sex, age)
-        Out-migration rates [per person-year].
-    internal_destination : ndarray, (batch or 1, state, state)
-        Destination shares of each origin's out-migrants [1].
+    move_rate : ndarray, (batch or 1, state, sex, age)
+        Rates of the move [per person-year].
+    move_destination : ndarray, (batch or 1, state, state)
+        Destination shares of each origin's movers [1]; an origin that no one
+        leaves may have a row of zeros.
     width : int
         Step length [years].
+    k : int
+        The move's position on the move axis, which chooses its streams.
 
     Returns
     -------
     moved_in, moved_out : ndarray, (batch, state, sex, age)
-        In-migrants by destination and out-migrants by origin [persons].
+        Movers by destination and by origin [persons].
     """
     batch, states = population.shape[:2]
-    leaving = -np.expm1(-width * np.asarray(internal_rate, dtype=float))
-    shares = np.asarray(internal_destination, dtype=float)
-    shares = shares / shares.sum(axis=-1, keepdims=True)
+    leaving = -np.expm1(-width * np.asarray(move_rate, dtype=float))
+    shares = np.asarray(move_destination, dtype=float)
+    sums = shares.sum(axis=-1, keepdims=True)
+    # an origin no one leaves gets a stand-in distribution: it sends no one anywhere
+    shares = np.where(sums > 0, shares / np.where(sums > 0, sums, 1.0), np.eye(states))
     whole = np.floor(population)
-    whole_out = draw(streams, "internal_out", "binomial", whole.astype(np.int64),
+    whole_out = draw(streams, _of_move("moved_out", k), "binomial", whole.astype(np.int64),
                      np.broadcast_to(leaving, population.shape))
-    to_each = draw(streams, "internal_in", "multinomial", whole_out,
+    to_each = draw(streams, _of_move("moved_in", k), "multinomial", whole_out,
                    shares[:, :, None, None, :])                  # (batch, origin, sex, age, dest)
     fraction_out = (population - whole) * leaving
     moved_in = np.moveaxis(to_each.sum(axis=1), -1, 1).astype(float)
@@ -272,14 +299,14 @@ def internal_moves_drawn(streams: Streams, population: np.ndarray, internal_rate
     return moved_in, whole_out + fraction_out
 
 
-def step(population: np.ndarray, rates: kernel.Rates, streams: Streams, *, width: int = 1,
+def step(population: np.ndarray, rates: Rates, streams: Streams, *, width: int = 1,
          timing: MigrationTiming = "even", safeguard: Safeguard = "reduce",
-         out: np.ndarray | None = None, flows: kernel.Flows | None = None,
-         workspace: kernel.Workspace | None = None) -> tuple[np.ndarray, kernel.Flows]:
+         out: np.ndarray | None = None, flows: Flows | None = None,
+         workspace: Workspace | None = None) -> tuple[np.ndarray, Flows]:
     """Advance a population by one step with births, deaths and migrants drawn.
 
     The kernel's step gives the expected flows; births, deaths, net
-    international migrants and internal moves are then drawn around them as
+    international migrants and moves between states are then drawn around them as
     the module docstring states, and the end population is rebuilt from the
     drawn flows.
 
@@ -292,9 +319,9 @@ def step(population: np.ndarray, rates: kernel.Rates, streams: Streams, *, width
     streams : Streams
         The step's random generators, one per flow and block of the batch.
     width, timing, safeguard, out, workspace
-        As for :func:`projsim.kernel.step`.
+        As for :func:`projsim.engine.step`.
     flows : Flows, optional
-        Arrays to write the flows into (:func:`projsim.kernel.empty_flows`);
+        Arrays to write the flows into (:func:`projsim.engine.empty_flows`);
         those of the previous step may be passed again.
 
     Returns
@@ -304,15 +331,16 @@ def step(population: np.ndarray, rates: kernel.Rates, streams: Streams, *, width
     flows : Flows
         The drawn flows: ``births``, ``births_by_age`` (scaled to the drawn
         births), ``deaths``, ``net_migration`` (applied, after any cut of
-        emigrants who are not there), ``internal_in`` and ``internal_out``,
+        emigrants who are not there), ``moved_in`` and ``moved_out``,
         which balance the end population as the kernel's flows do.
         ``migration_adjustment`` and ``population_floor`` are those of the
         expected step.
     """
     if flows is not None:
         flows.net_migration[...] = 0.0      # the kernel leaves it alone without migrants
-    end, flows = kernel.step(population, rates, width=width, timing=timing, safeguard=safeguard,
-                             out=out, flows=flows, record=True, workspace=workspace)
+    end, flows = expected_step(population, rates, width=width, timing=timing,
+                               safeguard=safeguard, out=out, flows=flows, record=True,
+                               workspace=workspace)
     expected_births = flows.births.copy()
     births = births_drawn(streams, expected_births, rates.sex_ratio_at_birth)
     death_probability = 1.0 - np.asarray(rates.survival, dtype=float)
@@ -321,7 +349,10 @@ def step(population: np.ndarray, rates: kernel.Rates, streams: Streams, *, width
     deaths = binomial_persons(streams, "deaths", at_risk, death_probability)
     migrants = net_migrants_drawn(streams, flows.net_migration)
 
-    before_moves = np.asarray(end, dtype=float) - flows.internal_in + flows.internal_out
+    moves = 0 if rates.move_rate is None else rates.move_rate.shape[-4]
+    before_moves = np.asarray(end, dtype=float)
+    for k in reversed(range(moves)):
+        before_moves = before_moves - flows.moved_in[:, k] + flows.moved_out[:, k]
     before_moves += flows.deaths - deaths
     before_moves[..., 0] += births - expected_births
     before_moves += migrants - flows.net_migration
@@ -334,12 +365,11 @@ def step(population: np.ndarray, rates: kernel.Rates, streams: Streams, *, width
     flows.births[...] = births
     flows.deaths[...] = deaths
     flows.net_migration[...] = migrants - cut
-    if rates.internal_rate is None:
-        end[...] = before_moves
-        return end, flows
-    moved_in, moved_out = internal_moves_drawn(streams, before_moves, rates.internal_rate,
-                                               rates.internal_destination, width)
-    flows.internal_in[...] = moved_in
-    flows.internal_out[...] = moved_out
-    end[...] = before_moves - moved_out + moved_in
+    for k in range(moves):
+        moved_in, moved_out = moves_drawn(streams, before_moves, rates.move_rate[..., k, :, :, :],
+                                          rates.move_destination[..., k, :, :], width, k)
+        flows.moved_in[:, k] = moved_in
+        flows.moved_out[:, k] = moved_out
+        before_moves = before_moves - moved_out + moved_in
+    end[...] = before_moves
     return end, flows

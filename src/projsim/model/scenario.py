@@ -1,4 +1,4 @@
-"""Scenario files: what a user states about the future, read and validated once.
+"""The scenario schema: what a user states about the future, validated once.
 
 A scenario is a TOML file that names a base (an embedded dataset), a horizon,
 the conventions and, for each component of change, how its rates evolve:
@@ -29,34 +29,29 @@ scenario and its variants run together as one projection with a
 
 Every problem is reported at load time as an :class:`~projsim.errors.InputError`
 naming the file, the key, the value, what was expected and how to fix it;
-:func:`check_scenario` lists them all.
+:func:`projsim.io.check_scenario` lists them all. The files themselves are
+read by :mod:`projsim.io.scenarios`, which hands them to :func:`validate`;
+nothing here opens a file.
 
 Examples
 --------
->>> scenario = load_scenario("belgium-2012")
->>> scenario.base, scenario.horizon, scenario.migration_timing
-('belgium-2012', 2061, 'even')
->>> scenario.components["fertility"].method
-'scale'
->>> scenario.components["fertility"].path.at(np.arange(2012, 2015))
-array([1., 1., 1.])
+>>> path = TimePath(np.array([2012, 2022]), np.array([1.0, 2.0]))
+>>> path.at(np.arange(2012, 2015))
+array([1. , 1.1, 1.2])
 """
 
 from __future__ import annotations
 
 import difflib
-import hashlib
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
-from projsim.base import base_year, load_base, resolve_base
 from projsim.errors import InputError
-from projsim.io import read_grid_csv, read_toml
-from projsim.types import MIGRATION_TIMINGS, SAFEGUARDS, SEXES
+from projsim.model.base import Base
+from projsim.types import MIGRATION_TIMINGS, REGION, SAFEGUARDS, SEXES, STATE
 
 #: The largest horizon accepted, in years after the base.
 MAX_YEARS = 300
@@ -82,7 +77,7 @@ class Method:
     meaning : str
         What a value is, with its unit, for messages.
     by : str or None
-        ``"region"`` if the path may be given per region, ``"sex"`` if it
+        ``REGION`` if the path may be given per region, ``"sex"`` if it
         must be given per sex, ``None`` for a single path.
     open_low : bool
         Whether ``low`` itself is excluded.
@@ -99,7 +94,7 @@ class Method:
 METHODS: dict[str, dict[str, Method | None]] = {
     "fertility": {
         "scale": Method(0.0, 10.0, "a multiplier of the base fertility rates"),
-        "tfr": Method(0.0, 10.0, "a total fertility rate [children per woman]", by="region",
+        "tfr": Method(0.0, 10.0, "a total fertility rate [children per woman]", by=REGION,
                       open_low=True),
         "table": None,
     },
@@ -146,16 +141,16 @@ OPTIONS: dict[str, dict[str, Option]] = {
     "fertility": {
         "sex_ratio_at_birth": Option(number=Method(0.8, 1.25, "male births per female birth"),
                                      methods=("scale", "tfr", "table")),
-        "schedule": Option(file=("fertility_rate", ("region", "age")), methods=("tfr",)),
+        "schedule": Option(file=("fertility_rate", (STATE, "age")), methods=("tfr",)),
     },
     "international_migration": {
-        "profile": Option(choices=PROFILES, file=("net_migration", ("region", "sex", "age")),
+        "profile": Option(choices=PROFILES, file=("net_migration", (STATE, "sex", "age")),
                           methods=("net_total",)),
         "immigration_profile": Option(choices=IMMIGRATION_PROFILES,
-                                      file=("immigration", ("region", "sex", "age")),
+                                      file=("immigration", (STATE, "sex", "age")),
                                       methods=("immigration",)),
         "emigration_rate": Option(number=Method(0.0, 1.0, "an emigration rate [per person-year]"),
-                                  file=("emigration_rate", ("region", "sex", "age")),
+                                  file=("emigration_rate", (STATE, "sex", "age")),
                                   methods=("immigration",)),
     },
 }
@@ -276,6 +271,9 @@ class Scenario:
         The ``[uncertainty]`` table, validated: ``seed``, ``demographic_noise``
         and, by section, the parameters that override the defaults of
         :mod:`projsim.stochastic`.
+    base_data : Base
+        The base itself, read once with the scenario, so that nothing below
+        reads it again.
     """
 
     name: str
@@ -289,6 +287,7 @@ class Scenario:
     source: str
     sha256: str
     uncertainty: dict = field(default_factory=dict, repr=False)
+    base_data: Base | None = field(default=None, repr=False, compare=False)
 
     @property
     def components(self) -> dict[str, Component]:
@@ -296,73 +295,11 @@ class Scenario:
         return self.variants[0].components
 
 
-def bundled_scenarios() -> dict[str, Path]:
-    """Return the bundled scenarios, by name, with their files.
-
-    Examples
-    --------
-    >>> "belgium-2012" in bundled_scenarios()
-    True
-    """
-    folder = resources.files("projsim") / "scenarios"
-    files = sorted(Path(str(f)) for f in folder.iterdir() if f.name.endswith(".toml"))
-    return {f.stem: f for f in files}
-
-
-def find_scenario(name_or_path: str | Path, relative_to: Path | None = None) -> Path:
-    """Resolve a bundled scenario name or a path to a scenario file.
-
-    A path is taken relative to ``relative_to`` (a folder) when given.
-    """
-    text = str(name_or_path)
-    path = Path(text) if relative_to is None else relative_to / text
-    if path.suffix == ".toml" or path.exists():
-        if not path.is_file():
-            raise InputError(str(path), "no such file", "an existing scenario file",
-                             "check the path, or run 'projsim list' for the bundled scenarios")
-        return path
-    bundled = bundled_scenarios()
-    if text not in bundled:
-        raise InputError("scenario", repr(text),
-                         "a file path or the name of a bundled scenario",
-                         _did_you_mean(text, bundled)
-                         or "run 'projsim list' to see the bundled scenarios")
-    return bundled[text]
-
-
-def load_scenario(name_or_path: str | Path) -> Scenario:
-    """Read and validate a scenario file.
-
-    Parameters
-    ----------
-    name_or_path : str or Path
-        A bundled scenario's name (``projsim list``) or a TOML file.
-
-    Returns
-    -------
-    Scenario
-
-    Raises
-    ------
-    InputError
-        On the first problem found; :func:`check_scenario` lists them all.
-    """
-    problems, scenario = _read(name_or_path)
-    if problems:
-        raise problems[0]
-    return scenario
-
-
-def check_scenario(name_or_path: str | Path) -> list[InputError]:
-    """Return every problem of a scenario file (an empty list if it is valid)."""
-    return _read(name_or_path)[0]
-
-
 # --- reading and merging files ----------------------------------------------------
 
 
 @dataclass
-class _Document:
+class Document:
     """A scenario file merged with the files it extends; every value keeps the
     file it was written in and its key prefix (``variants.NAME.``), for
     messages and relative table paths."""
@@ -372,46 +309,81 @@ class _Document:
     files: list[Path]
     variants: dict[str, tuple[dict, Path]]
 
+    @classmethod
+    def empty(cls, path: Path) -> Document:
+        """A document with no keys, read from ``path``."""
+        return cls({}, {name: {} for name in METHODS}, [path], {})
 
-def _load_document(path: Path, problems: list, chain: tuple[Path, ...] = ()) -> _Document | None:
-    resolved = path.resolve()
-    if resolved in chain:
-        cycle = " -> ".join(p.name for p in (*chain, resolved))
-        problems.append(InputError(f"{chain[-1]}: extends", repr(path.name),
-                                   "a chain of scenarios without a cycle", f"break the cycle {cycle}"))
+    def copy(self) -> Document:
+        """A copy whose tables can be changed without changing this one."""
+        return Document(dict(self.top), {k: dict(v) for k, v in self.sections.items()},
+                        list(self.files), dict(self.variants))
+
+
+class Sources(Protocol):
+    """What validation needs from the files a scenario names (:mod:`projsim.io.scenarios`).
+
+    Validation itself opens no file: the input layer reads the base and the
+    tables and hands them over through this interface.
+    """
+
+    def base(self, name: str, relative_to: Path) -> tuple[str, Base]:
+        """The resolved name of a base and the base, or an InputError."""
+
+    def table(self, where: str, value: Any, origin: Path, dims: dict[str, tuple],
+              column: str, problems: list) -> tuple[Path, np.ndarray] | None:
+        """A CSV table named by ``value`` (relative to ``origin``), read over
+        ``dims``; None, with the problem appended, if it cannot be read."""
+
+    def digest(self, files: list[Path]) -> str:
+        """The SHA-256 of the files' bytes, one after the other."""
+
+
+def validate(document: Document, path: Path, problems: list, sources: Sources) -> Scenario | None:
+    """Validate a merged scenario document and its variants; None if any problem.
+
+    Parameters
+    ----------
+    document : Document
+        The scenario file merged with the files it extends.
+    path : Path
+        The scenario file.
+    problems : list of InputError
+        Receives every problem found.
+    sources : Sources
+        Reads the base and the tables the scenario names.
+    """
+    head = _validate_head(document, path, problems, sources)
+    variants = [_validate_variant(document, head, path, problems, sources)]
+    variant_keys = tuple(k for k in TOP_KEYS if k not in SHARED_KEYS)
+    for name, (table, origin) in document.variants.items():
+        problems += unknown_keys(origin, f"variants.{name}.",
+                                  {k: v for k, v in table.items() if k not in SHARED_KEYS},
+                                  variant_keys)
+        problems += [InputError(f"{origin}: variants.{name}.{key}", "a key shared by all variants",
+                                "only components and a description in a variant",
+                                f"move '{key}' out of the variant, or make a separate scenario file")
+                     for key in table if key in SHARED_KEYS]
+        variant_document = document.copy()
+        variant_document.variants = {}
+        variant_document.top.pop("description", None)
+        merge(variant_document, {k: v for k, v in table.items() if k not in SHARED_KEYS},
+              origin, problems, prefix=f"variants.{name}.")
+        variant_document.top["name"] = (name, origin)
+        variants.append(_validate_variant(variant_document, head, origin, problems, sources))
+    if problems:
         return None
-    try:
-        raw = read_toml(path)
-    except InputError as error:
-        problems.append(error)
-        return None
-    problems += _unknown_keys(path, "", raw, TOP_KEYS)
-    document = _Document({}, {name: {} for name in METHODS}, [path], {})
-    parent_name = raw.get("extends")
-    if parent_name is not None:
-        try:
-            parent_path = find_scenario(parent_name, relative_to=path.parent)
-        except InputError as error:
-            problems.append(InputError(f"{path}: extends", error.got, error.expected, error.fix))
-            parent_path = None
-        parent = parent_path and _load_document(parent_path, problems, (*chain, resolved))
-        if parent is not None:
-            document = _Document(dict(parent.top), {k: dict(v) for k, v in parent.sections.items()},
-                                 parent.files + [path], {})
-            document.top.pop("name", None)
-            document.top.pop("description", None)
-    _merge(document, raw, path, problems)
-    variants = raw.get("variants", {})
-    if not isinstance(variants, dict) or not all(isinstance(v, dict) for v in variants.values()):
-        problems.append(InputError(f"{path}: variants", repr(variants),
-                                   "tables [variants.NAME] of keys to change",
-                                   "write each variant as a [variants.NAME] section"))
-    else:
-        document.variants = {name: (table, path) for name, table in variants.items()}
-    return document
+    tables = [c.table for v in variants for c in v.components.values() if c.table is not None]
+    return Scenario(
+        name=head["name"], description=head["description"], base=head["base"],
+        horizon=head["horizon"], open_age=head["open_age"],
+        migration_timing=head["migration_timing"], safeguard=head["safeguard"],
+        variants=tuple(variants), source=str(path),
+        sha256=sources.digest(document.files + tables),
+        uncertainty=head["uncertainty"], base_data=head["base_data"])
 
 
-def _merge(document: _Document, raw: dict, path: Path, problems: list, prefix: str = "") -> None:
+def merge(document: Document, raw: dict, path: Path, problems: list, prefix: str = "") -> None:
     """Overlay the keys of ``raw`` (read from ``path``) on ``document``."""
     for key, value in raw.items():
         if key in METHODS:
@@ -420,7 +392,7 @@ def _merge(document: _Document, raw: dict, path: Path, problems: list, prefix: s
                                            f"write it as a [{key}] section"))
                 continue
             allowed = (*METHODS[key], *OPTIONS.get(key, {}))
-            problems += _unknown_keys(path, f"{prefix}{key}.", value, allowed)
+            problems += unknown_keys(path, f"{prefix}{key}.", value, allowed)
             section = document.sections[key]
             stated = [k for k in value if k in METHODS[key]]
             if stated:
@@ -437,7 +409,7 @@ def _merge(document: _Document, raw: dict, path: Path, problems: list, prefix: s
                 problems.append(InputError(f"{path}: {prefix}{key}", repr(value), "a table",
                                            "write it as a [conventions] section"))
                 continue
-            problems += _unknown_keys(path, f"{prefix}conventions.", value, tuple(CONVENTION_KEYS))
+            problems += unknown_keys(path, f"{prefix}conventions.", value, tuple(CONVENTION_KEYS))
             merged = dict(document.top.get("conventions", ({}, path))[0])
             merged.update(value)
             document.top["conventions"] = (merged, path)
@@ -445,52 +417,10 @@ def _merge(document: _Document, raw: dict, path: Path, problems: list, prefix: s
             document.top[key] = (value, path)
 
 
-def _read(name_or_path):
-    problems: list[InputError] = []
-    try:
-        path = find_scenario(name_or_path)
-    except InputError as error:
-        return [error], None
-    document = _load_document(path, problems)
-    if document is None:
-        return problems, None
-    head = _validate_head(document, path, problems)
-    variants = [_validate_variant(document, head, path, problems)]
-    variant_keys = tuple(k for k in TOP_KEYS if k not in SHARED_KEYS)
-    for name, (table, origin) in document.variants.items():
-        problems += _unknown_keys(origin, f"variants.{name}.",
-                                  {k: v for k, v in table.items() if k not in SHARED_KEYS},
-                                  variant_keys)
-        problems += [InputError(f"{origin}: variants.{name}.{key}", "a key shared by all variants",
-                                "only components and a description in a variant",
-                                f"move '{key}' out of the variant, or make a separate scenario file")
-                     for key in table if key in SHARED_KEYS]
-        variant_document = _Document(dict(document.top), {k: dict(v) for k, v in
-                                                          document.sections.items()},
-                                     document.files, {})
-        variant_document.top.pop("description", None)
-        _merge(variant_document, {k: v for k, v in table.items() if k not in SHARED_KEYS},
-               origin, problems, prefix=f"variants.{name}.")
-        variant_document.top["name"] = (name, origin)
-        variants.append(_validate_variant(variant_document, head, origin, problems))
-    if problems:
-        return list({str(p): p for p in reversed(problems)}.values())[::-1], None
-    digest = hashlib.sha256()
-    for file in document.files + [c.table for v in variants for c in v.components.values()
-                                  if c.table is not None]:
-        digest.update(Path(file).read_bytes())
-    return problems, Scenario(
-        name=head["name"], description=head["description"], base=head["base"],
-        horizon=head["horizon"], open_age=head["open_age"],
-        migration_timing=head["migration_timing"], safeguard=head["safeguard"],
-        variants=tuple(variants), source=str(path), sha256=digest.hexdigest(),
-        uncertainty=head["uncertainty"])
-
-
 # --- validating values --------------------------------------------------------------
 
 
-def _validate_head(document: _Document, path: Path, problems: list) -> dict | None:
+def _validate_head(document: Document, path: Path, problems: list, sources: Sources) -> dict | None:
     """The keys shared by all variants: name, base, horizon, open age, conventions."""
     top = document.top
 
@@ -509,17 +439,15 @@ def _validate_head(document: _Document, path: Path, problems: list) -> dict | No
     head = {"name": need("name", str, path.stem), "description": need("description", str, ""),
             "base": need("base", str), "horizon": need("horizon", int),
             "horizon_origin": top.get("horizon", (None, path))[1]}
-    head["base_year"] = None
+    head["base_year"] = head["base_data"] = None
     if head["base"] is not None:
         origin = top["base"][1]
         try:
-            head["base"] = resolve_base(head["base"], relative_to=origin.parent)
-            head["base_year"] = base_year(head["base"])
-            load_base(head["base"])
+            head["base"], head["base_data"] = sources.base(head["base"], origin.parent)
+            head["base_year"] = head["base_data"].year
         except InputError as error:
             where = f"{origin}: base" if error.where == "base" else f"{origin}: base: {error.where}"
             problems.append(InputError(where, error.got, error.expected, error.fix))
-            head["base_year"] = None
     first = head["base_year"]
     if first is not None and head["horizon"] is not None \
             and not first < head["horizon"] <= first + MAX_YEARS:
@@ -552,7 +480,7 @@ def _uncertainty(table, origin, problems):
         problems.append(InputError(f"{origin}: uncertainty", repr(table), "a table",
                                    "write it as an [uncertainty] section"))
         return {}
-    problems += _unknown_keys(origin, "uncertainty.", table,
+    problems += unknown_keys(origin, "uncertainty.", table,
                               ("seed", "demographic_noise", *UNCERTAINTY))
     seed = table.get("seed", 0)
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
@@ -569,7 +497,7 @@ def _uncertainty(table, origin, problems):
             problems.append(InputError(f"{origin}: uncertainty.{section}", repr(given), "a table",
                                        f"write it as [uncertainty.{section}]"))
             continue
-        problems += _unknown_keys(origin, f"uncertainty.{section}.", given, tuple(keys))
+        problems += unknown_keys(origin, f"uncertainty.{section}.", given, tuple(keys))
         for key, rule in keys.items():
             if key in given and _bad_number(given[key], rule):
                 problems.append(InputError(f"{origin}: uncertainty.{section}.{key}",
@@ -577,13 +505,13 @@ def _uncertainty(table, origin, problems):
     return table
 
 
-def _validate_variant(document, head, path, problems) -> Variant | None:
+def _validate_variant(document, head, path, problems, sources) -> Variant | None:
     """The components of one variant, each checked against the base and horizon."""
     name = document.top.get("name", (path.stem, path))[0]
     description = document.top.get("description", ("", path))[0]
     if head is None:
         return None
-    base = load_base(head["base"])
+    base = head["base_data"]
     components = {}
     for component, methods in METHODS.items():
         section = document.sections[component]
@@ -598,13 +526,13 @@ def _validate_variant(document, head, path, problems) -> Variant | None:
         method = chosen[0] if chosen else "scale"
         value, origin, prefix = section.get(method, (1.0, path, ""))
         where = f"{origin}: {prefix}{component}.{method}"
-        options = _options(component, method, section, base, head, problems)
+        options = _options(component, method, section, base, head, problems, sources)
         if method == "table":
-            table = _table_file(where, value, origin, problems)
-            dims = ("year", "region", "age") if component == "fertility" \
-                else ("year", "region", "sex", "age")
-            values = table and _read_table(where, table, TABLE_VALUES[component], dims, base,
-                                           head, problems)
+            dims = ("year", STATE, "age") if component == "fertility" \
+                else ("year", STATE, "sex", "age")
+            read = _read_table(where, value, origin, TABLE_VALUES[component], dims, base, head,
+                               problems, sources)
+            table, values = read if read else (None, None)
             components[component] = Component(method, table=table, values=values,
                                               options=options)
             continue
@@ -617,7 +545,7 @@ def _validate_variant(document, head, path, problems) -> Variant | None:
     return Variant(str(name), str(description), components)
 
 
-def _options(component, method, section, base, head, problems):
+def _options(component, method, section, base, head, problems, sources):
     """The options of a component, parsed: numbers, choices or file contents."""
     options = {}
     for key, rule in OPTIONS.get(component, {}).items():
@@ -631,9 +559,8 @@ def _options(component, method, section, base, head, problems):
                                        f"remove {key}, or state {rule.methods[0]}"))
             continue
         if rule.file and isinstance(value, str) and value.endswith(".csv"):
-            table = _table_file(where, value, origin, problems)
-            if table is not None:
-                value = _read_table(where, table, *rule.file, base, head, problems)
+            read = _read_table(where, value, origin, *rule.file, base, head, problems, sources)
+            value = read[1] if read else None
         elif rule.number and not isinstance(value, str):
             if _bad_number(value, rule.number):
                 problems.append(InputError(where, repr(value), _expected(rule.number),
@@ -653,29 +580,32 @@ def _options(component, method, section, base, head, problems):
     return options
 
 
-def _read_table(where, table, value, dims, base, head, problems):
-    """Read a CSV table over ``dims`` (among year, region, sex and age), with
-    values that must not be negative unless they are net migrants."""
-    labels = {"year": tuple(range(head["base_year"], head["horizon"])), "region": base.regions,
+def _read_table(where, value, origin, column, dims, base, head, problems, sources):
+    """Read a CSV table over ``dims`` (among year, the state dimensions, sex and
+    age), with values that must not be negative unless they are net migrants;
+    return its path and values (year, state, ...) or None."""
+    states = base.states
+    labels = {"year": tuple(range(head["base_year"], head["horizon"])), **states.coords(),
               "sex": SEXES, "age": tuple(range((head["open_age"] or base.open_age) + 1))}
-    grid = {d: labels[d] for d in dims}
-    try:
-        values = read_grid_csv(table, grid, value)
-    except InputError as error:
-        problems.append(InputError(f"{where}: {error.where}", error.got, error.expected, error.fix))
+    full = states.expand(dims)
+    grid = {d: tuple(labels[d]) for d in full}
+    read = sources.table(where, value, origin, grid, column, problems)
+    if read is None:
         return None
-    if value != "net_migration" and (values < 0).any():
+    table, values = read
+    if column != "net_migration" and (values < 0).any():
         index = tuple(int(i) for i in np.argwhere(values < 0)[0])
-        cell = ", ".join(f"{d}={grid[d][i]}" for d, i in zip(dims, index))
+        cell = ", ".join(f"{d}={grid[d][i]}" for d, i in zip(full, index))
         problems.append(InputError(f"{where}: {table}", f"{values[index]:g} at {cell}",
-                                   f"non-negative values of {value}", "correct the table"))
+                                   f"non-negative values of {column}", "correct the table"))
         return None
-    return values
+    at = dims.index(STATE)
+    return table, states.flatten(values, at) if STATE in dims else values
 
 
 def _labelled_paths(where, value, spec, base, head, problems, inherited=False):
     """A path, or (for methods given by region or sex) a dict of paths."""
-    labels = {"region": base.regions, "sex": SEXES}.get(spec.by)
+    labels = {REGION: base.regions, "sex": SEXES}.get(spec.by)
     is_table_of_labels = isinstance(value, dict) and value and all(
         isinstance(v, (dict, int, float)) and not str(k).strip().isdigit() for k, v in value.items())
     if spec.by == "sex" or (labels and is_table_of_labels):
@@ -771,20 +701,7 @@ def _check_net_total(where, path, base, problems):
                                    "give persons per year, not a cumulated or scaled figure"))
 
 
-def _table_file(where, value, origin, problems):
-    if not isinstance(value, str):
-        problems.append(InputError(where, repr(value), "a CSV file name",
-                                   "write table = \"file.csv\", relative to the scenario file"))
-        return None
-    table = origin.parent / value
-    if not table.is_file():
-        problems.append(InputError(where, repr(value), f"an existing file (looked for {table})",
-                                   "check the name; paths are relative to the scenario file"))
-        return None
-    return table
-
-
-def _unknown_keys(path, prefix, table, allowed):
+def unknown_keys(path, prefix, table, allowed):
     return [
         InputError(f"{path}: {prefix}{key}", "an unknown key", f"one of {list(allowed)}",
                    _did_you_mean(key, allowed) or "remove it")

@@ -33,10 +33,10 @@ https://www.mortality.org
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 
+from projsim.engine.compiled import available, load
 from projsim.errors import InputError, format_index
 from projsim.types import SEXES
 
@@ -587,16 +587,6 @@ def _expectancy_at(survivors, person_years, groups) -> np.ndarray:
 _SUMMARY_BLOCK_CELLS = 2**18
 
 
-@cache
-def _compiled_summary():
-    """The compiled loop of :func:`single_year_summary`, or None without numba."""
-    try:
-        from projsim import _lifetable_loops
-    except ImportError:
-        return None
-    return _lifetable_loops.summarise
-
-
 def single_year_summary(rates, sex_index, expectancy_groups=(), person_years_groups=(), *,
                          closed=False, compiled=True):
     """e(x) and L(x) (radix 1) at some ages of many single-year schedules.
@@ -617,8 +607,8 @@ def single_year_summary(rates, sex_index, expectancy_groups=(), person_years_gro
     person_years_groups = np.asarray(person_years_groups, dtype=np.int64)
     expectancy = np.empty((rates.shape[0], expectancy_groups.size))
     person_years = np.empty((rates.shape[0], person_years_groups.size))
-    summarise = _compiled_summary() if compiled else None
-    if summarise is not None:
+    if compiled and available():
+        summarise = load("lifetable").summarise
         with np.errstate(invalid="ignore"):  # a0 = intercept + 0 x inf for m0 = inf
             infant_separation = _INFANT_SEPARATION(rates[:, 0], sex_index)
         summarise(rates, infant_separation, expectancy_groups, person_years_groups, closed,
@@ -909,7 +899,7 @@ def survival_ratios(table: LifeTable, step_width=1) -> np.ndarray:
             "argument 'table'",
             f"an object of type {type(table).__name__}",
             "a LifeTable",
-            "build the table with projsim.lifetable.life_table",
+            "build the table with projsim.demography.life_table",
         )
     widths = table.age_width
     if widths.shape[0] < 2 or not np.all(widths[:-1] == step_width):

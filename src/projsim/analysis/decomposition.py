@@ -72,15 +72,15 @@ from typing import Literal, get_args
 import numpy as np
 import xarray as xr
 
-from projsim import kernel
+from projsim import engine
 from projsim.assumptions import Inputs, build_inputs
-from projsim.base import base_year
 from projsim.errors import InputError
+from projsim.io.scenarios import load_scenario
+from projsim.model.scenario import Component, Scenario, TimePath, Variant
 from projsim.projection import run
-from projsim.scenario import Component, Scenario, TimePath, Variant, load_scenario
 from projsim.types import SEXES
 
-#: The components of a scenario (:data:`projsim.scenario.METHODS`), in its order.
+#: The components of a scenario (:data:`projsim.model.scenario.METHODS`), in its order.
 ComponentName = Literal["fertility", "mortality", "international_migration", "internal_migration"]
 COMPONENTS: tuple[str, ...] = get_args(ComponentName)
 #: The components :func:`decompose_difference` splits a difference into by default.
@@ -251,7 +251,7 @@ def migration_contribution(
     True
     """
     scenario = _loaded(scenario)
-    years = np.arange(base_year(scenario.base), scenario.horizon + 1)
+    years = np.arange(scenario.base_data.year, scenario.horizon + 1)
     start, end = _period(years, start, end)
     by = _keep(by)
     inputs, projection = run(scenario)
@@ -402,7 +402,7 @@ def decompose_difference(
     a, b = _loaded(scenario_a), _loaded(scenario_b)
     _check_comparable(a, b)
     components = _check_components(components)
-    years = np.arange(base_year(a.base), a.horizon + 1)
+    years = np.arange(a.base_data.year, a.horizon + 1)
     dates = None if at is None else _dates(years, at)
     inputs = [run(scenario)[0] for scenario in (a, b)]
     _check_held(inputs, components, a.name, b.name)
@@ -486,7 +486,7 @@ def _with_solved_mortality(variant: Variant, inputs: Inputs, row: int) -> dict[s
             "mortality": Component("table", values=inputs.mortality_rate[:, row])}
 
 
-def _migration_runs(scenario: Scenario, inputs: Inputs, projection: kernel.Projection) -> Scenario:
+def _migration_runs(scenario: Scenario, inputs: Inputs, projection: engine.Projection) -> Scenario:
     """The scenario with the runs of :data:`RUNS` as variants, run-major."""
     steps = inputs.years[:-1]
     zero = Component("scale", path=TimePath(steps[:1], np.zeros(1)))
@@ -509,13 +509,13 @@ def _migration_runs(scenario: Scenario, inputs: Inputs, projection: kernel.Proje
     return replace(scenario, variants=tuple(v for name in RUNS for v in runs[name]))
 
 
-def _project(scenario: Scenario, empty: Sequence[str]) -> kernel.Projection:
+def _project(scenario: Scenario, empty: Sequence[str]) -> engine.Projection:
     """Project a scenario whose variants are :data:`RUNS`-major, the runs named
     in ``empty`` starting from an empty population."""
     inputs = build_inputs(scenario)
     population = inputs.population.reshape(len(RUNS), -1, *inputs.population.shape[1:])
     population[[RUNS.index(name) for name in empty]] = 0.0
-    return kernel.project(population.reshape(inputs.population.shape), inputs.rates, width=1,
+    return engine.project(population.reshape(inputs.population.shape), inputs.rates, width=1,
                           timing=scenario.migration_timing, safeguard=scenario.safeguard)
 
 
@@ -588,7 +588,7 @@ def _assumed(inputs: Inputs, component: str) -> list[np.ndarray | None]:
     arrays = {"fertility": (rates.fertility_rate, rates.sex_ratio_at_birth),
               "mortality": (inputs.mortality_rate,),
               "international_migration": (rates.net_migration,),
-              "internal_migration": (rates.internal_rate,)}[component]
+              "internal_migration": (rates.move_rate,)}[component]
     return [None if x is None else x[:, 0] for x in arrays]
 
 

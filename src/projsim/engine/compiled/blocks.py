@@ -1,77 +1,22 @@
-"""The compiled loops of :mod:`projsim.fused` (numba, imported with this module).
+"""Whole draws over all years, compiled, with their running sums (numba).
 
-They live at module level so that numba can cache their machine code on
-disk: a new process loads it instead of compiling again.
+:func:`project_blocks` advances the draws of a stochastic ensemble through
+every step in cache, a block of draws at a time, with the compiled step of
+:mod:`projsim.engine.compiled.step`, and adds them to the block sums and the
+totals by age group as it goes. :func:`count_into` and :func:`count_totals`
+count streaming quantiles into fixed bins. numba is imported with this
+module; its machine code is cached on disk.
 """
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
-
-@njit(cache=True)
-def one_batch(population, survival, fertility, sex_ratio, migrants, weights, width,
-              leave, out, moved_out):
-    w_start, w_mid, w_late = weights
-    states, sexes, ages = population.shape
-    for state in range(states):
-        births = 0.0
-        for sex in range(sexes):
-            previous = max(population[state, sex, 0] + w_start * migrants[state, sex, 0], 0.0)
-            for age in range(1, ages):
-                exposed = max(population[state, sex, age]
-                              + w_start * migrants[state, sex, age], 0.0)
-                at_risk = previous + exposed if age == ages - 1 else previous
-                end = max(survival[state, sex, age] * at_risk
-                          + w_mid * migrants[state, sex, age], 0.0)
-                if sex == 0:
-                    births += fertility[state, age] * (exposed + end)
-                out[state, sex, age] = max(end + w_late * migrants[state, sex, age], 0.0)
-                previous = exposed
-        births *= 0.5 * width
-        female = births / (1.0 + sex_ratio[state])
-        for sex in range(sexes):
-            born = female if sex == 0 else births - female
-            infants = max(survival[state, sex, 0] * born + w_mid * migrants[state, sex, 0], 0.0)
-            out[state, sex, 0] = max(infants + w_late * migrants[state, sex, 0], 0.0)
-        if leave.shape[0]:
-            for sex in range(sexes):
-                for age in range(ages):
-                    moving = out[state, sex, age] * leave[state, sex, age]
-                    moved_out[state, sex, age] = moving
-                    out[state, sex, age] -= moving
-
-@njit(parallel=True, cache=True)
-def all_batches(population, survival, fertility, sex_ratio, migrants, weights, width,
-                leave, out, moved_out):
-    for index in prange(population.shape[0]):
-        b = np.int64(index)  # prange's unsigned index would turn min() into a float
-        one_batch(population[b], survival[min(b, survival.shape[0] - 1)],
-                  fertility[min(b, fertility.shape[0] - 1)],
-                  sex_ratio[min(b, sex_ratio.shape[0] - 1)],
-                  migrants[min(b, migrants.shape[0] - 1)], weights, width,
-                  leave[min(b, leave.shape[0] - 1)], out[b], moved_out[b])
-
-@njit(parallel=True, cache=True)
-def add_into(out, addend):
-    flat_out, flat_addend = out.reshape(out.shape[0], -1), addend.reshape(out.shape[0], -1)
-    for index in prange(flat_out.shape[0]):
-        b = np.int64(index)
-        for cell in range(flat_out.shape[1]):
-            flat_out[b, cell] += flat_addend[b, cell]
+from projsim.engine.compiled.step import advance_state, move_between, place_infants
 
 
 #: Draws of one block advanced together by :func:`project_blocks`: the block
 #: sums of a date are then read and written once per this many draws.
 LANES = 8
-
-
-@njit(cache=True, fastmath={"reassoc", "contract"})
-def _dot(x, y):
-    """Sum of ``x * y``, reassociated so that it vectorises."""
-    acc = 0.0
-    for i in range(x.shape[0]):
-        acc += x[i] * y[i]
-    return acc
 
 
 @njit(cache=True)
@@ -89,74 +34,31 @@ def _stencil(e0, level0, spacing, levels, lower, coefficients):
 
 
 @njit(cache=True)
-def _advance_draw(pop, out, grid, lower, coefficients, factor, schedule, sex_ratio, net,
-                  within, weights, width, exposed, ended):
-    """One draw's step: survival from the grid, migration, births (as :func:`one_batch`)."""
-    w_start, w_mid, w_late = weights
-    regions, sexes, ages = pop.shape
-    last = ages - 1
-    for r in range(regions):
+def _advance_draw(pop, out, grid, lower, coefficients, factor, schedule, sex_ratio, net, within,
+                  weights, width, survival, migrants, exposed, ended):
+    """One draw's step: its survival ratios interpolated from the grid, its net
+    migrants ``net * within``, its fertility ``factor * schedule``, then the
+    compiled step (:func:`projsim.engine.compiled.step.advance_state`)."""
+    states, sexes, ages = pop.shape
+    for r in range(states):
         n = net[r]
-        births = 0.0
         for s in range(sexes):
             g0, g1 = grid[lower[s] - 1, r, s], grid[lower[s], r, s]
             g2, g3 = grid[lower[s] + 1, r, s], grid[lower[s] + 2, r, s]
             c0, c1, c2, c3 = (coefficients[s, 0], coefficients[s, 1], coefficients[s, 2],
                               coefficients[s, 3])
-            share, before, after = within[r, s], pop[r, s], out[r, s]
+            share, ratio, moving = within[r, s], survival[s], migrants[s]
             for a in range(ages):
-                exposed[a] = max(before[a] + w_start * (n * share[a]), 0.0)
-            for a in range(1, last):
-                survival = c0 * g0[a] + c1 * g1[a] + c2 * g2[a] + c3 * g3[a]
-                end = max(survival * exposed[a - 1] + w_mid * (n * share[a]), 0.0)
-                ended[a] = end
-                after[a] = max(end + w_late * (n * share[a]), 0.0)
-            survival = c0 * g0[last] + c1 * g1[last] + c2 * g2[last] + c3 * g3[last]
-            end = max(survival * (exposed[last - 1] + exposed[last])
-                      + w_mid * (n * share[last]), 0.0)
-            ended[last] = end
-            after[last] = max(end + w_late * (n * share[last]), 0.0)
-            if s == 0:
-                for a in range(1, ages):
-                    exposed[a] += ended[a]
-                births = _dot(schedule[r, 1:], exposed[1:])
-        births *= factor * 0.5 * width
-        female = births / (1.0 + sex_ratio[r])
-        for s in range(sexes):
-            survival = (coefficients[s, 0] * grid[lower[s] - 1, r, s, 0]
-                        + coefficients[s, 1] * grid[lower[s], r, s, 0]
-                        + coefficients[s, 2] * grid[lower[s] + 1, r, s, 0]
-                        + coefficients[s, 3] * grid[lower[s] + 2, r, s, 0])
-            migrants = n * within[r, s, 0]
-            born = female if s == 0 else births - female
-            infants = max(survival * born + w_mid * migrants, 0.0)
-            out[r, s, 0] = max(infants + w_late * migrants, 0.0)
-
-
-@njit(cache=True)
-def _move_within(out, leave, destination, moved):
-    """Internal migration of one draw: ``leave`` of each cell moves by ``destination``."""
-    regions = out.shape[0]
-    flat_out = out.reshape(regions, -1)
-    flat_moved = moved.reshape(regions, -1)
-    flat_leave = leave.reshape(regions, -1)
-    cells = flat_out.shape[1]
-    for i in range(regions):
-        for c in range(cells):
-            moving = flat_out[i, c] * flat_leave[i, c]
-            flat_moved[i, c] = moving
-            flat_out[i, c] -= moving
-    for i in range(regions):
-        for j in range(regions):
-            share = destination[i, j]
-            if share != 0.0:
-                for c in range(cells):
-                    flat_out[j, c] += share * flat_moved[i, c]
+                ratio[a] = c0 * g0[a] + c1 * g1[a] + c2 * g2[a] + c3 * g3[a]
+                moving[a] = n * share[a]
+        births = advance_state(pop[r], survival, schedule[r], migrants, weights, width * factor,
+                               exposed, ended, out[r])
+        place_infants(births, sex_ratio[r], survival, migrants, weights, out[r])
 
 
 @njit(cache=True, fastmath={"reassoc", "contract"})
 def _group_totals(pop, lanes, t, first, cuts, members, totals):
-    """Each draw's persons by region and age group, from sums between consecutive cuts.
+    """Each draw's persons by state and age group, from sums between consecutive cuts.
 
     The ages from ``cuts[i]`` to ``cuts[i + 1] - 1`` are summed over both
     sexes; ``members[g, i]`` (0 or 1) says whether that span is in group g.
@@ -184,7 +86,7 @@ def _record(pop, lanes, t, first, sums, squares, totals, cuts, members):
     """Add ``lanes`` draws (their states ``pop[:lanes]``) to a block's sums and squares.
 
     Each cell's sum gets the draws added one after the other in draw order;
-    ``totals`` get the draws' persons by region and age group
+    ``totals`` get the draws' persons by state and age group
     (:func:`_group_totals`).
     """
     flat = pop.reshape(pop.shape[0], -1)
@@ -215,16 +117,18 @@ def _project_block(blk, population0, grid, level0, spacing, e0, fertility_factor
 
     ``block_sums`` and ``block_squares`` (date, cell) get the block's draws
     added one after the other in draw order; ``totals`` each draw's
-    population by region and group.
+    population by state and group.
     """
     draws, steps, sexes = e0.shape
-    regions, _, ages = population0.shape
+    states, _, ages = population0.shape
     levels = grid.shape[0]
-    internal = leave.shape[0] > 0
-    shape = (LANES, regions, sexes, ages)
+    moving = leave.shape[0] > 0
+    shape = (LANES, states, sexes, ages)
     pop = np.empty(shape, dtype=population0.dtype)
     out = np.empty(shape, dtype=population0.dtype)
-    moved = np.empty((regions, sexes, ages), dtype=population0.dtype)
+    moved = np.empty((states, sexes, ages), dtype=population0.dtype)
+    survival = np.empty((sexes, ages))
+    migrants = np.empty((sexes, ages))
     exposed = np.empty(ages)
     ended = np.empty(ages)
     lower = np.empty(sexes, dtype=np.int64)
@@ -243,9 +147,9 @@ def _project_block(blk, population0, grid, level0, spacing, e0, fertility_factor
                 _stencil(e0[d, t], level0, spacing, levels, lower, coefficients)
                 _advance_draw(pop[lane], out[lane], grid, lower, coefficients,
                               fertility_factor[d, t], schedule, sex_ratio, net[d, t], within,
-                              weights, width, exposed, ended)
-                if internal:
-                    _move_within(out[lane], leave[min(t, leave.shape[0] - 1)], destination,
+                              weights, width, survival, migrants, exposed, ended)
+                if moving:
+                    move_between(out[lane], leave[min(t, leave.shape[0] - 1)], destination,
                                  moved)
             pop, out = out, pop
 
@@ -256,18 +160,19 @@ def project_blocks(population0, grid, level0, spacing, e0, fertility_factor, sch
                    block, sums, squares, totals):
     """Project draws over all steps and summarise them, a block at a time (GIL released).
 
-    Each draw advances as :func:`one_batch` would advance it, with its survival
-    ratios interpolated (cubic, four levels) from ``grid`` at its e0 targets
-    (as :func:`projsim.ensemble.survival_for`), its fertility
+    Each draw advances by the compiled step, with its survival ratios
+    interpolated (cubic, four levels) from ``grid`` at its e0 targets (as
+    :func:`projsim.stochastic.jobs.survival_for`), its fertility
     ``fertility_factor * schedule`` and its net migrants ``net * within``;
-    internal migration moves ``leave`` of each cell to the other regions by
-    ``destination`` (row: origin). The state is kept in the dtype of
-    ``population0``.
+    each move between states takes ``leave`` (time or 1, move, state, sex,
+    age) of each cell to the other states by ``destination`` (move, state,
+    state; row: origin), if ``leave`` is not empty. The state is kept in the
+    dtype of ``population0``.
 
     The draws of each block of ``block`` draws add up, in draw order, into
-    that block's ``sums[b]`` and ``squares[b]`` (date, region, sex, age;
+    that block's ``sums[b]`` and ``squares[b]`` (date, state, sex, age;
     float64, zero on entry), so a block's sums depend on its draws only.
-    ``totals`` get each draw's population by region and age group, the
+    ``totals`` get each draw's population by state and age group, the
     groups made of spans of ages between consecutive ``cuts`` (age indices),
     span i in group g if ``members[g, i]``. The GIL is released, so that
     Python threads can project blocks side by side.
@@ -294,7 +199,7 @@ def count_into(values, low, width, counts):
 
     Bin ``1 + floor((value - low) / width)`` of each quantity, clipped to the
     two end bins ``0`` and ``bins + 1`` of ``counts`` (quantity..., bins + 2),
-    as :meth:`projsim.ensemble._Histogram.add` counts them.
+    as :meth:`projsim.stochastic.summaries.Histogram.add` counts them.
     """
     flat_low, flat_width = low.reshape(-1), width.reshape(-1)
     quantities = flat_low.shape[0]
@@ -313,14 +218,14 @@ def count_into(values, low, width, counts):
 
 @njit(cache=True)
 def count_totals(totals, low, width, counts):
-    """:func:`count_into` for regional totals (draw, date, region, group) and their sum.
+    """:func:`count_into` for totals by state (draw, date, state, group) and their sum.
 
-    The quantities are (date, region + 1, group), the last region being the
-    national total, the regions added in order; returns how many values fell
+    The quantities are (date, state + 1, group), the last one being the
+    national total, the states added in order; returns how many values fell
     outside the bins. The draws are the inner loop, so that each quantity's
     bins stay in cache.
     """
-    draws, dates, regions, groups = totals.shape
+    draws, dates, states, groups = totals.shape
     last = counts.shape[-1] - 1
     national = np.empty(draws)
     outside = 0
@@ -328,13 +233,13 @@ def count_totals(totals, low, width, counts):
         for g in range(groups):
             for d in range(draws):
                 national[d] = totals[d, t, 0, g]
-            for r in range(1, regions):
+            for r in range(1, states):
                 for d in range(draws):
                     national[d] += totals[d, t, r, g]
-            for r in range(regions + 1):
+            for r in range(states + 1):
                 bins = counts[t, r, g]
                 for d in range(draws):
-                    value = totals[d, t, r, g] if r < regions else national[d]
+                    value = totals[d, t, r, g] if r < states else national[d]
                     index = _bin(value, low[t, r, g], width[t, r, g], last)
                     if index == 0 or index == last:
                         outside += 1

@@ -16,18 +16,19 @@ national ``tfr`` path, ``e0`` targets and a ``net_total`` path):
   v_r are autoregressive of order one with the same phi.
 
 Default parameters are estimated from Belgian history
-(``src/projsim/data/uncertainty_belgium/``); a scenario's ``[uncertainty]``
-table overrides any of them.
+(``src/projsim/data/uncertainty_belgium/``) and come with the base
+(:attr:`projsim.model.base.Base.uncertainty_parameters`); a scenario's
+``[uncertainty]`` table overrides any of them.
 
 Optionally (``demographic_noise = true`` in the ``[uncertainty]`` table),
 each draw's births, deaths and migrants are also drawn by chance around their
-expected values every year (:mod:`projsim.noise`): Poisson births, binomial
+expected values every year (:mod:`projsim.engine.noise`): Poisson births, binomial
 deaths, Poisson net migrants and binomial internal moves.
 
 Seeding: draws are grouped in fixed blocks of :data:`DRAWS_PER_SEED`; block
 ``b`` takes its normal deviates from ``numpy.random.SeedSequence(seed,
 spawn_key=(b,))``. The demographic noise of step ``t`` (0 for the first
-year) takes flow ``k`` of :data:`projsim.noise.NOISY_FLOWS` from
+year) takes flow ``k`` of :func:`projsim.engine.noise.noisy_flows` from
 ``SeedSequence(seed, spawn_key=(b, NOISE_STREAM, t, k))``, a stream of its
 own for every block, step and flow. A draw's trajectory therefore depends
 only on the seed and its index, never on how draws are chunked or on which
@@ -46,15 +47,12 @@ Forecasting*. New York: Springer.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
-from pathlib import Path
 
 import numpy as np
 
+from projsim.engine.noise import Streams, noisy_flows
 from projsim.errors import InputError
-from projsim.io import read_toml
-from projsim.noise import NOISY_FLOWS, Streams
-from projsim.scenario import Scenario
+from projsim.model.scenario import Scenario
 from projsim.types import SEXES
 
 #: Draws that share one child of the seed sequence.
@@ -120,18 +118,15 @@ KEYS = {
 }
 
 
-def default_parameters() -> dict[str, float]:
-    """The parameters estimated from Belgian history, by :class:`Uncertainty` field."""
-    path = Path(str(resources.files("projsim") / "data" / "uncertainty_belgium" / "parameters.toml"))
-    table = read_toml(path)
-    return {field: float(table[section][key]) for (section, key), field in KEYS.items()}
-
-
-def uncertainty(overrides: dict | None = None, seed: int | None = None) -> Uncertainty:
+def uncertainty(defaults: dict, overrides: dict | None = None,
+                seed: int | None = None) -> Uncertainty:
     """The default parameters with a scenario's overrides and a seed.
 
     Parameters
     ----------
+    defaults : dict
+        ``{section: {key: value}}`` for every key of :data:`KEYS`: the base's
+        parameters (:attr:`projsim.model.base.Base.uncertainty_parameters`).
     overrides : dict, optional
         ``{section: {key: value}}`` as in a scenario's ``[uncertainty]`` table.
     seed : int, optional
@@ -142,10 +137,10 @@ def uncertainty(overrides: dict | None = None, seed: int | None = None) -> Uncer
     Uncertainty
     """
     overrides = overrides or {}
-    values = default_parameters()
+    values = {}
     for (section, key), field in KEYS.items():
-        if key in overrides.get(section, {}):
-            values[field] = float(overrides[section][key])
+        given = overrides.get(section, {})
+        values[field] = float(given[key] if key in given else defaults[section][key])
     chosen = overrides.get("seed", 0) if seed is None else seed
     return Uncertainty(seed=int(chosen), **values)
 
@@ -182,7 +177,7 @@ def standard_normals(seed: int, first: int, count: int, shape: tuple[int, ...]) 
     return deviates[offset:offset + count]
 
 
-def noise_streams(seed: int, first: int, count: int, step: int) -> Streams:
+def noise_streams(seed: int, first: int, count: int, step: int, moves: int = 1) -> Streams:
     """The generators of the demographic noise of draws ``first .. first + count - 1`` in a step.
 
     Parameters
@@ -195,10 +190,12 @@ def noise_streams(seed: int, first: int, count: int, step: int) -> Streams:
         The number of draws.
     step : int
         The step, 0 for the first year of the projection.
+    moves : int
+        The kinds of moves between states drawn (:func:`projsim.engine.noise.noisy_flows`).
 
     Returns
     -------
-    projsim.noise.Streams
+    projsim.engine.noise.Streams
         For each flow ``k`` and block ``b``, a generator seeded by
         ``SeedSequence(seed, spawn_key=(b, NOISE_STREAM, step, k))``.
 
@@ -215,7 +212,7 @@ def noise_streams(seed: int, first: int, count: int, step: int) -> Streams:
     blocks = range(first // DRAWS_PER_SEED, (first + count - 1) // DRAWS_PER_SEED + 1)
     generators = {flow: [np.random.default_rng(np.random.SeedSequence(
         seed, spawn_key=(block, NOISE_STREAM, step, index))) for block in blocks]
-        for index, flow in enumerate(NOISY_FLOWS)}
+        for index, flow in enumerate(noisy_flows(moves))}
     return Streams(generators, DRAWS_PER_SEED)
 
 
@@ -323,3 +320,16 @@ def draw_paths(scenario: Scenario, parameters: Uncertainty, regional_shares: np.
     national = components["international_migration"].path.at(steps) + common
     return Paths(tfr=tfr, e0=targets + walk,
                  net_migration=national[..., None] * regional_shares + own)
+
+
+def parameters_of(scenario: Scenario, seed: int | None = None) -> Uncertainty:
+    """A scenario's stochastic parameters: its base's defaults with its ``[uncertainty]``
+    table, and ``seed`` if given.
+
+    Examples
+    --------
+    >>> from projsim.io import load_scenario
+    >>> parameters_of(load_scenario("fpb-2013"), seed=7).seed
+    7
+    """
+    return uncertainty(scenario.base_data.uncertainty_parameters, scenario.uncertainty, seed)

@@ -1,0 +1,114 @@
+"""Turn a scenario and its base into the engine's rate arrays.
+
+This is the only place where assumptions become numbers, one module per
+component (:mod:`~projsim.assumptions.fertility`,
+:mod:`~projsim.assumptions.mortality`, :mod:`~projsim.assumptions.migration`).
+Each component is built for all variants at once, with the variants on the
+kernel's batch axis: paths are read at the step years, fertility schedules
+are rescaled to their TFR targets, death rates are moved to their
+life-expectancy targets by one vectorised solver call, net migration totals
+are spread by their profile, and life tables turn death rates into survival
+ratios. The result is a :class:`projsim.engine.Rates` with axes
+(time, batch, ...). Nothing here reads a file: the scenario carries its base.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from projsim.assumptions.fertility import fertility_rates, sex_ratios
+from projsim.assumptions.migration import international_migration, moves
+from projsim.assumptions.mortality import key, mortality_rates, reweight_e0, survival
+from projsim.engine import Rates
+from projsim.model.base import Base, with_open_age
+from projsim.model.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything the kernel needs for one scenario, with the labels beside it.
+
+    Attributes
+    ----------
+    base : Base
+        The base dataset (with the scenario's open age).
+    years : ndarray of int
+        The 1 January dates of the projection, from the base year to the
+        horizon; step ``t`` runs from ``years[t]`` to ``years[t + 1]``.
+    variants : tuple of str
+        Names of the batch entries: the scenario, then its variants.
+    population : ndarray, (batch, state, sex, age)
+        The starting population [persons].
+    rates : Rates
+        Rates of every step, with a leading time axis.
+    mortality_rate : ndarray, (time, batch, state, sex, age)
+        The central death rates behind ``rates.survival`` [per person-year].
+    mortality_index : ndarray, (time, batch, sex)
+        The Lee-Carter index k that moves the base rates to each year's e0
+        target [dimensionless]; NaN for variants without e0 targets.
+    moves : tuple of str
+        The kinds of moves between states on the rates' ``move`` axis
+        (:data:`projsim.types.MOVES`).
+    """
+
+    base: Base
+    years: np.ndarray
+    variants: tuple[str, ...]
+    population: np.ndarray
+    rates: Rates
+    mortality_rate: np.ndarray
+    mortality_index: np.ndarray
+    moves: tuple[str, ...] = ()
+
+
+def build_inputs(scenario: Scenario) -> Inputs:
+    """Build the kernel inputs of a scenario and all its variants.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A validated scenario, with its base.
+
+    Returns
+    -------
+    Inputs
+
+    Examples
+    --------
+    >>> from projsim.io import load_scenario
+    >>> inputs = build_inputs(load_scenario("belgium-2012"))
+    >>> inputs.rates.survival.shape
+    (49, 1, 3, 2, 111)
+    """
+    base = with_open_age(scenario.base_data, scenario.open_age)
+    years = np.arange(base.year, scenario.horizon + 1)
+    steps = years[:-1]
+    variants = scenario.variants
+
+    def each(component):
+        return [v.components[component] for v in variants]
+
+    mortality, index = mortality_rates(base, each("mortality"), steps)
+    net_migration, immigration, emigration_rate = international_migration(
+        base, each("international_migration"), steps)
+    kinds, move_rate, move_destination = moves(
+        base, {"internal_migration": each("internal_migration")}, steps)
+    rates = Rates(
+        survival=survival(mortality, [key(c) for c in each("mortality")]),
+        fertility_rate=fertility_rates(base, each("fertility"), steps),
+        sex_ratio_at_birth=sex_ratios(base, each("fertility")),
+        net_migration=net_migration,
+        immigration=immigration,
+        emigration_rate=emigration_rate,
+        move_rate=move_rate,
+        move_destination=move_destination,
+    )
+    population = np.repeat(base.population[None], len(variants), axis=0)
+    return Inputs(base=base, years=years, variants=tuple(v.name for v in variants),
+                  population=population, rates=rates, mortality_rate=mortality,
+                  mortality_index=index, moves=kinds)
+
+
+__all__ = ["Inputs", "build_inputs", "reweight_e0"]

@@ -1,0 +1,18 @@
+"""What the component builders share: paths read at the step years, variants stacked."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from projsim.model.scenario import Component
+
+
+def stack(arrays):
+    """Per-variant arrays (time, ...) stacked on the batch axis: (time, batch, ...)."""
+    return np.stack(arrays, axis=1)
+
+
+def scaled(base_values, component: Component, steps):
+    """Base values times the component's scale path: (time, ...)."""
+    factor = component.path.at(steps)
+    return factor.reshape((-1,) + (1,) * base_values.ndim) * base_values

@@ -1,0 +1,137 @@
+"""The projection step of one draw and the moves between states, compiled once.
+
+These are the compiled twins of :func:`projsim.engine.step` (with
+``record=False`` and ``safeguard="reduce"``) and of
+:func:`projsim.engine.move_between`. The fused batch step
+(:mod:`projsim.engine.compiled.fused`) and the ensemble blocks
+(:mod:`projsim.engine.compiled.blocks`) both call them; the tests hold them
+to the numpy step. numba is imported with this module.
+"""
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, fastmath={"reassoc", "contract"})
+def dot(x, y):
+    """Sum of ``x * y``, reassociated so that it vectorises."""
+    acc = 0.0
+    for i in range(x.shape[0]):
+        acc += x[i] * y[i]
+    return acc
+
+
+@njit(cache=True)
+def advance_state(before, survival, fertility, migrants, weights, width, exposed, ended, after):
+    """Advance one state of one draw by a step, except its infants; return its births.
+
+    The algebra of :func:`projsim.engine.step` under ``safeguard="reduce"``:
+    migrants of the start part, survival, migrants of the middle part, the
+    births from the mean of the start and end female population, migrants
+    of the end part, every outflow cut to the population at risk.
+
+    Parameters
+    ----------
+    before : ndarray, (sex, age)
+        Population at the start [persons].
+    survival : ndarray, (sex, age)
+        Survival ratios in the UN labelling [1].
+    fertility : ndarray, (age)
+        Fertility rates of the mothers [births per woman per year].
+    migrants : ndarray, (sex, age)
+        Net international migrants of the step [persons].
+    weights : ndarray, (3)
+        Shares of the migrants at the start, middle and end of the step.
+    width : float
+        Step length [years].
+    exposed, ended : ndarray, (age)
+        Scratch rows.
+    after : ndarray, (sex, age)
+        Receives the end population at ages 1 and over [persons].
+
+    Returns
+    -------
+    float
+        Births of the step in this state, both sexes [persons].
+    """
+    w_start, w_mid, w_late = weights[0], weights[1], weights[2]
+    sexes, ages = before.shape
+    last = ages - 1
+    births = 0.0
+    for s in range(sexes):
+        row, ratio, moving, out = before[s], survival[s], migrants[s], after[s]
+        for a in range(ages):
+            exposed[a] = max(row[a] + w_start * moving[a], 0.0)
+        for a in range(1, last):
+            end = max(ratio[a] * exposed[a - 1] + w_mid * moving[a], 0.0)
+            ended[a] = end
+            out[a] = max(end + w_late * moving[a], 0.0)
+        end = max(ratio[last] * (exposed[last - 1] + exposed[last]) + w_mid * moving[last], 0.0)
+        ended[last] = end
+        out[last] = max(end + w_late * moving[last], 0.0)
+        if s == 0:
+            for a in range(1, ages):
+                exposed[a] += ended[a]
+            births = dot(fertility[1:], exposed[1:])
+    return births * 0.5 * width
+
+
+@njit(cache=True)
+def place_infants(births, sex_ratio, survival, migrants, weights, after):
+    """Write the end population of age group 0 of one state from its births.
+
+    ``births`` [persons] are split by the sex ratio at birth (girls
+    ``B / (1 + srb)``), survive with ``survival[:, 0]`` and are joined by the
+    infants among the migrants of the middle and end parts, each part cut to
+    zero as :func:`advance_state` cuts.
+    """
+    w_mid, w_late = weights[1], weights[2]
+    female = births / (1.0 + sex_ratio)
+    for s in range(after.shape[0]):
+        born = female if s == 0 else births - female
+        infants = max(survival[s, 0] * born + w_mid * migrants[s, 0], 0.0)
+        after[s, 0] = max(infants + w_late * migrants[s, 0], 0.0)
+
+
+@njit(cache=True)
+def take_leavers(population, leave, moved):
+    """Remove the movers ``population * leave`` from every cell and keep them in ``moved``.
+
+    ``leave`` is the probability of moving, ``1 - exp(-n m)``, so the movers
+    never exceed the population. Arrays are (state, sex, age) of one draw.
+    """
+    flat = population.reshape(-1)
+    flat_leave = leave.reshape(-1)
+    flat_moved = moved.reshape(-1)
+    for c in range(flat.shape[0]):
+        moving = flat[c] * flat_leave[c]
+        flat_moved[c] = moving
+        flat[c] -= moving
+
+
+@njit(cache=True)
+def distribute(moved, destination, population):
+    """Add each origin's movers ``moved`` to the destinations, by ``destination`` (rows: origin)."""
+    states = population.shape[0]
+    flat = population.reshape(states, -1)
+    flat_moved = moved.reshape(states, -1)
+    cells = flat.shape[1]
+    for i in range(states):
+        for j in range(states):
+            share = destination[i, j]
+            if share != 0.0:
+                for c in range(cells):
+                    flat[j, c] += share * flat_moved[i, c]
+
+
+@njit(cache=True)
+def move_between(population, leave, destination, moved):
+    """Every move between states of one draw, in turn: :func:`projsim.engine.move_between`.
+
+    ``leave`` (move, state, sex, age) are the probabilities of moving,
+    ``destination`` (move, state, state) the destination shares; ``moved`` is
+    a scratch array (state, sex, age).
+    """
+    for k in range(leave.shape[0]):
+        take_leavers(population, leave[k], moved)
+        distribute(moved, destination[k], population)

@@ -1,0 +1,229 @@
+"""A base: the population and rates a projection starts from, on the kernel's axes.
+
+A base is read by :mod:`projsim.io.bases` (embedded under ``projsim/data/``,
+or a user's folder or netCDF file) and checked here once. Its arrays have
+the axes (state, sex, age), the state axis flattening the base's labelled
+state dimensions (:class:`~projsim.model.states.StateSpace`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from projsim.demography.lee_carter import LeeCarter
+from projsim.demography.lifetable import kannisto_extend, life_table
+from projsim.errors import InputError
+from projsim.model.states import StateSpace
+from projsim.types import REGION, SEXES
+
+
+@dataclass(frozen=True)
+class Base:
+    """A base population with its rates, on the kernel's axes (state, sex, age).
+
+    Attributes
+    ----------
+    name : str
+        The base's name, e.g. ``"belgium-2012"``.
+    year : int
+        The base date is 1 January of this year.
+    states : StateSpace
+        The labelled state dimensions behind the state axis.
+    ages : ndarray of int
+        Age groups (single years); the last is the open group.
+    population : ndarray, (state, sex, age)
+        Population on 1 January of ``year`` [persons].
+    mortality_rate : ndarray, (state, sex, age)
+        Central death rates [per person-year].
+    fertility_rate : ndarray, (state, age)
+        Fertility rates by age of mother [births per woman per year].
+    sex_ratio_at_birth : float
+        Male births per female birth [1].
+    net_migration : ndarray, (state, sex, age)
+        International net migration [persons per year], by age at the end of
+        the year.
+    internal_migration_rate : ndarray or None, (state, sex, age)
+        Out-migration rates to the other regions [per person-year].
+    internal_migration_destination : ndarray or None, (state, state)
+        Destination shares of each origin's out-migrants [1].
+    sha256 : dict of str to str
+        SHA-256 of each file read.
+    immigrant_profile : ndarray or None, (state, sex, age)
+        Recent immigrants by state, sex and age [persons], the age profile
+        an immigration total is spread by (census 2011 for Belgium: persons
+        who lived abroad a year earlier, 5-year groups spread evenly over
+        their single ages).
+    mortality_pattern : LeeCarter or None
+        The Lee-Carter model whose age pattern moves the death rates to
+        life-expectancy targets.
+    uncertainty_parameters : dict or None
+        The default parameters of the stochastic model for this population,
+        ``{section: {key: value}}`` (:mod:`projsim.stochastic`).
+    """
+
+    name: str
+    year: int
+    states: StateSpace
+    ages: np.ndarray
+    population: np.ndarray = field(repr=False)
+    mortality_rate: np.ndarray = field(repr=False)
+    fertility_rate: np.ndarray = field(repr=False)
+    sex_ratio_at_birth: float
+    net_migration: np.ndarray = field(repr=False)
+    internal_migration_rate: np.ndarray | None = field(repr=False)
+    internal_migration_destination: np.ndarray | None = field(repr=False)
+    sha256: dict[str, str] = field(repr=False)
+    immigrant_profile: np.ndarray | None = field(default=None, repr=False)
+    mortality_pattern: LeeCarter | None = field(default=None, repr=False, compare=False)
+    uncertainty_parameters: dict | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def open_age(self) -> int:
+        """The first age of the open age group [years]."""
+        return int(self.ages[-1])
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """The labels of the regions."""
+        return self.states.labels_of(REGION)
+
+    def age_pattern(self) -> np.ndarray:
+        """The Lee-Carter age pattern b(x) (sex, age) on the base's ages [1]."""
+        if self.mortality_pattern is None:
+            raise InputError(f"base {self.name}", "no Lee-Carter model",
+                             "a base with a mortality age pattern",
+                             "read the base with projsim.io.load_base")
+        return self.mortality_pattern.on_ages(self.ages).age_pattern
+
+
+def check_base(base: Base, where: str) -> None:
+    """Reject values no projection can use: negative counts or rates, fertility
+    outside the childbearing ages, a zero death rate in the open group,
+    destination shares that do not sum to 1."""
+    def at(array, mask):
+        full = np.zeros(array.shape, dtype=bool)
+        full[..., mask] = True
+        return full
+
+    cells = ("state", "sex", "age")
+    open_group, outside = at(base.mortality_rate, [-1]), at(base.fertility_rate, [0, -1])
+    checks = [
+        ("population", cells, base.population, base.population < 0, "persons, not negative"),
+        ("mortality_rate", cells, base.mortality_rate, base.mortality_rate < 0,
+         "death rates, not negative"),
+        ("mortality_rate", cells, base.mortality_rate, open_group & (base.mortality_rate <= 0),
+         "a positive death rate in the open age group"),
+        ("fertility_rate", ("state", "age"), base.fertility_rate, base.fertility_rate < 0,
+         "fertility rates, not negative"),
+        ("fertility_rate", ("state", "age"), base.fertility_rate,
+         outside & (base.fertility_rate != 0), "no fertility at age 0 or in the open age group"),
+    ]
+    if base.internal_migration_rate is not None:
+        rows = base.internal_migration_destination.sum(-1)
+        checks += [
+            ("internal_migration_rate", cells, base.internal_migration_rate,
+             base.internal_migration_rate < 0, "rates, not negative"),
+            ("internal_destination", ("origin",), rows, np.abs(rows - 1) > 1e-9,
+             "shares of each origin summing to 1"),
+        ]
+    labels = {"sex": SEXES, "age": base.ages}
+    for name, dims, values, bad, expected in checks:
+        if bad.any():
+            index = tuple(int(i) for i in np.argwhere(bad)[0])
+            cell = ", ".join(_label(base.states, labels, d, i) for d, i in zip(dims, index))
+            raise InputError(f"{where}: {name}", f"{float(values[index])!r} at {cell}", expected,
+                             "correct the base data")
+
+
+def _label(states: StateSpace, labels, dim, index) -> str:
+    if dim == "origin":
+        return "origin=" + "/".join(states.labels[index])
+    if dim == "state":
+        return ", ".join(f"{d}={label}" for d, label in zip(states.dims, states.labels[index]))
+    return f"{dim}={labels[dim][index]}"
+
+
+def with_open_age(base: Base, open_age: int | None) -> Base:
+    """Move a base's open age group to ``open_age`` (any age up to 130).
+
+    Raising it, death rates of the new single ages and of the new open group
+    come from a Kannisto fit on ages 80-99 (:func:`projsim.demography.kannisto_extend`)
+    and the persons and net migrants of the old open group are spread over the
+    new ages in proportion to the stationary life-table population
+    ``L(x) / T(old open age)``; internal out-migration rates of the old open
+    group apply to every new age. Lowering it, counts above the new open age
+    are summed, the open group's death rate is the stationary-population rate
+    ``l(open age) / T(open age)`` of the base life table and its internal rate
+    the population-weighted mean. Fertility must be zero from the new open age
+    on (the scenario enforces a lowest open age above the childbearing ages).
+
+    Parameters
+    ----------
+    base : Base
+        The base as embedded.
+    open_age : int or None
+        The first age of the new open group [years]; ``None`` keeps the base's.
+
+    Returns
+    -------
+    Base
+
+    Examples
+    --------
+    >>> from projsim.io import load_base
+    >>> base = load_base("belgium-2012")
+    >>> wider = with_open_age(base, 130)
+    >>> int(wider.ages[-1]), bool(np.isclose(wider.population.sum(), base.population.sum()))
+    (130, True)
+    >>> narrower = with_open_age(base, 100)
+    >>> narrower.population.shape, int(narrower.population.sum())
+    ((3, 2, 101), 11035948)
+    """
+    if open_age is None or open_age == base.open_age:
+        return base
+    sexes = np.array(SEXES)
+    internal, immigrants = base.internal_migration_rate, base.immigrant_profile
+    if open_age > base.open_age:
+        ages = np.arange(open_age + 1)
+        mortality = kannisto_extend(base.mortality_rate, base.ages, fit_ages=(80, 99),
+                                    replace_from=base.open_age, open_age=open_age)
+        table = life_table(mortality, sexes)
+        share = table.Lx[..., base.open_age:] / table.Tx[..., base.open_age, None]
+
+        def spread(counts):
+            return np.concatenate([counts[..., :-1], counts[..., -1:] * share], axis=-1)
+
+        def repeat(rates):
+            return np.concatenate([rates, np.repeat(rates[..., -1:], open_age - base.open_age,
+                                                    axis=-1)], axis=-1)
+
+        fertility = np.concatenate(
+            [base.fertility_rate, np.zeros(base.fertility_rate.shape[:-1]
+                                           + (open_age - base.open_age,))], axis=-1)
+        return replace(
+            base, ages=ages, population=spread(base.population), mortality_rate=mortality,
+            fertility_rate=fertility, net_migration=spread(base.net_migration),
+            internal_migration_rate=None if internal is None else repeat(internal),
+            immigrant_profile=None if immigrants is None else spread(immigrants))
+    table = life_table(base.mortality_rate, sexes)
+    mortality = base.mortality_rate[..., : open_age + 1].copy()
+    mortality[..., -1] = table.lx[..., open_age] / table.Tx[..., open_age]
+
+    def collapse(counts):
+        return np.concatenate([counts[..., :open_age],
+                               counts[..., open_age:].sum(axis=-1, keepdims=True)], axis=-1)
+
+    internal_rate = None
+    if internal is not None:
+        weights = base.population[..., open_age:]
+        total = weights.sum(-1)
+        weighted = (internal[..., open_age:] * weights).sum(-1)
+        internal_rate = internal[..., : open_age + 1].copy()
+        np.divide(weighted, total, out=internal_rate[..., -1], where=total > 0)
+    return replace(
+        base, ages=np.arange(open_age + 1), population=collapse(base.population),
+        mortality_rate=mortality, fertility_rate=collapse(base.fertility_rate),
+        net_migration=collapse(base.net_migration), internal_migration_rate=internal_rate,
+        immigrant_profile=None if immigrants is None else collapse(immigrants))
