@@ -77,7 +77,6 @@ import importlib.util  # noqa: E402
 import json  # noqa: E402
 import platform  # noqa: E402
 import pstats  # noqa: E402
-import resource  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -821,8 +820,8 @@ def main(argv=None):
             f"2. project_draws, {REFERENCE} with 121 ages, {sizes.draws:,} draws, "
             f"keep='summary', quantiles='auto' (= {auto!r} at {sizes.draws:,} draws)", runs, dram)
         exact = timed_run(reference, sizes.draws, chunk, threads, quantiles="exact")
-        print_table(f"2, for contrast: the fastest configuration with quantiles='exact' "
-                    f"(one run)", THROUGHPUT_HEADER,
+        print_table("2, for contrast: the fastest configuration with quantiles='exact' "
+                    "(one run)", THROUGHPUT_HEADER,
                     throughput_rows({(threads, chunk): exact}, dram, ", exact"))
         slower = exact.seconds / runs[threads, chunk].seconds
         print(f"exact against 'auto' ({auto}): {slower:.2f}x the time")

@@ -86,6 +86,7 @@ def test_run_with_draws_rejects_a_misaligned_chunk(capsys):
         "Fix: use for example 256 draws per chunk.\n")
 
 
+@pytest.mark.slow
 def test_run_with_draws_on_two_local_workers(capsys):
     pytest.importorskip("distributed")
     import os

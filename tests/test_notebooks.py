@@ -37,6 +37,7 @@ def test_notebook_is_stored_without_outputs(path):
                        f"clear them (jupyter nbconvert --clear-output --inplace {path.name})")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
 def test_notebook_runs(path):
     notebook = nbformat.read(path, as_version=4)

@@ -16,9 +16,9 @@ import xarray as xr  # noqa: E402
 import projsim  # noqa: E402
 from projsim import plots  # noqa: E402
 from projsim.cli import EXIT_INPUT, EXIT_OK, main  # noqa: E402
+from projsim.demography.lifetable import life_expectancy_at_birth  # noqa: E402
 from projsim.errors import InputError  # noqa: E402
 from projsim.io import write_netcdf  # noqa: E402
-from projsim.demography.lifetable import life_expectancy_at_birth  # noqa: E402
 
 FLEMISH = "Flemish Region"
 
@@ -32,11 +32,6 @@ def close_figures():
 @pytest.fixture(scope="module")
 def single():
     return projsim.project("belgium-2012")
-
-
-@pytest.fixture(scope="module")
-def variants():
-    return projsim.project("fpb-2013-variants")
 
 
 @pytest.fixture(scope="module")

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 import projsim
-from projsim.demography.pooling import pooled_oldest
 from projsim.demography.lifetable import life_expectancy_at_birth
-from projsim.projection import run
+from projsim.demography.pooling import pooled_oldest
 from projsim.io import bundled_scenarios, load_scenario
+from projsim.projection import run
 from projsim.types import SEXES
 
 

@@ -23,7 +23,7 @@ The package is layered, one folder a layer, and imports point down:
 
 from projsim import _compat
 from projsim.errors import InputError
-from projsim import analysis  # registers the Dataset accessor ds.projsim
+from projsim import analysis  # noqa: F401  (registers the Dataset accessor ds.projsim)
 from projsim.io.scenarios import load_scenario
 from projsim.projection import DEFAULT_SCENARIO, project
 from projsim.result import engine_version

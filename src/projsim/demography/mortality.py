@@ -51,7 +51,6 @@ import numpy as np
 
 from projsim.demography.lifetable import life_expectancy_at_birth
 from projsim.errors import InputError, first_index
-from projsim.types import SEXES
 
 #: Highest life expectancy at birth [years] a target may have. Above it,
 #: nearly everyone would reach the oldest ages ever recorded (122 years).

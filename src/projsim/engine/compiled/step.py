@@ -8,7 +8,6 @@ These are the compiled twins of :func:`projsim.engine.step` (with
 to the numpy step. numba is imported with this module.
 """
 
-import numpy as np
 from numba import njit
 
 

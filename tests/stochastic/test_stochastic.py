@@ -6,10 +6,14 @@ import numpy as np
 import pytest
 
 import projsim
-from projsim.stochastic import chunks, project_draws
 from projsim.errors import InputError
+from projsim.stochastic import chunks, project_draws
 from projsim.stochastic.paths import (
-    DRAWS_PER_SEED, autoregressive, check_perturbable, parameters_of, standard_normals,
+    DRAWS_PER_SEED,
+    autoregressive,
+    check_perturbable,
+    parameters_of,
+    standard_normals,
     uncertainty,
 )
 
@@ -218,12 +222,11 @@ def test_unknown_quantile_method():
 
 
 def test_survival_is_interpolated_close_to_the_solved_ratios():
-    from projsim.demography.pooling import national_rates, pooled_oldest
-    from projsim.io import load_base
-    from projsim.stochastic import survival_for
     from projsim.demography.lifetable import survival_ratios_from_rates
     from projsim.demography.mortality import mortality_index_for_e0
-    from projsim.io import load_lee_carter
+    from projsim.demography.pooling import national_rates, pooled_oldest
+    from projsim.io import load_base, load_lee_carter
+    from projsim.stochastic import survival_for
     from projsim.types import SEXES
 
     job = _chunk_job("numpy")
@@ -286,6 +289,7 @@ def test_without_noise_the_draws_are_unchanged(monkeypatch, tmp_path):
         project_draws(projsim.load_scenario(path), 64, demographic_noise=True)
 
 
+@pytest.mark.slow
 def test_noise_does_not_depend_on_chunking_or_the_number_of_draws():
     kwargs = {"keep": "draws", "demographic_noise": True, "thresholds": (12e6,)}
     small = project_draws(SCENARIO, 3 * DRAWS_PER_SEED, chunk=DRAWS_PER_SEED, **kwargs)
@@ -297,6 +301,7 @@ def test_noise_does_not_depend_on_chunking_or_the_number_of_draws():
     assert float(small.population.min()) >= 0
 
 
+@pytest.mark.slow
 def test_noise_runs_the_numpy_step_and_says_so(tmp_path):
     path = tmp_path / "on.toml"
     path.write_text('extends = "fpb-2013"\nhorizon = 2015\n[uncertainty]\n'
@@ -358,6 +363,7 @@ def test_noise_has_the_binomial_and_poisson_size(tmp_path):
                                atol=5 * np.sqrt(variance.max() / draws), rtol=1e-9)
 
 
+@pytest.mark.slow
 def test_noise_keeps_the_mean_of_the_draws():
     """Same seed, same paths: the difference of the national totals is the noise alone."""
     on = project_draws(SCENARIO, 256, keep="draws", demographic_noise=True)

@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 
 import projsim
-from projsim.assumptions import build_inputs
 from projsim.analysis.decomposition import (
     COMPONENTS,
     decompose_difference,
     migration_contribution,
     shapley_contributions,
 )
+from projsim.assumptions import build_inputs
 from projsim.errors import InputError
 from projsim.io import load_scenario
 from projsim.model.scenario import METHODS, Component, TimePath

@@ -13,27 +13,25 @@ from __future__ import annotations
 
 import csv
 import importlib.util
-import re
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import raises_exactly
 from scipy.optimize import brentq
 
-from projsim.io import load_base
-from projsim.errors import InputError
 from projsim.demography.lifetable import life_expectancy_at_birth
-from projsim.io import load_lee_carter
 from projsim.demography.mortality import (
     MAX_LIFE_EXPECTANCY,
     mortality_index_for_e0,
     regional_rates_for_e0,
     shift_to_e0,
 )
+from projsim.io import load_base, load_lee_carter
 from projsim.types import SEXES
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = REPO_ROOT / "src" / "projsim" / "data" / "lee_carter_belgium"
 HMD_E0 = REPO_ROOT / "data-raw" / "belgium" / "hmd_lifetables_period_age0_1970_2011.csv"
 AGES = np.arange(111)
@@ -42,9 +40,6 @@ SEX_AXIS = np.array(SEXES)
 #: The scenario language promises e0 to 0.001 years.
 PROMISED = 1e-3  # [years]
 
-
-def raises_exactly(message: str):
-    return pytest.raises(InputError, match=f"^{re.escape(message)}$")
 
 
 def random_schedules(rng, shape) -> np.ndarray:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_kernel_invariants import cohort_balance, random_inputs
+from test_invariants import cohort_balance, random_inputs
 
 from projsim import engine as kernel
 from projsim.engine import noise

@@ -4,14 +4,13 @@ import numpy as np
 import pytest
 
 import projsim
-from projsim.stochastic import project_draws
-from projsim.stochastic import DRAWS_PER_SEED
+from projsim.stochastic import DRAWS_PER_SEED, project_draws
 
 distributed = pytest.importorskip("distributed")
 
-pytestmark = pytest.mark.filterwarnings(
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings(
     # the cluster's own start-up and shut-down chatter is not ours to fix
-    "ignore::DeprecationWarning", "ignore::ResourceWarning", "ignore::UserWarning")
+    "ignore::DeprecationWarning", "ignore::ResourceWarning", "ignore::UserWarning")]
 
 
 @pytest.fixture(scope="module")

@@ -5,10 +5,9 @@ import pytest
 
 import projsim
 from projsim.assumptions import build_inputs
-from projsim.model.base import with_open_age
-from projsim.io import load_base
 from projsim.demography.lifetable import life_expectancy_at_birth
-from projsim.io import load_scenario
+from projsim.io import load_base, load_scenario
+from projsim.model.base import with_open_age
 from projsim.types import SEXES
 
 

@@ -1,17 +1,15 @@
 """Readers of long CSV tables and netCDF results: every bad input has one exact message."""
 
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-import shutil
-
 import projsim
-from projsim.io import list_bases, load_base, write_base_netcdf
 from projsim.errors import InputError
+from projsim.io import list_bases, load_base, read_netcdf, write_base_netcdf
 from projsim.io.files import read_grid_csv
-from projsim.io import read_netcdf
 
 DIMS = {"region": ("north", "south"), "age": (0, 1)}
 GOOD = "region,age,rate\nnorth,0,0.1\nnorth,1,0.2\nsouth,0,0.3\nsouth,1,0.4\n"

@@ -10,33 +10,32 @@ a table built from it.
 from __future__ import annotations
 
 import csv
-import re
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import raises_exactly
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy.integrate import quad
 
-from projsim.errors import InputError
 from projsim.demography.lifetable import (
     LifeTable,
     _columns,
     _expectancy_at,
-    single_year_summary,
     kannisto_extend,
     kannisto_fit,
     kannisto_life_expectancy,
     life_expectancy_at_birth,
     life_table,
+    single_year_summary,
     survival_ratios,
 )
 from projsim.types import SEXES
 
-HMD_FILE = Path(__file__).parent / "data" / "hmd" / "bel_lifetables_period_1x1.csv"
+HMD_FILE = Path(__file__).parents[1] / "data" / "hmd" / "bel_lifetables_period_1x1.csv"
 HMD_YEARS = (1987, 2000, 2011, 2019)
 HMD_SEX = {"F": "female", "M": "male"}
 HMD_CASES = [(year, sex) for year in HMD_YEARS for sex in SEXES]
@@ -404,9 +403,6 @@ def test_survival_ratios_for_five_year_groups_and_step():
 
 # --- error messages ----------------------------------------------------------------
 
-
-def raises_exactly(message: str):
-    return pytest.raises(InputError, match=f"^{re.escape(message)}$")
 
 
 def test_error_nan_rate():

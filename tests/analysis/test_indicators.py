@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import inspect
 import math
-import re
 
 import numpy as np
 import pytest
 import xarray as xr
+from helpers import raises_exactly
 
-import projsim
 from projsim.analysis import indicators
-from projsim.demography import lifetable
-from projsim.demography.pooling import national_rates, pooled_oldest
-from projsim.errors import InputError
 from projsim.analysis.indicators import IndicatorAccessor
+from projsim.demography import lifetable
 from projsim.demography.lifetable import life_expectancy_at_birth
+from projsim.demography.pooling import national_rates, pooled_oldest
 from projsim.types import SEXES
 
 NAN = np.nan
@@ -76,16 +74,6 @@ def hand_made() -> xr.Dataset:
 @pytest.fixture(scope="module")
 def small():
     return hand_made()
-
-
-@pytest.fixture(scope="module")
-def reference():
-    return projsim.project("fpb-2013")
-
-
-@pytest.fixture(scope="module")
-def variants():
-    return projsim.project("fpb-2013-variants")
 
 
 def at_2020(data):
@@ -564,9 +552,6 @@ def test_the_result_is_left_alone(small):
 
 # --- error messages ---------------------------------------------------------------
 
-
-def raises_exactly(message: str):
-    return pytest.raises(InputError, match=f"^{re.escape(message)}$")
 
 
 def test_error_unknown_aggregate(small):

@@ -15,7 +15,7 @@ base = "belgium-2012"
 horizon = 2030
 """
 
-CORPUS = Path(__file__).parent / "data" / "bad_scenarios"
+CORPUS = Path(__file__).parents[1] / "data" / "bad_scenarios"
 EXPECTED = json.loads((CORPUS / "expected.json").read_text())
 
 

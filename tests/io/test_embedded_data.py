@@ -23,7 +23,7 @@ import pytest
 
 from projsim.engine import move_between
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 RAW = REPO_ROOT / "data-raw" / "belgium"
 SHIPPED = REPO_ROOT / "src" / "projsim" / "data"
 DATA_SETS = ("belgium_2012", "belgium_1988")

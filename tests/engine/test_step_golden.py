@@ -17,7 +17,14 @@ from functools import cache
 
 import numpy as np
 import pytest
-from ccmpp_cases import CASES_DIR, OUTPUT_FOLDERS, Case, Outputs, load_case, load_outputs
+from ccmpp_cases import (
+    CASES_DIR,
+    OUTPUT_FOLDERS,
+    Case,
+    Outputs,
+    load_case,
+    load_outputs,
+)
 
 from projsim.engine import CCMPP_FLOOR, Projection, project
 

@@ -8,8 +8,8 @@ with two kinds of moves between states applied in turn.
 import numpy as np
 import pytest
 
-from projsim.errors import InputError
 from projsim.engine import Rates, Workspace, step
+from projsim.errors import InputError
 from projsim.types import MIGRATION_TIMINGS
 
 pytest.importorskip("numba")

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from projsim.errors import InputError
 from projsim.engine import Rates, project
+from projsim.errors import InputError
 
 AGES = 3
 
