@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from projsim.engine import Rates, Workspace, step
-from projsim.errors import InputError
 from projsim.types import MIGRATION_TIMINGS
 
 pytest.importorskip("numba")
@@ -60,12 +59,18 @@ def test_fused_step_over_several_steps_with_buffers():
     np.testing.assert_allclose(state, reference, rtol=1e-11)
 
 
-def test_fused_step_rejects_separate_immigration():
-    population, rates = random_step(0, internal=False)
-    rates = rates._replace(immigration=np.ones((1, 3, 2, 12)))
-    with pytest.raises(InputError) as caught:
-        advance(population, rates)
-    assert str(caught.value) == (
-        "projsim.engine.compiled.fused.advance: got immigration or emigration_rate; expected "
-        "international migration as net_migration only. Fix: use projsim.engine.step for "
-        "separate immigration and emigration.")
+@pytest.mark.parametrize("given", ["immigration", "emigration_rate", "both"])
+@pytest.mark.parametrize("timing", MIGRATION_TIMINGS)
+def test_fused_step_with_gross_migration_and_a_birth_rule(timing, given):
+    """Immigrants, emigration rates and children born into another state, as the numpy step."""
+    population, rates = random_step(11, internal=True, rate_batch=4, outflow=0.5)
+    rng = np.random.default_rng(5)
+    birth_destination = rng.uniform(0, 1, (4, 3, 3))
+    birth_destination /= birth_destination.sum(-1, keepdims=True)
+    gross = {"immigration": rng.uniform(0, 50, (1, 3, 2, 12)),
+             "emigration_rate": rng.uniform(0, 0.3, (4, 3, 2, 12))}
+    chosen = gross if given == "both" else {given: gross[given]}
+    rates = rates._replace(birth_destination=birth_destination, **chosen)
+    expected, _ = step(population, rates, timing=timing, record=False)
+    got = advance(population, rates, timing=timing, workspace=Workspace())
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-9)

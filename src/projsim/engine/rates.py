@@ -75,6 +75,11 @@ class Rates(NamedTuple):
         Share of the movers of each origin (rows) that go to each destination
         (columns) [1]; rows sum to 1 and the diagonal is 0. A row of an origin
         whose rate is 0 everywhere may be all zero.
+    birth_destination : ndarray, (batch, state, state), optional
+        Share of the births to mothers of each state (rows) born into each
+        state (columns) [1], for a child's nationality that may differ from
+        the mother's; rows sum to 1. By default every child is born into its
+        mother's state.
     """
 
     survival: np.ndarray
@@ -85,6 +90,7 @@ class Rates(NamedTuple):
     emigration_rate: np.ndarray | None = None
     move_rate: np.ndarray | None = None
     move_destination: np.ndarray | None = None
+    birth_destination: np.ndarray | None = None
 
 
 class Flows(NamedTuple):
@@ -104,9 +110,10 @@ class Flows(NamedTuple):
     ----------
     births : ndarray, (batch, state, sex)
         Live births during the step by sex of the child [persons per step],
-        attributed to the mother's state.
+        in the state the child is born into (the mother's, unless
+        ``birth_destination`` says otherwise).
     births_by_age : ndarray, (batch, state, age)
-        The same births (both sexes) by age group of the mother.
+        The same births (both sexes) by the mother's state and age group.
     deaths : ndarray, (batch, state, sex, age)
         Deaths implied by the survival ratios, by cohort [persons per step].
     net_migration : ndarray, (batch, state, sex, age)
@@ -301,6 +308,8 @@ def validate(population, rates, *, steps, width, timing, safeguard) -> int:
                       "give rates per person-year, not negative"),
         "move_destination": ((batch, moves, states, states), 0.0, 1.0,
                              "give shares between 0 and 1"),
+        "birth_destination": ((batch, states, states), 0.0, 1.0,
+                              "give shares between 0 and 1"),
     }
     for name, array in rates._asdict().items():
         if array is None:
@@ -324,4 +333,10 @@ def validate(population, rates, *, steps, width, timing, safeguard) -> int:
             _fail("move_destination", f"{np.shape(rates.move_destination)[-3]} moves",
                   f"{moves_of(rates)} moves, as in move_rate", "give one matrix per move")
         _check_destinations(rates, states)
+    if rates.birth_destination is not None:
+        sums = np.asarray(rates.birth_destination).sum(axis=-1)
+        bad = np.abs(sums - 1.0) > 1e-9
+        if bad.any():
+            _fail("birth_destination", f"row sum {_first_bad(sums, bad)}", "rows summing to 1",
+                  "give each mother's state shares of her children that sum to 1")
     return int(steps)

@@ -145,6 +145,32 @@ def births_in_step(start, end, fertility_rate, sex_ratio_at_birth, width):
     return np.stack([female, total - female], axis=-1), births_by_age
 
 
+def born_into(births, birth_destination):
+    """Births by the state the children are born into, from births by the mother's state.
+
+    Parameters
+    ----------
+    births : ndarray, (batch, state, sex)
+        Births by the mother's state and sex of the child [persons per step].
+    birth_destination : ndarray, (batch or 1, state, state)
+        Share of each mother's state's births (rows) born into each state
+        (columns) [1].
+
+    Returns
+    -------
+    ndarray, (batch, state, sex)
+        Births by the child's state [persons per step]; their total is unchanged.
+
+    Examples
+    --------
+    >>> births = np.array([[[10.0, 10.0], [4.0, 6.0]]])
+    >>> born_into(births, np.array([[[1.0, 0.0], [0.25, 0.75]]]))
+    array([[[11. , 11.5],
+            [ 3. ,  4.5]]])
+    """
+    return np.matmul(np.swapaxes(birth_destination, -1, -2), births)
+
+
 def cut_outflows(population, workspace, name, keep=True):
     """Raise negative cells to zero in place and return what was cut.
 
@@ -328,7 +354,8 @@ def step(
 
     The order within the step is: international migrants of the start part;
     survival; migrants of the middle part; births from the mean of the start
-    and end female population; infants; migrants of the end part; the
+    and end female population, each child born into its state (the mother's,
+    or by ``birth_destination``); infants; migrants of the end part; the
     population floor (``"ccmpp"`` only); the moves between states, one after
     the other in the order of the ``move`` axis. Inputs are not validated
     here: :func:`projsim.engine.project` validates once before the time loop.
@@ -391,6 +418,8 @@ def step(
 
     births, births_by_age = births_in_step(
         exposed, end, rates.fertility_rate, rates.sex_ratio_at_birth, width)
+    if rates.birth_destination is not None:
+        births = born_into(births, rates.birth_destination)
     end[..., 0] = rates.survival[..., 0] * births
     if record:
         flows.deaths[..., 0] = births - end[..., 0]

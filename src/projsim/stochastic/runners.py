@@ -152,6 +152,7 @@ def _run_chunk_compiled(job: Job, first: int, count: int, running=None,
                        e0, np.ascontiguousarray(paths.tfr / job.schedule_tfr),
                        fixed["schedule"], fixed["sex_ratio"],
                        np.ascontiguousarray(paths.net_migration, dtype=float), fixed["within"],
+                       fixed["emigration"], fixed["birth_destination"],
                        fixed["leave"], fixed["destination"], fixed["weights"], 1.0,
                        fixed["cuts"], fixed["members"], DRAWS_PER_SEED, sums, squares, totals)
         return sums, squares, totals
@@ -216,6 +217,7 @@ def _compiled_inputs(job: Job) -> dict:
                                          dtype=float),
         "sex_ratio": np.ascontiguousarray(job.sex_ratio_at_birth[0], dtype=float),
         "within": np.ascontiguousarray(job.within_region, dtype=float),
+        "emigration": np.zeros((0, 0, 0)), "birth_destination": np.zeros((0, 0)),
         "leave": leave, "destination": destination,
         "weights": np.array(engine.TIMING_WEIGHTS[job.scenario.migration_timing]),
         "cuts": cuts, "members": members,

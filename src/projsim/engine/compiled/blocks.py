@@ -11,7 +11,7 @@ module; its machine code is cached on disk.
 import numpy as np
 from numba import njit
 
-from projsim.engine.compiled.step import advance_state, move_between, place_infants
+from projsim.engine.compiled.step import advance_states, move_between
 
 
 #: Draws of one block advanced together by :func:`project_blocks`: the block
@@ -35,11 +35,14 @@ def _stencil(e0, level0, spacing, levels, lower, coefficients):
 
 @njit(cache=True)
 def _advance_draw(pop, out, grid, lower, coefficients, factor, schedule, sex_ratio, net, within,
-                  weights, width, survival, migrants, exposed, ended):
-    """One draw's step: its survival ratios interpolated from the grid, its net
-    migrants ``net * within``, its fertility ``factor * schedule``, then the
-    compiled step (:func:`projsim.engine.compiled.step.advance_state`)."""
+                  emigration, birth_destination, weights, width, survival, migrants, exposed,
+                  ended, born):
+    """One draw's step: its survival ratios interpolated from the grid, its
+    migrants ``net * within`` less the emigrants ``pop * emigration`` (unless
+    ``emigration`` is empty), its fertility ``factor * schedule``, then the
+    compiled step (:func:`projsim.engine.compiled.step.advance_states`)."""
     states, sexes, ages = pop.shape
+    emigrating = emigration.size > 0
     for r in range(states):
         n = net[r]
         for s in range(sexes):
@@ -47,13 +50,16 @@ def _advance_draw(pop, out, grid, lower, coefficients, factor, schedule, sex_rat
             g2, g3 = grid[lower[s] + 1, r, s], grid[lower[s] + 2, r, s]
             c0, c1, c2, c3 = (coefficients[s, 0], coefficients[s, 1], coefficients[s, 2],
                               coefficients[s, 3])
-            share, ratio, moving = within[r, s], survival[s], migrants[s]
+            share, ratio, moving = within[r, s], survival[r, s], migrants[r, s]
             for a in range(ages):
                 ratio[a] = c0 * g0[a] + c1 * g1[a] + c2 * g2[a] + c3 * g3[a]
                 moving[a] = n * share[a]
-        births = advance_state(pop[r], survival, schedule[r], migrants, weights, width * factor,
-                               exposed, ended, out[r])
-        place_infants(births, sex_ratio[r], survival, migrants, weights, out[r])
+            if emigrating:
+                before, leaving = pop[r, s], emigration[r, s]
+                for a in range(ages):
+                    moving[a] -= before[a] * leaving[a]
+    advance_states(pop, survival, schedule, sex_ratio, migrants, birth_destination, weights,
+                   width * factor, exposed, ended, born, out)
 
 
 @njit(cache=True, fastmath={"reassoc", "contract"})
@@ -111,8 +117,8 @@ def _record(pop, lanes, t, first, sums, squares, totals, cuts, members):
 
 @njit(cache=True)
 def _project_block(blk, population0, grid, level0, spacing, e0, fertility_factor, schedule,
-                   sex_ratio, net, within, leave, destination, weights, width, cuts, members, block,
-                   block_sums, block_squares, totals):
+                   sex_ratio, net, within, emigration, birth_destination, leave, destination,
+                   weights, width, cuts, members, block, block_sums, block_squares, totals):
     """Project the draws of block ``blk`` (:data:`LANES` at a time) and add them up.
 
     ``block_sums`` and ``block_squares`` (date, cell) get the block's draws
@@ -127,10 +133,11 @@ def _project_block(blk, population0, grid, level0, spacing, e0, fertility_factor
     pop = np.empty(shape, dtype=population0.dtype)
     out = np.empty(shape, dtype=population0.dtype)
     moved = np.empty((states, sexes, ages), dtype=population0.dtype)
-    survival = np.empty((sexes, ages))
-    migrants = np.empty((sexes, ages))
+    survival = np.empty((states, sexes, ages))
+    migrants = np.empty((states, sexes, ages))
     exposed = np.empty(ages)
     ended = np.empty(ages)
+    born = np.empty((states, 2))
     lower = np.empty(sexes, dtype=np.int64)
     coefficients = np.empty((sexes, 4))
     stop = min((blk + 1) * block, draws)
@@ -147,7 +154,8 @@ def _project_block(blk, population0, grid, level0, spacing, e0, fertility_factor
                 _stencil(e0[d, t], level0, spacing, levels, lower, coefficients)
                 _advance_draw(pop[lane], out[lane], grid, lower, coefficients,
                               fertility_factor[d, t], schedule, sex_ratio, net[d, t], within,
-                              weights, width, survival, migrants, exposed, ended)
+                              emigration, birth_destination, weights, width, survival, migrants,
+                              exposed, ended, born)
                 if moving:
                     move_between(out[lane], leave[min(t, leave.shape[0] - 1)], destination,
                                  moved)
@@ -156,14 +164,17 @@ def _project_block(blk, population0, grid, level0, spacing, e0, fertility_factor
 
 @njit(nogil=True, cache=True)
 def project_blocks(population0, grid, level0, spacing, e0, fertility_factor, schedule,
-                   sex_ratio, net, within, leave, destination, weights, width, cuts, members,
-                   block, sums, squares, totals):
+                   sex_ratio, net, within, emigration, birth_destination, leave, destination,
+                   weights, width, cuts, members, block, sums, squares, totals):
     """Project draws over all steps and summarise them, a block at a time (GIL released).
 
     Each draw advances by the compiled step, with its survival ratios
     interpolated (cubic, four levels) from ``grid`` at its e0 targets (as
     :func:`projsim.stochastic.jobs.survival_for`), its fertility
-    ``fertility_factor * schedule`` and its net migrants ``net * within``;
+    ``fertility_factor * schedule``, its migrants ``net * within`` less its
+    emigrants ``P * emigration`` (unless ``emigration`` (state, sex, age) is
+    empty), its children born into their states by ``birth_destination``
+    (state, state; unless empty);
     each move between states takes ``leave`` (time or 1, move, state, sex,
     age) of each cell to the other states by ``destination`` (move, state,
     state; row: origin), if ``leave`` is not empty. The state is kept in the
@@ -181,8 +192,8 @@ def project_blocks(population0, grid, level0, spacing, e0, fertility_factor, sch
     dates = sums.shape[1]
     for blk in range(n_blocks):
         _project_block(blk, population0, grid, level0, spacing, e0, fertility_factor, schedule,
-                       sex_ratio, net, within, leave, destination, weights, width, cuts,
-                       members, block, sums[blk].reshape(dates, -1),
+                       sex_ratio, net, within, emigration, birth_destination, leave, destination,
+                       weights, width, cuts, members, block, sums[blk].reshape(dates, -1),
                        squares[blk].reshape(dates, -1), totals)
 
 

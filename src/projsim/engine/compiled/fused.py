@@ -18,34 +18,44 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from projsim.engine.compiled.step import advance_state, place_infants, take_leavers
+from projsim.engine.compiled.step import advance_states, take_leavers
 from projsim.engine.rates import TIMING_WEIGHTS, Rates
 from projsim.engine.step import Workspace, distribute
-from projsim.errors import InputError
 from projsim.types import MigrationTiming
 
 
 @njit(parallel=True, cache=True)
-def all_batches(population, survival, fertility, sex_ratio, migrants, weights, width,
-                leave, out, moved_out):
-    """:func:`advance_state` and :func:`place_infants` for every batch and state.
+def all_batches(population, survival, fertility, sex_ratio, migrants, immigration, emigration,
+                birth_destination, weights, width, leave, out, moved_out):
+    """:func:`advance_states` for every batch, in parallel.
 
-    Inputs may have a batch of 1 (shared); ``leave`` (batch or 1, state, sex,
-    age), unless empty, are the first move's probabilities of moving, whose
-    movers are taken out into ``moved_out`` in the same pass.
+    Inputs may have a batch of 1 (shared). ``immigration`` and ``emigration``
+    (the probability of emigrating during the step), unless empty, add
+    ``I - P q`` to the net migrants, as :func:`projsim.engine.step` does;
+    ``leave`` (batch or 1, state, sex, age), unless empty, are the first
+    move's probabilities of moving, whose movers are taken out into
+    ``moved_out`` in the same pass.
     """
     batches, states, sexes, ages = population.shape
+    gross = emigration.size > 0
     for index in prange(batches):
         b = np.int64(index)  # prange's unsigned index would turn min() into a float
-        exposed, ended = np.empty(ages), np.empty(ages)
-        sb, fb = min(b, survival.shape[0] - 1), min(b, fertility.shape[0] - 1)
-        rb, mb = min(b, sex_ratio.shape[0] - 1), min(b, migrants.shape[0] - 1)
-        for state in range(states):
-            births = advance_state(population[b, state], survival[sb, state], fertility[fb, state],
-                                   migrants[mb, state], weights, width, exposed, ended,
-                                   out[b, state])
-            place_infants(births, sex_ratio[rb, state], survival[sb, state], migrants[mb, state],
-                          weights, out[b, state])
+        exposed, ended, born = np.empty(ages), np.empty(ages), np.empty((states, 2))
+        moving = migrants[min(b, migrants.shape[0] - 1)]
+        if gross:
+            moving = moving.copy()
+            arriving = immigration[min(b, immigration.shape[0] - 1)]
+            leaving = emigration[min(b, emigration.shape[0] - 1)]
+            for r in range(states):
+                for s in range(sexes):
+                    for a in range(ages):
+                        moving[r, s, a] += (arriving[r, s, a]
+                                            - population[b, r, s, a] * leaving[r, s, a])
+        advance_states(population[b], survival[min(b, survival.shape[0] - 1)],
+                       fertility[min(b, fertility.shape[0] - 1)],
+                       sex_ratio[min(b, sex_ratio.shape[0] - 1)], moving,
+                       birth_destination[min(b, birth_destination.shape[0] - 1)], weights, width,
+                       exposed, ended, born, out[b])
         if leave.size:
             take_leavers(out[b], leave[min(b, leave.shape[0] - 1)], moved_out[b])
 
@@ -90,8 +100,7 @@ def advance(
     population : ndarray, (batch, state, sex, age)
         Population at the start of the step, C-contiguous [persons].
     rates : Rates
-        The step's inputs without a time axis (:class:`projsim.engine.Rates`);
-        international migration as ``net_migration`` only.
+        The step's inputs without a time axis (:class:`projsim.engine.Rates`).
     width : int
         Step length and age-group width [years].
     timing : {"even", "end"}
@@ -107,16 +116,7 @@ def advance(
         The end population, equal to ``projsim.engine.step(..., record=False)``
         under ``safeguard="reduce"`` up to floating-point rounding [persons].
 
-    Raises
-    ------
-    InputError
-        If the rates use immigration or emigration rates, which the compiled
-        step does not take.
     """
-    if rates.immigration is not None or rates.emigration_rate is not None:
-        raise InputError("projsim.engine.compiled.fused.advance", "immigration or emigration_rate",
-                         "international migration as net_migration only",
-                         "use projsim.engine.step for separate immigration and emigration")
     shape = population.shape
     work = Workspace() if workspace is None else workspace
     out = np.empty(shape) if out is None else out
@@ -124,11 +124,20 @@ def advance(
     moves = 0 if rates.move_rate is None else rates.move_rate.shape[-4]
     leave = [-np.expm1(-width * _full(rates.move_rate[:, k], shape)) for k in range(moves)]
     moved_out = work.get("moved_out", shape) if moves else np.empty((shape[0], 0, 0, 0))
+    none = np.zeros((1, 0, 0, 0))
+    immigration = none if rates.immigration is None else _full(rates.immigration, shape)
+    emigration = none if rates.emigration_rate is None \
+        else -np.expm1(-width * _full(rates.emigration_rate, shape))
+    if (rates.emigration_rate is None) != (rates.immigration is None):   # one of the two
+        immigration = np.zeros((1,) + shape[1:]) if rates.immigration is None else immigration
+        emigration = np.zeros((1,) + shape[1:]) if rates.emigration_rate is None else emigration
+    births_to = np.zeros((1, 0, 0)) if rates.birth_destination is None \
+        else _full(rates.birth_destination, (1, shape[1], shape[1]))
     all_batches(population, _full(rates.survival, shape),
                 _full(rates.fertility_rate, shape[:2] + shape[3:]),
-                _full(rates.sex_ratio_at_birth, shape[:2]), _full(migrants, shape),
-                np.array(TIMING_WEIGHTS[timing]), float(width),
-                leave[0] if moves else np.zeros((1, 0, 0, 0)), out, moved_out)
+                _full(rates.sex_ratio_at_birth, shape[:2]), _full(migrants, shape), immigration,
+                emigration, births_to, np.array(TIMING_WEIGHTS[timing]), float(width),
+                leave[0] if moves else none, out, moved_out)
     for k in range(moves):
         if k:
             leave_all(out, leave[k], moved_out)

@@ -76,20 +76,64 @@ def advance_state(before, survival, fertility, migrants, weights, width, exposed
 
 
 @njit(cache=True)
-def place_infants(births, sex_ratio, survival, migrants, weights, after):
+def place_infants(female, male, survival, migrants, weights, after):
     """Write the end population of age group 0 of one state from its births.
 
-    ``births`` [persons] are split by the sex ratio at birth (girls
-    ``B / (1 + srb)``), survive with ``survival[:, 0]`` and are joined by the
-    infants among the migrants of the middle and end parts, each part cut to
-    zero as :func:`advance_state` cuts.
+    The girls ``female`` and boys ``male`` born into the state [persons]
+    survive with ``survival[:, 0]`` and are joined by the infants among the
+    migrants of the middle and end parts, each part cut to zero as
+    :func:`advance_state` cuts.
     """
     w_mid, w_late = weights[1], weights[2]
-    female = births / (1.0 + sex_ratio)
     for s in range(after.shape[0]):
-        born = female if s == 0 else births - female
+        born = female if s == 0 else male
         infants = max(survival[s, 0] * born + w_mid * migrants[s, 0], 0.0)
         after[s, 0] = max(infants + w_late * migrants[s, 0], 0.0)
+
+
+@njit(cache=True)
+def advance_states(before, survival, fertility, sex_ratio, migrants, birth_destination, weights,
+                   width, exposed, ended, born, after):
+    """Advance every state of one draw by a step: :func:`projsim.engine.step`'s algebra.
+
+    Parameters
+    ----------
+    before, survival, migrants : ndarray, (state, sex, age)
+        Start population [persons], survival ratios [1] and net international
+        migrants of the step [persons].
+    fertility : ndarray, (state, age)
+        Fertility rates [births per woman per year].
+    sex_ratio : ndarray, (state)
+        Male births per female birth [1].
+    birth_destination : ndarray, (state, state)
+        Share of each mother's state's births born into each state [1]; an
+        empty array: every child is born into its mother's state.
+    weights : ndarray, (3)
+        Shares of the migrants at the start, middle and end of the step.
+    width : float
+        Step length [years], times any factor of the fertility rates.
+    exposed, ended : ndarray, (age)
+        Scratch rows.
+    born : ndarray, (state, 2)
+        Scratch: girls and boys by the mother's state.
+    after : ndarray, (state, sex, age)
+        Receives the end population [persons].
+    """
+    states = before.shape[0]
+    for r in range(states):
+        births = advance_state(before[r], survival[r], fertility[r], migrants[r], weights,
+                               width, exposed, ended, after[r])
+        born[r, 0] = births / (1.0 + sex_ratio[r])
+        born[r, 1] = births - born[r, 0]
+    mixed = birth_destination.shape[0] > 0
+    for d in range(states):
+        female, male = born[d, 0], born[d, 1]
+        if mixed:
+            female, male = 0.0, 0.0
+            for r in range(states):
+                female += born[r, 0] * birth_destination[r, d]
+                male += born[r, 1] * birth_destination[r, d]
+        place_infants(female, male, survival[d], migrants[d], weights, after[d])
 
 
 @njit(cache=True)
