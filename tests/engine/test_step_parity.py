@@ -41,13 +41,15 @@ UN_RESIDUAL, UN_FLOOR = 1e-5, 0.0005
 
 
 def reference_step(pop, survival, fertility, srb, net, immigration, emigration_rate,
-                   width, timing, safeguard):
+                   width, timing, safeguard, born=None):
     """One step for one state, cohort by cohort, with Python floats.
 
     ``pop``, ``survival``, ``net``, ``immigration`` and ``emigration_rate`` are
     ``[sex][age]`` lists (the last three may be ``None``), ``fertility`` an
-    ``[age]`` list and ``srb`` a float. Returns the end population and a dict
-    of flows as lists.
+    ``[age]`` list and ``srb`` a float. ``born``, if given, are the girls and
+    boys born into this state (when children may take another state than
+    their mother's); otherwise the state's own births. Returns the end
+    population and a dict of flows as lists.
     """
     ages = len(pop[0])
     last = ages - 1
@@ -92,7 +94,7 @@ def reference_step(pop, survival, fertility, srb, net, immigration, emigration_r
 
     births_by_age = [width * fertility[i] * (exposed[0][i] + end[0][i]) / 2 for i in range(ages)]
     total = sum(births_by_age)
-    births = [total / (1.0 + srb), total - total / (1.0 + srb)]
+    births = [total / (1.0 + srb), total - total / (1.0 + srb)] if born is None else born
     for s in range(2):
         end[s][0] = survival[s][0] * births[s]
         deaths[s][0] = births[s] - end[s][0]
@@ -143,7 +145,8 @@ def reference_step(pop, survival, fertility, srb, net, immigration, emigration_r
     return end, flows
 
 
-def reference_multiregional(pops, step_inputs, moves, width, timing, safeguard):
+def reference_multiregional(pops, step_inputs, moves, width, timing, safeguard,
+                            birth_destination=None):
     """One step for several states: each state's own step, then the moves in turn.
 
     ``pops[r]`` and ``step_inputs[r]`` are the population and the
@@ -151,11 +154,19 @@ def reference_multiregional(pops, step_inputs, moves, width, timing, safeguard):
     order they apply, pairs of ``rate[r][s][i]`` (the rate of leaving state
     ``r``) and ``destination[r][d]`` (the share of state ``r``'s movers who
     go to ``d``). Each move acts on the population the previous one left.
+    ``birth_destination[r][d]``, if given, is the share of the children of
+    state ``r``'s mothers born into state ``d``: the steps run twice, the
+    second time with each state's births gathered from every mother's state.
     """
     states = len(pops)
     ages = len(pops[0][0])
     results = [reference_step(pops[r], *step_inputs[r], width, timing, safeguard)
                for r in range(states)]
+    if birth_destination is not None:
+        born = [[sum(results[r][1]["births"][s] * birth_destination[r][d] for r in range(states))
+                 for s in range(2)] for d in range(states)]
+        results = [reference_step(pops[d], *step_inputs[d], width, timing, safeguard,
+                                  born=born[d]) for d in range(states)]
     ends = [end for end, _ in results]
     for r in range(states):
         results[r][1]["moved_in"], results[r][1]["moved_out"] = [], []
@@ -240,16 +251,16 @@ def reference_projection(population, rates, steps, width, timing, safeguard):
              state_input(rates.immigration, r), state_input(rates.emigration_rate, r))
             for r in range(states)
         ]
+        births_to = None if rates.birth_destination is None \
+            else rates.birth_destination[t, 0].tolist()
+        moves = [] if rates.move_rate is None else \
+            [(rates.move_rate[t, 0, k].tolist(), rates.move_destination[t, 0, k].tolist())
+             for k in range(rates.move_rate.shape[2])]
+        pops, flows = reference_multiregional(pops, step_inputs, moves, width, timing, safeguard,
+                                              births_to)
         if rates.move_rate is None:
-            results = [reference_step(pops[r], *step_inputs[r], width, timing, safeguard)
-                       for r in range(states)]
-            pops = [end for end, _ in results]
-            flows = [f for _, f in results]
-        else:
-            moves = [(rates.move_rate[t, 0, k].tolist(), rates.move_destination[t, 0, k].tolist())
-                     for k in range(rates.move_rate.shape[2])]
-            pops, flows = reference_multiregional(pops, step_inputs, moves, width, timing,
-                                                  safeguard)
+            flows = [{k: v for k, v in f.items() if k not in ("moved_in", "moved_out")}
+                     for f in flows]
         history.append(pops)
         collected.append(flows)
     stacked = {name: np.array([[[f[name] for f in step_flows]] for step_flows in collected])
@@ -325,6 +336,50 @@ def test_multiregional(seed, timing, safeguard, outflow):
     assert np.all(flows.moved_in[:, :, 0] > 0) or outflow > 1
     assert np.all(flows.moved_in[:, :, 1, 0, :, 1:] > 0) or outflow > 1   # from state 1
     assert not flows.moved_in[:, :, 1, 1:].any()
+
+
+def nationality_case(seed, outflow):
+    """Two regions crossed with two nationalities (own, foreign): states (region,
+    nationality) in C order. Internal migrants keep their nationality; then
+    naturalisation moves foreigners to the own nationality of their region;
+    a share of the children of foreign mothers is born with the own nationality;
+    immigrants and emigration rates by nationality."""
+    population, rates, steps = random_case(seed, states=4, outflow=outflow, migration="both")
+    rng = np.random.default_rng(seed + 100)
+    region, nationality = np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])
+    same_nationality = (nationality[:, None] == nationality[None, :]) & \
+        (region[:, None] != region[None, :])
+    naturalising = (region[:, None] == region[None, :]) & (nationality[:, None] == 1) & \
+        (nationality[None, :] == 0)
+    rate = rng.uniform(0.0, 0.05, (steps, 1, 2, 4, 2, population.shape[-1]))
+    rate[:, :, 1, nationality == 0] = 0.0                 # nationals do not naturalise
+    births_to = np.eye(4)[None, None].repeat(steps, axis=0)
+    share = rng.uniform(0.1, 0.4, (steps, 2))             # foreign mothers' own-national children
+    for r in range(2):
+        foreign, own = 2 * r + 1, 2 * r
+        births_to[:, 0, foreign, own], births_to[:, 0, foreign, foreign] = share[:, r], 1 - share[:, r]
+    rates = rates._replace(
+        move_rate=rate,
+        move_destination=np.broadcast_to(np.stack([same_nationality, naturalising]).astype(float),
+                                         (steps, 1, 2, 4, 4)),
+        birth_destination=births_to)
+    return population, rates, steps
+
+
+@pytest.mark.parametrize("outflow", [0.005, 3.0], ids=["no-cuts", "cuts"])
+@pytest.mark.parametrize("safeguard", SAFEGUARDS)
+@pytest.mark.parametrize("timing", MIGRATION_TIMINGS)
+@pytest.mark.parametrize("seed", SEEDS)
+def test_region_by_nationality(seed, timing, safeguard, outflow):
+    """The kernel against the per-cohort reference on regions x nationalities."""
+    population, rates, steps = nationality_case(seed, outflow)
+    flows = compare(population, rates, steps, 1, timing, safeguard)
+    naturalised = flows.moved_out[:, :, 1]
+    assert np.all(naturalised[:, :, [1, 3], :, 1:] > 0) or outflow > 1
+    # naturalisation conserves each region's total
+    by_region = (flows.moved_in[:, :, 1] - naturalised).reshape(steps, 1, 2, 2, 2, -1)
+    np.testing.assert_allclose(by_region.sum(axis=3), 0.0, atol=1e-9)
+    assert np.all(flows.births[:, :, [0, 2]] > 0) or outflow > 1
 
 
 # --- the Leslie-matrix reference ------------------------------------------------------
