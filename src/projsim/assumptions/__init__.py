@@ -19,11 +19,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from projsim.assumptions.fertility import fertility_rates, sex_ratios
-from projsim.assumptions.migration import international_migration, moves
+from projsim.assumptions.migration import births_into, international_migration, moves
 from projsim.assumptions.mortality import key, mortality_rates, reweight_e0, survival
 from projsim.engine import Rates
 from projsim.model.base import Base, with_open_age
 from projsim.model.scenario import Scenario
+from projsim.types import MOVES
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def build_inputs(scenario: Scenario) -> Inputs:
     net_migration, immigration, emigration_rate = international_migration(
         base, each("international_migration"), steps)
     kinds, move_rate, move_destination = moves(
-        base, {"internal_migration": each("internal_migration")}, steps)
+        base, {kind: each(kind) for kind in MOVES if kind in scenario.components}, steps)
     rates = Rates(
         survival=survival(mortality, [key(c) for c in each("mortality")]),
         fertility_rate=fertility_rates(base, each("fertility"), steps),
@@ -104,6 +105,7 @@ def build_inputs(scenario: Scenario) -> Inputs:
         emigration_rate=emigration_rate,
         move_rate=move_rate,
         move_destination=move_destination,
+        birth_destination=births_into(base),
     )
     population = np.repeat(base.population[None], len(variants), axis=0)
     return Inputs(base=base, years=years, variants=tuple(v.name for v in variants),

@@ -8,7 +8,7 @@ from projsim.assumptions.common import scaled, stack
 from projsim.demography.schedules import rogers_castro
 from projsim.model.base import Base
 from projsim.model.scenario import Component
-from projsim.types import SEXES
+from projsim.types import NATIONALITY, SEXES
 
 
 def international_migration(base: Base, components: list[Component], steps):
@@ -25,36 +25,88 @@ def international_migration(base: Base, components: list[Component], steps):
         (:func:`projsim.demography.schedules.rogers_castro`); a table gives
         the shares directly.
     immigration : ndarray or None, (time, batch, state, sex, age)
-        Immigrants [persons per year] of the variants stating an
-        ``immigration`` total, spread by the immigrant profile (the base's
-        census profile, or a table); ``None`` when no variant does.
+        Immigrants [persons per year] of the variants stating ``immigration``
+        (a national path, or one path per nationality), spread by the
+        immigrant profile (:func:`immigration_profile`); on a base with gross
+        flows (immigrants and emigration rates), ``scale`` multiplies the
+        base's immigrants. ``None`` when no variant has separate flows.
     emigration_rate : ndarray or None, (time, batch, state, sex, age)
-        Their emigration rates [per person-year]: a number for every cell, or
-        a table by state, sex and age.
+        Their emigration rates [per person-year]: the base's (``"base"``), a
+        number for every cell, or a table by state, sex and age, times
+        ``emigration_scale``; on a base with gross flows, ``scale`` multiplies
+        the base's rates too.
     """
     cell = (len(steps), base.states.size, len(SEXES), len(base.ages))
     net, immigration, emigration = [], [], []
     for component in components:
-        arrival = leaving = np.zeros(cell)
+        arrival = leaving = moved = np.zeros(cell)
         if component.method == "table":
             moved = component.values
+        elif component.method == "scale" and gross_flows(base):
+            arrival = scaled(base.immigration, component, steps)
+            leaving = scaled(base.emigration_rate, component, steps)
         elif component.method == "scale":
             moved = scaled(base.net_migration, component, steps)
         elif component.method == "net_total":
             moved = component.path.at(steps)[:, None, None, None] * migration_profile(base, component)
         else:
-            profile = component.options.get("immigration_profile", "census-2011")
-            if not isinstance(profile, np.ndarray):
-                profile = base.immigrant_profile
-            moved = np.zeros(cell)
-            arrival = component.path.at(steps)[:, None, None, None] * (profile / profile.sum())
-            leaving = np.broadcast_to(component.options["emigration_rate"], cell)
+            arrival = immigrants(base, component, steps)
+            leaving = emigration_rates(base, component, steps)
         net.append(np.broadcast_to(moved, cell))
-        immigration.append(arrival)
-        emigration.append(leaving)
-    separate = any(c.method == "immigration" for c in components)
+        immigration.append(np.broadcast_to(arrival, cell))
+        emigration.append(np.broadcast_to(leaving, cell))
+    separate = any(c.method == "immigration" or c.method == "scale" and gross_flows(base)
+                   for c in components)
     return (stack(net), stack(immigration) if separate else None,
             stack(emigration) if separate else None)
+
+
+def gross_flows(base: Base) -> bool:
+    """Whether the base states its migration as immigrants and emigration rates."""
+    return base.immigration is not None and base.emigration_rate is not None
+
+
+def immigration_profile(base: Base, component: Component) -> np.ndarray:
+    """Immigrants (state, sex, age) whose shares spread an ``immigration`` path [persons].
+
+    ``"base"`` (the default when the base has its immigrants): the base's
+    immigrants by nationality, region, sex and age; ``"census-2011"``: the
+    census profile of persons who lived abroad a year earlier; or a table.
+    """
+    default = "base" if base.immigration is not None else "census-2011"
+    profile = component.options.get("immigration_profile", default)
+    if isinstance(profile, np.ndarray):
+        return profile
+    return base.immigration if profile == "base" else base.immigrant_profile
+
+
+def immigrants(base: Base, component: Component, steps) -> np.ndarray:
+    """Immigrants (time, state, sex, age) of an ``immigration`` path [persons per year].
+
+    A national path is spread over every state by the profile's shares; a
+    path per nationality over the states of that nationality.
+    """
+    profile = immigration_profile(base, component)
+    if not isinstance(component.path, dict):
+        return component.path.at(steps)[:, None, None, None] * (profile / profile.sum())
+    nationality = base.states.codes(NATIONALITY)
+    labels = base.states.labels_of(NATIONALITY)
+    totals = np.stack([profile[nationality == n].sum() for n in range(len(labels))])
+    paths = np.stack([component.path[label].at(steps) for label in labels], axis=-1)  # (T, N)
+    return (paths / totals)[:, nationality, None, None] * profile
+
+
+def emigration_rates(base: Base, component: Component, steps) -> np.ndarray:
+    """Emigration rates (time, state, sex, age) of an ``immigration`` component [per person-year].
+
+    ``emigration_rate``: ``"base"`` (the default when the base has rates),
+    a number or a table; times the ``emigration_scale`` path.
+    """
+    given = component.options.get("emigration_rate", "base")
+    rates = base.emigration_rate if isinstance(given, str) else given
+    factor = component.options.get("emigration_scale")
+    factor = np.ones(len(steps)) if factor is None else factor.at(steps)
+    return factor[:, None, None, None] * np.broadcast_to(rates, np.shape(base.population))
 
 
 def migration_profile(base: Base, component: Component) -> np.ndarray:
@@ -78,14 +130,18 @@ def moves(base: Base, components: dict[str, list[Component]], steps):
     """The moves between states of every variant, on the kernel's axes.
 
     Internal migration: the base's out-migration rates (scaled, or a table
-    of rates by year) with its destination shares.
+    of rates by year) with its destination shares, movers keeping their
+    nationality. Naturalisation, on a base that has its rates: from every
+    other nationality to the country's own in the same region, after the
+    internal moves.
 
     Parameters
     ----------
     base : Base
         The base, with its rates of moving.
     components : dict of str to list of Component
-        Each variant's ``internal_migration`` component, by the name of the move.
+        Each variant's component of each move, by the name of the move
+        (``internal_migration``, ``naturalisation``).
     steps : ndarray of int
         The years of the steps.
 
@@ -94,19 +150,37 @@ def moves(base: Base, components: dict[str, list[Component]], steps):
     kinds : tuple of str
         The kinds of moves reported (:data:`projsim.types.MOVES`), in the
         order they are applied: internal migration always (its flows are zero
-        when the base has none or the scenario switches it off).
+        when the base has none or the scenario switches it off), then
+        naturalisation if the base has its rates.
     move_rate : ndarray or None, (time, batch, move, state, sex, age)
-        Rates of moving [per person-year]; None when the base has none or
-        every variant switches them off.
+        Rates of moving [per person-year]; None when no variant moves anyone.
     move_destination : ndarray or None, (1, 1, move, state, state)
         Destination shares of each origin's movers [1].
     """
-    if base.internal_migration_rate is None:
-        return ("internal_migration",), None, None
-    built = [c.values if c.method == "table" else scaled(base.internal_migration_rate, c, steps)
-             for c in components["internal_migration"]]
-    rate = stack(built)
-    if not rate.any():
-        return ("internal_migration",), None, None
-    return (("internal_migration",), rate[:, :, None],
-            base.internal_migration_destination[None, None, None])
+    kinds = ["internal_migration"]
+    rates, destinations = [], []
+    for kind, base_rate, destination in (
+            ("internal_migration", base.internal_migration_rate,
+             base.internal_migration_destination),
+            ("naturalisation", base.naturalisation_rate,
+             None if base.naturalisation_rate is None else base.naturalisation_destination())):
+        if base_rate is None:
+            continue
+        kinds += [kind] if kind not in kinds else []
+        held = [None] * len(next(iter(components.values())))     # no section: base rates held
+        constant = np.broadcast_to(base_rate, (len(steps), *base_rate.shape))
+        rates.append(stack([constant if c is None else c.values if c.method == "table"
+                            else scaled(base_rate, c, steps)
+                            for c in components.get(kind, held)]))
+        destinations.append(destination)
+    if not any(rate.any() for rate in rates):
+        return tuple(kinds), None, None
+    steps_shown = max(len(rate) for rate in rates)
+    rate = np.stack([np.broadcast_to(r, (steps_shown, *r.shape[1:])) for r in rates], axis=2)
+    return tuple(kinds), rate, np.stack(destinations)[None, None]
+
+
+def births_into(base: Base):
+    """The share of births born into each state (1, 1, state, state), or None
+    when every child is born into its mother's state."""
+    return None if base.birth_destination is None else base.birth_destination[None, None]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -32,7 +33,7 @@ from projsim.io.packaged import (
 )
 from projsim.model.base import Base, check_base
 from projsim.model.states import StateSpace
-from projsim.types import REGION, SEXES, STATE_DIMS
+from projsim.types import NATIONALITY, REGION, SEXES, STATE_DIMS
 
 
 def _folder(name: str) -> Path:
@@ -139,14 +140,19 @@ def _load_folder(folder: Path, name: str) -> Base:
     by_state = states.coords()
     cells = {**by_state, "sex": SEXES, "age": tuple(ages)}
 
-    def read(file, value, dims=cells):
-        return states.flatten(read_grid_csv(folder / file, dims, value), 0)
-
-    internal = (folder / "internal_migration_rate.csv").is_file()
     files = ["meta.toml", "population.csv", "mortality_rate.csv", "fertility_rate.csv",
              "net_migration.csv"]
-    files += ["internal_migration_rate.csv", "internal_destination.csv"] if internal else []
-    return Base(
+
+    def read(file, value, dims=cells):
+        files.append(file) if file not in files else None
+        return states.flatten(read_grid_csv(folder / file, dims, value), 0)
+
+    def optional(file, value):
+        return read(file, value) if (folder / file).is_file() else None
+
+    internal = (folder / "internal_migration_rate.csv").is_file()
+    destination = _internal_destination(folder, states, files) if internal else None
+    base = Base(
         name=name if name in list_bases() else folder.name,
         year=int(_attribute(where, meta, "year", int)),
         states=states,
@@ -157,17 +163,66 @@ def _load_folder(folder: Path, name: str) -> Base:
                             {**by_state, "age": tuple(ages)}),
         sex_ratio_at_birth=float(_attribute(where, meta, "sex_ratio_at_birth", float)),
         net_migration=read("net_migration.csv", meta.get("net_migration_column", "net_migration")),
-        internal_migration_rate=read("internal_migration_rate.csv", "internal_migration_rate")
-        if internal else None,
-        internal_migration_destination=read_grid_csv(
-            folder / "internal_destination.csv",
-            {"origin": states.labels_of(REGION), "destination": states.labels_of(REGION)},
-            "share")
-        if internal else None,
-        sha256={f: file_sha256(folder / f) for f in files},
+        internal_migration_rate=optional("internal_migration_rate.csv", "internal_migration_rate"),
+        internal_migration_destination=destination,
+        sha256={},
         immigrant_profile=_immigrant_profile(folder / "immigrant_profile.csv", states, ages),
+        immigration=optional("immigration.csv", "immigration"),
+        emigration_rate=optional("emigration_rate.csv", "emigration_rate"),
+        naturalisation_rate=optional("naturalisation_rate.csv", "naturalisation_rate"),
+        birth_destination=_birth_destination(folder, states, files),
         **_models(meta),
     )
+    return replace(base, sha256={f: file_sha256(folder / f) for f in files})
+
+
+def _internal_destination(folder: Path, states: StateSpace, files: list) -> np.ndarray:
+    """Destination shares (state, state) of internal migrants, who keep their nationality.
+
+    ``internal_migration_destination.csv`` gives ``origin, destination, share``
+    between regions, with a ``nationality`` column when the shares differ by
+    nationality; ``internal_destination.csv`` is the older name of a file
+    without it.
+    """
+    regions = {"origin": states.labels_of(REGION), "destination": states.labels_of(REGION)}
+    name = "internal_migration_destination.csv"
+    if not (folder / name).is_file():
+        name = "internal_destination.csv"
+    files.append(name)
+    by_nationality = states.has(NATIONALITY) and _has_column(folder / name, NATIONALITY)
+    dims = {NATIONALITY: states.labels_of(NATIONALITY), **regions} if by_nationality else regions
+    shares = read_grid_csv(folder / name, dims, "share")
+    region, others = states.codes(REGION), states.within(REGION)
+    if by_nationality:
+        nationality = states.codes(NATIONALITY)
+        between = shares[nationality[:, None], region[:, None], region[None, :]]
+    else:
+        between = shares[region[:, None], region[None, :]]
+    return np.where(others, between, 0.0)
+
+
+def _birth_destination(folder: Path, states: StateSpace, files: list) -> np.ndarray | None:
+    """The nationality of children by their mother's (state, state), from
+    ``birth_nationality.csv`` (``region, mother_nationality, child_nationality,
+    share``); None without the file."""
+    path = folder / "birth_nationality.csv"
+    if not path.is_file():
+        return None
+    files.append(path.name)
+    nationalities = states.labels_of(NATIONALITY)
+    shares = read_grid_csv(path, {REGION: states.labels_of(REGION),
+                                  "mother_nationality": nationalities,
+                                  "child_nationality": nationalities}, "share")
+    region, nationality = states.codes(REGION), states.codes(NATIONALITY)
+    same_region = region[:, None] == region[None, :]
+    return np.where(same_region, shares[region[:, None], nationality[:, None],
+                                        nationality[None, :]], 0.0)
+
+
+def _has_column(path: Path, column: str) -> bool:
+    """Whether a CSV file's header names ``column``."""
+    with open(path, newline="", encoding="utf-8") as stream:
+        return column in next(csv.reader(stream), [])
 
 
 def _immigrant_profile(path: Path, states: StateSpace, ages):

@@ -16,7 +16,7 @@ from projsim.demography.lee_carter import LeeCarter
 from projsim.demography.lifetable import kannisto_extend, life_table
 from projsim.errors import InputError
 from projsim.model.states import StateSpace
-from projsim.types import REGION, SEXES
+from projsim.types import NATIONALITY, REGION, SEXES
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,8 @@ class Base:
     internal_migration_rate : ndarray or None, (state, sex, age)
         Out-migration rates to the other regions [per person-year].
     internal_migration_destination : ndarray or None, (state, state)
-        Destination shares of each origin's out-migrants [1].
+        Destination shares of each origin's out-migrants [1]; internal
+        migrants keep their nationality.
     sha256 : dict of str to str
         SHA-256 of each file read.
     immigrant_profile : ndarray or None, (state, sex, age)
@@ -61,6 +62,19 @@ class Base:
     uncertainty_parameters : dict or None
         The default parameters of the stochastic model for this population,
         ``{section: {key: value}}`` (:mod:`projsim.stochastic`).
+    immigration : ndarray or None, (state, sex, age)
+        International immigrants per year of the base period [persons per
+        year], by age at migration: the level and the profile of immigration
+        by nationality.
+    emigration_rate : ndarray or None, (state, sex, age)
+        International emigration rates [per person-year], by age at the start
+        of the year.
+    naturalisation_rate : ndarray or None, (state, sex, age)
+        Rates of acquiring the country's nationality [per person-year], by age
+        at the end of the year; zero for the country's own nationality.
+    birth_destination : ndarray or None, (state, state)
+        Share of the births to mothers of each state (rows) born into each
+        state (columns) [1]: the child's nationality.
     """
 
     name: str
@@ -78,6 +92,10 @@ class Base:
     immigrant_profile: np.ndarray | None = field(default=None, repr=False)
     mortality_pattern: LeeCarter | None = field(default=None, repr=False, compare=False)
     uncertainty_parameters: dict | None = field(default=None, repr=False, compare=False)
+    immigration: np.ndarray | None = field(default=None, repr=False)
+    emigration_rate: np.ndarray | None = field(default=None, repr=False)
+    naturalisation_rate: np.ndarray | None = field(default=None, repr=False)
+    birth_destination: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def open_age(self) -> int:
@@ -88,6 +106,15 @@ class Base:
     def regions(self) -> tuple[str, ...]:
         """The labels of the regions."""
         return self.states.labels_of(REGION)
+
+    def naturalisation_destination(self) -> np.ndarray:
+        """Where naturalisation takes each state (state, state) [1]: from every
+        other nationality to the country's own (the first nationality label),
+        in the same region; rows of the own nationality are zero."""
+        states = self.states
+        own = states.codes(NATIONALITY) == 0
+        same_place = states.within(NATIONALITY)
+        return (same_place & ~own[:, None] & own[None, :]).astype(float)
 
     def age_pattern(self) -> np.ndarray:
         """The Lee-Carter age pattern b(x) (sex, age) on the base's ages [1]."""
@@ -128,6 +155,19 @@ def check_base(base: Base, where: str) -> None:
             ("internal_destination", ("origin",), rows, np.abs(rows - 1) > 1e-9,
              "shares of each origin summing to 1"),
         ]
+    for name in ("immigration", "emigration_rate", "naturalisation_rate"):
+        values = getattr(base, name)
+        if values is not None:
+            checks.append((name, cells, values, values < 0, "values, not negative"))
+    if base.naturalisation_rate is not None:
+        own = (base.states.codes(NATIONALITY) == 0)[:, None, None]
+        checks.append(("naturalisation_rate", cells, base.naturalisation_rate,
+                       own & (base.naturalisation_rate != 0),
+                       "0 for those who have the country's nationality already"))
+    if base.birth_destination is not None:
+        rows = base.birth_destination.sum(-1)
+        checks.append(("birth_nationality", ("origin",), rows, np.abs(rows - 1) > 1e-9,
+                       "shares of each mother's nationality summing to 1"))
     labels = {"sex": SEXES, "age": base.ages}
     for name, dims, values, bad, expected in checks:
         if bad.any():
@@ -196,6 +236,8 @@ def with_open_age(base: Base, open_age: int | None) -> Base:
             return np.concatenate([counts[..., :-1], counts[..., -1:] * share], axis=-1)
 
         def repeat(rates):
+            if rates is None:
+                return None
             return np.concatenate([rates, np.repeat(rates[..., -1:], open_age - base.open_age,
                                                     axis=-1)], axis=-1)
 
@@ -205,8 +247,11 @@ def with_open_age(base: Base, open_age: int | None) -> Base:
         return replace(
             base, ages=ages, population=spread(base.population), mortality_rate=mortality,
             fertility_rate=fertility, net_migration=spread(base.net_migration),
-            internal_migration_rate=None if internal is None else repeat(internal),
-            immigrant_profile=None if immigrants is None else spread(immigrants))
+            internal_migration_rate=repeat(internal),
+            immigrant_profile=None if immigrants is None else spread(immigrants),
+            immigration=None if base.immigration is None else spread(base.immigration),
+            emigration_rate=repeat(base.emigration_rate),
+            naturalisation_rate=repeat(base.naturalisation_rate))
     table = life_table(base.mortality_rate, sexes)
     mortality = base.mortality_rate[..., : open_age + 1].copy()
     mortality[..., -1] = table.lx[..., open_age] / table.Tx[..., open_age]
@@ -215,15 +260,22 @@ def with_open_age(base: Base, open_age: int | None) -> Base:
         return np.concatenate([counts[..., :open_age],
                                counts[..., open_age:].sum(axis=-1, keepdims=True)], axis=-1)
 
-    internal_rate = None
-    if internal is not None:
+    def pooled(rates):
+        """The open group's rate: the population-weighted mean of the ages it pools."""
+        if rates is None:
+            return None
         weights = base.population[..., open_age:]
         total = weights.sum(-1)
-        weighted = (internal[..., open_age:] * weights).sum(-1)
-        internal_rate = internal[..., : open_age + 1].copy()
-        np.divide(weighted, total, out=internal_rate[..., -1], where=total > 0)
+        weighted = (rates[..., open_age:] * weights).sum(-1)
+        kept = rates[..., : open_age + 1].copy()
+        np.divide(weighted, total, out=kept[..., -1], where=total > 0)
+        return kept
+
     return replace(
         base, ages=np.arange(open_age + 1), population=collapse(base.population),
         mortality_rate=mortality, fertility_rate=collapse(base.fertility_rate),
-        net_migration=collapse(base.net_migration), internal_migration_rate=internal_rate,
-        immigrant_profile=None if immigrants is None else collapse(immigrants))
+        net_migration=collapse(base.net_migration), internal_migration_rate=pooled(internal),
+        immigrant_profile=None if immigrants is None else collapse(immigrants),
+        immigration=None if base.immigration is None else collapse(base.immigration),
+        emigration_rate=pooled(base.emigration_rate),
+        naturalisation_rate=pooled(base.naturalisation_rate))

@@ -15,7 +15,7 @@ import numpy as np
 
 from projsim.assumptions import build_inputs
 from projsim.assumptions.fertility import schedule_of, schedule_tfr
-from projsim.assumptions.migration import migration_profile
+from projsim.assumptions.migration import emigration_rates, immigrants, migration_profile
 from projsim.demography.lifetable import survival_ratios_from_rates
 from projsim.demography.mortality import mortality_index_for_e0
 from projsim.demography.pooling import national_rates, pooled_oldest
@@ -54,6 +54,8 @@ class Job:
     sex_ratio_at_birth: np.ndarray  # (1, state)
     move_rate: np.ndarray | None          # (time, 1, move, state, sex, age)
     move_destination: np.ndarray | None   # (1, 1, move, state, state)
+    emigration_rate: np.ndarray | None    # (time, state, sex, age), with gross flows
+    birth_destination: np.ndarray | None  # (state, state)
     groups: np.ndarray              # (group, age) 0/1
     dtype: str
     engine: str
@@ -91,8 +93,14 @@ def make_job(scenario: Scenario, parameters: Uncertainty, *, keep: Keep = "summa
     inputs = build_inputs(scenario)
     base = inputs.base
     components = scenario.components
-    profile = migration_profile(base, components["international_migration"])
-    regional = profile.sum(axis=(1, 2))
+    migration = components["international_migration"]
+    steps = inputs.years[:-1]
+    gross = migration.method == "immigration"
+    profile = immigrants(base, migration, steps) if gross \
+        else migration_profile(base, migration)[None]                    # (time, state, sex, age)
+    by_state = profile.sum(axis=(-2, -1))            # a net profile sums to 1 already
+    regional = by_state / by_state.sum(axis=-1, keepdims=True) if gross else by_state
+    within = profile[0] / np.where(by_state[0] == 0, 1, by_state[0])[:, None, None]
     schedule = schedule_of(base, components["fertility"])
     ages = base.ages
     groups = np.array([(ages >= lo) & (ages <= (ages[-1] if hi is None else hi))
@@ -106,12 +114,14 @@ def make_job(scenario: Scenario, parameters: Uncertainty, *, keep: Keep = "summa
         states=base.states, ages=base.ages, steps=inputs.years[:-1], e0_grid=e0_grid,
         survival_grid=survival_grid,
         schedule=schedule, schedule_tfr=schedule_tfr(base, schedule),
-        regional_shares=regional,
-        within_region=profile / np.where(regional == 0, 1, regional)[:, None, None],
-        sex_ratio_at_birth=np.full((1, len(base.regions)),
+        regional_shares=regional if gross else regional[0],
+        within_region=within,
+        sex_ratio_at_birth=np.full((1, base.states.size),
                                    float(inputs.rates.sex_ratio_at_birth[0, 0, 0])),
         move_rate=inputs.rates.move_rate,
         move_destination=inputs.rates.move_destination,
+        emigration_rate=emigration_rates(base, migration, steps) if gross else None,
+        birth_destination=base.birth_destination,
         groups=groups, dtype=dtype, engine=engine, keep=keep,
         demographic_noise=demographic_noise)
 

@@ -62,7 +62,11 @@ NOISE_STREAM = 1
 #: Whether demographic noise is drawn when neither the scenario nor the caller says.
 DEMOGRAPHIC_NOISE = False
 #: The methods a scenario must use for its paths to be perturbed.
-PERTURBED = {"fertility": "tfr", "mortality": "e0", "international_migration": "net_total"}
+#: The methods a scenario must use for its paths to be perturbed: international
+#: migration as a net total, or as immigrants (national, or by nationality)
+#: with emigration rates.
+PERTURBED = {"fertility": ("tfr",), "mortality": ("e0",),
+             "international_migration": ("net_total", "immigration")}
 
 
 @dataclass(frozen=True)
@@ -257,8 +261,8 @@ class Paths:
         National total fertility rate [children per woman].
     e0 : ndarray, (draw, time, sex)
         Life expectancy at birth [years].
-    net_migration : ndarray, (draw, time, region)
-        Net international migrants by region [persons per year].
+    net_migration : ndarray, (draw, time, state)
+        Net international migrants, or immigrants, by state [persons per year].
     """
 
     tfr: np.ndarray
@@ -267,17 +271,28 @@ class Paths:
 
 
 def check_perturbable(scenario: Scenario) -> None:
-    """Stochastic runs perturb a national TFR, e0 targets and a net migration total."""
-    for component, method in PERTURBED.items():
+    """Stochastic runs perturb a national TFR, e0 targets and a migration path
+    (a net total, or the immigrants)."""
+    for component, methods in PERTURBED.items():
         found = scenario.components[component]
-        if found.method != method or isinstance(found.path, dict) and component == "fertility":
+        if found.method not in methods or isinstance(found.path, dict) and component == "fertility":
+            named = " or ".join(methods)
             raise InputError(f"{scenario.source}: {component}", f"the method {found.method}",
-                             f"{method} (a national path) for a stochastic projection",
-                             f"state {component}.{method}, or run without draws")
+                             f"{named} (a national path) for a stochastic projection",
+                             f"state {component}.{methods[0]}, or run without draws")
     if len(scenario.variants) > 1:
         raise InputError(f"{scenario.source}: variants", f"{len(scenario.variants)} variants",
                          "one scenario for a stochastic projection",
                          "run each variant's own scenario file with draws")
+
+
+def migration_path(component, steps: np.ndarray) -> np.ndarray:
+    """The national path (time) a draw perturbs: the net total, or all immigrants
+    (the sum of the paths by nationality) [persons per year]."""
+    path = component.path
+    if isinstance(path, dict):
+        return np.sum([p.at(steps) for p in path.values()], axis=0)
+    return path.at(steps)
 
 
 def draw_paths(scenario: Scenario, parameters: Uncertainty, regional_shares: np.ndarray,
@@ -290,8 +305,8 @@ def draw_paths(scenario: Scenario, parameters: Uncertainty, regional_shares: np.
         A scenario that passes :func:`check_perturbable`.
     parameters : Uncertainty
         The stochastic model's parameters and seed.
-    regional_shares : ndarray, (region,)
-        Each region's share of the national net migration path [1].
+    regional_shares : ndarray, (state,) or (time, state)
+        Each state's share of the national migration path [1].
     steps : ndarray of int
         The years of the projection's steps.
     first, count : int
@@ -302,7 +317,7 @@ def draw_paths(scenario: Scenario, parameters: Uncertainty, regional_shares: np.
     Paths
     """
     components = scenario.components
-    regions = len(regional_shares)
+    regions = np.shape(regional_shares)[-1]
     normal = standard_normals(parameters.seed, first, count, (len(steps), 5 + regions))
     deviation = autoregressive(parameters.fertility_sd * normal[..., 0],
                                parameters.fertility_autocorrelation)
@@ -317,7 +332,7 @@ def draw_paths(scenario: Scenario, parameters: Uncertainty, regional_shares: np.
     phi = parameters.migration_autocorrelation
     common = autoregressive(parameters.migration_sd * normal[..., 3], phi)
     own = autoregressive(parameters.migration_regional_sd * normal[..., 4:4 + regions], phi)
-    national = components["international_migration"].path.at(steps) + common
+    national = migration_path(components["international_migration"], steps) + common
     return Paths(tfr=tfr, e0=targets + walk,
                  net_migration=national[..., None] * regional_shares + own)
 

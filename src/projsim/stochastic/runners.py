@@ -76,15 +76,22 @@ def run_chunk(job: Job, first: int, count: int, running=None) -> ChunkResult:
     for t in range(len(job.steps)):
         move_rate = None if job.move_rate is None \
             else job.move_rate[min(t, len(job.move_rate) - 1)]
+        migrants = (paths.net_migration[:, t, :, None, None] * job.within_region
+                    ).astype(dtype, copy=False)
+        gross = job.emigration_rate is not None
         rates = engine.Rates(
             survival=survival_for(job, paths.e0[:, t]).astype(dtype, copy=False),
             fertility_rate=(fertility_factor[:, t, None, None] * job.schedule).astype(
                 dtype, copy=False),
             sex_ratio_at_birth=job.sex_ratio_at_birth,
-            net_migration=(paths.net_migration[:, t, :, None, None] * job.within_region
-                           ).astype(dtype, copy=False),
+            net_migration=None if gross else migrants,
+            immigration=migrants if gross else None,
+            emigration_rate=None if not gross
+            else job.emigration_rate[min(t, len(job.emigration_rate) - 1)][None],
             move_rate=None if move_rate is None else move_rate.astype(dtype, copy=False),
             move_destination=None if job.move_destination is None else job.move_destination[0],
+            birth_destination=None if job.birth_destination is None
+            else job.birth_destination[None],
         )
         if job.demographic_noise:
             streams = noise_streams(job.parameters.seed, first, count, t,
@@ -217,7 +224,10 @@ def _compiled_inputs(job: Job) -> dict:
                                          dtype=float),
         "sex_ratio": np.ascontiguousarray(job.sex_ratio_at_birth[0], dtype=float),
         "within": np.ascontiguousarray(job.within_region, dtype=float),
-        "emigration": np.zeros((0, 0, 0)), "birth_destination": np.zeros((0, 0)),
+        "emigration": np.zeros((1, 0, 0, 0)) if job.emigration_rate is None
+        else np.ascontiguousarray(-np.expm1(-job.emigration_rate)),
+        "birth_destination": np.zeros((0, 0)) if job.birth_destination is None
+        else np.ascontiguousarray(job.birth_destination, dtype=float),
         "leave": leave, "destination": destination,
         "weights": np.array(engine.TIMING_WEIGHTS[job.scenario.migration_timing]),
         "cuts": cuts, "members": members,

@@ -154,8 +154,8 @@ def _project_block(blk, population0, grid, level0, spacing, e0, fertility_factor
                 _stencil(e0[d, t], level0, spacing, levels, lower, coefficients)
                 _advance_draw(pop[lane], out[lane], grid, lower, coefficients,
                               fertility_factor[d, t], schedule, sex_ratio, net[d, t], within,
-                              emigration, birth_destination, weights, width, survival, migrants,
-                              exposed, ended, born)
+                              emigration[min(t, emigration.shape[0] - 1)], birth_destination,
+                              weights, width, survival, migrants, exposed, ended, born)
                 if moving:
                     move_between(out[lane], leave[min(t, leave.shape[0] - 1)], destination,
                                  moved)
@@ -172,9 +172,9 @@ def project_blocks(population0, grid, level0, spacing, e0, fertility_factor, sch
     interpolated (cubic, four levels) from ``grid`` at its e0 targets (as
     :func:`projsim.stochastic.jobs.survival_for`), its fertility
     ``fertility_factor * schedule``, its migrants ``net * within`` less its
-    emigrants ``P * emigration`` (unless ``emigration`` (state, sex, age) is
-    empty), its children born into their states by ``birth_destination``
-    (state, state; unless empty);
+    emigrants ``P * emigration`` (the probability of emigrating, (time or 1,
+    state, sex, age), unless empty), its children born into their states by
+    ``birth_destination`` (state, state; unless empty);
     each move between states takes ``leave`` (time or 1, move, state, sex,
     age) of each cell to the other states by ``destination`` (move, state,
     state; row: origin), if ``leave`` is not empty. The state is kept in the
