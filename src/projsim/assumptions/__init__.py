@@ -92,17 +92,17 @@ def build_inputs(scenario: Scenario) -> Inputs:
         return [v.components[component] for v in variants]
 
     mortality, index = mortality_rates(base, each("mortality"), steps)
-    net_migration, immigration, emigration_rate = international_migration(
-        base, each("international_migration"), steps)
+    migration = international_migration(base, each("international_migration"), steps)
     kinds, move_rate, move_destination = moves(
         base, {kind: each(kind) for kind in MOVES if kind in scenario.components}, steps)
     rates = Rates(
         survival=survival(mortality, [key(c) for c in each("mortality")]),
         fertility_rate=fertility_rates(base, each("fertility"), steps),
         sex_ratio_at_birth=sex_ratios(base, each("fertility")),
-        net_migration=net_migration,
-        immigration=immigration,
-        emigration_rate=emigration_rate,
+        net_migration=migration.net_migration,
+        immigration=migration.immigration,
+        emigration_rate=migration.emigration_rate,
+        net_total=migration.net_total,
         move_rate=move_rate,
         move_destination=move_destination,
         birth_destination=births_into(base),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from projsim.assumptions.common import scaled, stack
@@ -35,11 +37,16 @@ def international_migration(base: Base, components: list[Component], steps):
         number for every cell, or a table by state, sex and age, times
         ``emigration_scale``; on a base with gross flows, ``scale`` multiplies
         the base's rates too.
+    net_total : ndarray or None, (time, batch)
+        When every variant states a ``net_total`` with emigration rates: the
+        totals that the immigrants balance each year (``immigration`` then
+        gives their distribution, :func:`immigration_profile`).
     """
     cell = (len(steps), base.states.size, len(SEXES), len(base.ages))
-    net, immigration, emigration = [], [], []
+    net, immigration, emigration, totals = [], [], [], []
     for component in components:
         arrival = leaving = moved = np.zeros(cell)
+        total = np.full(len(steps), np.nan)
         if component.method == "table":
             moved = component.values
         elif component.method == "scale" and gross_flows(base):
@@ -47,6 +54,10 @@ def international_migration(base: Base, components: list[Component], steps):
             leaving = scaled(base.emigration_rate, component, steps)
         elif component.method == "scale":
             moved = scaled(base.net_migration, component, steps)
+        elif balanced(component):
+            total = component.path.at(steps)
+            arrival = immigration_profile(base, component)
+            leaving = emigration_rates(base, component, steps)
         elif component.method == "net_total":
             moved = component.path.at(steps)[:, None, None, None] * migration_profile(base, component)
         else:
@@ -55,10 +66,27 @@ def international_migration(base: Base, components: list[Component], steps):
         net.append(np.broadcast_to(moved, cell))
         immigration.append(np.broadcast_to(arrival, cell))
         emigration.append(np.broadcast_to(leaving, cell))
-    separate = any(c.method == "immigration" or c.method == "scale" and gross_flows(base)
-                   for c in components)
-    return (stack(net), stack(immigration) if separate else None,
-            stack(emigration) if separate else None)
+        totals.append(total)
+    separate = any(c.method == "immigration" or balanced(c) or c.method == "scale"
+                   and gross_flows(base) for c in components)
+    return Migration(stack(net), stack(immigration) if separate else None,
+                     stack(emigration) if separate else None,
+                     stack(totals) if all(balanced(c) for c in components) else None)
+
+
+class Migration(NamedTuple):
+    """International migration of every variant (:func:`international_migration`)."""
+
+    net_migration: np.ndarray
+    immigration: np.ndarray | None
+    emigration_rate: np.ndarray | None
+    net_total: np.ndarray | None
+
+
+def balanced(component: Component) -> bool:
+    """Whether a component states a net total that immigrants balance: ``net_total``
+    with emigration rates (every variant of a scenario or none, checked at load)."""
+    return component.method == "net_total" and "emigration_rate" in component.options
 
 
 def gross_flows(base: Base) -> bool:

@@ -67,6 +67,11 @@ class Rates(NamedTuple):
         International immigrants during the step [persons per step].
     emigration_rate : ndarray, (batch, state, sex, age), optional
         International emigration rates [per person-year].
+    net_total : ndarray, (batch,), optional
+        A net international migration total [persons per step] that the
+        immigrants balance: with it, ``immigration`` gives only how the
+        immigrants are distributed, and their number is the total plus the
+        step's emigrants (:func:`projsim.engine.balanced_immigration`).
     move_rate : ndarray, (batch, move, state, sex, age), optional
         Rates of each move between states [per person-year], by origin state
         and age group at the end of the step; moves are applied in the order
@@ -88,6 +93,7 @@ class Rates(NamedTuple):
     net_migration: np.ndarray | None = None
     immigration: np.ndarray | None = None
     emigration_rate: np.ndarray | None = None
+    net_total: np.ndarray | None = None
     move_rate: np.ndarray | None = None
     move_destination: np.ndarray | None = None
     birth_destination: np.ndarray | None = None
@@ -304,6 +310,7 @@ def validate(population, rates, *, steps, width, timing, safeguard) -> int:
         "net_migration": (cell, -np.inf, np.inf, "give finite counts"),
         "immigration": (cell, 0.0, np.inf, "give immigrant counts, not negative"),
         "emigration_rate": (cell, 0.0, np.inf, "give rates per person-year, not negative"),
+        "net_total": ((batch,), -np.inf, np.inf, "give finite counts"),
         "move_rate": ((batch, moves, states, sexes, ages), 0.0, np.inf,
                       "give rates per person-year, not negative"),
         "move_destination": ((batch, moves, states, states), 0.0, 1.0,
@@ -333,6 +340,15 @@ def validate(population, rates, *, steps, width, timing, safeguard) -> int:
             _fail("move_destination", f"{np.shape(rates.move_destination)[-3]} moves",
                   f"{moves_of(rates)} moves, as in move_rate", "give one matrix per move")
         _check_destinations(rates, states)
+    if rates.net_total is not None and (rates.immigration is None
+                                        or rates.emigration_rate is None):
+        _fail("net_total", "a net total without immigration and emigration_rate",
+              "both, to distribute the immigrants and count the emigrants",
+              "give the immigrants' distribution and the emigration rates with the net total")
+    if rates.net_total is not None and np.any(np.asarray(rates.immigration).sum(
+            axis=(-3, -2, -1)) <= 0):
+        _fail("immigration", "no immigrants to distribute", "a positive total",
+              "give the distribution of the immigrants who balance net_total")
     if rates.birth_destination is not None:
         sums = np.asarray(rates.birth_destination).sum(axis=-1)
         bad = np.abs(sums - 1.0) > 1e-9

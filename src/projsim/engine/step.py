@@ -325,17 +325,52 @@ def move_between(population, move_rate, move_destination, width, moved_in=None, 
     return distribute(moved_out, move_destination, out=moved_in), moved_out
 
 
+def balanced_immigration(immigration, emigration, net_total):
+    """Immigrants distributed like ``immigration`` whose number balances a net total.
+
+    ``I_i = immigration_i / sum(immigration) * (N + sum(E))``, so that the
+    immigrants minus the emigrants ``E`` of each batch entry equal ``N``.
+
+    Parameters
+    ----------
+    immigration : ndarray, (batch or 1, state, sex, age)
+        The distribution of the immigrants (its total is not used) [persons].
+    emigration : ndarray, (batch, state, sex, age)
+        Emigrants of the step [persons per step].
+    net_total : ndarray, (batch or 1,)
+        Immigrants minus emigrants of the step [persons per step].
+
+    Returns
+    -------
+    ndarray, (batch, state, sex, age)
+        Immigrants [persons per step].
+
+    Examples
+    --------
+    >>> balanced_immigration(np.array([[1.0, 3.0]]), np.array([[10.0, 30.0]]), np.array([60.0]))
+    array([[25., 75.]])
+    """
+    axes = tuple(range(1, np.ndim(emigration)))
+    needed = np.asarray(net_total) + emigration.sum(axis=axes)
+    share = immigration / immigration.sum(axis=axes, keepdims=True)
+    return share * needed.reshape(needed.shape + (1,) * len(axes))
+
+
 def _asked_migrants(population, rates, width):
     """Net international migrants asked for (net counts + immigrants - emigrants),
-    or ``None`` without any, and the emigrants implied by the emigration rates."""
+    or ``None`` without any, the emigrants implied by the emigration rates and
+    the immigrants (balancing ``net_total`` when it is given)."""
     asked = rates.net_migration
-    if rates.immigration is not None:
-        asked = rates.immigration if asked is None else asked + rates.immigration
-    emigration = None
+    emigration = immigration = None
     if rates.emigration_rate is not None:
         emigration = population * -np.expm1(-width * rates.emigration_rate)
+    if rates.immigration is not None:
+        immigration = rates.immigration if rates.net_total is None \
+            else balanced_immigration(rates.immigration, emigration, rates.net_total)
+        asked = immigration if asked is None else asked + immigration
+    if emigration is not None:
         asked = -emigration if asked is None else asked - emigration
-    return asked, emigration
+    return asked, emigration, immigration
 
 
 def step(
@@ -399,7 +434,7 @@ def step(
     if record and flows is None:
         flows = empty_flows(shape, rates)
 
-    asked, emigration = _asked_migrants(population, rates, width)
+    asked, emigration, immigration = _asked_migrants(population, rates, width)
     migrants = asked
     if asked is not None and safeguard == "ccmpp":
         migrants = np.where(population + asked <= 0, CCMPP_OVERRIDE_RESIDUAL - population, asked)
@@ -446,7 +481,7 @@ def step(
         _move(end, rates, width, flows if record else None, work)
 
     if record and migrants is not None:
-        _record_migration(flows, asked, migrants, cut_start, cut_after, rates.immigration,
+        _record_migration(flows, asked, migrants, cut_start, cut_after, immigration,
                           emigration, (w_start, w_mid + w_late))
     return end, flows
 

@@ -15,7 +15,9 @@ import numpy as np
 
 from projsim.assumptions import build_inputs
 from projsim.assumptions.fertility import schedule_of, schedule_tfr
-from projsim.assumptions.migration import emigration_rates, immigrants, migration_profile
+from projsim.assumptions.migration import (
+    balanced, emigration_rates, immigrants, immigration_profile, migration_profile,
+)
 from projsim.demography.lifetable import survival_ratios_from_rates
 from projsim.demography.mortality import mortality_index_for_e0
 from projsim.demography.pooling import national_rates, pooled_oldest
@@ -55,6 +57,7 @@ class Job:
     move_rate: np.ndarray | None          # (time, 1, move, state, sex, age)
     move_destination: np.ndarray | None   # (1, 1, move, state, state)
     emigration_rate: np.ndarray | None    # (time, state, sex, age), with gross flows
+    balance: np.ndarray | None            # (time or 1, state): immigrants balancing a net total
     birth_destination: np.ndarray | None  # (state, state)
     groups: np.ndarray              # (group, age) 0/1
     dtype: str
@@ -95,9 +98,13 @@ def make_job(scenario: Scenario, parameters: Uncertainty, *, keep: Keep = "summa
     components = scenario.components
     migration = components["international_migration"]
     steps = inputs.years[:-1]
-    gross = migration.method == "immigration"
-    profile = immigrants(base, migration, steps) if gross \
-        else migration_profile(base, migration)[None]                    # (time, state, sex, age)
+    gross = migration.method == "immigration" or balanced(migration)
+    if migration.method == "immigration":
+        profile = immigrants(base, migration, steps)                    # (time, state, sex, age)
+    elif gross:
+        profile = immigration_profile(base, migration)[None]
+    else:
+        profile = migration_profile(base, migration)[None]
     by_state = profile.sum(axis=(-2, -1))            # a net profile sums to 1 already
     regional = by_state / by_state.sum(axis=-1, keepdims=True) if gross else by_state
     within = profile[0] / np.where(by_state[0] == 0, 1, by_state[0])[:, None, None]
@@ -121,6 +128,7 @@ def make_job(scenario: Scenario, parameters: Uncertainty, *, keep: Keep = "summa
         move_rate=inputs.rates.move_rate,
         move_destination=inputs.rates.move_destination,
         emigration_rate=emigration_rates(base, migration, steps) if gross else None,
+        balance=regional if balanced(migration) else None,
         birth_destination=base.birth_destination,
         groups=groups, dtype=dtype, engine=engine, keep=keep,
         demographic_noise=demographic_noise)

@@ -76,9 +76,14 @@ def run_chunk(job: Job, first: int, count: int, running=None) -> ChunkResult:
     for t in range(len(job.steps)):
         move_rate = None if job.move_rate is None \
             else job.move_rate[min(t, len(job.move_rate) - 1)]
-        migrants = (paths.net_migration[:, t, :, None, None] * job.within_region
-                    ).astype(dtype, copy=False)
         gross = job.emigration_rate is not None
+        emigration_rate = None if not gross \
+            else job.emigration_rate[min(t, len(job.emigration_rate) - 1)][None]
+        by_state = paths.net_migration[:, t]                                   # (draw, state)
+        if job.balance is not None:       # the emigrants come back as immigrants
+            emigrants = (state * -np.expm1(-emigration_rate)).sum(axis=(1, 2, 3))
+            by_state = by_state + emigrants[:, None] * job.balance[min(t, len(job.balance) - 1)]
+        migrants = (by_state[:, :, None, None] * job.within_region).astype(dtype, copy=False)
         rates = engine.Rates(
             survival=survival_for(job, paths.e0[:, t]).astype(dtype, copy=False),
             fertility_rate=(fertility_factor[:, t, None, None] * job.schedule).astype(
@@ -86,8 +91,7 @@ def run_chunk(job: Job, first: int, count: int, running=None) -> ChunkResult:
             sex_ratio_at_birth=job.sex_ratio_at_birth,
             net_migration=None if gross else migrants,
             immigration=migrants if gross else None,
-            emigration_rate=None if not gross
-            else job.emigration_rate[min(t, len(job.emigration_rate) - 1)][None],
+            emigration_rate=emigration_rate,
             move_rate=None if move_rate is None else move_rate.astype(dtype, copy=False),
             move_destination=None if job.move_destination is None else job.move_destination[0],
             birth_destination=None if job.birth_destination is None
@@ -159,7 +163,7 @@ def _run_chunk_compiled(job: Job, first: int, count: int, running=None,
                        e0, np.ascontiguousarray(paths.tfr / job.schedule_tfr),
                        fixed["schedule"], fixed["sex_ratio"],
                        np.ascontiguousarray(paths.net_migration, dtype=float), fixed["within"],
-                       fixed["emigration"], fixed["birth_destination"],
+                       fixed["emigration"], fixed["balance"], fixed["birth_destination"],
                        fixed["leave"], fixed["destination"], fixed["weights"], 1.0,
                        fixed["cuts"], fixed["members"], DRAWS_PER_SEED, sums, squares, totals)
         return sums, squares, totals
@@ -226,6 +230,8 @@ def _compiled_inputs(job: Job) -> dict:
         "within": np.ascontiguousarray(job.within_region, dtype=float),
         "emigration": np.zeros((1, 0, 0, 0)) if job.emigration_rate is None
         else np.ascontiguousarray(-np.expm1(-job.emigration_rate)),
+        "balance": np.zeros((1, 0)) if job.balance is None
+        else np.ascontiguousarray(job.balance, dtype=float),
         "birth_destination": np.zeros((0, 0)) if job.birth_destination is None
         else np.ascontiguousarray(job.birth_destination, dtype=float),
         "leave": leave, "destination": destination,

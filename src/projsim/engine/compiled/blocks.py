@@ -35,16 +35,25 @@ def _stencil(e0, level0, spacing, levels, lower, coefficients):
 
 @njit(cache=True)
 def _advance_draw(pop, out, grid, lower, coefficients, factor, schedule, sex_ratio, net, within,
-                  emigration, birth_destination, weights, width, survival, migrants, exposed,
-                  ended, born):
+                  emigration, balance, birth_destination, weights, width, survival, migrants,
+                  exposed, ended, born):
     """One draw's step: its survival ratios interpolated from the grid, its
     migrants ``net * within`` less the emigrants ``pop * emigration`` (unless
-    ``emigration`` is empty), its fertility ``factor * schedule``, then the
-    compiled step (:func:`projsim.engine.compiled.step.advance_states`)."""
+    ``emigration`` is empty), with, unless ``balance`` (state) is empty, the
+    emigrants replaced by as many immigrants, shared among the states by
+    ``balance`` (a net total balanced by immigrants), its fertility
+    ``factor * schedule``, then the compiled step
+    (:func:`projsim.engine.compiled.step.advance_states`)."""
     states, sexes, ages = pop.shape
     emigrating = emigration.size > 0
+    emigrants = 0.0
+    if balance.size:
+        for r in range(states):
+            for s in range(sexes):
+                for a in range(ages):
+                    emigrants += pop[r, s, a] * emigration[r, s, a]
     for r in range(states):
-        n = net[r]
+        n = net[r] + (emigrants * balance[r] if balance.size else 0.0)
         for s in range(sexes):
             g0, g1 = grid[lower[s] - 1, r, s], grid[lower[s], r, s]
             g2, g3 = grid[lower[s] + 1, r, s], grid[lower[s] + 2, r, s]
@@ -117,8 +126,9 @@ def _record(pop, lanes, t, first, sums, squares, totals, cuts, members):
 
 @njit(cache=True)
 def _project_block(blk, population0, grid, level0, spacing, e0, fertility_factor, schedule,
-                   sex_ratio, net, within, emigration, birth_destination, leave, destination,
-                   weights, width, cuts, members, block, block_sums, block_squares, totals):
+                   sex_ratio, net, within, emigration, balance, birth_destination, leave,
+                   destination, weights, width, cuts, members, block, block_sums, block_squares,
+                   totals):
     """Project the draws of block ``blk`` (:data:`LANES` at a time) and add them up.
 
     ``block_sums`` and ``block_squares`` (date, cell) get the block's draws
@@ -154,8 +164,9 @@ def _project_block(blk, population0, grid, level0, spacing, e0, fertility_factor
                 _stencil(e0[d, t], level0, spacing, levels, lower, coefficients)
                 _advance_draw(pop[lane], out[lane], grid, lower, coefficients,
                               fertility_factor[d, t], schedule, sex_ratio, net[d, t], within,
-                              emigration[min(t, emigration.shape[0] - 1)], birth_destination,
-                              weights, width, survival, migrants, exposed, ended, born)
+                              emigration[min(t, emigration.shape[0] - 1)],
+                              balance[min(t, balance.shape[0] - 1)], birth_destination, weights,
+                              width, survival, migrants, exposed, ended, born)
                 if moving:
                     move_between(out[lane], leave[min(t, leave.shape[0] - 1)], destination,
                                  moved)
@@ -164,8 +175,8 @@ def _project_block(blk, population0, grid, level0, spacing, e0, fertility_factor
 
 @njit(nogil=True, cache=True)
 def project_blocks(population0, grid, level0, spacing, e0, fertility_factor, schedule,
-                   sex_ratio, net, within, emigration, birth_destination, leave, destination,
-                   weights, width, cuts, members, block, sums, squares, totals):
+                   sex_ratio, net, within, emigration, balance, birth_destination, leave,
+                   destination, weights, width, cuts, members, block, sums, squares, totals):
     """Project draws over all steps and summarise them, a block at a time (GIL released).
 
     Each draw advances by the compiled step, with its survival ratios
@@ -177,7 +188,9 @@ def project_blocks(population0, grid, level0, spacing, e0, fertility_factor, sch
     ``birth_destination`` (state, state; unless empty);
     each move between states takes ``leave`` (time or 1, move, state, sex,
     age) of each cell to the other states by ``destination`` (move, state,
-    state; row: origin), if ``leave`` is not empty. The state is kept in the
+    state; row: origin), if ``leave`` is not empty. With ``balance`` (time or 1,
+    state; unless empty) the migrants are a net total balanced by immigrants:
+    each draw's emigrants come back as immigrants shared by ``balance``. The state is kept in the
     dtype of ``population0``.
 
     The draws of each block of ``block`` draws add up, in draw order, into
@@ -192,9 +205,9 @@ def project_blocks(population0, grid, level0, spacing, e0, fertility_factor, sch
     dates = sums.shape[1]
     for blk in range(n_blocks):
         _project_block(blk, population0, grid, level0, spacing, e0, fertility_factor, schedule,
-                       sex_ratio, net, within, emigration, birth_destination, leave, destination,
-                       weights, width, cuts, members, block, sums[blk].reshape(dates, -1),
-                       squares[blk].reshape(dates, -1), totals)
+                       sex_ratio, net, within, emigration, balance, birth_destination, leave,
+                       destination, weights, width, cuts, members, block,
+                       sums[blk].reshape(dates, -1), squares[blk].reshape(dates, -1), totals)
 
 
 @njit(cache=True)

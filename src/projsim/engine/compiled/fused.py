@@ -26,12 +26,14 @@ from projsim.types import MigrationTiming
 
 @njit(parallel=True, cache=True)
 def all_batches(population, survival, fertility, sex_ratio, migrants, immigration, emigration,
-                birth_destination, weights, width, leave, out, moved_out):
+                net_total, birth_destination, weights, width, leave, out, moved_out):
     """:func:`advance_states` for every batch, in parallel.
 
     Inputs may have a batch of 1 (shared). ``immigration`` and ``emigration``
     (the probability of emigrating during the step), unless empty, add
-    ``I - P q`` to the net migrants, as :func:`projsim.engine.step` does;
+    ``I - P q`` to the net migrants, as :func:`projsim.engine.step` does; with
+    a ``net_total`` (unless empty), the immigrants are scaled to balance it
+    (:func:`projsim.engine.balanced_immigration`);
     ``leave`` (batch or 1, state, sex, age), unless empty, are the first
     move's probabilities of moving, whose movers are taken out into
     ``moved_out`` in the same pass.
@@ -46,10 +48,19 @@ def all_batches(population, survival, fertility, sex_ratio, migrants, immigratio
             moving = moving.copy()
             arriving = immigration[min(b, immigration.shape[0] - 1)]
             leaving = emigration[min(b, emigration.shape[0] - 1)]
+            scale = 1.0
+            if net_total.size:
+                emigrants, immigrants = 0.0, 0.0
+                for r in range(states):
+                    for s in range(sexes):
+                        for a in range(ages):
+                            emigrants += population[b, r, s, a] * leaving[r, s, a]
+                            immigrants += arriving[r, s, a]
+                scale = (net_total[min(b, net_total.shape[0] - 1)] + emigrants) / immigrants
             for r in range(states):
                 for s in range(sexes):
                     for a in range(ages):
-                        moving[r, s, a] += (arriving[r, s, a]
+                        moving[r, s, a] += (arriving[r, s, a] * scale
                                             - population[b, r, s, a] * leaving[r, s, a])
         advance_states(population[b], survival[min(b, survival.shape[0] - 1)],
                        fertility[min(b, fertility.shape[0] - 1)],
@@ -133,10 +144,12 @@ def advance(
         emigration = np.zeros((1,) + shape[1:]) if rates.emigration_rate is None else emigration
     births_to = np.zeros((1, 0, 0)) if rates.birth_destination is None \
         else _full(rates.birth_destination, (1, shape[1], shape[1]))
+    net_total = np.zeros(0) if rates.net_total is None \
+        else np.ascontiguousarray(rates.net_total, dtype=float).reshape(-1)
     all_batches(population, _full(rates.survival, shape),
                 _full(rates.fertility_rate, shape[:2] + shape[3:]),
                 _full(rates.sex_ratio_at_birth, shape[:2]), _full(migrants, shape), immigration,
-                emigration, births_to, np.array(TIMING_WEIGHTS[timing]), float(width),
+                emigration, net_total, births_to, np.array(TIMING_WEIGHTS[timing]), float(width),
                 leave[0] if moves else none, out, moved_out)
     for k in range(moves):
         if k:
