@@ -1,7 +1,13 @@
 """Demographic methods on unlabeled arrays: life tables, mortality models, schedules.
 
-* :mod:`~projsim.demography.lifetable`: life tables, Kannisto extension,
-  survival ratios;
+* :mod:`~projsim.demography.lifetable`: life tables, life expectancy at birth
+  and at other ages (and every life-table name below, gathered);
+* :mod:`~projsim.demography.checks`: the checks of the life-table arguments;
+* :mod:`~projsim.demography.columns`: the columns a, q, l, d, L of a table;
+* :mod:`~projsim.demography.kannisto`: the Kannisto model of old-age mortality;
+* :mod:`~projsim.demography.survival`: projection survival ratios;
+* :mod:`~projsim.demography.summary`: e(x) and L(x) of many single-year
+  schedules, with a compiled twin;
 * :mod:`~projsim.demography.lee_carter`: the Lee-Carter model and its age pattern;
 * :mod:`~projsim.demography.mortality`: the solver that meets life-expectancy
   targets along an age pattern;
