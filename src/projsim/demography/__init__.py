@@ -9,8 +9,9 @@
 * :mod:`~projsim.demography.summary`: e(x) and L(x) of many single-year
   schedules, with a compiled twin;
 * :mod:`~projsim.demography.lee_carter`: the Lee-Carter model and its age pattern;
-* :mod:`~projsim.demography.mortality`: the solver that meets life-expectancy
+* :mod:`~projsim.demography.mortality`: death rates that meet life-expectancy
   targets along an age pattern;
+* :mod:`~projsim.demography.e0_solver`: the solver under them;
 * :mod:`~projsim.demography.pooling`: national rates from regional ones;
 * :mod:`~projsim.demography.schedules`: model age schedules (Rogers-Castro).
 """
