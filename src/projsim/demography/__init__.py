@@ -1,10 +1,17 @@
 """Demographic methods on unlabeled arrays: life tables, mortality models, schedules.
 
-* :mod:`~projsim.demography.lifetable`: life tables, Kannisto extension,
-  survival ratios;
+* :mod:`~projsim.demography.lifetable`: life tables, life expectancy at birth
+  and at other ages (and every life-table name below, gathered);
+* :mod:`~projsim.demography.checks`: the checks of the life-table arguments;
+* :mod:`~projsim.demography.columns`: the columns a, q, l, d, L of a table;
+* :mod:`~projsim.demography.kannisto`: the Kannisto model of old-age mortality;
+* :mod:`~projsim.demography.survival`: projection survival ratios;
+* :mod:`~projsim.demography.summary`: e(x) and L(x) of many single-year
+  schedules, with a compiled twin;
 * :mod:`~projsim.demography.lee_carter`: the Lee-Carter model and its age pattern;
-* :mod:`~projsim.demography.mortality`: the solver that meets life-expectancy
+* :mod:`~projsim.demography.mortality`: death rates that meet life-expectancy
   targets along an age pattern;
+* :mod:`~projsim.demography.e0_solver`: the solver under them;
 * :mod:`~projsim.demography.pooling`: national rates from regional ones;
 * :mod:`~projsim.demography.schedules`: model age schedules (Rogers-Castro).
 """
