@@ -81,7 +81,8 @@ from projsim.projection import run
 from projsim.types import SEXES
 
 #: The components of a scenario (:data:`projsim.model.scenario.METHODS`), in its order.
-ComponentName = Literal["fertility", "mortality", "international_migration", "internal_migration"]
+ComponentName = Literal["fertility", "mortality", "international_migration", "internal_migration",
+                        "naturalisation"]
 COMPONENTS: tuple[str, ...] = get_args(ComponentName)
 #: The components :func:`decompose_difference` splits a difference into by default.
 DEFAULT_COMPONENTS = ("fertility", "mortality", "international_migration")
@@ -588,7 +589,8 @@ def _assumed(inputs: Inputs, component: str) -> list[np.ndarray | None]:
     arrays = {"fertility": (rates.fertility_rate, rates.sex_ratio_at_birth),
               "mortality": (inputs.mortality_rate,),
               "international_migration": (rates.net_migration,),
-              "internal_migration": (rates.move_rate,)}[component]
+              "internal_migration": (rates.move_rate,),
+              "naturalisation": (rates.move_rate,)}[component]
     return [None if x is None else x[:, 0] for x in arrays]
 
 

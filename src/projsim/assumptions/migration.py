@@ -9,7 +9,7 @@ import numpy as np
 from projsim.assumptions.common import scaled, stack
 from projsim.demography.schedules import rogers_castro
 from projsim.model.base import Base
-from projsim.model.scenario import Component
+from projsim.model.scenario import Component, balancing
 from projsim.types import NATIONALITY, SEXES
 
 
@@ -84,9 +84,9 @@ class Migration(NamedTuple):
 
 
 def balanced(component: Component) -> bool:
-    """Whether a component states a net total that immigrants balance: ``net_total``
-    with emigration rates (every variant of a scenario or none, checked at load)."""
-    return component.method == "net_total" and "emigration_rate" in component.options
+    """Whether a component states a net total that immigrants balance (every variant
+    of a scenario or none, checked at load: :func:`projsim.model.scenario.balancing`)."""
+    return balancing(component)
 
 
 def gross_flows(base: Base) -> bool:

@@ -24,7 +24,7 @@ import numpy as np
 
 from projsim.errors import InputError
 from projsim.model.schema import Method, bad_number, did_you_mean, expected_number
-from projsim.types import REGION, SEXES
+from projsim.types import NATIONALITY, REGION, SEXES
 
 
 @dataclass(frozen=True)
@@ -55,9 +55,16 @@ class TimePath:
 
 def parse_labelled_paths(where, value, spec, base, head, problems, inherited=False):
     """A path, or (for methods given by region or sex) a dict of paths."""
-    labels = {REGION: base.regions, "sex": SEXES}.get(spec.by)
+    by_state = spec.by in (REGION, NATIONALITY) and base.states.has(spec.by)
+    labels = base.states.labels_of(spec.by) if by_state else {"sex": SEXES}.get(spec.by)
     is_table_of_labels = isinstance(value, dict) and value and all(
         isinstance(v, (dict, int, float)) and not str(k).strip().isdigit() for k, v in value.items())
+    if spec.by in (REGION, NATIONALITY) and not by_state and is_table_of_labels:
+        problems.append(InputError(where, f"paths by {spec.by} ({', '.join(map(str, value))})",
+                                   f"one national path: the base {base.name} has no {spec.by} "
+                                   "dimension", f"give one number or {{year = value}} table, or "
+                                   f"use a base by {spec.by}"))
+        return None
     if spec.by == "sex" or (labels and is_table_of_labels):
         if not isinstance(value, dict):
             problems.append(InputError(where, repr(value), f"a table with one path per {spec.by} "

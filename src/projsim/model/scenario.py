@@ -49,7 +49,7 @@ import numpy as np
 from projsim.errors import InputError
 from projsim.model.base import Base
 from projsim.model.document import Document, merge
-from projsim.model.paths import TimePath, check_net_total, parse_labelled_paths
+from projsim.model.paths import TimePath, check_net_total, parse_labelled_paths, parse_path
 from projsim.model.schema import (
     CONVENTION_KEYS, IMMIGRATION_PROFILES, MAX_YEARS, METHODS, OPEN_AGES, OPTIONS, PROFILES,
     SHARED_KEYS, TABLE_VALUES, TOP_KEYS, UNCERTAINTY, Method, Option, bad_number, did_you_mean,
@@ -203,6 +203,8 @@ def validate(document: Document, path: Path, problems: list, sources: Sources) -
               origin, problems, prefix=f"variants.{name}.")
         variant_document.top["name"] = (name, origin)
         variants.append(_validate_variant(variant_document, head, origin, problems, sources))
+    if not problems:
+        _check_balancing(variants, path, problems)
     if problems:
         return None
     tables = [c.table for v in variants for c in v.components.values() if c.table is not None]
@@ -213,6 +215,25 @@ def validate(document: Document, path: Path, problems: list, sources: Sources) -
         variants=tuple(variants), source=str(path),
         sha256=sources.digest(document.files + tables),
         uncertainty=head["uncertainty"], base_data=head["base_data"])
+
+
+def balancing(component: Component) -> bool:
+    """Whether a migration component states a net total balanced by immigrants
+    (``net_total`` with ``emigration_rate``)."""
+    return component.method == "net_total" and "emigration_rate" in component.options
+
+
+def _check_balancing(variants, path, problems):
+    """Variants project together: either all balance a net total with immigrants, or none."""
+    balanced = [balancing(v.components["international_migration"]) for v in variants]
+    if any(balanced) and not all(balanced):
+        odd = variants[balanced.index(not balanced[0])]
+        problems.append(InputError(
+            f"{path}: variants.{odd.name}.international_migration",
+            "a variant that " + ("does not balance" if balanced[0] else "balances")
+            + " its net total with immigrants, unlike the scenario",
+            "every variant of a scenario with net_total and emigration_rate, or none",
+            "state emigration_rate with every net_total, or run the variant as its own scenario"))
 
 
 def _validate_head(document: Document, path: Path, problems: list, sources: Sources) -> dict | None:
@@ -356,6 +377,9 @@ def _options(component, method, section, base, head, problems, sources):
         if rule.file and isinstance(value, str) and value.endswith(".csv"):
             read = _read_table(where, value, origin, *rule.file, base, head, problems, sources)
             value = read[1] if read else None
+        elif rule.path and not isinstance(value, str):
+            value = parse_path(where, value, rule.number, head, problems,
+                               origin != head["horizon_origin"])
         elif rule.number and not isinstance(value, str):
             if bad_number(value, rule.number):
                 problems.append(InputError(where, repr(value), expected_number(rule.number),
@@ -365,14 +389,57 @@ def _options(component, method, section, base, head, problems, sources):
                         *(["a number"] if rule.number else [])]
             problems.append(InputError(where, repr(value), f"one of {accepted}",
                                        did_you_mean(str(value), rule.choices) or "pick one of them"))
+        if isinstance(value, str) and key in _FROM_BASE.get(value, {}):
+            _check_in_base(where, key, value, base, problems)
         options[key] = value
-    if method == "immigration" and "emigration_rate" not in section:
+    if method == "immigration" and "immigration_profile" not in section \
+            and base.immigration is None and base.immigrant_profile is None:
         origin, prefix = section["immigration"][1:]
         problems.append(InputError(f"{origin}: {prefix}{component}.immigration",
-                                   "immigration without emigration_rate",
-                                   "an emigration rate with the immigrants",
-                                   "add emigration_rate = a number or a CSV file"))
+                                   f"immigrants with the base {base.name}, which has no "
+                                   "immigrant profile", "a profile to spread the immigrants by",
+                                   "add immigration_profile = a CSV file of immigrants by "
+                                   "state, sex and age"))
+    if method == "immigration" and "emigration_rate" not in section:
+        if base.emigration_rate is None:
+            origin, prefix = section["immigration"][1:]
+            problems.append(InputError(f"{origin}: {prefix}{component}.immigration",
+                                       "immigration without emigration_rate",
+                                       "an emigration rate with the immigrants",
+                                       "add emigration_rate = a number or a CSV file"))
+        else:
+            options["emigration_rate"] = "base"
+    if method == "net_total" and "emigration_rate" not in options:
+        for key in ("immigration_profile", "emigration_scale"):
+            if key in section:
+                value, origin, prefix = section[key]
+                problems.append(InputError(f"{origin}: {prefix}{component}.{key}",
+                                           f"{key} with a net total without emigration rates",
+                                           f"{key} only with emigration_rate",
+                                           "add emigration_rate (the immigrants then balance "
+                                           "the net total), or remove it"))
+    if method == "net_total" and "emigration_rate" in options \
+            and "immigration_profile" not in options:
+        _check_in_base(f"{section['net_total'][1]}: {section['net_total'][2]}{component}."
+                       "net_total", "immigration_profile", "base", base, problems)
     return options
+
+
+#: What each named choice needs from the base: its attribute and its description.
+_FROM_BASE = {"base": {"emigration_rate": ("emigration_rate", "emigration rates"),
+                       "immigration_profile": ("immigration", "immigrants by state, sex and age")},
+              "census-2011": {"immigration_profile": ("immigrant_profile",
+                                                      "a census immigrant profile")}}
+
+
+def _check_in_base(where, key, value, base, problems):
+    """A choice that reads the base (``"base"``, ``"census-2011"``) needs the base to have it."""
+    attribute, words = _FROM_BASE[value][key]
+    if getattr(base, attribute) is None:
+        problems.append(InputError(where, f"{key} = {value!r} with the base {base.name}",
+                                   f"a base with {words}",
+                                   f"give {key} as a number or a CSV file, or use a base "
+                                   f"that has them"))
 
 
 def _read_table(where, value, origin, column, dims, base, head, problems, sources):

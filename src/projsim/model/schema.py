@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from projsim.errors import InputError
-from projsim.types import MIGRATION_TIMINGS, REGION, SAFEGUARDS, STATE
+from projsim.types import MIGRATION_TIMINGS, NATIONALITY, REGION, SAFEGUARDS, STATE
 
 #: The largest horizon accepted, in years after the base.
 MAX_YEARS = 300
@@ -38,7 +38,7 @@ OPEN_AGES = (60, 130)
 #: (or a CSV file).
 PROFILES = ("base", "rogers-castro")
 #: Immigration profiles an ``immigration`` total can be spread by (or a CSV file).
-IMMIGRATION_PROFILES = ("census-2011",)
+IMMIGRATION_PROFILES = ("base", "census-2011")
 
 
 @dataclass(frozen=True)
@@ -81,11 +81,16 @@ METHODS: dict[str, dict[str, Method | None]] = {
     "international_migration": {
         "scale": Method(0.0, 10.0, "a multiplier of the base net migration"),
         "net_total": Method(-np.inf, np.inf, "net international migrants [persons per year]"),
-        "immigration": Method(0.0, np.inf, "international immigrants [persons per year]"),
+        "immigration": Method(0.0, np.inf, "international immigrants [persons per year]",
+                              by=NATIONALITY),
         "table": None,
     },
     "internal_migration": {
         "scale": Method(0.0, 10.0, "a multiplier of the base out-migration rates"),
+        "table": None,
+    },
+    "naturalisation": {
+        "scale": Method(0.0, 10.0, "a multiplier of the base naturalisation rates"),
         "table": None,
     },
 }
@@ -105,12 +110,15 @@ class Option:
         If a CSV file is accepted: its value column and dimensions (no year).
     methods : tuple of str
         The methods the option goes with.
+    path : bool
+        Whether the number may be a path over time (a :class:`TimePath`).
     """
 
     number: Method | None = None
     choices: tuple[str, ...] = ()
     file: tuple[str, tuple[str, ...]] | None = None
     methods: tuple[str, ...] = ()
+    path: bool = False
 
 
 #: Keys of a component that are not methods, with their checks.
@@ -125,10 +133,14 @@ OPTIONS: dict[str, dict[str, Option]] = {
                           methods=("net_total",)),
         "immigration_profile": Option(choices=IMMIGRATION_PROFILES,
                                       file=("immigration", (STATE, "sex", "age")),
-                                      methods=("immigration",)),
+                                      methods=("immigration", "net_total")),
         "emigration_rate": Option(number=Method(0.0, 1.0, "an emigration rate [per person-year]"),
+                                  choices=("base",),
                                   file=("emigration_rate", (STATE, "sex", "age")),
-                                  methods=("immigration",)),
+                                  methods=("immigration", "net_total")),
+        "emigration_scale": Option(number=Method(0.0, 10.0, "a multiplier of the emigration "
+                                                            "rates"),
+                                   methods=("immigration", "net_total"), path=True),
     },
 }
 #: Columns of a component's table (after year, region[, sex], age).
@@ -137,6 +149,7 @@ TABLE_VALUES = {
     "mortality": "mortality_rate",
     "international_migration": "net_migration",
     "internal_migration": "internal_migration_rate",
+    "naturalisation": "naturalisation_rate",
 }
 #: Keys at the top of a scenario file.
 TOP_KEYS = ("name", "description", "base", "horizon", "open_age", "extends", "conventions",
