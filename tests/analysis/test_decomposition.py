@@ -238,7 +238,7 @@ def test_unknown_component_is_refused():
         decompose_difference("fpb-2013", "fpb-2011", components=("fertilty", "mortality"))
     assert str(caught.value) == (
         "argument 'components': got ('fertilty', 'mortality'); expected distinct names among "
-        "['fertility', 'mortality', 'international_migration', 'internal_migration']. "
+        "['fertility', 'mortality', 'international_migration', 'internal_migration', 'naturalisation']. "
         "Fix: did you mean 'fertility'?")
 
 
