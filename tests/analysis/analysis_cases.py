@@ -1,4 +1,5 @@
-"""What the analysis tests build: a result small enough to check by hand.
+"""What the analysis tests build: a result small enough to check by hand, and
+scenarios that extend others.
 
 The hand-made result has two regions, four ages (0, 1, 2 and the open group 3+)
 and two dates, 2020 and 2021; every expected value in the tests is worked out
@@ -10,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from projsim.io import load_scenario
 from projsim.types import SEXES
 
 NAN = np.nan
@@ -71,3 +73,10 @@ def hand_e0(m1, m2, m3):
     l2 = (1 - m1 / 2) / (1 + m1 / 2)
     l3 = l2 * (1 - m2 / 2) / (1 + m2 / 2)
     return 1 + 1 / (1 + m1 / 2) + l2 / (1 + m2 / 2) + l3 / m3
+
+
+def extending(tmp_path, parent, body, name="child"):
+    """A scenario file in ``tmp_path`` that extends ``parent`` with ``body``, loaded."""
+    path = tmp_path / f"{name}.toml"
+    path.write_text(f'name = "{name}"\nextends = "{parent}"\n{body}')
+    return load_scenario(path)
