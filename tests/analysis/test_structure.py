@@ -11,6 +11,7 @@ from analysis_cases import at_2020
 from helpers import raises_exactly
 
 from projsim.analysis import indicators
+from projsim.types import FOREIGN, NATIONALITY, REGION
 
 
 def test_mean_and_median_age_by_hand(small):
@@ -105,3 +106,31 @@ def test_error_dependency_kind(small):
         "projsim.indicators.DependencyKind."
     ):
         indicators.dependency_ratio(small, "elderly", working_age=(1, 3))
+
+
+def test_foreign_share_by_hand(small):
+    """The hand-made result split into nationals and foreigners: in region A a
+    quarter of every cell is foreign, in region B a half."""
+    shares = xr.DataArray([[0.75, 0.25], [0.5, 0.5]], dims=(REGION, NATIONALITY),
+                          coords={REGION: ["A", "B"], NATIONALITY: ["national", FOREIGN]})
+    split = xr.Dataset({"population": small.population * shares})
+    share = indicators.foreign_share(split, aggregate=(REGION, "sex", "age"))
+    # 2020: A 120 persons, 30 foreign; B 110, 55 foreign.
+    np.testing.assert_allclose(at_2020(share), 100 * 85 / 230)
+    np.testing.assert_allclose(at_2020(indicators.foreign_share(split, aggregate=("sex", "age"))),
+                               [25, 50])
+
+
+def test_error_foreign_share_without_nationality(small):
+    with raises_exactly(
+        "argument 'ds': got a result with the state dimensions ('region',); expected a result "
+        "with a 'nationality' dimension for the foreign share. Fix: project a base whose states "
+        "are crossed with nationality."
+    ):
+        indicators.foreign_share(small)
+    split = small.expand_dims({NATIONALITY: ["national", "other"]}, axis=2)
+    with raises_exactly(
+        "coordinate 'nationality': got ['national', 'other']; expected the label 'foreign' "
+        "among the nationalities. Fix: label the persons of foreign nationality 'foreign'."
+    ):
+        indicators.foreign_share(split)

@@ -19,7 +19,8 @@ from projsim.analysis.balance import (
 from projsim.analysis.fertility import grr, mean_age_at_childbearing, nrr, tfr
 from projsim.analysis.mortality import life_expectancy, life_table
 from projsim.analysis.structure import (
-    dependency_ratio, mean_age, median_age, mid_year_population, sex_ratio, share_aged,
+    dependency_ratio, foreign_share, mean_age, median_age, mid_year_population, sex_ratio,
+    share_aged,
 )
 
 __all__ = ["INDICATORS", "IndicatorAccessor"]
@@ -29,7 +30,7 @@ INDICATORS: tuple[Callable, ...] = (
     tfr, grr, nrr, mean_age_at_childbearing, life_table, life_expectancy,
     mid_year_population, natural_balance, migration_balance, crude_birth_rate,
     crude_death_rate, crude_net_migration_rate, growth_rate, mean_age, median_age,
-    dependency_ratio, share_aged, sex_ratio,
+    dependency_ratio, share_aged, sex_ratio, foreign_share,
 )
 
 

@@ -47,8 +47,8 @@ def compiled_loops() -> ModuleType | None:
 
 
 def inputs(ds, aggregate: Aggregate, indicator: str, names: tuple[str, ...], *,
-           others: tuple[str, ...] = (),
-           to_pool: tuple[str, ...] = ()) -> tuple[xr.Dataset, list[str]]:
+           others: tuple[str, ...] = (), to_pool: tuple[str, ...] = (),
+           consumed: tuple[str, ...] = ()) -> tuple[xr.Dataset, list[str]]:
     """Check a result and the dimensions ``indicator`` is asked to pool.
 
     Parameters
@@ -67,6 +67,8 @@ def inputs(ds, aggregate: Aggregate, indicator: str, names: tuple[str, ...], *,
     to_pool : tuple of str
         The variables it needs besides ``names`` when it pools anything
         (the exposures of pooled rates).
+    consumed : tuple of str
+        State dimensions its definition sums over, which it cannot pool.
 
     Returns
     -------
@@ -78,7 +80,8 @@ def inputs(ds, aggregate: Aggregate, indicator: str, names: tuple[str, ...], *,
     requested = tuple(aggregate) if isinstance(aggregate, (list, tuple)) else (aggregate,)
     needed = names + (to_pool if requested else ())
     _is_dataset(ds, needed, indicator)
-    dims = _aggregated(requested, StateSpace.from_dataset(ds).dims, others, indicator)
+    states = tuple(dim for dim in StateSpace.from_dataset(ds).dims if dim not in consumed)
+    dims = _aggregated(requested, states, others, indicator)
     return checked(ds, needed, indicator), dims
 
 

@@ -16,7 +16,7 @@ They live in modules by theme, and this module gathers them:
 * :mod:`~projsim.analysis.balance`: natural and migration balances, crude
   rates and growth;
 * :mod:`~projsim.analysis.structure`: mid-year population, mean and median
-  age, dependency ratios, shares of the oldest, sex ratio;
+  age, dependency ratios, shares of the oldest and of foreigners, sex ratio;
 * :mod:`~projsim.analysis.accessor`: the accessor, built from :data:`INDICATORS`;
 * :mod:`~projsim.analysis.common`: the checks and helpers they share.
 
@@ -91,15 +91,15 @@ from projsim.analysis.common import Aggregate
 from projsim.analysis.fertility import grr, mean_age_at_childbearing, nrr, tfr
 from projsim.analysis.mortality import LIFE_TABLE_COLUMNS, life_expectancy, life_table
 from projsim.analysis.structure import (
-    DEPENDENCY_KINDS, WORKING_AGE, DependencyKind, dependency_ratio, mean_age, median_age,
-    mid_year_population, sex_ratio, share_aged,
+    DEPENDENCY_KINDS, WORKING_AGE, DependencyKind, dependency_ratio, foreign_share, mean_age,
+    median_age, mid_year_population, sex_ratio, share_aged,
 )
 
 __all__ = [
     "DEPENDENCY_KINDS", "GROWTH_METHODS", "INDICATORS", "LIFE_TABLE_COLUMNS", "WORKING_AGE",
     "Aggregate", "DependencyKind", "GrowthMethod", "IndicatorAccessor", "crude_birth_rate",
-    "crude_death_rate", "crude_net_migration_rate", "dependency_ratio", "growth_rate", "grr",
-    "life_expectancy", "life_table", "mean_age", "mean_age_at_childbearing", "median_age",
-    "mid_year_population", "migration_balance", "natural_balance", "nrr", "sex_ratio",
-    "share_aged", "tfr",
+    "crude_death_rate", "crude_net_migration_rate", "dependency_ratio", "foreign_share",
+    "growth_rate", "grr", "life_expectancy", "life_table", "mean_age",
+    "mean_age_at_childbearing", "median_age", "mid_year_population", "migration_balance",
+    "natural_balance", "nrr", "sex_ratio", "share_aged", "tfr",
 ]

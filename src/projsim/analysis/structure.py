@@ -16,11 +16,12 @@ from projsim.analysis.common import (
     Aggregate, checked_age, inputs, labelled, mid_year, ratio, summed,
 )
 from projsim.errors import InputError
-from projsim.types import SEXES, STATE, VARIABLES
+from projsim.model.states import StateSpace
+from projsim.types import FOREIGN, NATIONALITY, SEXES, STATE, VARIABLES
 
 __all__ = [
-    "DEPENDENCY_KINDS", "DependencyKind", "WORKING_AGE", "dependency_ratio", "mean_age",
-    "median_age", "mid_year_population", "sex_ratio", "share_aged",
+    "DEPENDENCY_KINDS", "DependencyKind", "WORKING_AGE", "dependency_ratio", "foreign_share",
+    "mean_age", "median_age", "mid_year_population", "sex_ratio", "share_aged",
 ]
 
 #: The three dependency ratios: persons under working age, persons over it,
@@ -351,3 +352,47 @@ def sex_ratio(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.DataArray:
     ds, population = _structure(ds, aggregate, "the sex ratio", others=("age",))
     female, male = (population.sel(sex=sex, drop=True) for sex in SEXES)
     return labelled(ratio(male, female, 100), "sex ratio", "males per 100 females")
+
+
+def foreign_share(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.DataArray:
+    """Share of the persons of foreign nationality on 1 January [%].
+
+    :math:`100\\, P^{foreign} / P`, the population summed over nationality in
+    the denominator, by every dimension kept: by default by state (other than
+    nationality), sex and age; pooling the other state dimensions, ``"sex"``
+    and ``"age"`` gives the nation's share. The foreign label is
+    :data:`projsim.types.FOREIGN`. NaN where nobody lives.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A projsim result with ``population`` by nationality.
+    aggregate : str or sequence of str, default ()
+        Among the state dimensions other than nationality, ``"sex"`` and
+        ``"age"``.
+
+    Returns
+    -------
+    xarray.DataArray
+        [%] at every date.
+
+    Raises
+    ------
+    projsim.errors.InputError
+        If the result has no nationality dimension, or no foreign label on it.
+    """
+    ds, dims = inputs(ds, aggregate, "the foreign share", ("population",), others=_CELL,
+                      consumed=(NATIONALITY,))
+    states = StateSpace.from_dataset(ds)
+    if not states.has(NATIONALITY):
+        raise InputError("argument 'ds'", f"a result with the state dimensions {states.dims}",
+                         f"a result with a '{NATIONALITY}' dimension for the foreign share",
+                         "project a base whose states are crossed with nationality")
+    if FOREIGN not in states.labels_of(NATIONALITY):
+        raise InputError(f"coordinate '{NATIONALITY}'", repr(list(states.labels_of(NATIONALITY))),
+                         f"the label '{FOREIGN}' among the nationalities",
+                         f"label the persons of foreign nationality '{FOREIGN}'")
+    population = summed(ds["population"], dims)
+    foreign = population.sel({NATIONALITY: FOREIGN}, drop=True)
+    return labelled(ratio(foreign, summed(population, [NATIONALITY]), 100),
+                    "share of the persons of foreign nationality", "%")
