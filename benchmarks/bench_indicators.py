@@ -67,13 +67,10 @@ def draws(inputs, n_draws, seed=2013):
               for name, spread in SPREAD.items()}
     rates = inputs.rates
     mortality = inputs.mortality_rate * factor["mortality"][None, :, None, None, None]
-    batch = kernel.Rates(
+    batch = rates._replace(
         survival=survival_ratios_from_rates(mortality, np.array(SEXES)),
         fertility_rate=rates.fertility_rate * factor["fertility"][None, :, None, None],
-        sex_ratio_at_birth=rates.sex_ratio_at_birth,
         net_migration=rates.net_migration * factor["net_migration"][None, :, None, None, None],
-        internal_rate=rates.internal_rate,
-        internal_destination=rates.internal_destination,
     )
     population = np.repeat(inputs.population, n_draws, axis=0)
     return population, batch, mortality
@@ -138,9 +135,10 @@ def main(argv=None) -> int:
                               safeguard=scenario.safeguard)
 
     def label(projection, rates, mortality):
-        ds = to_dataset(projection, years=inputs.years, regions=inputs.base.regions,
-                        sexes=SEXES, ages=inputs.base.ages, attrs={"scenario": scenario.name},
-                        inputs={}, scenarios=tuple(map(str, range(rates.fertility_rate.shape[1]))),
+        ds = to_dataset(projection, years=inputs.years, states=inputs.base.states,
+                        ages=inputs.base.ages, attrs={"scenario": scenario.name}, inputs={},
+                        moves=inputs.moves,
+                        scenarios=tuple(map(str, range(rates.fertility_rate.shape[1]))),
                         rates={"mortality_rate": mortality, "fertility_rate": rates.fertility_rate,
                                "sex_ratio_at_birth": rates.sex_ratio_at_birth})
         return ds.rename(scenario="draw")

@@ -1,4 +1,5 @@
-"""What the tests share: the reference results and the slow marker (helpers.py: the rest).
+"""What the tests share: the reference results, the same by nationality, and the
+slow marker (helpers.py and the *_cases.py modules: the rest).
 
 The test folders mirror the package's layers (``engine/``, ``demography/``,
 ``model/``, ``io/``, ``assumptions/``, ``stochastic/``, ``analysis/``); the
@@ -18,7 +19,8 @@ import projsim
 
 #: The repository's root folder.
 REPO_ROOT = Path(__file__).resolve().parents[1]
-# the shared helpers (helpers, ccmpp_cases) import by name from any test folder
+# the shared helpers (helpers, ccmpp_cases, nationality_cases) import by name from any
+# test folder
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
@@ -38,3 +40,21 @@ def reference():
 def variants():
     """The reference with its variants (fpb-2013-variants), projected once per session."""
     return projsim.project("fpb-2013-variants")
+
+
+@pytest.fixture(scope="session")
+def by_nationality():
+    """The reference scenario on its base split into two nationalities, the
+    foreign one a known share of every cell (nationality_cases.py)."""
+    from nationality_cases import split_by_nationality
+
+    return projsim.project(split_by_nationality("fpb-2013"))
+
+
+@pytest.fixture(scope="session")
+def naturalised():
+    """A small result by region and nationality with internal migration and
+    naturalisations (nationality_cases.py)."""
+    from nationality_cases import naturalised
+
+    return naturalised()

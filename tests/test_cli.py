@@ -95,3 +95,36 @@ def test_run_with_draws_on_two_local_workers(capsys):
     assert main(["run", "--draws", "64", "--workers", "2"]) == EXIT_OK
     assert capsys.readouterr().out.startswith("fpb-2013: 64 draws, seed 0 (numpy engine)")
     assert dict(os.environ) == before, "the workers' variables stay out of this process"
+
+
+def test_run_summary_of_a_base_by_nationality(monkeypatch, capsys, by_nationality, reference):
+    """The summary adds the nationalities of each region, from the kernel's arrays
+    and from a labelled result alike (the overrides count cells, twice as many)."""
+    from nationality_cases import split_by_nationality
+
+    from projsim.cli import summary
+
+    assert main(["run"]) == EXIT_OK
+    plain = capsys.readouterr().out
+    monkeypatch.setattr("projsim.io.scenarios.load_scenario",
+                        lambda name: split_by_nationality("fpb-2013"))
+    assert main(["run"]) == EXIT_OK
+    split = capsys.readouterr().out
+    assert split.split("Overrides")[0] == plain.split("Overrides")[0]
+    assert summary(by_nationality).split("Overrides")[0] == summary(reference).split(
+        "Overrides")[0]
+
+
+def test_plot_a_result_by_nationality(by_nationality, tmp_path, capsys):
+    from projsim.io import write_netcdf
+
+    path = tmp_path / "split.nc"
+    write_netcdf(by_nationality.isel(time=slice(0, 5)), path)
+    for options in (["--kind", "totals", "--nationality", "foreign"],
+                    ["--kind", "pyramid", "--by", "nationality"]):
+        assert main(["plot", str(path), *options, "-o", str(tmp_path / "f.png")]) == EXIT_OK
+    assert main(["plot", str(path), "--nationality", "Belgian",
+                 "-o", str(tmp_path / "f.png")]) == EXIT_INPUT
+    assert capsys.readouterr().err == (
+        f"error: {path}: --nationality: got 'Belgian'; expected one of ['national', "
+        "'foreign']. Fix: use a nationality label of the result.\n")

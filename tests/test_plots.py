@@ -12,6 +12,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 import xarray as xr  # noqa: E402
+from helpers import raises_exactly  # noqa: E402
+from nationality_cases import NATIONALITIES  # noqa: E402
 
 import projsim  # noqa: E402
 from projsim import plots  # noqa: E402
@@ -19,6 +21,7 @@ from projsim.cli import EXIT_INPUT, EXIT_OK, main  # noqa: E402
 from projsim.demography.lifetable import life_expectancy_at_birth  # noqa: E402
 from projsim.errors import InputError  # noqa: E402
 from projsim.io import write_netcdf  # noqa: E402
+from projsim.types import FOREIGN  # noqa: E402
 
 FLEMISH = "Flemish Region"
 
@@ -463,3 +466,95 @@ def test_cli_plot_bad_files(tmp_path, capsys):
         f"error: option -o: got '{tmp_path / 'no' / 'figure.png'}'; expected a file in an "
         f"existing folder. Fix: create the folder '{tmp_path / 'no'}' first.",
     ]
+
+
+# --- results by nationality -------------------------------------------------------
+
+
+def test_pyramid_of_one_nationality_and_by_nationality(by_nationality):
+    ax = plots.pyramid(by_nationality, 2030, nationality=FOREIGN)
+    foreign = by_nationality.population.sel(time=2030, nationality=FOREIGN).sum("region")
+    np.testing.assert_allclose(widths(ax.containers[0]), -thousands(foreign.sel(sex="male")))
+    assert ax.get_title() == f"Population on 1 January 2030\nall regions, {FOREIGN}"
+    axes = plots.pyramid(by_nationality, 2030, by="nationality", compare_year=2012)
+    assert [a.get_title() for a in axes] == list(NATIONALITIES)
+    for ax, label in zip(axes, NATIONALITIES):
+        population = by_nationality.population.sel(nationality=label).sum("region")
+        np.testing.assert_allclose(widths(ax.containers[1]),
+                                   thousands(population.sel(time=2030, sex="female")))
+    assert axes[0].figure.get_suptitle() == "Population on 1 January 2030"
+    axes = plots.pyramid(by_nationality, 2030, region=FLEMISH, by="nationality")
+    assert axes[0].figure.get_suptitle() == f"Population on 1 January 2030\n{FLEMISH}"
+
+
+def test_figures_of_a_result_by_nationality_sum_over_it(by_nationality, reference):
+    """Without a nationality chosen, every figure is the reference's."""
+    for kind in ("pyramid", "totals", "components", "tfr", "e0", "dependency"):
+        for region in (None, FLEMISH):
+            split = getattr(plots, kind)(by_nationality, region=region)
+            plain = getattr(plots, kind)(reference, region=region)
+            assert split.get_title() == plain.get_title(), kind
+            for ours, theirs in zip(split.containers, plain.containers, strict=True):
+                np.testing.assert_allclose(widths(ours) if kind == "pyramid" else heights(ours),
+                                           widths(theirs) if kind == "pyramid" else
+                                           heights(theirs), rtol=1e-9, atol=1e-9)
+            for ours, theirs in zip(split.lines, plain.lines, strict=True):
+                np.testing.assert_allclose(ours.get_ydata(), theirs.get_ydata(), rtol=1e-9)
+            plt.close("all")
+
+
+def test_components_show_the_moves_that_do_not_cancel(naturalised):
+    ax = plots.components(naturalised, region="A")
+    assert [c.get_label() for c in ax.containers] == [
+        "births", "deaths", "international net migration", "internal net migration"]
+    plt.close("all")
+    ax = plots.components(naturalised, nationality=FOREIGN)
+    assert [c.get_label() for c in ax.containers] == [
+        "births", "deaths", "international net migration", "net naturalisations"]
+    flows = naturalised.sel(nationality=FOREIGN).isel(time=slice(None, -1)).sum("region")
+    naturalised_out = (flows.naturalisation_in - flows.naturalisation_out).sum(["sex", "age"])
+    np.testing.assert_allclose(heights(ax.containers[3]), thousands(naturalised_out))
+    assert float(naturalised_out.max()) < 0
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), sum(heights(c) for c in ax.containers),
+                               rtol=1e-9)
+    assert ax.get_title() == f"Components of change, all regions, {FOREIGN}"
+
+
+def test_rates_of_one_nationality(by_nationality, reference):
+    ax = plots.tfr(by_nationality, nationality=FOREIGN)
+    plain = plots.tfr(reference)
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), plain.lines[0].get_ydata(), rtol=1e-9)
+    assert ax.get_title() == f"Total fertility rate, all regions, {FOREIGN}"
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda ds: plots.pyramid(ds, by="age"),
+     "argument 'by': got 'age'; expected one of the state dimensions ['region', "
+     "'nationality']. Fix: name a state dimension of the result, or none for one figure."),
+    (lambda ds: plots.pyramid(ds, nationality=FOREIGN, by="nationality"),
+     "argument 'by': got 'nationality' with nationality='foreign'; expected by=None when one "
+     "nationality is chosen. Fix: drop nationality to draw every nationality, or by to draw "
+     "one."),
+    (lambda ds: plots.pyramid(ds, by_region=True, by="nationality"),
+     "argument 'by': got 'nationality' with by_region=True; expected None or 'region' with "
+     "by_region=True. Fix: give by_region or by, not both."),
+    (lambda ds: plots.totals(ds, nationality="Belgian"),
+     "argument 'nationality': got 'Belgian'; expected one of ['national', 'foreign']. "
+     "Fix: use a nationality label of the result."),
+])
+def test_errors_of_a_result_by_nationality(by_nationality, call, message):
+    with raises_exactly(message):
+        call(by_nationality)
+
+
+def test_error_nationality_of_a_result_without_it(single):
+    with raises_exactly(
+        "argument 'nationality': got 'foreign'; expected a result with a 'nationality' "
+        "dimension. Fix: leave the nationality out: this result has none."
+    ):
+        plots.totals(single, nationality=FOREIGN)
+
+
+def test_render_facets_by_nationality(by_nationality):
+    png = plots.render(by_nationality, "pyramid", dpi=30, by="nationality")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"

@@ -182,3 +182,19 @@ def test_a_result_with_the_population_only(variants):
     assert [title for title in re.findall(r"<h3>([^<]+)</h3>", page)] == [
         "Population pyramid", "Population pyramids by region", "Total population",
         "Old-age dependency ratio", "Uncertainty of the total population"]
+
+
+def test_a_result_by_nationality(by_nationality, reference):
+    """Tables sum over nationality, and the pyramids by nationality are drawn."""
+    years = [2012, 2020, 2023]
+    split = report_html(by_nationality.isel(time=slice(0, 12)), years=years)
+    plain = report_html(reference.isel(time=slice(0, 12)), years=years, figures=False)
+    for caption in ("Population on 1 January [persons]",
+                    "Components of change during the year, all regions [persons per year]",
+                    "Key indicators, all regions"):
+        assert table(split, caption) == table(plain, caption)
+    assert ("by region (Brussels-Capital Region, Flemish Region, Walloon Region), nationality "
+            "(national, foreign), sex and single year of age") in split
+    assert "<h3>Population pyramids by nationality</h3>" in split
+    assert "<h3>Population pyramids by nationality</h3>" not in report_html(
+        reference.isel(time=slice(0, 12)), years=years)

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from projsim.errors import InputError
+from projsim.model.states import StateSpace, state_dims
+from projsim.types import NATIONALITY, REGION, VARIABLES
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 
@@ -65,7 +67,11 @@ def _parser() -> argparse.ArgumentParser:
                            "totals, tfr, e0 and dependency; repeat to choose several)")
     plot.add_argument("--compare-scenario", help="pyramid: a second scenario, drawn as an outline")
     plot.add_argument("--region", help="one region (default: all regions together)")
+    plot.add_argument("--nationality",
+                      help="one nationality, for a result by nationality (default: all together)")
     plot.add_argument("--by-region", action="store_true", help="pyramid: one pyramid per region")
+    plot.add_argument("--by", help="pyramid: one pyramid per label of this state dimension "
+                                   "(region, nationality)")
     plot.add_argument("--variable", help="fan: the count to draw (default: population)")
     report = commands.add_parser("report", help="write a self-contained HTML report of a result")
     report.add_argument("result", help="a netCDF file written by 'projsim run -o'")
@@ -88,15 +94,17 @@ def summary(dataset, years: Sequence[int] | None = None) -> str:
     str
     """
     batch = "scenario" in dataset.dims
+    others = [dim for dim in state_dims(dataset) if dim != REGION]
 
     def values(name):
-        array = dataset[name].transpose("time", *(("scenario",) if batch else ()), ...).values
+        array = dataset[name].sum(others).transpose("time", *(("scenario",) if batch else ()),
+                                                    ...).values
         return np.moveaxis(array, 1, 0) if batch else array[None]
 
     names = [str(s) for s in dataset.scenario.values] if batch else None
     return summary_text(
         f"{dataset.attrs.get('scenario', '')}: {dataset.attrs.get('scenario_description', '')}",
-        dataset.time.values, [str(r) for r in dataset.region.values], values("population"),
+        dataset.time.values, [str(r) for r in dataset[REGION].values], values("population"),
         values("births")[:, :-1], values("deaths")[:, :-1], values("net_migration")[:, :-1],
         int(dataset.attrs.get("overrides_migration_cells", 0)),
         int(dataset.attrs.get("overrides_floor_cells", 0)), names, years)
@@ -212,12 +220,24 @@ def _summary_of_run(scenario) -> str:
     inputs, result = run(loaded)
     flows = result.flows
     names = inputs.variants if len(inputs.variants) > 1 else None
+
+    def by_region(array):
+        """(batch, time, region, ...) from the kernel's (time, batch, state, ...)."""
+        return np.moveaxis(_by_region(array, inputs.base.states), 1, 0)
+
     return summary_text(f"{loaded.name}: {loaded.description}", inputs.years,
-                        list(inputs.base.regions), np.moveaxis(result.population, 1, 0),
-                        np.moveaxis(flows.births, 1, 0), np.moveaxis(flows.deaths, 1, 0),
-                        np.moveaxis(flows.net_migration, 1, 0),
+                        list(inputs.base.regions), by_region(result.population),
+                        by_region(flows.births), by_region(flows.deaths),
+                        by_region(flows.net_migration),
                         int(np.count_nonzero(flows.migration_adjustment)),
                         int(np.count_nonzero(flows.population_floor)), names)
+
+
+def _by_region(array: np.ndarray, states: StateSpace) -> np.ndarray:
+    """A kernel array (time, batch, state, ...) with its states summed by region."""
+    array = states.unflatten(array, 2)
+    others = tuple(2 + i for i, dim in enumerate(states.dims) if dim != REGION)
+    return array.sum(others) if others else array
 
 
 def _run(args) -> int:
@@ -260,10 +280,11 @@ def _list(args) -> int:
     return EXIT_OK
 
 
-#: Options of ``projsim plot`` beyond --kind, -o and --region, by the kinds that take them.
+#: Options of ``projsim plot`` beyond --kind, -o, --region and --nationality, by the kinds
+#: that take them.
 _PLOT_OPTIONS = {
     "year": ("pyramid",), "compare_year": ("pyramid",), "compare_scenario": ("pyramid",),
-    "by_region": ("pyramid",), "variable": ("fan",),
+    "by_region": ("pyramid",), "by": ("pyramid",), "variable": ("fan",),
 }
 _SEVERAL_SCENARIOS = ("totals", "tfr", "e0", "dependency")
 _IMAGE_FORMATS = ("png", "svg", "pdf")
@@ -275,14 +296,16 @@ def _option(name: str) -> str:
 
 
 def _read_result(path: str):
-    """A result file, checked to hold a population by time, region, sex and age."""
+    """A result file, checked to hold a population by time, its states, sex and age."""
     from projsim.io.results import read_netcdf
 
     dataset = read_netcdf(path)
     dims = set(dataset["population"].dims) if "population" in dataset else set()
-    if not {"time", "region", "sex", "age"} <= dims:
-        raise InputError(path, "a netCDF file without a variable 'population' over time, "
-                         "region, sex and age", "a result written by 'projsim run -o'",
+    expected = ("time",) + StateSpace.from_dataset(dataset).expand(VARIABLES["population"].dims)
+    if not set(expected) <= dims:
+        raise InputError(path, "a netCDF file without a variable 'population' over "
+                         f"{', '.join(expected[:-1])} and {expected[-1]}",
+                         "a result written by 'projsim run -o'",
                          "check the path and rerun the projection")
     return dataset
 
@@ -318,8 +341,10 @@ def _plot_options(args, dataset) -> dict:
         check_label(dataset, "scenario", name, f"{path}: --scenario")
     if args.compare_scenario is not None:
         check_label(dataset, "scenario", args.compare_scenario, f"{path}: --compare-scenario")
-    if args.region is not None:
-        check_label(dataset, "region", args.region, f"{path}: --region")
+    chosen = {REGION: args.region, NATIONALITY: args.nationality}
+    for dim, label in chosen.items():
+        if label is not None:
+            check_label(dataset, dim, label, f"{path}: --{dim}")
     if kind == "fan" and "draw" not in dataset.dims:
         raise InputError(path, "a result without a 'draw' dimension",
                          "a result with stochastic draws for --kind fan",
@@ -329,7 +354,7 @@ def _plot_options(args, dataset) -> dict:
                          f"a result with '{_NEEDS[kind]}' for --kind {kind}",
                          "draw a figure of the population (pyramid, totals, dependency, fan), "
                          "or save a projection with 'projsim run -o'")
-    options = {"region": args.region}
+    options = dict(chosen)     # the plot functions' arguments region and nationality
     if kind in _SEVERAL_SCENARIOS:
         options["scenarios"] = scenarios or None
     else:
@@ -339,7 +364,7 @@ def _plot_options(args, dataset) -> dict:
             year=None if args.year is None else _year(args.year, dataset, path, "--year"),
             compare_year=(None if args.compare_year is None
                           else _year(args.compare_year, dataset, path, "--compare-year")),
-            compare_scenario=args.compare_scenario, by_region=args.by_region)
+            compare_scenario=args.compare_scenario, by_region=args.by_region, by=args.by)
     if kind == "fan" and args.variable is not None:
         options["variable"] = args.variable
     return options

@@ -18,9 +18,12 @@ Conventions
 -----------
 * Counts are shown in thousands of persons; flows in thousands of persons
   per year, in the year from 1 January ``time`` to 1 January ``time + 1``.
-* Without ``region``, figures show the sum of all regions ("all regions");
-  rates are then pooled over regions with the exposures as weights, as
-  :mod:`projsim.indicators` computes them with ``aggregate="region"``.
+* Without ``region``, figures show the sum of all regions ("all regions"),
+  and without ``nationality`` the sum of all nationalities: counts are summed
+  over every state dimension of the result that is not chosen, and rates are
+  pooled over them with the exposures as weights, as
+  :mod:`projsim.indicators` computes them when ``aggregate`` names those
+  dimensions.
 * With a ``scenario`` dimension, line figures draw every scenario and the
   other figures the first one, the scenario itself, unless told otherwise.
 * With a ``draw`` dimension (stochastic draws), figures other than
@@ -45,7 +48,8 @@ import xarray as xr
 
 from projsim.analysis import indicators
 from projsim.errors import InputError
-from projsim.types import SEXES
+from projsim.model.states import state_dims
+from projsim.types import MOVES, NATIONALITY, REGION, SEXES
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -69,11 +73,11 @@ SEX_LINESTYLES = {"female": "-", "male": "--"}
 COMPONENT_COLOURS = {
     "births": OKABE_ITO["bluish_green"], "deaths": OKABE_ITO["vermillion"],
     "net_migration": OKABE_ITO["blue"], "internal_net": OKABE_ITO["sky_blue"],
-    "population_floor": OKABE_ITO["reddish_purple"],
+    "naturalisation_net": OKABE_ITO["orange"], "population_floor": OKABE_ITO["reddish_purple"],
 }
 COMPONENT_LABELS = {
     "births": "births", "deaths": "deaths", "net_migration": "international net migration",
-    "internal_net": "internal net migration",
+    "internal_net": "internal net migration", "naturalisation_net": "net naturalisations",
     "population_floor": "persons added by the population floor",
 }
 ALL_REGIONS = "all regions"
@@ -105,7 +109,7 @@ def check_label(dataset: xr.Dataset, dim: str, label, where: str) -> None:
     dataset : xarray.Dataset
         A result.
     dim : str
-        ``"time"``, ``"scenario"`` or ``"region"``.
+        ``"time"``, ``"scenario"`` or a state dimension.
     label : object
         The label asked for.
     where : str
@@ -122,6 +126,9 @@ def check_label(dataset: xr.Dataset, dim: str, label, where: str) -> None:
             raise InputError(where, repr(label), f"{name!r}, the only scenario of this result",
                              "leave the scenario out or name that scenario")
         return
+    if dim not in dataset.dims:
+        raise InputError(where, repr(label), f"a result with a '{dim}' dimension",
+                         f"leave the {dim} out: this result has none")
     labels = dataset[dim].values.tolist()
     if label not in labels:
         if dim == "time":
@@ -158,15 +165,38 @@ def _scenarios(dataset: xr.Dataset,
     return [(name, _one_scenario(dataset, name, "argument 'scenarios'")[0]) for name in names]
 
 
-def _region(array: xr.DataArray, region: str | None) -> xr.DataArray:
-    """The array of one region, or the sum over every region."""
-    return array.sum("region") if region is None else array.sel(region=region, drop=True)
+def _where(dataset: xr.Dataset, region: str | None,
+           nationality: str | None = None) -> tuple[dict[str, str], str]:
+    """The state labels chosen, after checking them, and the words of a title:
+    the region or "all regions", then the nationality if one is chosen."""
+    chosen = {dim: label for dim, label in ((REGION, region), (NATIONALITY, nationality))
+              if label is not None}
+    for dim, label in chosen.items():
+        check_label(dataset, dim, label, f"argument '{dim}'")
+    where = ALL_REGIONS if region is None else region
+    return chosen, where if nationality is None else f"{where}, {nationality}"
 
 
-def _check_region(dataset: xr.Dataset, region: str | None) -> str:
-    if region is not None:
-        check_label(dataset, "region", region, "argument 'region'")
-    return ALL_REGIONS if region is None else region
+def _pooled(array: xr.DataArray, chosen: Mapping[str, str]) -> xr.DataArray:
+    """The array of the chosen state labels, summed over every other state."""
+    if chosen:
+        array = array.sel(chosen, drop=True)
+    return array.sum(list(state_dims(array)))
+
+
+def _moves_shown(flows: xr.Dataset, chosen: Mapping[str, str]) -> dict[str, xr.DataArray]:
+    """The net (in minus out, by state) of each kind of move the result holds,
+    summed over sex and age, unless it cancels at the chosen labels although
+    people move (naturalisations within a region, internal migration of one
+    nationality)."""
+    shown = {}
+    for into, out in MOVES.values():
+        if into in flows and out in flows:
+            net = (flows[into] - flows[out]).sum(["sex", "age"])
+            moved = float(np.abs(_pooled(flows[into], chosen)).max())
+            if moved == 0 or float(np.abs(_pooled(net, chosen)).max()) > 1e-9 * moved:
+                shown[f"{into.removesuffix('_in')}_net"] = net
+    return shown
 
 
 def _median_draw(array: xr.DataArray) -> xr.DataArray:
@@ -186,26 +216,27 @@ def _flow_years(dataset: xr.Dataset) -> xr.Dataset:
 
 # --- indicators -------------------------------------------------------------
 
-def _of_region(indicator: xr.DataArray, region: str | None) -> xr.DataArray:
-    """An indicator of :mod:`projsim.indicators` for one region, if one is chosen."""
-    return indicator if region is None else indicator.sel(region=region, drop=True)
+def _of(indicator: xr.DataArray, chosen: Mapping[str, str]) -> xr.DataArray:
+    """An indicator of :mod:`projsim.indicators` at the chosen state labels."""
+    return indicator.sel(chosen, drop=True) if chosen else indicator
 
 
-def _aggregate(region: str | None, *others: str) -> tuple[str, ...]:
-    """The dimensions :mod:`projsim.indicators` pools: regions unless one is chosen."""
-    return (*(() if region is not None else ("region",)), *others)
+def _aggregate(data: xr.Dataset, chosen: Mapping[str, str], *others: str) -> tuple[str, ...]:
+    """The dimensions :mod:`projsim.indicators` pools: the state dimensions
+    without a chosen label, and ``others``."""
+    return (*(dim for dim in state_dims(data) if dim not in chosen), *others)
 
 
-def _fertility(data: xr.Dataset, region: str | None) -> xr.DataArray:
+def _fertility(data: xr.Dataset, chosen: Mapping[str, str]) -> xr.DataArray:
     """TFR in the years with flows (the last date has no rates)."""
-    tfr = indicators.tfr(data, aggregate=_aggregate(region))
-    return _of_region(tfr, region).isel(time=slice(None, -1))
+    tfr = indicators.tfr(data, aggregate=_aggregate(data, chosen))
+    return _of(tfr, chosen).isel(time=slice(None, -1))
 
 
-def _life_expectancy(data: xr.Dataset, region: str | None) -> xr.DataArray:
+def _life_expectancy(data: xr.Dataset, chosen: Mapping[str, str]) -> xr.DataArray:
     """e0 by sex in the years with flows (the last date has no rates)."""
-    e0 = indicators.life_expectancy(data, aggregate=_aggregate(region))
-    return _of_region(e0, region).isel(time=slice(None, -1))
+    e0 = indicators.life_expectancy(data, aggregate=_aggregate(data, chosen))
+    return _of(e0, chosen).isel(time=slice(None, -1))
 
 
 # --- drawing helpers ---------------------------------------------------------
@@ -320,7 +351,9 @@ def pyramid(
     scenario: str | None = None,
     compare_scenario: str | None = None,
     region: str | None = None,
+    nationality: str | None = None,
     by_region: bool = False,
+    by: str | None = None,
     ax: Axes | Sequence[Axes] | None = None,
 ) -> Axes | np.ndarray:
     """Population pyramid on 1 January: males left, females right.
@@ -345,10 +378,16 @@ def pyramid(
         given, else in ``year``).
     region : str, optional
         One region; by default all regions together.
+    nationality : str, optional
+        One nationality, for a result by nationality; by default all together.
     by_region : bool, default False
-        One pyramid per region, side by side (``region`` must be None).
+        One pyramid per region, side by side (``region`` must be None); the
+        same as ``by`` naming the regions.
+    by : str, optional
+        A state dimension of the result (regions, nationalities): one pyramid
+        per label, side by side. No label of it may be chosen.
     ax : matplotlib Axes or sequence of Axes, optional
-        Where to draw: one Axes, or one per region with ``by_region``.
+        Where to draw: one Axes, or one per label with ``by_region`` or ``by``.
 
     Returns
     -------
@@ -360,19 +399,25 @@ def pyramid(
     Raises
     ------
     InputError
-        If a year, scenario or region is not in the result, or if
-        ``by_region`` is combined with ``region``.
+        If a year, scenario, region or nationality is not in the result, if
+        ``by_region`` is combined with ``region``, or ``by`` is not a state
+        dimension or one of its labels is chosen.
     """
     year = int(dataset.time[-1]) if year is None else year
     for argument, label, dim in (("year", year, "time"), ("compare_year", compare_year, "time"),
                                  ("compare_scenario", compare_scenario, "scenario")):
         if label is not None:
             check_label(dataset, dim, label, f"argument '{argument}'")
-    where = _check_region(dataset, region)
+    chosen, where = _where(dataset, region, nationality)
     if by_region and region is not None:
         raise InputError("argument 'by_region'", f"True with region={region!r}",
                          "by_region=False when one region is chosen",
                          "drop region to draw every region, or by_region to draw one")
+    if by_region and by not in (None, REGION):
+        raise InputError("argument 'by'", f"{by!r} with by_region=True",
+                         f"None or {REGION!r} with by_region=True",
+                         "give by_region or by, not both")
+    facet = _facet(dataset, REGION if by_region else by, chosen)
     data, name = _one_scenario(dataset, scenario)
     population = _median_draw(data.population)
     outline = outline_label = None
@@ -389,35 +434,54 @@ def pyramid(
     title = f"Population on 1 January {year}{_draw_note(dataset)}"
     if len(_scenario_names(dataset)) > 1 and compare_scenario is None:
         title += f", {name}"
-    if not by_region:
+    if facet is None:
         ax = _axes(ax, "pyramid")
-        _draw_pyramid(ax, _region(bars, region), bars_label,
-                      None if outline is None else _region(outline, region), outline_label,
+        _draw_pyramid(ax, _pooled(bars, chosen), bars_label,
+                      None if outline is None else _pooled(outline, chosen), outline_label,
                       f"{title}\n{where}")
         _legend(ax)
         return ax
-    regions = [str(r) for r in dataset.region.values]
+    labels = [str(label) for label in dataset[facet].values]
     if ax is None:
         import matplotlib.pyplot as plt
 
         width, height = _SIZES["facet"]
-        axes = plt.subplots(1, len(regions), figsize=(width * len(regions), height),
+        axes = plt.subplots(1, len(labels), figsize=(width * len(labels), height),
                             layout="constrained", sharey=True, squeeze=False)[1][0]
     else:
         axes = np.asarray(ax, dtype=object).ravel()
-        if axes.size != len(regions):
+        if axes.size != len(labels):
             raise InputError("argument 'ax'", f"{axes.size} Axes",
-                             f"one per region, {len(regions)}",
-                             "pass as many Axes as regions, or none")
-    for axis, label in zip(axes, regions):
-        _draw_pyramid(axis, bars.sel(region=label, drop=True), bars_label,
-                      None if outline is None else outline.sel(region=label, drop=True),
+                             f"one per {facet}, {len(labels)}",
+                             f"pass as many Axes as {_plural(facet)}, or none")
+    for axis, label in zip(axes, labels):
+        _draw_pyramid(axis, _pooled(bars, {**chosen, facet: label}), bars_label,
+                      None if outline is None else _pooled(outline, {**chosen, facet: label}),
                       outline_label, label)
     for axis in axes[1:]:
         axis.set_ylabel("")
-    axes[0].figure.suptitle(title)
+    axes[0].figure.suptitle(title if not chosen else f"{title}\n{where}")
     _legend(axes[-1])
     return axes
+
+
+def _plural(dim: str) -> str:
+    return f"{dim[:-1]}ies" if dim.endswith("y") else f"{dim}s"
+
+
+def _facet(dataset: xr.Dataset, by: str | None, chosen: Mapping[str, str]) -> str | None:
+    """The state dimension to draw one figure per label of, after checking it."""
+    if by is None:
+        return None
+    dims = state_dims(dataset)
+    if by not in dims:
+        raise InputError("argument 'by'", repr(by), f"one of the state dimensions {list(dims)}",
+                         "name a state dimension of the result, or none for one figure")
+    if by in chosen:
+        raise InputError("argument 'by'", f"{by!r} with {by}={chosen[by]!r}",
+                         f"by=None when one {by} is chosen",
+                         f"drop {by} to draw every {by}, or by to draw one")
+    return by
 
 
 def totals(
@@ -425,6 +489,7 @@ def totals(
     *,
     scenarios: Sequence[str] | None = None,
     region: str | None = None,
+    nationality: str | None = None,
     observed=None,
     ax: Axes | None = None,
 ) -> Axes:
@@ -438,6 +503,8 @@ def totals(
         The scenarios to draw; by default all of them.
     region : str, optional
         One region; by default all regions together.
+    nationality : str, optional
+        One nationality, for a result by nationality; by default all together.
     observed : dict, pandas.Series or xarray.DataArray, optional
         Observed population on 1 January [persons] by year, drawn as points.
     ax : matplotlib Axes, optional
@@ -448,12 +515,12 @@ def totals(
         One line per scenario (``ax.lines``, y in thousands), then the
         observed points.
     """
-    where = _check_region(dataset, region)
+    at, where = _where(dataset, region, nationality)
     chosen = _scenarios(dataset, scenarios)
     points = None if observed is None else _as_observed(observed)
     ax = _axes(ax)
     for index, (name, data) in enumerate(chosen):
-        total = _median_draw(_region(data.population, region).sum(["sex", "age"]))
+        total = _median_draw(_pooled(data.population, at).sum(["sex", "age"]))
         ax.plot(total.time, total / THOUSAND, label=name, **_line_style(index))
     if points is not None:
         years, values = points
@@ -472,15 +539,17 @@ def components(
     *,
     scenario: str | None = None,
     region: str | None = None,
+    nationality: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Components of change each year, as stacked bars, and the net change.
 
     Births and positive migration stack upwards, deaths (drawn negative)
     and negative migration downwards; a line shows the population change
-    from 1 January to 1 January, their sum. A region also shows its internal
-    net migration, and the UN population floor appears where it added
-    persons.
+    from 1 January to 1 January, their sum. A chosen region (or nationality)
+    also shows the net of each kind of move between states that does not
+    cancel within it: internal migration for a region, naturalisations for a
+    nationality. The UN population floor appears where it added persons.
 
     Parameters
     ----------
@@ -490,6 +559,8 @@ def components(
         By default the first.
     region : str, optional
         One region; by default all regions together.
+    nationality : str, optional
+        One nationality, for a result by nationality; by default all together.
     ax : matplotlib Axes, optional
 
     Returns
@@ -499,20 +570,20 @@ def components(
         the legend, heights in thousands of persons per year, deaths
         negative) and the line of the change (``ax.lines``).
     """
-    where = _check_region(dataset, region)
+    chosen, where = _where(dataset, region, nationality)
     data, name = _one_scenario(dataset, scenario)
     flows = _flow_years(data)
     series = {
         "births": flows.births.sum("sex"),
         "deaths": -flows.deaths.sum(["sex", "age"]),
         "net_migration": flows.net_migration.sum(["sex", "age"]),
+        **(_moves_shown(flows, chosen) if chosen else {}),
     }
-    if region is not None:
-        series["internal_net"] = (flows.internal_in - flows.internal_out).sum(["sex", "age"])
     if "population_floor" in flows and float(np.abs(flows.population_floor).sum()) > 0:
         series["population_floor"] = flows.population_floor.sum(["sex", "age"])
-    series = {key: _median_draw(_region(value, region)) / THOUSAND for key, value in series.items()}
-    change = _median_draw(_region(data.population, region).sum(["sex", "age"]).diff("time",
+    series = {key: _median_draw(_pooled(value, chosen)) / THOUSAND
+              for key, value in series.items()}
+    change = _median_draw(_pooled(data.population, chosen).sum(["sex", "age"]).diff("time",
                                                                                   label="lower"))
     ax = _axes(ax)
     years = flows.time.values
@@ -541,6 +612,7 @@ def tfr(
     *,
     scenarios: Sequence[str] | None = None,
     region: str | None = None,
+    nationality: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Total fertility rate assumed, one line per scenario.
@@ -557,6 +629,8 @@ def tfr(
         By default all of them.
     region : str, optional
         One region; by default all regions together.
+    nationality : str, optional
+        One nationality, for a result by nationality; by default all together.
     ax : matplotlib Axes, optional
 
     Returns
@@ -564,8 +638,8 @@ def tfr(
     matplotlib.axes.Axes
         One line per scenario (``ax.lines``) [children per woman].
     """
-    where = _check_region(dataset, region)
-    paths = {name: _median_draw(_fertility(data, region))
+    chosen, where = _where(dataset, region, nationality)
+    paths = {name: _median_draw(_fertility(data, chosen))
              for name, data in _scenarios(dataset, scenarios)}
     ax = _axes(ax)
     for index, (name, values) in enumerate(paths.items()):
@@ -583,6 +657,7 @@ def e0(
     *,
     scenarios: Sequence[str] | None = None,
     region: str | None = None,
+    nationality: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Life expectancy at birth assumed, by sex, for each scenario.
@@ -601,6 +676,8 @@ def e0(
         By default all of them.
     region : str, optional
         One region; by default all regions together.
+    nationality : str, optional
+        One nationality, for a result by nationality; by default all together.
     ax : matplotlib Axes, optional
 
     Returns
@@ -608,8 +685,8 @@ def e0(
     matplotlib.axes.Axes
         Two lines per scenario, females first (``ax.lines``) [years].
     """
-    where = _check_region(dataset, region)
-    paths = {name: _median_draw(_life_expectancy(data, region))
+    chosen, where = _where(dataset, region, nationality)
+    paths = {name: _median_draw(_life_expectancy(data, chosen))
              for name, data in _scenarios(dataset, scenarios)}
     ax = _axes(ax)
     for index, (name, values) in enumerate(paths.items()):
@@ -633,6 +710,7 @@ def dependency(
     *,
     scenarios: Sequence[str] | None = None,
     region: str | None = None,
+    nationality: str | None = None,
     kind: indicators.DependencyKind = "old",
     working_age: tuple[int, int] = indicators.WORKING_AGE,
     ax: Axes | None = None,
@@ -650,6 +728,8 @@ def dependency(
         By default all of them.
     region : str, optional
         One region; by default all regions together.
+    nationality : str, optional
+        One nationality, for a result by nationality; by default all together.
     kind : {"old", "young", "total"}, default "old"
         Persons over working age, under it, or both.
     working_age : (int, int), default (18, 67)
@@ -661,9 +741,9 @@ def dependency(
     matplotlib.axes.Axes
         One line per scenario (``ax.lines``) [persons per 100 of working age].
     """
-    where = _check_region(dataset, region)
-    paths = {name: _median_draw(_of_region(indicators.dependency_ratio(
-        data, kind, working_age=working_age, aggregate=_aggregate(region, "sex")), region))
+    chosen, where = _where(dataset, region, nationality)
+    paths = {name: _median_draw(_of(indicators.dependency_ratio(
+        data, kind, working_age=working_age, aggregate=_aggregate(data, chosen, "sex")), chosen))
         for name, data in _scenarios(dataset, scenarios)}
     ax = _axes(ax)
     for index, (name, values) in enumerate(paths.items()):
@@ -697,6 +777,7 @@ def fan(
     *,
     scenario: str | None = None,
     region: str | None = None,
+    nationality: str | None = None,
     quantiles: Sequence[tuple[float, float]] = FAN_QUANTILES,
     ax: Axes | None = None,
 ) -> Axes:
@@ -713,6 +794,8 @@ def fan(
         By default the first.
     region : str, optional
         One region; by default all regions together.
+    nationality : str, optional
+        One nationality, for a result by nationality; by default all together.
     quantiles : sequence of (float, float), default ((0.1, 0.9), (0.25, 0.75))
         Each pair bounds one band; by default the 80% and 50% intervals.
     ax : matplotlib Axes, optional
@@ -739,9 +822,9 @@ def fan(
         raise InputError("argument 'variable'", repr(variable), f"one of {_shown(counts)}",
                          "choose a count in persons")
     pairs = _check_quantiles(quantiles)
-    where = _check_region(dataset, region)
+    chosen, where = _where(dataset, region, nationality)
     data, name = _one_scenario(dataset, scenario)
-    array = _region(data[variable], region)
+    array = _pooled(data[variable], chosen)
     array = array.sum([d for d in array.dims if d not in ("time", "draw")])
     array = array.transpose("time", "draw")
     if variable != "population":
@@ -812,10 +895,11 @@ def render(dataset: xr.Dataset, kind: PlotKind, /, *, format: str = "png", dpi: 
     if kind not in _FUNCTIONS:
         raise InputError("argument 'kind'", repr(kind), f"one of {list(PLOT_KINDS)}",
                          "choose one of these kinds")
-    if kind == "pyramid" and options.get("by_region"):
+    facet = REGION if options.get("by_region") else options.get("by")
+    if kind == "pyramid" and facet in dataset.dims:
         width, height = _SIZES["facet"]
-        figure = Figure(figsize=(width * dataset.sizes["region"], height), layout="constrained")
-        ax = figure.subplots(1, dataset.sizes["region"], sharey=True)
+        figure = Figure(figsize=(width * dataset.sizes[facet], height), layout="constrained")
+        ax = figure.subplots(1, dataset.sizes[facet], sharey=True)
     else:
         figure = Figure(figsize=_SIZES["pyramid" if kind == "pyramid" else "line"],
                         layout="constrained")

@@ -20,6 +20,8 @@ import xarray as xr
 
 from projsim import plots
 from projsim.analysis import indicators
+from projsim.model.states import state_dims
+from projsim.types import NATIONALITY, REGION
 
 #: Plain-language meaning of the option values recorded in a result.
 _MEANINGS = {
@@ -138,21 +140,24 @@ def _provenance(dataset: xr.Dataset) -> str:
 
 
 def _population_table(data: xr.Dataset, years: list[int]) -> str:
+    states = list(state_dims(data))
     population = _median(data.population.sum(["sex", "age"]))
-    rows = [(str(region), _series(population.sel(region=region), years, 0))
-            for region in data.region.values]
-    rows.append(("Total", _series(population.sum("region"), years, 0)))
+    by_region = population.sum([dim for dim in states if dim != REGION])
+    rows = [(str(region), _series(by_region.sel({REGION: region}), years, 0))
+            for region in data[REGION].values]
+    rows.append(("Total", _series(population.sum(states), years, 0)))
     return _table("Population on 1 January [persons]", [str(y) for y in years], rows)
 
 
 def _components_table(data: xr.Dataset, years: list[int]) -> str:
-    flows = data.sum("region")
+    states = list(state_dims(data))
+    flows = data.sum(states)
     births = flows.births.sum("sex")
     deaths = flows.deaths.sum(["sex", "age"])
     migration = flows.net_migration.sum(["sex", "age"])
-    total = data.population.sum(["region", "sex", "age"])
+    total = data.population.sum([*states, "sex", "age"])
     change = total.diff("time", label="lower")
-    natural = indicators.natural_balance(data, aggregate=("region", "sex"))
+    natural = indicators.natural_balance(data, aggregate=(*states, "sex"))
     rows = [("Births", births), ("Deaths", deaths), ("Natural balance (births - deaths)", natural),
             ("International net migration", migration), ("Population change", change)]
     return _table("Components of change during the year, all regions [persons per year]",
@@ -176,13 +181,14 @@ def _indicator_rows(data: xr.Dataset) -> list[tuple[str, str, xr.DataArray, int,
     """Label, short label, values, decimals, and whether the values are of a year
     (else of 1 January), for the indicators the result has the variables of."""
     young, old = indicators.WORKING_AGE
-    people = ("region", "sex")
+    national = state_dims(data)
+    people = (*national, "sex")
     rows = []
     if _has(data, "tfr"):
         rows.append(("Total fertility rate [children per woman]", "TFR",
-                     indicators.tfr(data, aggregate="region"), 2, True))
+                     indicators.tfr(data, aggregate=national), 2, True))
     if _has(data, "e0"):
-        e0 = indicators.life_expectancy(data, aggregate="region")
+        e0 = indicators.life_expectancy(data, aggregate=national)
         rows += [("Life expectancy at birth, females [years]", "e0 females",
                   e0.sel(sex="female", drop=True), 1, True),
                  ("Life expectancy at birth, males [years]", "e0 males",
@@ -216,7 +222,7 @@ def _scenarios_table(dataset: xr.Dataset) -> str:
     rows = []
     for name in _scenario_names(dataset):
         data = _scenario(dataset, name)
-        total = _median(data.population.sum(["region", "sex", "age"]))
+        total = _median(data.population.sum([*state_dims(data), "sex", "age"]))
         growth = 100 * (float(total.sel(time=last)) / float(total.sel(time=first)) - 1)
         cells = [_number(float(total.sel(time=last)), 0), _number(growth, 1)]
         indicator_rows = _indicator_rows(data)
@@ -269,12 +275,13 @@ def report_html(dataset: xr.Dataset, *, years: Sequence[int] | None = None,
     scenarios = _scenario_names(dataset)
     name = scenarios[0]
     reference = _scenario(dataset, name)
-    regions = ", ".join(str(r) for r in dataset.region.values)
+    states = ", ".join(f"{dim} ({', '.join(str(label) for label in dataset[dim].values)})"
+                       for dim in state_dims(dataset))
     description = dataset.attrs.get("scenario_description", "")
     parts = [
         f"<h1>Population projection: {_e(dataset.attrs.get('scenario', name))}</h1>",
         f'<p class="lead">{_e(description)}</p>' if description else "",
-        f"<p>The population on 1 January {first}, by region ({_e(regions)}), sex and single "
+        f"<p>The population on 1 January {first}, by {_e(states)}, sex and single "
         f"year of age, is projected year by year to 1 January {last} with the "
         "cohort-component method: each year the survivors of each cohort grow one year "
         "older, births enter at age 0, and migrants are added or removed.</p>",
@@ -308,6 +315,10 @@ def report_html(dataset: xr.Dataset, *, years: Sequence[int] | None = None,
         ("pyramid", "Population pyramids by region",
          f"The same for each region, {last} against {first}.",
          {"year": last, "compare_year": first, "by_region": True}),
+        *([("pyramid", "Population pyramids by nationality",
+            f"The same for each nationality, {last} against {first}.",
+            {"year": last, "compare_year": first, "by": NATIONALITY})]
+          if NATIONALITY in dataset.dims else []),
         ("totals", "Total population",
          "Population on 1 January in thousands, all regions, one line per scenario.", {}),
         ("components", "Components of change",

@@ -18,6 +18,7 @@ STATE_DIMS: tuple[str, ...] = ("region", "nationality")
 REGION = "region"
 #: The nationality dimension.
 NATIONALITY = "nationality"
+FOREIGN = "foreign"  #: The label of the persons of foreign nationality along NATIONALITY.
 #: The placeholder for the state dimensions in :data:`VARIABLES`.
 STATE = "state"
 #: Dimensions of a labelled result, in storage order, with :data:`STATE`

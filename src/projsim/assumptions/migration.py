@@ -38,9 +38,10 @@ def international_migration(base: Base, components: list[Component], steps):
         ``emigration_scale``; on a base with gross flows, ``scale`` multiplies
         the base's rates too.
     net_total : ndarray or None, (time, batch)
-        When every variant states a ``net_total`` with emigration rates: the
-        totals that the immigrants balance each year (``immigration`` then
-        gives their distribution, :func:`immigration_profile`).
+        When a variant states a ``net_total`` with emigration rates: the totals
+        that its immigrants balance each year (``immigration`` then gives
+        their distribution, :func:`immigration_profile`); NaN for the other
+        variants, whose immigrants are counts.
     """
     cell = (len(steps), base.states.size, len(SEXES), len(base.ages))
     net, immigration, emigration, totals = [], [], [], []
@@ -71,7 +72,7 @@ def international_migration(base: Base, components: list[Component], steps):
                    and gross_flows(base) for c in components)
     return Migration(stack(net), stack(immigration) if separate else None,
                      stack(emigration) if separate else None,
-                     stack(totals) if all(balanced(c) for c in components) else None)
+                     stack(totals) if any(balanced(c) for c in components) else None)
 
 
 class Migration(NamedTuple):
@@ -84,8 +85,8 @@ class Migration(NamedTuple):
 
 
 def balanced(component: Component) -> bool:
-    """Whether a component states a net total that immigrants balance (every variant
-    of a scenario or none, checked at load: :func:`projsim.model.scenario.balancing`)."""
+    """Whether a component states a net total that immigrants balance
+    (:func:`projsim.model.scenario.balancing`)."""
     return balancing(component)
 
 

@@ -17,12 +17,12 @@ from projsim.engine.rates import (
     moves_of, validate,
 )
 from projsim.engine.step import (
-    Workspace, balanced_immigration, born_into, births_in_step, cut_outflows, distribute, leaving, move_between, step,
+    Workspace, asked_migrants, balanced_immigration, born_into, births_in_step, cut_outflows, distribute, leaving, move_between, step,
     survive, to_cohort,
 )
 
 __all__ = [
     "CCMPP_FLOOR", "CCMPP_OVERRIDE_RESIDUAL", "TIMING_WEIGHTS", "Flows", "Projection", "Rates",
-    "Workspace", "at_step", "balanced_immigration", "born_into", "births_in_step", "cut_outflows", "distribute", "empty_flows",
+    "Workspace", "asked_migrants", "at_step", "balanced_immigration", "born_into", "births_in_step", "cut_outflows", "distribute", "empty_flows",
     "leaving", "move_between", "moves_of", "project", "step", "survive", "to_cohort", "validate",
 ]

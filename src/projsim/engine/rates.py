@@ -71,7 +71,8 @@ class Rates(NamedTuple):
         A net international migration total [persons per step] that the
         immigrants balance: with it, ``immigration`` gives only how the
         immigrants are distributed, and their number is the total plus the
-        step's emigrants (:func:`projsim.engine.balanced_immigration`).
+        step's emigrants (:func:`projsim.engine.balanced_immigration`); NaN
+        for a batch entry whose ``immigration`` are counts as given.
     move_rate : ndarray, (batch, move, state, sex, age), optional
         Rates of each move between states [per person-year], by origin state
         and age group at the end of the step; moves are applied in the order
@@ -310,7 +311,8 @@ def validate(population, rates, *, steps, width, timing, safeguard) -> int:
         "net_migration": (cell, -np.inf, np.inf, "give finite counts"),
         "immigration": (cell, 0.0, np.inf, "give immigrant counts, not negative"),
         "emigration_rate": (cell, 0.0, np.inf, "give rates per person-year, not negative"),
-        "net_total": ((batch,), -np.inf, np.inf, "give finite counts"),
+        "net_total": ((batch,), -np.inf, np.inf, "give finite counts, or NaN for immigrants "
+                      "given as counts"),
         "move_rate": ((batch, moves, states, sexes, ages), 0.0, np.inf,
                       "give rates per person-year, not negative"),
         "move_destination": ((batch, moves, states, states), 0.0, 1.0,
@@ -324,7 +326,8 @@ def validate(population, rates, *, steps, width, timing, safeguard) -> int:
         target, low, high, fix = targets[name]
         array = np.asarray(array)
         _check_shape(name, array, target, steps)
-        _check_values(name, array, low, high, fix)
+        _check_values(name, np.where(np.isnan(array), 0.0, array) if name == "net_total"
+                      else array, low, high, fix)
     fertility = np.asarray(rates.fertility_rate)
     outside = np.zeros(fertility.shape, dtype=bool)
     outside[..., [0, -1]] = fertility[..., [0, -1]] != 0

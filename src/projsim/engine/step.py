@@ -329,7 +329,8 @@ def balanced_immigration(immigration, emigration, net_total):
     """Immigrants distributed like ``immigration`` whose number balances a net total.
 
     ``I_i = immigration_i / sum(immigration) * (N + sum(E))``, so that the
-    immigrants minus the emigrants ``E`` of each batch entry equal ``N``.
+    immigrants minus the emigrants ``E`` of each batch entry equal ``N``; a
+    batch entry whose ``N`` is NaN keeps ``immigration`` as its immigrants.
 
     Parameters
     ----------
@@ -338,7 +339,8 @@ def balanced_immigration(immigration, emigration, net_total):
     emigration : ndarray, (batch, state, sex, age)
         Emigrants of the step [persons per step].
     net_total : ndarray, (batch or 1,)
-        Immigrants minus emigrants of the step [persons per step].
+        Immigrants minus emigrants of the step [persons per step]; NaN where
+        the immigrants are counts as given.
 
     Returns
     -------
@@ -351,15 +353,37 @@ def balanced_immigration(immigration, emigration, net_total):
     array([[25., 75.]])
     """
     axes = tuple(range(1, np.ndim(emigration)))
-    needed = np.asarray(net_total) + emigration.sum(axis=axes)
-    share = immigration / immigration.sum(axis=axes, keepdims=True)
-    return share * needed.reshape(needed.shape + (1,) * len(axes))
+    net_total = np.asarray(net_total)
+    needed = (net_total + emigration.sum(axis=axes)).reshape(-1, *(1,) * len(axes))
+    total = immigration.sum(axis=axes, keepdims=True)
+    share = np.divide(immigration, total, out=np.zeros(np.shape(immigration)), where=total > 0)
+    balanced = share * needed
+    given = np.isnan(net_total).reshape(-1, *(1,) * len(axes))
+    return np.where(given, immigration, balanced) if given.any() else balanced
 
 
-def _asked_migrants(population, rates, width):
-    """Net international migrants asked for (net counts + immigrants - emigrants),
-    or ``None`` without any, the emigrants implied by the emigration rates and
-    the immigrants (balancing ``net_total`` when it is given)."""
+def asked_migrants(population, rates, width):
+    """The migrants a step asks for, by age at migration (before any safeguard).
+
+    Parameters
+    ----------
+    population : ndarray, (batch, state, sex, age)
+        Population at the start of the step [persons].
+    rates : Rates
+        The step's inputs, without a time axis.
+    width : int
+        Step length [years].
+
+    Returns
+    -------
+    asked : ndarray or None
+        Net international migrants asked for: net counts plus immigrants
+        minus emigrants [persons per step]; ``None`` without any.
+    emigration : ndarray or None
+        The emigrants implied by the emigration rates [persons per step].
+    immigration : ndarray or None
+        The immigrants, balancing ``net_total`` where it is given [persons per step].
+    """
     asked = rates.net_migration
     emigration = immigration = None
     if rates.emigration_rate is not None:
@@ -434,7 +458,7 @@ def step(
     if record and flows is None:
         flows = empty_flows(shape, rates)
 
-    asked, emigration, immigration = _asked_migrants(population, rates, width)
+    asked, emigration, immigration = asked_migrants(population, rates, width)
     migrants = asked
     if asked is not None and safeguard == "ccmpp":
         migrants = np.where(population + asked <= 0, CCMPP_OVERRIDE_RESIDUAL - population, asked)

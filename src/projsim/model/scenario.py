@@ -203,8 +203,6 @@ def validate(document: Document, path: Path, problems: list, sources: Sources) -
               origin, problems, prefix=f"variants.{name}.")
         variant_document.top["name"] = (name, origin)
         variants.append(_validate_variant(variant_document, head, origin, problems, sources))
-    if not problems:
-        _check_balancing(variants, path, problems)
     if problems:
         return None
     tables = [c.table for v in variants for c in v.components.values() if c.table is not None]
@@ -221,19 +219,6 @@ def balancing(component: Component) -> bool:
     """Whether a migration component states a net total balanced by immigrants
     (``net_total`` with ``emigration_rate``)."""
     return component.method == "net_total" and "emigration_rate" in component.options
-
-
-def _check_balancing(variants, path, problems):
-    """Variants project together: either all balance a net total with immigrants, or none."""
-    balanced = [balancing(v.components["international_migration"]) for v in variants]
-    if any(balanced) and not all(balanced):
-        odd = variants[balanced.index(not balanced[0])]
-        problems.append(InputError(
-            f"{path}: variants.{odd.name}.international_migration",
-            "a variant that " + ("does not balance" if balanced[0] else "balances")
-            + " its net total with immigrants, unlike the scenario",
-            "every variant of a scenario with net_total and emigration_rate, or none",
-            "state emigration_rate with every net_total, or run the variant as its own scenario"))
 
 
 def _validate_head(document: Document, path: Path, problems: list, sources: Sources) -> dict | None:

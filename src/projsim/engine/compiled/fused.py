@@ -49,7 +49,7 @@ def all_batches(population, survival, fertility, sex_ratio, migrants, immigratio
             arriving = immigration[min(b, immigration.shape[0] - 1)]
             leaving = emigration[min(b, emigration.shape[0] - 1)]
             scale = 1.0
-            if net_total.size:
+            if net_total.size and not np.isnan(net_total[min(b, net_total.shape[0] - 1)]):
                 emigrants, immigrants = 0.0, 0.0
                 for r in range(states):
                     for s in range(sexes):

@@ -1,6 +1,6 @@
-"""Compiled loops of :mod:`projsim.indicators` (numba, imported with this module).
+"""Compiled loops of the indicators of :mod:`projsim.analysis` (numba, imported here).
 
-Each has a numpy twin in :mod:`projsim.indicators` that computes the same
+Each has a numpy twin in :mod:`projsim.analysis` that computes the same
 numbers when numba is missing, and the tests compare the two. They live at
 module level so that numba can cache their machine code on disk.
 """
@@ -14,11 +14,11 @@ BATCH_BLOCK = 64
 
 @njit(cache=True, parallel=True, error_model="numpy")
 def national_mortality(rates, population, sex_start, sex_stop, age_stop, national):
-    """Death rates (time, batch, region, sex, age) pooled over regions, year by
-    year: see ``projsim.indicators._national_mortality_kernel``.
+    """Death rates (time, batch, state, sex, age) pooled over states, year by
+    year: see ``projsim.analysis.mortality._national_mortality_kernel``.
 
-    Weights are P(t) + P(t + 1); from the first age at which some region and
-    sex of the row (year and batch cell) has none, each region and sex takes
+    Weights are P(t) + P(t + 1); from the first age at which some state and
+    sex of the row (year and batch cell) has none, each state and sex takes
     its weight summed over the ages from there up. The first empty age is
     looked for below ``age_stop`` only: above it no kept age is pooled.
     """
@@ -41,7 +41,7 @@ def national_mortality(rates, population, sex_start, sex_stop, age_stop, nationa
 @njit(cache=True, inline="always")
 def _pool_row(rates, start, end, sex_start, sex_stop, age_stop, tail, total, weighted, plain,
               national):
-    """One row (region, sex, age) of :func:`national_mortality` into ``national``
+    """One row (state, sex, age) of :func:`national_mortality` into ``national``
     (kept sex, age); ``tail``, ``total``, ``weighted`` and ``plain`` are scratch."""
     n_regions, n_sexes, n_ages = rates.shape
     first = age_stop
@@ -86,7 +86,7 @@ def _pool_row(rates, start, end, sex_start, sex_stop, age_stop, tail, total, wei
 
 @njit(cache=True, parallel=True, error_model="numpy")
 def median(population, out):
-    """Median age of populations (rows, age): see ``projsim.indicators._median_block``.
+    """Median age of populations (rows, age): see ``projsim.analysis.structure._median_block``.
 
     The cumulated population is added up in numpy.cumsum's order, so the
     medians are the numpy path's to the last bit.
@@ -116,7 +116,7 @@ def median(population, out):
 @njit(cache=True, error_model="numpy")
 def nonzero_columns(rows, nonzero):
     """Mark in ``nonzero`` (uint8, one per column) the columns of ``rows`` with a
-    value other than 0; NaN is not one: see ``projsim.indicators._childbearing_ages``."""
+    value other than 0; NaN is not one: see ``projsim.analysis.fertility._childbearing_ages``."""
     for row in range(rows.shape[0]):
         for column in range(rows.shape[1]):
             value = rows[row, column]
