@@ -19,8 +19,9 @@ import numpy as np
 from numba import njit, prange
 
 from projsim.engine.compiled.step import advance_states, take_leavers
+from projsim.engine.moves import distribute
 from projsim.engine.rates import TIMING_WEIGHTS, Rates
-from projsim.engine.step import Workspace, distribute
+from projsim.engine.step import Workspace
 from projsim.types import MigrationTiming
 
 
