@@ -262,6 +262,25 @@ def test_a_full_disk_is_an_input_error_and_leaves_the_old_result(tmp_path, monke
     assert path.read_bytes() == before and files_in(tmp_path) == ["out.nc"]
 
 
+@pytest.mark.parametrize("suffix", SUFFIXES)
+def test_a_dask_result_that_fails_to_compute_leaves_the_old_result(tmp_path, suffix):
+    """As when the dask cluster is closed before the draws are written."""
+    dask_array = pytest.importorskip("dask.array")
+    import dask
+
+    def lost(block_id=None):
+        raise RuntimeError("the cluster is closed")
+
+    path = tmp_path / f"all{suffix}"
+    write_netcdf(small(version=1), path)
+    before = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    draws = dask_array.from_delayed(dask.delayed(lost)(), shape=(3,), dtype=float)
+    with raises_exactly("the cluster is closed", RuntimeError):
+        write_netcdf(small(version=2).assign(population=("age", draws)), path)
+    after = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert after == before and files_in(tmp_path) == [path.name]
+
+
 SLOW_WRITE = """
 import sys, time
 from pathlib import Path
@@ -348,3 +367,22 @@ def test_reading_a_folder(tmp_path):
                         "Fix: give the path of a file on disk; projsim reads no folders, pipes "
                         "or devices."):
         read_netcdf(tmp_path)
+
+
+def test_an_output_over_the_netcdf_base_of_its_scenario(tmp_path):
+    from projsim.io import load_base, write_base_netcdf
+    from projsim.io.scenarios import input_files
+
+    write_base_netcdf(load_base("belgium-1988"), tmp_path / "b.nc")
+    (tmp_path / "parent.toml").write_text('base = "b.nc"\nhorizon = 1990\n')
+    (tmp_path / "net.csv").write_text("year,region,sex,age,net_migration\n" + "".join(
+        f"{y},Belgium,{s},{a},0\n" for y in (1988, 1989) for s in ("female", "male")
+        for a in range(111)))
+    (tmp_path / "s.toml").write_text('extends = "parent.toml"\n'
+                                     '[international_migration]\ntable = "net.csv"\n')
+    inputs = input_files(projsim.load_scenario(tmp_path / "s.toml"))
+    assert [p.name for p in inputs] == ["s.toml", "parent.toml", "net.csv", "b.nc"]
+    with raises_exactly(f"option -o: got {str(tmp_path / 'b.nc')!r}, a file this run reads; "
+                        "expected a new file, or a result to replace. Fix: choose another name "
+                        "for the output."):
+        check_output_path(tmp_path / "b.nc", inputs)

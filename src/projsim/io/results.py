@@ -220,14 +220,15 @@ _WRITERS: dict[ResultFormat, Callable] = {
 
 
 def _encode_integers(dataset, fmt: ResultFormat):
-    """A shallow copy of ``dataset`` whose integer attributes outside the format's range are text."""
+    """A shallow copy of ``dataset``, integer attributes outside the format's range as text."""
     low, high = _INTEGER_RANGE[fmt]
     encoded, listed = dataset.copy(deep=False), []
 
     def encode(attrs: dict, prefix: str) -> dict:
         out = {}
         for key, value in attrs.items():
-            integral = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+            integral = isinstance(value, (int, np.integer)) \
+                and not isinstance(value, (bool, np.bool_))
             if integral and not low <= int(value) <= high:
                 out[key] = str(int(value))
                 listed.append(prefix + key)

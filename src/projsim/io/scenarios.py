@@ -173,6 +173,33 @@ def _load_document(path: Path, problems: list, chain: tuple[Path, ...] = ()) -> 
     return document
 
 
+def input_files(scenario: Scenario) -> list[Path]:
+    """Files a loaded scenario was read from, for
+    :func:`projsim.io.results.check_output_path` to keep a run from writing over one.
+
+    They are the scenario file and those it extends, its tables, and a
+    user's base (its netCDF file, or the files of its folder). CSV files of
+    options (a ``profile``) are not recorded by the scenario; no output
+    suffix can name them.
+
+    Examples
+    --------
+    >>> [path.name for path in input_files(load_scenario("low-migration"))]
+    ['low-migration.toml', 'fpb-2013.toml']
+    """
+    files, path = [], Path(scenario.source)
+    while path is not None and path.resolve() not in files and len(files) <= MAX_EXTENDS:
+        files.append(path.resolve())
+        parent = read_toml(path).get("extends")
+        path = find_scenario(parent, relative_to=path.parent) if isinstance(parent, str) else None
+    files += [component.table for variant in scenario.variants
+              for component in variant.components.values() if component.table is not None]
+    base = Path(scenario.base)
+    if base.is_absolute():
+        files += [base / name for name in scenario.base_data.sha256] if base.is_dir() else [base]
+    return list(dict.fromkeys(files))
+
+
 class _ChainTooLong(Exception):
     """Raised past :data:`MAX_EXTENDS` files, to abandon the whole chain at once."""
 
