@@ -155,6 +155,10 @@ def check_regular_file(path: Path, kind: FileKind) -> int:
     return status.st_size
 
 
+#: Opening without blocking, so that a pipe swapped in after the check cannot hang (POSIX).
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+
+
 def open_regular_file(path: Path, kind: FileKind) -> BinaryIO:
     """Open a regular file for reading in binary mode, refusing anything else.
 
@@ -171,8 +175,9 @@ def open_regular_file(path: Path, kind: FileKind) -> BinaryIO:
         As :func:`check_regular_file`.
     """
     check_regular_file(path, kind)
+    flags = os.O_RDONLY | _NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        descriptor = os.open(path, flags)
     except FileNotFoundError:
         raise
     except OSError as error:
@@ -182,7 +187,8 @@ def open_regular_file(path: Path, kind: FileKind) -> BinaryIO:
         status = os.fstat(descriptor)
         _refuse_special(path, status.st_mode, kind)
         _refuse_large(path, status.st_size, kind)
-        os.set_blocking(descriptor, True)
+        if _NONBLOCK:
+            os.set_blocking(descriptor, True)
     except BaseException:
         os.close(descriptor)
         raise
@@ -522,9 +528,9 @@ def _describe(dims, cell):
 # --- hashes -------------------------------------------------------------------------
 
 def file_sha256(path: Path) -> str:
-    """Return the SHA-256 hex digest of a file's bytes, read in blocks."""
+    """Return the SHA-256 hex digest of a regular file's bytes, read in blocks."""
     digest = hashlib.sha256()
-    with open(path, "rb") as stream:
+    with open_regular_file(path, RESULT_FILE) as stream:
         for block in iter(lambda: stream.read(MiB), b""):
             digest.update(block)
     return digest.hexdigest()

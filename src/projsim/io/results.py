@@ -272,7 +272,8 @@ def _termination_raises():
     signal is raised again once the handlers are restored, so the process
     ends as it would have, after the cleanup.
     """
-    signals = [s for s in (signal.SIGTERM, signal.SIGHUP) if signal.getsignal(s) == signal.SIG_DFL]
+    signals = [s for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None))
+               if s is not None and signal.getsignal(s) == signal.SIG_DFL]
     if threading.current_thread() is not threading.main_thread() or not signals:
         yield
         return
@@ -310,7 +311,8 @@ def _write_atomically(path: Path, fmt: ResultFormat, write: Callable[[Path], Non
             else:
                 _fsync(temporary)
                 os.replace(temporary, target)
-            _fsync(target.parent)
+            if os.name == "posix":  # make the rename itself durable
+                _fsync(target.parent)
         except OSError as error:
             _remove(temporary)
             raise InputError(shown(path), f"an error while writing ({error.strerror or error})",
