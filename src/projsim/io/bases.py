@@ -17,8 +17,8 @@ Examples
 
 from __future__ import annotations
 
-import csv
 import difflib
+import os
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -26,14 +26,25 @@ from pathlib import Path
 import numpy as np
 
 from projsim.errors import InputError
-from projsim.io.files import file_sha256, read_grid_csv, read_toml
+from projsim.io.files import (
+    NETCDF_BASE, TOML_FILE, check_regular_file, file_sha256, iter_records, label_index,
+    parse_number, read_csv, read_csv_header, read_grid_csv, read_toml, shown,
+)
 from projsim.io.packaged import (
     DEFAULT_MORTALITY_PATTERN, DEFAULT_UNCERTAINTY, data_folder, read_lee_carter,
     read_uncertainty_parameters,
 )
 from projsim.model.base import Base, check_base
-from projsim.model.states import StateSpace
+from projsim.io.results import load_netcdf_file, write_netcdf
+from projsim.model.states import STATE_DIMS_ATTRIBUTE, StateSpace
 from projsim.types import NATIONALITY, REGION, SEXES, STATE_DIMS
+
+#: Suffixes of a base in one netCDF file (netCDF3 or, with ``projsim[netcdf4]``, netCDF4).
+NETCDF_SUFFIXES = (".nc", ".nc4")
+#: The highest open age a base may have [years]: above the scenarios' limit of 130.
+MAX_BASE_OPEN_AGE = 150
+#: The years a base's 1 January may be.
+BASE_YEARS = (1000, 9999)
 
 
 def _folder(name: str) -> Path:
@@ -70,8 +81,12 @@ def resolve_base(name_or_path: str, relative_to: Path | None = None) -> str:
     if name_or_path in list_bases():
         return name_or_path
     path = Path(name_or_path) if relative_to is None else relative_to / name_or_path
-    if (path / "meta.toml").is_file() or (path.suffix == ".nc" and path.is_file()):
+    if (path / "meta.toml").is_file() or (path.suffix in NETCDF_SUFFIXES and path.is_file()):
         return str(path.resolve())
+    if os.path.lexists(path / "meta.toml"):
+        check_regular_file(path / "meta.toml", TOML_FILE)
+    if path.suffix in NETCDF_SUFFIXES and os.path.exists(path):
+        check_regular_file(path, NETCDF_BASE)
     close = difflib.get_close_matches(name_or_path, list_bases(), n=1)
     raise InputError("base", repr(name_or_path),
                      f"an embedded base {list(list_bases())}, a folder with meta.toml and the "
@@ -84,12 +99,51 @@ def _location(name: str) -> Path:
     return _folder(name) if name in list_bases() else Path(name)
 
 
+#: The numpy scalar types read as each Python type of a base's metadata, and its name.
+_NUMPY_KINDS = {int: (np.integer,), float: (np.floating,), list: ()}
+_KIND_WORDS = {int: "a whole number", float: "a finite number with a decimal point",
+               list: "a list"}
+
+
 def _attribute(where, mapping, key, kind):
-    value = mapping.get(key)
-    if value is None or isinstance(value, bool) or not isinstance(value, (kind, np.generic)):
-        raise InputError(f"{where}: {key}", repr(value), f"a {kind.__name__}",
+    value = mapping.get(key) if isinstance(mapping, dict) else None
+    if value is None or isinstance(value, (bool, np.bool_)) \
+            or not isinstance(value, (kind, *_NUMPY_KINDS[kind])) \
+            or (kind is float and not np.isfinite(value)):
+        got = "nothing" if value is None else \
+            repr(value.item() if isinstance(value, np.generic) else value)
+        raise InputError(f"{shown(where)}: {key}", got, _KIND_WORDS[kind],
                          f"set {key} in the base's metadata")
     return value
+
+
+def _year(where, mapping) -> int:
+    year = int(_attribute(where, mapping, "year", int))
+    if not BASE_YEARS[0] <= year <= BASE_YEARS[1]:
+        raise InputError(f"{shown(where)}: year", repr(year),
+                         f"a year from {BASE_YEARS[0]} to {BASE_YEARS[1]}",
+                         "set year to the base's 1 January")
+    return year
+
+
+def _ages(where, mapping) -> np.ndarray:
+    given = mapping.get("open_age") if isinstance(mapping, dict) else None
+    open_age = int(_attribute(where, {"ages.open_age": given}, "ages.open_age", int))
+    if not 1 <= open_age <= MAX_BASE_OPEN_AGE:
+        raise InputError(f"{shown(where)}: ages.open_age", repr(open_age),
+                         f"a whole number of years from 1 to {MAX_BASE_OPEN_AGE}",
+                         "give the first age of the base's open age group, e.g. 110")
+    return np.arange(open_age + 1)
+
+
+def _unique(where, dim, labels) -> None:
+    """Refuse a label given twice: cells would be read into one, results doubled."""
+    seen = set()
+    for label in labels:
+        if label in seen:
+            raise InputError(f"{shown(where)}: {dim}", f"the label {label!r} twice",
+                             f"each {dim} once", f"remove or rename the second {label!r}")
+        seen.add(label)
 
 
 @cache
@@ -106,37 +160,56 @@ def load_base(name: str) -> Base:
     Base
     """
     location = _location(resolve_base(name))
-    base = _load_netcdf(location) if location.suffix == ".nc" else _load_folder(location, name)
+    base = _load_netcdf(location) if location.suffix in NETCDF_SUFFIXES \
+        else _load_folder(location, name)
     check_base(base, str(location))
     return base
 
 
-def _models(meta: dict) -> dict:
+def _models(where, meta: dict) -> dict:
     """The packaged models a base names in its ``[models]`` table (Belgian by default)."""
     models = meta.get("models", {})
-    return {"mortality_pattern": read_lee_carter(models.get("mortality_pattern",
-                                                            DEFAULT_MORTALITY_PATTERN)),
-            "uncertainty_parameters": read_uncertainty_parameters(
-                models.get("uncertainty", DEFAULT_UNCERTAINTY))}
+    packaged = {"mortality_pattern": ("model.toml", DEFAULT_MORTALITY_PATTERN),
+                "uncertainty": ("parameters.toml", DEFAULT_UNCERTAINTY)}
+    if not isinstance(models, dict) or any(key not in packaged for key in models):
+        raise InputError(f"{shown(where)}: models", repr(models),
+                         f"a table with the keys {list(packaged)}",
+                         "name packaged models, or leave [models] out for the Belgian ones")
+    names = {}
+    for key, (file, default) in packaged.items():
+        names[key] = models.get(key, default)
+        known = sorted(p.name for p in data_folder().iterdir() if (p / file).is_file())
+        if names[key] not in known:
+            raise InputError(f"{shown(where)}: models.{key}", repr(names[key]), f"one of {known}",
+                             "name a model shipped with projsim")
+    return {"mortality_pattern": read_lee_carter(names["mortality_pattern"]),
+            "uncertainty_parameters": read_uncertainty_parameters(names["uncertainty"])}
 
 
 def _states(where: Path, meta: dict) -> StateSpace:
     """The state space of a base's metadata: a ``[states]`` table, or a ``regions`` list."""
     table = meta.get("states")
     if table is None:
-        return StateSpace.of({REGION: _attribute(where, meta, "regions", list)})
-    if not isinstance(table, dict) or not table or any(k not in STATE_DIMS for k in table):
-        raise InputError(f"{where}: states", repr(table),
+        table = {REGION: _attribute(where, meta, "regions", list)}
+    elif not isinstance(table, dict) or not table or any(k not in STATE_DIMS for k in table):
+        raise InputError(f"{shown(where)}: states", repr(table),
                          f"a table of labels by state dimension, among {list(STATE_DIMS)}",
                          'write for example [states] region = ["North", "South"]')
-    return StateSpace.of({dim: _attribute(where, table, dim, list) for dim in table})
+    labels = {dim: _attribute(where, table, dim, list) for dim in table}
+    for dim, values in labels.items():
+        if not values or not all(isinstance(v, str) and v.strip() == v and v for v in values):
+            raise InputError(f"{shown(where)}: {dim}", repr(values),
+                             "a list of labels in quotes, without spaces around them",
+                             f'write for example {dim} = ["North", "South"]')
+        _unique(where, dim, values)
+    return StateSpace.of(labels)
 
 
 def _load_folder(folder: Path, name: str) -> Base:
     where = folder / "meta.toml"
     meta = read_toml(where)
     states = _states(where, meta)
-    ages = np.arange(int(_attribute(where, meta.get("ages", {}), "open_age", int)) + 1)
+    ages = _ages(where, meta.get("ages"))
     by_state = states.coords()
     cells = {**by_state, "sex": SEXES, "age": tuple(ages)}
 
@@ -148,13 +221,13 @@ def _load_folder(folder: Path, name: str) -> Base:
         return states.flatten(read_grid_csv(folder / file, dims, value), 0)
 
     def optional(file, value):
-        return read(file, value) if (folder / file).is_file() else None
+        return read(file, value) if _present(folder / file) else None
 
-    internal = (folder / "internal_migration_rate.csv").is_file()
+    internal = _present(folder / "internal_migration_rate.csv")
     destination = _internal_destination(folder, states, files) if internal else None
     base = Base(
         name=name if name in list_bases() else folder.name,
-        year=int(_attribute(where, meta, "year", int)),
+        year=_year(where, meta),
         states=states,
         ages=ages,
         population=read("population.csv", "population"),
@@ -171,7 +244,7 @@ def _load_folder(folder: Path, name: str) -> Base:
         emigration_rate=optional("emigration_rate.csv", "emigration_rate"),
         naturalisation_rate=optional("naturalisation_rate.csv", "naturalisation_rate"),
         birth_destination=_birth_destination(folder, states, files),
-        **_models(meta),
+        **_models(where, meta),
     )
     return replace(base, sha256={f: file_sha256(folder / f) for f in files})
 
@@ -186,7 +259,7 @@ def _internal_destination(folder: Path, states: StateSpace, files: list) -> np.n
     """
     regions = {"origin": states.labels_of(REGION), "destination": states.labels_of(REGION)}
     name = "internal_migration_destination.csv"
-    if not (folder / name).is_file():
+    if not _present(folder / name):
         name = "internal_destination.csv"
     files.append(name)
     by_nationality = states.has(NATIONALITY) and _has_column(folder / name, NATIONALITY)
@@ -206,7 +279,7 @@ def _birth_destination(folder: Path, states: StateSpace, files: list) -> np.ndar
     ``birth_nationality.csv`` (``region, mother_nationality, child_nationality,
     share``); None without the file."""
     path = folder / "birth_nationality.csv"
-    if not path.is_file():
+    if not _present(path):
         return None
     files.append(path.name)
     nationalities = states.labels_of(NATIONALITY)
@@ -219,10 +292,15 @@ def _birth_destination(folder: Path, states: StateSpace, files: list) -> np.ndar
                                         nationality[None, :]], 0.0)
 
 
+def _present(path: Path) -> bool:
+    """Whether an optional file is there: anything under its name, so that a
+    folder, a pipe or a broken link is refused by the reader, not skipped."""
+    return os.path.lexists(path)
+
+
 def _has_column(path: Path, column: str) -> bool:
     """Whether a CSV file's header names ``column``."""
-    with open(path, newline="", encoding="utf-8") as stream:
-        return column in next(csv.reader(stream), [])
+    return column in read_csv_header(path)
 
 
 def _immigrant_profile(path: Path, states: StateSpace, ages):
@@ -230,19 +308,37 @@ def _immigrant_profile(path: Path, states: StateSpace, ages):
 
     Rows give ``region, citizenship, sex, age_start, age_end, persons``;
     citizenships are summed and each group's persons are shared equally among
-    its single ages (ages above the open age fold into it).
+    its single ages (ages above the open age fold into it). Ages are whole
+    numbers from 0 to :data:`MAX_BASE_OPEN_AGE`, the first not above the last.
     """
-    if not path.is_file():
+    if not _present(path):
         return None
     regions = states.labels_of(REGION)
+    table = read_csv(path)
+    index = {REGION: {r: i for i, r in enumerate(regions)},
+             "sex": {s: i for i, s in enumerate(SEXES)}}
     profile = np.zeros((len(regions), len(SEXES), len(ages)))
-    with open(path, newline="", encoding="utf-8") as stream:
-        for row in csv.DictReader(stream):
-            first, last = int(row["age_start"]), int(row["age_end"])
-            spread = np.arange(first, last + 1)
-            np.add.at(profile[regions.index(row[REGION]), SEXES.index(row["sex"])],
-                      np.minimum(spread, ages[-1]), float(row["persons"]) / spread.size)
+    columns = [REGION, "citizenship", "sex", "age_start", "age_end", "persons"]
+    for line, row in iter_records(table, columns):
+        first, last = (_whole_age(path, line, c, row[c]) for c in ("age_start", "age_end"))
+        if first > last:
+            raise InputError(f"{shown(path)}, line {line}, column 'age_end'", repr(row["age_end"]),
+                             f"an age from age_start ({first}) on", "correct the age group")
+        spread = np.arange(first, last + 1)
+        region = label_index(path, line, REGION, row[REGION], index[REGION])
+        sex = label_index(path, line, "sex", row["sex"], index["sex"])
+        persons = table.number(line, "persons", row["persons"])
+        np.add.at(profile[region, sex], np.minimum(spread, ages[-1]), persons / spread.size)
     return profile
+
+
+def _whole_age(path, line, column, text) -> int:
+    where = f"{shown(path)}, line {line}, column '{column}'"
+    if not text.strip().isdecimal() or not text.strip().isascii() \
+            or int(text) > MAX_BASE_OPEN_AGE:
+        raise InputError(where, repr(text), f"a whole number of years from 0 to "
+                         f"{MAX_BASE_OPEN_AGE}", "write the age in digits, such as 85")
+    return int(text)
 
 
 def _netcdf_variables(states: StateSpace) -> dict[str, tuple[str, ...]]:
@@ -259,38 +355,58 @@ def _netcdf_variables(states: StateSpace) -> dict[str, tuple[str, ...]]:
 
 
 def _load_netcdf(path: Path) -> Base:
-    import xarray as xr
-
+    expected = "a netCDF base file written by projsim.io.write_base_netcdf"
     try:
-        dataset = xr.load_dataset(path, engine="scipy")
-    except (OSError, TypeError, ValueError):
-        raise InputError(str(path), "a file that is not in netCDF format",
-                         "a netCDF base file written by projsim.io.write_base_netcdf",
-                         "check the path") from None
-    states = StateSpace.from_dataset(dataset)
+        dataset = load_netcdf_file(path, NETCDF_BASE, expected, "check the path")
+    except FileNotFoundError:
+        raise InputError(shown(path), "no such file", expected, "check the path") from None
+    where = shown(path)
+    states = _netcdf_states(where, dataset)
     optional = ("internal_migration_rate", "internal_destination")
     for name, dims in _netcdf_variables(states).items():
         if name not in dataset and name not in optional:
-            raise InputError(f"{path}: {name}", "no such variable", f"a variable {name}{dims}",
+            raise InputError(f"{where}: {name}", "no such variable", f"a variable {name}{dims}",
                              "write the base with projsim.io.write_base_netcdf")
-        if name in dataset and dataset[name].dims != dims:
-            raise InputError(f"{path}: {name}", f"dimensions {dataset[name].dims}",
+        if name not in dataset:
+            continue
+        variable = dataset[name]
+        if variable.dims != dims:
+            raise InputError(f"{where}: {name}", f"dimensions {variable.dims}",
                              f"dimensions {dims}", "transpose the variable")
-    if list(dataset.sex.values) != list(SEXES):
-        raise InputError(f"{path}: sex", repr(list(dataset.sex.values)), repr(list(SEXES)),
+        if variable.dtype.kind not in "fiu":
+            got = "text" if variable.dtype.kind in "OSU" else f"values of type {variable.dtype}"
+            raise InputError(f"{where}: {name}", got, "numbers",
+                             "write the variable as floating-point numbers")
+        if not np.isfinite(variable.values).all():
+            bad = tuple(np.argwhere(~np.isfinite(variable.values))[0])
+            cell = ", ".join(f"{d}={shown(dataset[d].values[i])}" for d, i in zip(dims, bad))
+            raise InputError(f"{where}: {name}", f"{float(variable.values[bad])!r} at {cell}",
+                             "a finite number in every cell",
+                             "fill in the value; projsim never fills gaps")
+    sexes = [str(s) for s in dataset.sex.values]
+    if sexes != list(SEXES):
+        raise InputError(f"{where}: sex", repr(sexes), repr(list(SEXES)),
                          "label and order the sexes as projsim does")
     ages = dataset.age.values
-    if not np.array_equal(ages, np.arange(len(ages))):
-        raise InputError(f"{path}: age", f"ages {ages[:3].tolist()}...{ages[-1:].tolist()}",
-                         "single ages 0, 1, ..., the last one open", "use single years of age")
+    if ages.dtype.kind not in "iu" or not np.array_equal(ages, np.arange(len(ages))) \
+            or not 1 <= len(ages) - 1 <= MAX_BASE_OPEN_AGE:
+        raise InputError(f"{where}: age", f"ages {ages[:3].tolist()}...{ages[-1:].tolist()}",
+                         f"single ages 0, 1, ..., the last one open, at most "
+                         f"{MAX_BASE_OPEN_AGE}", "use single years of age")
     internal = "internal_migration_rate" in dataset
+    if internal:
+        for dim in ("origin", "destination"):
+            if [str(v) for v in dataset[dim].values] != list(states.labels_of(REGION)):
+                raise InputError(f"{where}: {dim}", repr([str(v) for v in dataset[dim].values]),
+                                 f"the regions {list(states.labels_of(REGION))}, in that order",
+                                 "label internal_destination by the base's regions")
 
     def values(name):
         return states.flatten(dataset[name].values, 0)
 
     return Base(
         name=path.stem,
-        year=int(_attribute(path, dataset.attrs, "year", int)),
+        year=_year(path, dataset.attrs),
         states=states,
         ages=ages.astype(int),
         population=values("population"),
@@ -301,12 +417,37 @@ def _load_netcdf(path: Path) -> Base:
         internal_migration_rate=values("internal_migration_rate") if internal else None,
         internal_migration_destination=dataset.internal_destination.values if internal else None,
         sha256={path.name: file_sha256(path)},
-        **_models(dataset.attrs),
+        **_models(where, dataset.attrs),
     )
+
+
+def _netcdf_states(where: str, dataset) -> StateSpace:
+    """The state dimensions of a netCDF base, each with unique text labels."""
+    named = dataset.attrs.get(STATE_DIMS_ATTRIBUTE)
+    dims = [d for d in STATE_DIMS if d in dataset.dims or d == REGION] if named is None \
+        else named.split() if isinstance(named, str) else None
+    if not dims or any(d not in STATE_DIMS for d in dims) \
+            or dims != sorted(dims, key=STATE_DIMS.index) or len(set(dims)) < len(dims):
+        raise InputError(f"{where}: {STATE_DIMS_ATTRIBUTE}", repr(named),
+                         f"some of {list(STATE_DIMS)}, in that order, separated by spaces",
+                         "write the base with projsim.io.write_base_netcdf")
+    for dim in dims:
+        if dim not in dataset.coords or dataset[dim].ndim != 1:
+            raise InputError(f"{where}: {dim}", "no such coordinate", f"the labels of each {dim}",
+                             "write the base with projsim.io.write_base_netcdf")
+        if dataset[dim].dtype.kind not in "UO":
+            raise InputError(f"{where}: {dim}", f"labels of type {dataset[dim].dtype}", "text",
+                             f"label the {dim}s by name")
+        _unique(where, dim, [str(v) for v in dataset[dim].values])
+    return StateSpace.from_dataset(dataset)
 
 
 def write_base_netcdf(base: Base, path: Path) -> None:
     """Write a base to a netCDF file that :func:`load_base` reads back.
+
+    The format follows the suffix: ``.nc`` (netCDF3) or ``.nc4`` (compressed
+    netCDF4, with ``projsim[netcdf4]``); the write is atomic, as
+    :func:`projsim.io.write_netcdf`'s.
 
     Examples
     --------
@@ -332,7 +473,11 @@ def write_base_netcdf(base: Base, path: Path) -> None:
                 "origin": list(base.regions), "destination": list(base.regions)},
         attrs={"year": base.year, "sex_ratio_at_birth": base.sex_ratio_at_birth,
                "source": f"projsim base {base.name}"})
-    dataset.to_netcdf(path, engine="scipy")
+    if Path(path).suffix not in NETCDF_SUFFIXES:
+        raise InputError("argument 'path'", repr(str(path)),
+                         f"a name ending in {' or '.join(NETCDF_SUFFIXES)}",
+                         "name the base file after its format, for example base.nc")
+    write_netcdf(dataset, path)
 
 
 def base_year(name: str) -> int:

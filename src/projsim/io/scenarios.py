@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -29,9 +30,14 @@ import numpy as np
 
 from projsim.errors import InputError
 from projsim.io.bases import load_base, resolve_base
-from projsim.io.files import read_grid_csv, read_toml
+from projsim.io.files import (
+    CSV_TABLE, TOML_FILE, check_regular_file, open_regular_file, read_grid_csv, read_toml, shown,
+)
 from projsim.model.base import Base
 from projsim.model.scenario import TOP_KEYS, Document, Scenario, merge, unknown_keys, validate
+
+#: The longest chain of scenarios extending one another (the bundled ones use 2).
+MAX_EXTENDS = 32
 
 
 def bundled_scenarios() -> dict[str, Path]:
@@ -55,8 +61,10 @@ def find_scenario(name_or_path: str | Path, relative_to: Path | None = None) -> 
     text = str(name_or_path)
     path = Path(text) if relative_to is None else relative_to / text
     if path.suffix == ".toml" or path.exists():
-        if not path.is_file():
-            raise InputError(str(path), "no such file", "an existing scenario file",
+        if path.exists():
+            check_regular_file(path, TOML_FILE)
+        else:
+            raise InputError(shown(path), "no such file", "an existing scenario file",
                              "check the path, or run 'projsim list' for the bundled scenarios")
         return path
     bundled = bundled_scenarios()
@@ -102,7 +110,10 @@ def _read(name_or_path) -> tuple[list[InputError], Scenario | None]:
         path = find_scenario(name_or_path)
     except InputError as error:
         return [error], None
-    document = _load_document(path, problems)
+    try:
+        document = _load_document(path, problems)
+    except _ChainTooLong:
+        return problems, None
     if document is None:
         return problems, None
     scenario = validate(document, path, problems, _FileSources())
@@ -112,13 +123,23 @@ def _read(name_or_path) -> tuple[list[InputError], Scenario | None]:
 
 
 def _load_document(path: Path, problems: list, chain: tuple[Path, ...] = ()) -> Document | None:
-    """Read a scenario file and the files it extends, merged (every problem appended)."""
+    """Read a scenario file and the files it extends, merged (every problem appended).
+
+    The chain of ``extends`` is followed to at most :data:`MAX_EXTENDS` files,
+    so that its recursion stays shallow.
+    """
     resolved = path.resolve()
     if resolved in chain:
-        cycle = " -> ".join(p.name for p in (*chain, resolved))
-        problems.append(InputError(f"{chain[-1]}: extends", repr(path.name),
+        cycle = " -> ".join(shown(p.name) for p in (*chain, resolved))
+        problems.append(InputError(f"{shown(chain[-1])}: extends", repr(path.name),
                                    "a chain of scenarios without a cycle", f"break the cycle {cycle}"))
         return None
+    if len(chain) == MAX_EXTENDS:
+        problems.append(InputError(f"{shown(chain[0])}: extends",
+                                   f"a chain of more than {MAX_EXTENDS} scenarios, each "
+                                   "extending the next", f"at most {MAX_EXTENDS}",
+                                   "extend a scenario nearer the root of the chain"))
+        raise _ChainTooLong
     try:
         raw = read_toml(path)
     except InputError as error:
@@ -131,7 +152,8 @@ def _load_document(path: Path, problems: list, chain: tuple[Path, ...] = ()) -> 
         try:
             parent_path = find_scenario(parent_name, relative_to=path.parent)
         except InputError as error:
-            problems.append(InputError(f"{path}: extends", error.got, error.expected, error.fix))
+            problems.append(InputError(f"{shown(path)}: extends", error.got, error.expected,
+                                       error.fix))
             parent_path = None
         parent = parent_path and _load_document(parent_path, problems, (*chain, resolved))
         if parent is not None:
@@ -143,12 +165,43 @@ def _load_document(path: Path, problems: list, chain: tuple[Path, ...] = ()) -> 
     merge(document, raw, path, problems)
     variants = raw.get("variants", {})
     if not isinstance(variants, dict) or not all(isinstance(v, dict) for v in variants.values()):
-        problems.append(InputError(f"{path}: variants", repr(variants),
+        problems.append(InputError(f"{shown(path)}: variants", repr(variants),
                                    "tables [variants.NAME] of keys to change",
                                    "write each variant as a [variants.NAME] section"))
     else:
         document.variants = {name: (table, path) for name, table in variants.items()}
     return document
+
+
+def input_files(scenario: Scenario) -> list[Path]:
+    """Files a loaded scenario was read from, for
+    :func:`projsim.io.results.check_output_path` to keep a run from writing over one.
+
+    They are the scenario file and those it extends, its tables, and a
+    user's base (its netCDF file, or the files of its folder). CSV files of
+    options (a ``profile``) are not recorded by the scenario; no output
+    suffix can name them.
+
+    Examples
+    --------
+    >>> [path.name for path in input_files(load_scenario("low-migration"))]
+    ['low-migration.toml', 'fpb-2013.toml']
+    """
+    files, path = [], Path(scenario.source)
+    while path is not None and path.resolve() not in files and len(files) <= MAX_EXTENDS:
+        files.append(path.resolve())
+        parent = read_toml(path).get("extends")
+        path = find_scenario(parent, relative_to=path.parent) if isinstance(parent, str) else None
+    files += [component.table for variant in scenario.variants
+              for component in variant.components.values() if component.table is not None]
+    base = Path(scenario.base)
+    if base.is_absolute():
+        files += [base / name for name in scenario.base_data.sha256] if base.is_dir() else [base]
+    return list(dict.fromkeys(files))
+
+
+class _ChainTooLong(Exception):
+    """Raised past :data:`MAX_EXTENDS` files, to abandon the whole chain at once."""
 
 
 class _FileSources:
@@ -165,8 +218,9 @@ class _FileSources:
                                        "write table = \"file.csv\", relative to the scenario file"))
             return None
         table = origin.parent / value
-        if not table.is_file():
-            problems.append(InputError(where, repr(value), f"an existing file (looked for {table})",
+        if not os.path.exists(table):
+            problems.append(InputError(where, repr(value),
+                                       f"an existing file (looked for {shown(table)})",
                                        "check the name; paths are relative to the scenario file"))
             return None
         try:
@@ -179,7 +233,9 @@ class _FileSources:
     def digest(self, files: list[Path]) -> str:
         digest = hashlib.sha256()
         for file in files:
-            digest.update(Path(file).read_bytes())
+            with open_regular_file(file, CSV_TABLE) as stream:
+                for block in iter(lambda: stream.read(2**20), b""):
+                    digest.update(block)
         return digest.hexdigest()
 
 
