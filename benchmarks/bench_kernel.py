@@ -135,11 +135,11 @@ def synthetic_rates(shape, *, internal, seed=0):
     net_migration = rng.normal(0.0, 2.0, size=(1, 1, states, sexes, 1)) * migration_age
     rates = kernel.Rates(survival, fertility_rate, sex_ratio_at_birth, net_migration=net_migration)
     if internal:
-        internal_rate = np.broadcast_to(0.005 + 0.03 * migration_age, (1, 1, states, sexes, ages))
-        destination = rng.uniform(size=(1, 1, states, states))
+        move_rate = np.broadcast_to(0.005 + 0.03 * migration_age, (1, 1, 1, states, sexes, ages))
+        destination = rng.uniform(size=(1, 1, 1, states, states))
         destination[..., np.arange(states), np.arange(states)] = 0.0
         destination /= destination.sum(axis=-1, keepdims=True)
-        rates = rates._replace(internal_rate=internal_rate.copy(), internal_destination=destination)
+        rates = rates._replace(move_rate=move_rate.copy(), move_destination=destination)
     return population, rates
 
 

@@ -91,10 +91,10 @@ try:
 except ImportError:  # a plain checkout: use the source tree next to this file
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     from projsim import stochastic as ensemble
-from projsim.model.base import with_open_age  # noqa: E402
-from projsim.io import load_base, write_base_netcdf
-from projsim.model.base import Base  # noqa: E402
-from projsim.io import load_scenario  # noqa: E402
+from projsim.io import load_base, load_scenario, write_base_netcdf  # noqa: E402
+from projsim.model.base import Base, with_open_age  # noqa: E402
+from projsim.model.states import StateSpace  # noqa: E402
+from projsim.types import REGION  # noqa: E402
 from projsim.stochastic import DRAWS_PER_SEED, parameters_of  # noqa: E402
 
 HAVE_NUMBA = importlib.util.find_spec("numba") is not None
@@ -182,14 +182,14 @@ def split_regions(base: Base, parts: tuple[int, ...]) -> Base:
     owner = np.repeat(np.arange(len(parts)), parts)
     divisor = np.asarray(parts, dtype=float)[owner]
     labels = tuple(f"{base.regions[r]} {i + 1}" for r, n in enumerate(parts) for i in range(n))
-    destination = base.internal_destination[owner][:, owner] / divisor[None, :]
+    destination = base.internal_migration_destination[owner][:, owner] / divisor[None, :]
     return dataclasses.replace(
-        base, name=f"{base.name}-{len(owner)}-regions", regions=labels,
+        base, name=f"{base.name}-{len(owner)}-regions", states=StateSpace.of({REGION: labels}),
         population=base.population[owner] / divisor[:, None, None],
         mortality_rate=base.mortality_rate[owner], fertility_rate=base.fertility_rate[owner],
         net_migration=base.net_migration[owner] / divisor[:, None, None],
-        internal_rate=base.internal_rate[owner], internal_destination=destination,
-        immigrant_profile=None)
+        internal_migration_rate=base.internal_migration_rate[owner],
+        internal_migration_destination=destination, immigrant_profile=None)
 
 
 def make_scenarios(folder: Path):
@@ -504,7 +504,7 @@ def arithmetic_floor(job, runs, bandwidth):
     has run at 4 GFLOP/s here while later ones ran at 120: one draw's shape,
     small and in cache, gives steadier figures.)
     """
-    destination = np.ascontiguousarray(job.internal_destination[0][0], dtype=float)
+    destination = np.ascontiguousarray(job.move_destination[0, 0, 0], dtype=float)
     regions = destination.shape[0]
     columns = job.population[0].size
     moves = np.random.default_rng(2).random((regions, columns))
