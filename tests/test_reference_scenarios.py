@@ -24,12 +24,16 @@ def reference():
     return scenario, inputs, projection
 
 
-def test_tfr_is_exactly_as_stated(reference):
-    scenario, inputs, _ = reference
-    women = inputs.base.population[:, 0, :]
+def test_tfr_is_met_on_the_projected_population(reference):
+    """The national TFR, the states' rates weighted by each year's mean projected
+    women, meets the path (solved on the first pass's population, so to the
+    second pass's small change of it)."""
+    scenario, inputs, projection = reference
+    stocks = projection.population[:, 0]
+    women = 0.5 * (stocks[:-1] + stocks[1:])[..., 0, :]                      # (T, S, A)
     rates = inputs.rates.fertility_rate[:, 0]
-    national = ((rates * women).sum(1) / np.where(women.sum(0) > 0, women.sum(0), 1)).sum(-1)
-    np.testing.assert_allclose(national, 1.83, rtol=1e-12)
+    national = ((rates * women).sum(1) / np.where(women.sum(1) > 0, women.sum(1), 1)).sum(-1)
+    np.testing.assert_allclose(national, 1.83, rtol=2e-4)
 
 
 def test_e0_path_is_met_on_the_projected_population(reference):

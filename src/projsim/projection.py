@@ -7,7 +7,7 @@ from pathlib import Path
 import xarray as xr
 
 from projsim import engine
-from projsim.assumptions import Inputs, build_inputs, reweight_e0
+from projsim.assumptions import Inputs, build_inputs, needs_second_pass, reweight
 from projsim.io.scenarios import load_scenario
 from projsim.model.scenario import Scenario
 from projsim.result import to_dataset
@@ -21,9 +21,9 @@ DEFAULT_SCENARIO = "fpb-2013"
 def run(scenario: Scenario) -> tuple[Inputs, engine.Projection]:
     """Build a scenario's inputs and project them with the kernel (unlabelled).
 
-    A scenario with life-expectancy targets is projected twice: the second
-    pass solves the targets on the first pass's projected population
-    (:func:`projsim.assumptions.reweight_e0`).
+    A scenario with life-expectancy targets or a national TFR path is
+    projected twice: the second pass solves the targets on the first pass's
+    projected population (:func:`projsim.assumptions.reweight`).
 
     Returns
     -------
@@ -39,8 +39,8 @@ def run(scenario: Scenario) -> tuple[Inputs, engine.Projection]:
                               timing=scenario.migration_timing, safeguard=scenario.safeguard)
 
     result = once(inputs)
-    if any(v.components["mortality"].method == "e0" for v in scenario.variants):
-        inputs = reweight_e0(inputs, scenario, result.population)
+    if needs_second_pass(scenario):
+        inputs = reweight(inputs, scenario, result.population)
         result = once(inputs)
     return inputs, result
 

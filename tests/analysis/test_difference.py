@@ -61,10 +61,13 @@ def test_a_difference_in_migration_only_goes_to_migration(tmp_path):
     assert float(ds.difference.sel(time=2061)) > 1e5
 
 
-def test_the_same_e0_path_solved_on_other_populations_moves_mortality_a_little():
+def test_the_same_paths_solved_on_other_populations_move_mortality_and_fertility_a_little():
+    """The e0 and national TFR paths are met on each scenario's own population, so the
+    same paths give slightly other rates when migration changes the population."""
     ds = decompose_difference("fpb-2013", "high-migration", at=2060).sum(NATIONAL)
-    assert float(ds.contribution.sel(component="fertility")) == 0.0
+    fertility = float(ds.contribution.sel(component="fertility"))
     mortality = float(ds.contribution.sel(component="mortality"))
+    assert 0 < abs(fertility) < 1e-2 * float(ds.difference)
     assert 0 < abs(mortality) < 1e-3 * float(ds.difference)
 
 

@@ -5,7 +5,7 @@ assumptions, all as variants of one projection, and gives each component
 the Shapley value of sequential replacement (:func:`shapley_contributions`),
 the change when it switches from one scenario's assumption to the other's,
 averaged over all orders. Each scenario's death rates are the rates its own
-projection used (:func:`projsim.analysis.migration.with_solved_mortality`).
+projection used (:func:`projsim.analysis.migration.with_solved_rates`).
 
 References
 ----------
@@ -26,7 +26,7 @@ from typing import Literal, get_args
 import numpy as np
 import xarray as xr
 
-from projsim.analysis.migration import loaded, with_solved_mortality
+from projsim.analysis.migration import loaded, with_solved_rates
 from projsim.assumptions import Inputs
 from projsim.errors import InputError
 from projsim.model.scenario import Scenario, Variant
@@ -147,7 +147,7 @@ def decompose_difference(
     inputs = [run(scenario)[0] for scenario in (a, b)]
     _check_held(inputs, components, a.name, b.name)
 
-    own = [with_solved_mortality(s.variants[0], i, 0) for s, i in zip((a, b), inputs)]
+    own = [with_solved_rates(s.variants[0], i, 0) for s, i in zip((a, b), inputs)]
     combinations = tuple(
         Variant("+".join(c for j, c in enumerate(components) if mask >> j & 1) or "a", "",
                 {**own[0], **{c: own[mask >> j & 1][c] for j, c in enumerate(components)}})

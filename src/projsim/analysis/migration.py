@@ -6,7 +6,7 @@ part into the migrants and their survivors (direct) and their children
 (indirect). Every run is a variant of one projection on the kernel's batch
 axis, built with :func:`dataclasses.replace` and never written to a file,
 and every run dies at the scenario's own solved death rates
-(:func:`with_solved_mortality`), so that no mortality difference leaks into
+(:func:`with_solved_rates`), so that no mortality difference leaks into
 the part attributed to migration.
 
 Migration's share of growth
@@ -298,13 +298,16 @@ def loaded(scenario: str | Path | Scenario) -> Scenario:
     return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
 
 
-def with_solved_mortality(variant: Variant, inputs: Inputs, row: int) -> dict[str, Component]:
-    """A variant's components with the death rates it projected with (batch row
-    ``row`` of ``inputs``), as a table: a life-expectancy target is met on the
-    projected population, so solving it again on a counterfactual population
-    would give other rates."""
+def with_solved_rates(variant: Variant, inputs: Inputs, row: int) -> dict[str, Component]:
+    """A variant's components with the death and fertility rates it projected with
+    (batch row ``row`` of ``inputs``), as tables: life-expectancy targets and
+    national TFR paths are met on the projected population, so solving them
+    again on a counterfactual population would give other rates."""
+    fertility = variant.components["fertility"]
     return {**variant.components,
-            "mortality": Component("table", values=inputs.mortality_rate[:, row])}
+            "mortality": Component("table", values=inputs.mortality_rate[:, row]),
+            "fertility": Component("table", values=inputs.rates.fertility_rate[:, row],
+                                   options=fertility.options)}
 
 
 def _migration_runs(scenario: Scenario, inputs: Inputs, projection: engine.Projection) -> Scenario:
@@ -318,7 +321,7 @@ def _migration_runs(scenario: Scenario, inputs: Inputs, projection: engine.Proje
     applied = applied + projection.flows.migration_adjustment
     runs: dict[str, list[Variant]] = {name: [] for name in RUNS}
     for i, variant in enumerate(scenario.variants):
-        own = with_solved_mortality(variant, inputs, i)
+        own = with_solved_rates(variant, inputs, i)
         inflow = Component("table", values=np.maximum(applied[:, i], 0.0) + CARRIER)
         outflow = Component("table", values=np.maximum(-applied[:, i], 0.0) + CARRIER)
         changes = {

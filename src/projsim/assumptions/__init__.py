@@ -14,11 +14,13 @@ ratios. The result is a :class:`projsim.engine.Rates` with axes
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from projsim.assumptions.fertility import fertility_rates, sex_ratios
+from projsim.assumptions.fertility import (
+    fertility_rates, national_path, reweight_tfr, sex_ratios,
+)
 from projsim.assumptions.migration import births_into, international_migration, moves
 from projsim.assumptions.mortality import key, mortality_rates, reweight_e0, survival
 from projsim.engine import Rates
@@ -113,4 +115,21 @@ def build_inputs(scenario: Scenario) -> Inputs:
                   mortality_index=index, moves=kinds)
 
 
-__all__ = ["Inputs", "build_inputs", "reweight_e0"]
+def reweight(inputs: Inputs, scenario: Scenario, population: np.ndarray) -> Inputs:
+    """The inputs of a second pass: e0 targets and national TFR paths solved again
+    on the first pass's projected population (:func:`reweight_e0`,
+    :func:`projsim.assumptions.fertility.reweight_tfr`)."""
+    inputs = reweight_e0(inputs, scenario, population)
+    fertility = [v.components["fertility"] for v in scenario.variants]
+    rates = inputs.rates._replace(fertility_rate=reweight_tfr(
+        inputs.rates.fertility_rate, fertility, inputs.years[:-1], population))
+    return replace(inputs, rates=rates)
+
+
+def needs_second_pass(scenario: Scenario) -> bool:
+    """Whether a scenario has targets met on its own projected population (e0, national TFR)."""
+    return any(v.components["mortality"].method == "e0" or national_path(v.components["fertility"])
+               for v in scenario.variants)
+
+
+__all__ = ["Inputs", "build_inputs", "needs_second_pass", "reweight", "reweight_e0"]

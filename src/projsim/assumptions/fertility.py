@@ -61,6 +61,59 @@ def fertility_rates(base: Base, components: list[Component], steps) -> np.ndarra
     return stack(built)
 
 
+def national_path(component: Component) -> bool:
+    """Whether a fertility component states one national TFR path."""
+    return component.method == "tfr" and not isinstance(component.path, dict)
+
+
+def reweight_tfr(fertility_rate: np.ndarray, components: list[Component], steps,
+                 population: np.ndarray) -> np.ndarray:
+    """Rescale national TFR paths so that the projected population meets them.
+
+    A first projection rescales every state's schedule by one factor per
+    year, chosen on the base's women. As the weight of states with higher
+    fertility grows (the foreign population, Brussels), the national TFR of
+    the projection drifts from the target. This second pass weights the
+    states' rates by each year's mean projected women (the mean of the
+    1 January populations that open and close the year) and rescales the
+    year's factor so that the national TFR, so defined, equals the target;
+    the differences between states stay those of the schedule.
+
+    Parameters
+    ----------
+    fertility_rate : ndarray, (time, batch, state, age)
+        The first projection's fertility rates [births per woman per year].
+    components : list of Component
+        Each variant's fertility component.
+    steps : ndarray of int
+        The years of the steps.
+    population : ndarray, (time + 1, batch, state, sex, age)
+        The first projection's populations on 1 January [persons].
+
+    Returns
+    -------
+    ndarray, (time, batch, state, age)
+        The rescaled rates (those of variants without a national path unchanged).
+    """
+    rows = [i for i, c in enumerate(components) if national_path(c)]
+    if not rows:
+        return fertility_rate
+    women = 0.5 * (population[:-1, rows] + population[1:, rows])[..., 0, :]     # (T, V, S, A)
+    rates = fertility_rate[:, rows]
+    realised = (national_fertility_by_row(rates, women)).sum(axis=-1)         # (T, V)
+    targets = np.stack([components[i].path.at(steps) for i in rows], axis=1)
+    rescaled = np.array(fertility_rate, copy=True)
+    rescaled[:, rows] = rates * (targets / realised)[..., None, None]
+    return rescaled
+
+
+def national_fertility_by_row(rates: np.ndarray, women: np.ndarray) -> np.ndarray:
+    """National rates (..., age) of the states' rates (..., state, age) weighted by women."""
+    total = women.sum(axis=-2)
+    return np.divide((rates * women).sum(axis=-2), total, out=np.zeros(total.shape),
+                     where=total > 0)
+
+
 def sex_ratios(base: Base, components: list[Component]) -> np.ndarray:
     """The sex ratio at birth (time 1, batch, state 1) of every variant [male per female]."""
     ratio = np.array([c.options.get("sex_ratio_at_birth", base.sex_ratio_at_birth)
