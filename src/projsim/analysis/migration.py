@@ -30,7 +30,7 @@ Examples
 --------
 >>> ds = migration_contribution("fpb-2013", 2012, 2060)
 >>> round(float(ds.migration_share_of_growth.sel(period="2012-2060")), 1)
-126.8
+126.5
 >>> round(float(ds.migration_share_of_growth.sel(period="2012-2013")), 1)
 74.1
 
