@@ -44,13 +44,19 @@ an ensemble summary, and the household model as data
 (:func:`projsim.io.households.read_household_model`). The model is by region: every
 state dimension other than ``region`` (nationality) is pooled first, so a
 result by region and nationality gives the same households as the same
-population by region. Ensemble summaries: households are linear in the
-population (while the cap on couples with children does not bind, which the
-Belgian model never reaches), so the households of ``population_mean`` are the
-mean of the draws' households. Quantiles of households need the draws' own
-populations (``keep="draws"``): their quantiles over ``draw`` follow from
-:func:`households`; the summary's ``population_quantile`` (by broad age group,
-both sexes) cannot give them.
+population by region.
+
+**Ensemble summaries.** The households of each type are linear in the
+population, so the households of ``population_mean`` are the mean of the
+draws' households, with one exception: where a draw has more children of
+couples than its couples hold at the census's number per couple (a draw of
+very high fertility, late in the projection), all its couples have children,
+and the mean's split of couples between "with" and "without children"
+differs from the mean of the draws' splits (their sum does not). Totals, the
+average size and the one-person share of the mean are exact. Quantiles of
+households need the draws' own populations (``keep="draws"``): their
+quantiles over ``draw`` follow from :func:`households`; the summary's
+``population_quantile`` (by broad age group, both sexes) cannot give them.
 """
 
 from __future__ import annotations
@@ -216,9 +222,9 @@ def check_household_model(model) -> xr.Dataset:
                              f"the dimensions {dims}, in any order", f"pass {_MODEL_SOURCE}")
     for dim, labels in ((POSITION, HOUSEHOLD_POSITIONS), ("sex", SEXES)):
         if sorted(map(str, model[dim].values)) != sorted(labels):
-            raise InputError(f"household model, coordinate '{dim}'", repr(list(map(str, model[dim].values))),
-                             f"the labels {list(labels)}", "label the model with projsim's vocabulary "
-                             "(projsim.types)")
+            got = repr(list(map(str, model[dim].values)))
+            raise InputError(f"household model, coordinate '{dim}'", got, f"the labels {list(labels)}",
+                             "label the model with projsim's vocabulary (projsim.types)")
     ages = model["age"].values
     if not np.array_equal(ages, np.arange(ages.size)):
         raise InputError("household model, coordinate 'age'",
@@ -246,14 +252,14 @@ def _check_values(model: xr.Dataset) -> None:
         values = model[name].values
         bad = ~(np.isfinite(values) & rule(values))
         if bad.any():
-            cell = {dim: str(model[dim].values[i]) for dim, i in
+            cell = {dim: model[dim].values[i].item() for dim, i in
                     zip(model[name].dims, np.argwhere(bad)[0])}
             raise InputError(f"household model, variable '{name}'",
-                             f"{values[bad][0]!r} at {cell}", expected,
+                             f"{values[bad][0].item()!r} at {cell}", expected,
                              f"pass {_MODEL_SOURCE}, or correct the value")
     empty = model["persons"].sum(POSITION) <= 0
     if empty.any():
-        cell = {dim: str(empty[dim].values[i]) for dim, i in
+        cell = {dim: empty[dim].values[i].item() for dim, i in
                 zip(empty.dims, np.argwhere(empty.values)[0])}
         raise InputError("household model, variable 'persons'", f"nobody at {cell}",
                          "persons in some position in every region, sex and age",
@@ -333,12 +339,13 @@ def _scale(scale, time, regions) -> np.ndarray:
     values = scale.values
     if unknown or not np.all(np.isfinite(values) & (values > 0)):
         got = f"the positions {unknown}" if unknown else \
-            f"{values[~(np.isfinite(values) & (values > 0))][0]!r}"
+            f"{values[~(np.isfinite(values) & (values > 0))][0].item()!r}"
         raise InputError("argument 'scale'", got,
                          f"positive multipliers of positions among {list(HOUSEHOLD_POSITIONS)}",
                          "scale the odds of known positions by positive numbers")
     for dim, needed in (("time", time), (REGION, regions)):
-        missing = [v for v in needed if dim in scale.dims and v not in scale[dim].values]
+        missing = [v.item() if hasattr(v, "item") else v for v in needed
+                   if dim in scale.dims and v not in scale[dim].values]
         if missing:
             raise InputError(f"argument 'scale', coordinate '{dim}'", f"no value for {missing[0]!r}",
                              f"a value for every {dim} of the result",

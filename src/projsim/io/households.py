@@ -4,7 +4,8 @@ The model shipped with projsim, ``projsim/data/households_belgium/``, is
 estimated by ``tools/build_households.py`` from the census of 1 January 2011
 and the Federal Planning Bureau's household series; its README states the
 sources, licences, methods and the measured checks. A folder laid out the
-same way (``model.toml`` and the three CSV files it names) is read the same.
+same way (``households.toml`` and the three CSV files it names) is read the
+same.
 The model is used by :mod:`projsim.analysis.households`, which takes it as
 data.
 """
@@ -25,11 +26,14 @@ __all__ = ["DEFAULT_HOUSEHOLD_MODEL", "read_household_model"]
 
 #: The household model shipped with projsim.
 DEFAULT_HOUSEHOLD_MODEL = "households_belgium"
+#: The metadata file of a household model's folder (a ``meta.toml`` would mark a base,
+#: a ``model.toml`` a mortality pattern: :mod:`projsim.io.bases`).
+METADATA = "households.toml"
 
 
 def _folder(name: str | Path) -> Path:
     packaged = data_folder(str(name))
-    return packaged if isinstance(name, str) and (packaged / "model.toml").is_file() else Path(name)
+    return packaged if isinstance(name, str) and (packaged / METADATA).is_file() else Path(name)
 
 
 def _labels(meta: dict, key: str, expected: tuple[str, ...], where: Path) -> tuple[str, ...]:
@@ -74,7 +78,7 @@ def read_household_model(name: str | Path = DEFAULT_HOUSEHOLD_MODEL) -> xr.Datas
     1,607,741
     """
     folder = _folder(name)
-    where = folder / "model.toml"
+    where = folder / METADATA
     meta = read_toml(where)
     regions = tuple(map(str, meta.get("regions", ())))
     if not regions:
