@@ -85,6 +85,8 @@ FPB_TYPES = {
     "other": ("OTHR",),
 }
 CHECK_YEARS = tuple(range(2012, 2017))
+#: Ages over which the README reports the range of the graduated share living alone.
+ADULT_AGES = (20, 99)
 #: Largest accepted gap [nuclei] between the census's family nuclei and the
 #: persons in their positions (partners / 2, lone parents), by region.
 NUCLEI_TOLERANCE = 2
@@ -356,8 +358,9 @@ class Estimate:
     census_households: np.ndarray  # (region,)
     nuclei: Nuclei
     not_stated: float
+    census_children_of_couples: float  # HC48, before the allocation of step 3
     not_stated_ages: tuple[int, int]  # youngest and oldest age with persons without a stated position
-    group_fraction_range: tuple[float, float]  # smallest and largest single-year alone fraction
+    group_fraction_range: tuple[float, float]  # smallest and largest alone fraction at ADULT_AGES
 
 
 def with_nation(regional: np.ndarray) -> np.ndarray:
@@ -440,7 +443,8 @@ def estimate() -> Estimate:
     split = split_in_no_nucleus(hc42, hc48)
     in_no_nucleus = hc42[..., CATEGORIES_42.index(IN_NO_NUCLEUS)]
     alone = split[..., CATEGORIES_48.index("living_alone")]
-    fraction = alone[in_no_nucleus > 0] / in_no_nucleus[in_no_nucleus > 0]
+    adults = slice(ADULT_AGES[0], ADULT_AGES[1] + 1)
+    fraction = alone[..., adults] / in_no_nucleus[..., adults]
     nuclei = read_nuclei()
     check_nuclei(split, nuclei)
     regional = allocate_not_stated(split)
@@ -455,7 +459,8 @@ def estimate() -> Estimate:
     trend = np.stack([fit_trend(shares[g], population[g], fpb[g], years, (params[0][g:g + 1], params[1][g:g + 1]))
                       for g in range(len(GEOS))])
     not_stated = hc42[..., CATEGORIES_42.index(NOT_STATED)].sum(axis=(0, 1))
-    return Estimate(persons, params[0], params[1], trend, households, nuclei, float(not_stated.sum()),
+    children = float(hc48[..., CATEGORIES_48.index("child_of_couple")].sum())
+    return Estimate(persons, params[0], params[1], trend, households, nuclei, float(not_stated.sum()), children,
                     (int(np.flatnonzero(not_stated)[0]), int(np.flatnonzero(not_stated)[-1])),
                     (float(fraction.min()), float(fraction.max())))
 
@@ -473,8 +478,7 @@ class Checks:
     population: np.ndarray  # (geo, year) observed population
     constant: np.ndarray  # (geo, year) model households, constant shares
     trend: np.ndarray  # (geo, year) model households, trended shares
-    fpb_one_person: np.ndarray  # (geo, year)
-    trend_one_person: np.ndarray  # (geo, year)
+    fpb_other_census_year: float  # the FPB's "other" households of Belgium in the census year
 
 
 def shares_of(fit: Estimate, tau: np.ndarray) -> np.ndarray:
@@ -496,9 +500,8 @@ def measure(fit: Estimate) -> Checks:
     tau = np.clip(years, TREND_FIRST, TREND_UNTIL) - TREND_ORIGIN
     constant = model_households(shares_of(fit, np.zeros(len(years))), population, params)
     trend = model_households(shares_of(fit, tau), population, params)
-    one = HOUSEHOLD_TYPES.index("one_person")
-    return Checks(census, private, years, fpb.sum(-1), population.sum(axis=(2, 3)).T, constant.sum(-1).T, trend.sum(-1).T,
-                  fpb[..., 0], trend[..., one].T)
+    return Checks(census, private, years, fpb.sum(-1), population.sum(axis=(2, 3)).T, constant.sum(-1).T,
+                  trend.sum(-1).T, float(fpb[-1, 0, list(FPB_TYPES).index("other")]))
 
 
 def check_back_cast(checks: Checks, fit: Estimate) -> None:
@@ -666,8 +669,9 @@ positions with shares held from the census or trended, and households are counte
    nucleus, through the group boundaries where both are known, and differenced at single ages (the approach of
    graduating cumulated counts with a monotone spline, as in `DemoTools::graduate_mono`, applied to a part of an
    observed single-year total rather than to ages). The share living alone thus changes smoothly with age instead
-   of jumping at the group boundaries, and every group total is kept (the open group 100+ is one age). Its single
-   ages range from {lo:.4f} to {hi:.4f} of the persons in no nucleus; no count is negative (checked).
+   of jumping at the group boundaries, and every group total is kept (the open group 100+ is one age). At ages
+   {ADULT_AGES[0]}-{ADULT_AGES[1]} the persons living alone are {100 * lo:.1f} % to {100 * hi:.1f} % of those in no nucleus, by
+   region, sex and age; no count is negative (checked).
 3. **Position not stated.** {fit.not_stated:,.0f} persons of private households, all aged {fit.not_stated_ages[0]}
    to {fit.not_stated_ages[1]}, have no stated position; they are spread over the private positions of their region,
    sex and age in proportion to the stated ones (the usual pro-rata allocation of "not stated"). No cell has such
@@ -680,14 +684,14 @@ positions with shares held from the census or trended, and households are counte
    * `children_per_couple` = the children of couples (positions, after step 3) over the couple nuclei with
      resident children (HC52, by region). HC52's couples and lone-parent nuclei agree with partners / 2 and lone
      parents to within {NUCLEI_TOLERANCE} per region (checked), and the children counted from HC52's nucleus sizes
-     (11+ as 11) are {fit.nuclei.children_counted.sum():,.0f} against {fit.persons[national, ..., HOUSEHOLD_POSITIONS.index('child_of_couple')].sum():,.0f}
-     children of couples.
+     (11+ as 11) are {fit.nuclei.children_counted.sum():,.0f}, against the census's {fit.census_children_of_couples:,.0f}
+     children of couples (HC48).
    * `other_headship` closes each region's households on the census's private households (Statbel's census
      page, by province, summed by region): (households - persons living alone - partners / 2 - lone parents) /
      persons other. The census tables give no count of households with two or more family nuclei, so every nucleus
      is counted as a household and the households without a nucleus (siblings, friends) net of the second nuclei of
      multi-family households make the "other" type. That is why `other` is small here ({census[national, -1]:,.0f}
-     households in 2011), while the register-based FPB series counts 76,301 "other" households: its typology puts
+     households in 2011), while the register-based FPB series counts {checks.fpb_other_census_year:,.0f} "other" households in 2011: its typology puts
      a second nucleus inside the first one's household.
 5. **Trend.** `trend.csv` holds the slopes of the log odds of {', '.join(f'`{p}`' for p in TRENDED)} against the
    other positions (slope 0), by region. With `method="trend"` the shares of every cell are
@@ -695,7 +699,7 @@ positions with shares held from the census or trended, and households are counte
    {TREND_ORIGIN}: the trend runs from the census over the years it was fitted on and is **held after {TREND_UNTIL}**,
    the last year observed, so no change of behaviour is extrapolated beyond the data (a projection that wants one
    scales the odds of the positions, `scale=`). The slopes are fitted, region by region and for Belgium, by least
-   squares to the FPB household series {TREND_FIRST}-{TREND_LAST} (the ten years around and after the census):
+   squares to the FPB household series {TREND_FIRST}-{TREND_LAST} (five years before and five after the census):
    the log of the FPB's one-person, couple, lone-parent and other households minus the log of the model's on the
    observed population of the same 1 January, each type's mean over the years removed, so that the register's
    levels (which differ from the census's, see below) do not enter, only the trends. **The slopes are derived from
@@ -704,8 +708,8 @@ positions with shares held from the census or trended, and households are counte
 
 {markdown_table(["region", *TRENDED], trend_rows)}
 
-   The trend mostly moves Brussels, whose households grew more slowly than its population since 2011 (the register
-   counts average households growing in Brussels, see the checks): all its heads' odds fall against the children,
+   The trend mostly moves Brussels, whose households grew more slowly than its population since 2011 (its average
+   household size grew, see the checks): all its heads' odds fall against the children,
    other persons and residents of institutions. In Flanders the odds of living alone and of being a lone parent
    rise, in Wallonia every head's odds fall a little. The trend is by region only (the FPB series has no age):
    within a region it shifts every age alike on the log-odds scale.
@@ -734,7 +738,8 @@ type:
 
 **FPB household series.** The model applied to the observed population (Statbel, National Register, 1 January;
 without the census's waiting register), against the FPB's households of the same date (larray copy, GPL-3.0), with
-the census shares held (`constant`) and trended (`trend`). 2011 compares definitions: the register's households
+the census shares held (`constant`) and trended (`trend`); Belgium is the model's national shares on the national
+population. 2011 compares definitions: the register's households
 against the census's shares. 2012-2016 are the test years; for `trend` they lie inside its fitting window
 ({TREND_FIRST}-{TREND_LAST}), so its fit there is in-sample, while `constant` uses no FPB figure at all. Largest
 difference over 2012-2016: constant {', '.join(f'{geo} {100 * w:.2f} %' for geo, w in zip(GEOS, worst['constant']))};
