@@ -1,9 +1,9 @@
 """Households: persons by position in the household, and private households by type.
 
-The household-position method (United Nations 1973, *Methods of Projecting
-Households and Families*, Manual VII, ST/SOA/Series A/54; the headship-rate
-method it describes, generalised to every position as in the propensity
-models of Linke and of the Federal Planning Bureau's HPROM) splits the
+The household-position method (the headship-rate method of United Nations
+1973, *Methods of Projecting Households and Families*, Manual VII,
+ST/SOA/Series A/54, extended from heads to every position, as in static
+household models such as the Federal Planning Bureau's HPROM) splits the
 population of each region, sex and age into positions in the household
 (:data:`projsim.types.HOUSEHOLD_POSITIONS`) with shares observed at a census,
 
