@@ -216,3 +216,10 @@ def test_a_model_folder_with_a_missing_row_is_refused(tmp_path):
     with raises_exactly(f"{trend}: got no row for region=Belgium, position=institution; expected one "
                         "row per cell. Fix: add the missing row."):
         read_household_model(folder)
+
+
+def test_an_unknown_model_is_refused():
+    with raises_exactly("household model: got 'households_belgum'; expected a model shipped with "
+                        "projsim ['households_belgium'], or a folder holding households.toml. Fix: "
+                        "check the name or the path."):
+        read_household_model("households_belgum")

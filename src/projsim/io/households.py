@@ -32,8 +32,16 @@ METADATA = "households.toml"
 
 
 def _folder(name: str | Path) -> Path:
+    """The folder of a packaged model named ``name``, or the folder ``name`` itself."""
     packaged = data_folder(str(name))
-    return packaged if isinstance(name, str) and (packaged / METADATA).is_file() else Path(name)
+    if isinstance(name, str) and (packaged / METADATA).is_file():
+        return packaged
+    if not (Path(name) / METADATA).is_file():
+        known = sorted(p.name for p in data_folder().iterdir() if (p / METADATA).is_file())
+        raise InputError("household model", repr(str(name)),
+                         f"a model shipped with projsim {known}, or a folder holding {METADATA}",
+                         "check the name or the path")
+    return Path(name)
 
 
 def _labels(meta: dict, key: str, expected: tuple[str, ...], where: Path) -> tuple[str, ...]:
