@@ -54,6 +54,34 @@ MOVES: dict[str, tuple[str, str]] = {
     "naturalisation": ("naturalisation_in", "naturalisation_out"),
 }
 
+#: A person's position in the household, the categories of the household-position
+#: method (:mod:`projsim.analysis.households`), after the census's: living alone
+#: (a one-person household), partner in a couple (married, registered or
+#: cohabiting), lone parent, child living with a couple or with a lone parent,
+#: other member of a private household (in no family nucleus: a grandparent living
+#: with a family, siblings or friends sharing a home), and resident of an
+#: institution (care home, prison, religious community), who is in no private
+#: household.
+HouseholdPosition = Literal["living_alone", "partner", "lone_parent", "child_of_couple",
+                            "child_of_lone_parent", "other", "institution"]
+HOUSEHOLD_POSITIONS: tuple[str, ...] = get_args(HouseholdPosition)
+#: Private households by the position of their reference person (one per household):
+#: one person, a couple without or with resident children, a lone parent, other.
+HouseholdType = Literal["one_person", "couple_without_children", "couple_with_children",
+                        "lone_parent", "other"]
+HOUSEHOLD_TYPES: tuple[str, ...] = get_args(HouseholdType)
+#: The dimensions of positions and household types.
+POSITION = "position"
+HOUSEHOLD_TYPE = "household_type"
+#: How the shares of the positions move over time: held at the census's, or moved
+#: along the trend of the household model.
+HouseholdMethod = Literal["constant", "trend"]
+HOUSEHOLD_METHODS: tuple[str, ...] = get_args(HouseholdMethod)
+#: The population households are computed from: a result's (a run, its variants or
+#: kept draws), or the mean over draws of an ensemble summary.
+HouseholdStock = Literal["population", "population_mean"]
+HOUSEHOLD_STOCKS: tuple[str, ...] = get_args(HouseholdStock)
+
 COHORT = (
     "by age group reached at the end of the year (Lexis parallelogram: the cohort "
     "aged a-1 on 1 January t, or born during t for a = 0)"
@@ -116,6 +144,16 @@ VARIABLES: dict[str, Variable] = {
                                   "persons"),
     "probability_above": Variable(("threshold",), "probability that the national population "
                                                   "exceeds the threshold", "1"),
+    # households (projsim.analysis.households), by region: other state dimensions are pooled
+    "persons_by_position": Variable((REGION, POSITION, "sex", "age"),
+                                    "persons by position in the household", "persons",
+                                    "age in completed years on 1 January"),
+    "households": Variable((REGION, HOUSEHOLD_TYPE),
+                           "private households by type, one reference person each", "households"),
+    "average_household_size": Variable((REGION,), "persons in private households per private "
+                                                  "household", "persons per household"),
+    "one_person_share": Variable((REGION,), "share of one-person households among private "
+                                            "households", "%"),
 }
 
 #: What a stochastic run keeps: streaming summaries, or every draw's population too.

@@ -1,0 +1,593 @@
+"""Households: persons by position in the household, and private households by type.
+
+The household-position method (the headship-rate method of United Nations
+1973, *Methods of Projecting Households and Families*, Manual VII,
+ST/SOA/Series A/54, extended from heads to every position, as in static
+household models such as the Federal Planning Bureau's HPROM) splits the
+population of each region, sex and age into positions in the household
+(:data:`projsim.types.HOUSEHOLD_POSITIONS`) with shares observed at a census,
+
+.. math:: N_{t,r,p,s,x} = \\pi_{t,r,s,x,p} \\, P_{t,r,s,x},
+          \\qquad \\sum_p \\pi_{t,r,s,x,p} = 1,
+
+so that the persons by position add up to the population in every cell, and
+counts households by their reference person, one per household
+(:data:`projsim.types.HOUSEHOLD_TYPES`)::
+
+    one_person              = N[living_alone]
+    couple_with_children    = min(N[child_of_couple] / c_r, N[partner] / 2)
+    couple_without_children = N[partner] / 2 - couple_with_children
+    lone_parent             = N[lone_parent]
+    other                   = h_r N[other]
+
+with ``c_r`` the census's resident children per couple with children and
+``h_r`` the households per person in the position "other" that make the
+census's private households of the region (see the model's README,
+``projsim/data/households_belgium/README.md``). Residents of institutions
+are counted apart: they belong to no private household.
+
+**Shares over time.** With ``method="constant"`` the census shares hold at
+every date. With ``method="trend"`` the odds of each position against the
+positions without a trend move log-linearly,
+
+.. math:: \\pi_{t,p} \\propto \\pi_{p} \\, e^{\\beta_{r,p} \\tau(t)} \\, m_{t,r,p},
+          \\qquad \\tau(t) = \\min(\\max(t, t_{first}), t_{until}) - t_{origin},
+
+renormalised over the positions in every cell (a multinomial-logit trend), at
+the slopes ``beta`` the model estimated between its years ``t_first`` and
+``t_until`` and held outside them. A ``scale`` ``m`` multiplies the odds of
+chosen positions by year (1 when not given), with either method.
+
+**Results.** The functions take any projection result (a run, its variants
+along ``scenario``, kept draws along ``draw``) or the ``population_mean`` of
+an ensemble summary, and the household model as data
+(:func:`projsim.io.households.read_household_model`). The model is by region: every
+state dimension other than ``region`` (nationality) is pooled first, so a
+result by region and nationality gives the same households as the same
+population by region.
+
+**Ensemble summaries.** The households of each type are linear in the
+population, so the households of ``population_mean`` are the mean of the
+draws' households, with one exception: where a draw has more children of
+couples than its couples hold at the census's number per couple (a draw of
+very high fertility, late in the projection), all its couples have children,
+and the mean's split of couples between "with" and "without children"
+differs from the mean of the draws' splits (their sum does not). Totals, the
+average size and the one-person share of the mean are exact. Quantiles of
+households need the draws' own populations (``keep="draws"``): their
+quantiles over ``draw`` follow from :func:`households`; the summary's
+``population_quantile`` (by broad age group, both sexes) cannot give them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from projsim.analysis.common import Aggregate, inputs, labelled, ratio, summed
+from projsim.errors import InputError
+from projsim.model.states import StateSpace
+from projsim.types import (
+    HOUSEHOLD_METHODS, HOUSEHOLD_POSITIONS, HOUSEHOLD_STOCKS, HOUSEHOLD_TYPE, HOUSEHOLD_TYPES,
+    POSITION, REGION, SEXES, VARIABLES, HouseholdMethod, HouseholdStock,
+)
+
+__all__ = [
+    "MODEL_VARIABLES", "average_household_size", "check_household_model", "households",
+    "households_from_positions", "one_person_share", "persons_by_position", "position_shares",
+    "trended_shares",
+]
+
+#: The variables of a household model, with their dimensions.
+MODEL_VARIABLES = {
+    "persons": (REGION, "sex", "age", POSITION),
+    "children_per_couple": (REGION,),
+    "other_headship": (REGION,),
+    "trend": (REGION, POSITION),
+}
+#: The attributes of a household model that date its trend [year].
+TREND_YEARS = ("trend_first", "trend_origin", "trend_until")
+
+_P = {position: i for i, position in enumerate(HOUSEHOLD_POSITIONS)}
+_MODEL_SOURCE = "the Dataset returned by projsim.io.households.read_household_model()"
+
+
+# --- kernels (numpy) -----------------------------------------------------------
+
+
+def trended_shares(shares: np.ndarray, slope: np.ndarray, tau: np.ndarray,
+                   scale: np.ndarray | None = None) -> np.ndarray:
+    """Position shares moved along a multinomial-logit trend.
+
+    .. math:: \\pi_{t,r,s,x,p} = \\frac{\\pi_{r,s,x,p} \\, e^{\\beta_{r,p} \\tau_t} m_{t,r,p}}
+              {\\sum_q \\pi_{r,s,x,q} \\, e^{\\beta_{r,q} \\tau_t} m_{t,r,q}}
+
+    Parameters
+    ----------
+    shares : ndarray
+        Shares (region, sex, age, position) [1], each cell summing to 1.
+    slope : ndarray
+        Trend of the log odds (region, position) [per year]; 0 for the
+        positions without a trend.
+    tau : ndarray
+        Years since the trend's origin (time,) [years]; 0 gives ``shares``.
+    scale : ndarray, optional
+        Multipliers of the odds (time, region, position) [1], positive.
+
+    Returns
+    -------
+    ndarray
+        Shares (time, region, sex, age, position) [1], each cell summing to 1.
+
+    Examples
+    --------
+    >>> shares = np.array([[[[0.5, 0.5]]]])                 # one region, sex, age; two positions
+    >>> trended_shares(shares, np.array([[np.log(3.0), 0.0]]), np.array([0.0, 1.0]))[:, 0, 0, 0]
+    array([[0.5 , 0.5 ],
+           [0.75, 0.25]])
+    """
+    odds = np.exp(slope[None] * tau[:, None, None])                       # (time, region, position)
+    if scale is not None:
+        odds = odds * scale
+    weighted = shares[None] * odds[:, :, None, None, :]
+    return weighted / weighted.sum(axis=-1, keepdims=True)
+
+
+def households_from_positions(in_position: np.ndarray, children_per_couple: np.ndarray,
+                              other_headship: np.ndarray) -> np.ndarray:
+    """Private households by type from the persons in each position, one reference person each.
+
+    Parameters
+    ----------
+    in_position : ndarray
+        Persons (..., region, position) [persons], positions in the order of
+        :data:`projsim.types.HOUSEHOLD_POSITIONS`.
+    children_per_couple : ndarray
+        Resident children per couple with children (region,) [persons per household].
+    other_headship : ndarray
+        Households per person in the position "other" (region,) [households per person].
+
+    Returns
+    -------
+    ndarray
+        Households (..., region, type) [households], types in the order of
+        :data:`projsim.types.HOUSEHOLD_TYPES`. Couples with children are the
+        children of couples over ``children_per_couple``, at most every couple.
+
+    Examples
+    --------
+    >>> # alone, partner, lone parent, child of couple, child of lone parent, other, institution
+    >>> persons = np.array([[10.0, 40, 5, 30, 8, 6, 3]])
+    >>> households_from_positions(persons, np.array([2.0]), np.array([0.5]))
+    array([[10.,  5., 15.,  5.,  3.]])
+    """
+    def n(position):
+        return in_position[..., _P[position]]
+
+    couples = n("partner") / 2
+    with_children = np.minimum(n("child_of_couple") / children_per_couple, couples)
+    by_type = {
+        "one_person": n("living_alone"),
+        "couple_without_children": couples - with_children,
+        "couple_with_children": with_children,
+        "lone_parent": n("lone_parent"),
+        "other": other_headship * n("other"),
+    }
+    return np.stack([by_type[kind] for kind in HOUSEHOLD_TYPES], axis=-1)
+
+
+def _on_ages(persons: np.ndarray, ages: np.ndarray) -> np.ndarray:
+    """Census persons (..., model age, position) on a result's single ages ``0 .. omega``:
+    ages past the model's open group take its counts, and a result's open group
+    below the model's pools the model's ages from it on."""
+    model_open, omega = persons.shape[-2] - 1, int(ages[-1])
+    index = np.minimum(ages, model_open)
+    mapped = persons[..., index, :]
+    if omega < model_open:
+        mapped[..., omega, :] = persons[..., omega:, :].sum(axis=-2)
+    return mapped
+
+
+# --- the model -------------------------------------------------------------------
+
+
+def check_household_model(model) -> xr.Dataset:
+    """``model`` after checking it is a household model: its variables, labels and values.
+
+    Parameters
+    ----------
+    model : object
+        What the caller passed as the model.
+
+    Returns
+    -------
+    xarray.Dataset
+        The model, positions in the order of :data:`projsim.types.HOUSEHOLD_POSITIONS`.
+
+    Raises
+    ------
+    projsim.errors.InputError
+        If it is not a Dataset, lacks a variable or a dimension, has other
+        positions or sexes, ages that are not single years from 0, values that
+        are negative or not finite, a cell where nobody lives, fewer than one
+        child per couple with children, or trend years out of order.
+    """
+    if not isinstance(model, xr.Dataset):
+        raise InputError("argument 'model'", f"an object of type {type(model).__name__}",
+                         "an xarray.Dataset holding a household model", f"pass {_MODEL_SOURCE}")
+    for name, dims in MODEL_VARIABLES.items():
+        if name not in model.data_vars or set(model[name].dims) != set(dims):
+            got = f"dimensions {model[name].dims}" if name in model.data_vars else "no such variable"
+            raise InputError(f"household model, variable '{name}'", got,
+                             f"the dimensions {dims}, in any order", f"pass {_MODEL_SOURCE}")
+    for dim, labels in ((POSITION, HOUSEHOLD_POSITIONS), ("sex", SEXES)):
+        if sorted(map(str, model[dim].values)) != sorted(labels):
+            got = repr(list(map(str, model[dim].values)))
+            raise InputError(f"household model, coordinate '{dim}'", got, f"the labels {list(labels)}",
+                             "label the model with projsim's vocabulary (projsim.types)")
+    ages = model["age"].values
+    if not np.array_equal(ages, np.arange(ages.size)):
+        raise InputError("household model, coordinate 'age'",
+                         np.array2string(ages, threshold=6, separator=", "),
+                         "single years of age 0, 1, ..., the last one open",
+                         "give the shares by single year of age")
+    _check_values(model)
+    years = [model.attrs.get(key) for key in TREND_YEARS]
+    if not all(isinstance(y, (int, np.integer)) for y in years) or not years[0] <= years[1] <= years[2]:
+        raise InputError("household model, attributes " + ", ".join(TREND_YEARS), repr(years),
+                         "whole years with trend_first <= trend_origin <= trend_until",
+                         "date the trend: the years of its fit and its origin")
+    return model.transpose(*MODEL_VARIABLES["persons"]).sel({POSITION: list(HOUSEHOLD_POSITIONS),
+                                                             "sex": list(SEXES)})
+
+
+def _check_values(model: xr.Dataset) -> None:
+    rules = {
+        "persons": (lambda v: v >= 0, "numbers of persons >= 0"),
+        "children_per_couple": (lambda v: v >= 1, "at least 1 child per couple with children"),
+        "other_headship": (lambda v: v >= 0, "households per person >= 0"),
+        "trend": (lambda v: np.isfinite(v), "finite slopes [per year]"),
+    }
+    for name, (rule, expected) in rules.items():
+        values = model[name].values
+        bad = ~(np.isfinite(values) & rule(values))
+        if bad.any():
+            cell = {dim: model[dim].values[i].item() for dim, i in
+                    zip(model[name].dims, np.argwhere(bad)[0])}
+            raise InputError(f"household model, variable '{name}'",
+                             f"{values[bad][0].item()!r} at {cell}", expected,
+                             f"pass {_MODEL_SOURCE}, or correct the value")
+    empty = model["persons"].sum(POSITION) <= 0
+    if empty.any():
+        cell = {dim: empty[dim].values[i].item() for dim, i in
+                zip(empty.dims, np.argwhere(empty.values)[0])}
+        raise InputError("household model, variable 'persons'", f"nobody at {cell}",
+                         "persons in some position in every region, sex and age",
+                         "pool the empty ages with their neighbours before building the model")
+
+
+def position_shares(model: xr.Dataset, time, *, method: HouseholdMethod = "constant",
+                    scale: xr.DataArray | None = None) -> xr.DataArray:
+    """Shares of the persons of each region, sex and age in each position, by year [1].
+
+    Parameters
+    ----------
+    model : xarray.Dataset
+        A household model (:func:`projsim.io.households.read_household_model`).
+    time : array_like of int
+        The years [year].
+    method : {"constant", "trend"}
+        Census shares at every date, or moved along the model's trend.
+    scale : xarray.DataArray, optional
+        Multipliers of the odds of positions [1], positive, with the dimension
+        ``position`` and optionally ``time`` and ``region``; positions left
+        out are not scaled.
+
+    Returns
+    -------
+    xarray.DataArray
+        (time, region, sex, age, position) on the model's ages [1]; each cell sums to 1.
+
+    Examples
+    --------
+    >>> from projsim.io.households import read_household_model
+    >>> shares = position_shares(read_household_model(), [2011, 2016], method="trend")
+    >>> print(shares.sel(region="Belgium", sex="female", age=85).to_pandas().round(3).T)
+    time                   2011   2016
+    position
+    living_alone          0.525  0.522
+    partner               0.190  0.185
+    lone_parent           0.069  0.070
+    child_of_couple       0.000  0.000
+    child_of_lone_parent  0.000  0.000
+    other                 0.060  0.065
+    institution           0.155  0.158
+    """
+    model = check_household_model(model)
+    time = np.asarray(time)
+    return _shares(model, time, model["region"].values, model["age"].values, method, scale)
+
+
+def _shares(model, time, regions, ages, method, scale) -> xr.DataArray:
+    """Shares (time, region, sex, age, position) for these regions and result ages."""
+    _check_choice("method", method, HOUSEHOLD_METHODS, "how the shares move over time")
+    selected = model.sel({REGION: list(regions)})
+    persons = _on_ages(selected["persons"].values, ages)
+    shares = persons / persons.sum(axis=-1, keepdims=True)
+    first, origin, until = (int(model.attrs[key]) for key in TREND_YEARS)
+    tau = np.clip(time, first, until) - origin if method == "trend" else np.zeros(time.size)
+    slope = selected["trend"].transpose(REGION, POSITION).values
+    multiplier = None if scale is None else _scale(scale, time, regions)
+    return xr.DataArray(trended_shares(shares, slope, tau.astype(float), multiplier),
+                        dims=("time", REGION, "sex", "age", POSITION),
+                        coords={"time": time, REGION: list(regions), "sex": list(SEXES),
+                                "age": ages, POSITION: list(HOUSEHOLD_POSITIONS)})
+
+
+def _scale(scale, time, regions) -> np.ndarray:
+    """The odds multipliers (time, region, position), checked; 1 where a position is left out."""
+    allowed = ("time", REGION, POSITION)
+    if not isinstance(scale, xr.DataArray) or POSITION not in scale.dims \
+            or not set(scale.dims) <= set(allowed):
+        got = f"dimensions {scale.dims}" if isinstance(scale, xr.DataArray) else \
+            f"an object of type {type(scale).__name__}"
+        raise InputError("argument 'scale'", got,
+                         f"an xarray.DataArray with the dimension '{POSITION}' and optionally "
+                         f"'time' and '{REGION}'", "give one multiplier of the odds per position "
+                         "(and year, and region)")
+    unknown = [p for p in map(str, scale[POSITION].values) if p not in HOUSEHOLD_POSITIONS]
+    values = scale.values
+    if unknown or not np.all(np.isfinite(values) & (values > 0)):
+        got = f"the positions {unknown}" if unknown else \
+            f"{values[~(np.isfinite(values) & (values > 0))][0].item()!r}"
+        raise InputError("argument 'scale'", got,
+                         f"positive multipliers of positions among {list(HOUSEHOLD_POSITIONS)}",
+                         "scale the odds of known positions by positive numbers")
+    for dim, needed in (("time", time), (REGION, regions)):
+        missing = [v.item() if hasattr(v, "item") else v for v in needed
+                   if dim in scale.dims and v not in scale[dim].values]
+        if missing:
+            raise InputError(f"argument 'scale', coordinate '{dim}'", f"no value for {missing[0]!r}",
+                             f"a value for every {dim} of the result",
+                             f"give the multipliers of every {dim}, or leave '{dim}' out")
+    positions = [str(p) for p in scale[POSITION].values]
+    full = xr.DataArray(np.ones((len(time), len(regions), len(HOUSEHOLD_POSITIONS))),
+                        dims=allowed, coords={"time": time, REGION: list(regions),
+                                              POSITION: list(HOUSEHOLD_POSITIONS)})
+    given = scale.sel({dim: list(full[dim].values) for dim in ("time", REGION) if dim in scale.dims})
+    part = full.sel({POSITION: positions})
+    full.loc[{POSITION: positions}] = given.broadcast_like(part).transpose(*allowed)
+    return full.values
+
+
+def _check_choice(name, value, allowed, meaning):
+    if value not in allowed:
+        raise InputError(f"argument '{name}'", repr(value),
+                         " or ".join(repr(a) for a in allowed), f"choose {meaning}")
+
+
+# --- results ---------------------------------------------------------------------
+
+
+def _population(ds, model, stock, indicator, aggregate=()):
+    """The checked result's stock by region, other state dimensions pooled, and the model."""
+    _check_choice("stock", stock, HOUSEHOLD_STOCKS,
+                  "the variable the households are computed from")
+    model = check_household_model(model)
+    ds, dims = inputs(ds, aggregate, indicator, (stock,))
+    states = StateSpace.from_dataset(ds)
+    population = summed(ds[stock], [dim for dim in states.dims if dim != REGION])
+    missing = [r for r in map(str, population[REGION].values) if r not in model[REGION].values]
+    if missing:
+        raise InputError(f"coordinate '{REGION}'", repr(missing[0]),
+                         f"a region of the household model, among {list(map(str, model[REGION].values))}",
+                         "project a base whose regions the model covers, or pass a model "
+                         "estimated for these regions")
+    return population, model, [dim for dim in dims if dim == REGION]
+
+
+def _in_position(ds, model, method, scale, stock, indicator, aggregate=()):
+    """Persons in each position (time, ..., region, position), summed over sex and age."""
+    population, model, pooled = _population(ds, model, stock, indicator, aggregate)
+    shares = _shares(model, population["time"].values, population[REGION].values,
+                     population["age"].values, method, scale)
+    in_position = xr.dot(shares, population, dim=["sex", "age"])
+    return in_position, model, pooled
+
+
+def _households(in_position, model) -> xr.DataArray:
+    """Households (..., region, household_type) from persons by position."""
+    regions = in_position[REGION].values
+    counts = xr.apply_ufunc(
+        households_from_positions, in_position,
+        model["children_per_couple"].sel({REGION: regions}),
+        model["other_headship"].sel({REGION: regions}),
+        input_core_dims=[[REGION, POSITION], [REGION], [REGION]],
+        output_core_dims=[[REGION, HOUSEHOLD_TYPE]], dask="parallelized",
+        dask_gufunc_kwargs={"output_sizes": {HOUSEHOLD_TYPE: len(HOUSEHOLD_TYPES)}},
+        output_dtypes=[float])
+    return counts.assign_coords({HOUSEHOLD_TYPE: list(HOUSEHOLD_TYPES)})
+
+
+def _labelled(data, name, stock, last):
+    """``data`` with the dimensions (time, any batch dimension, *last) and the registry's
+    name and units (a mean over draws says so)."""
+    spec = VARIABLES[name]
+    long_name = spec.long_name if stock == "population" else \
+        f"mean over draws of {spec.long_name}"
+    batch = [dim for dim in data.dims if dim not in ("time", *last)]
+    return labelled(data.transpose("time", *batch, *last), long_name, spec.units)
+
+
+def persons_by_position(ds: xr.Dataset, model: xr.Dataset, *, method: HouseholdMethod = "constant",
+                        scale: xr.DataArray | None = None,
+                        stock: HouseholdStock = "population") -> xr.DataArray:
+    """Persons on 1 January by region, position in the household, sex and age [persons].
+
+    :math:`N_{t,r,p,s,x} = \\pi_{t,r,s,x,p} P_{t,r,s,x}`; summed over the
+    positions it gives back the population of every cell (state dimensions
+    other than ``region`` pooled).
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A projsim result (any ``scenario`` or ``draw`` dimension is kept).
+    model : xarray.Dataset
+        A household model (:func:`projsim.io.households.read_household_model`).
+    method : {"constant", "trend"}
+        Census shares at every date, or moved along the model's trend.
+    scale : xarray.DataArray, optional
+        Multipliers of the odds of positions (:func:`position_shares`).
+    stock : {"population", "population_mean"}
+        The population used: a result's, or the mean of an ensemble summary.
+
+    Returns
+    -------
+    xarray.DataArray
+        (time, ..., region, position, sex, age) [persons].
+
+    Examples
+    --------
+    >>> import projsim
+    >>> from projsim.io.households import read_household_model
+    >>> ds = projsim.project("fpb-2013")
+    >>> persons = persons_by_position(ds, read_household_model())
+    >>> print(f"{float(persons.sel(time=2012, position='institution').sum()):,.0f}")
+    139,735
+    """
+    population, model, _ = _population(ds, model, stock, "persons by position")
+    shares = _shares(model, population["time"].values, population[REGION].values,
+                     population["age"].values, method, scale)
+    return _labelled(shares * population, "persons_by_position", stock,
+                     (REGION, POSITION, "sex", "age"))
+
+
+def households(ds: xr.Dataset, model: xr.Dataset, *, method: HouseholdMethod = "constant",
+               scale: xr.DataArray | None = None,
+               stock: HouseholdStock = "population") -> xr.DataArray:
+    """Private households on 1 January by region and type [households].
+
+    One reference person per household (the module's formulas): one-person
+    households are the persons living alone, couples half the partners,
+    split by the children living with couples, lone parents one per lone
+    parent, other households ``h_r`` per person in the position "other".
+    Residents of institutions form no private household.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A projsim result (any ``scenario`` or ``draw`` dimension is kept: the
+        households of each draw, whose quantiles over ``draw`` are the
+        intervals).
+    model : xarray.Dataset
+        A household model (:func:`projsim.io.households.read_household_model`).
+    method : {"constant", "trend"}
+        Census shares at every date, or moved along the model's trend.
+    scale : xarray.DataArray, optional
+        Multipliers of the odds of positions (:func:`position_shares`).
+    stock : {"population", "population_mean"}
+        The population used: a result's, or the mean of an ensemble summary
+        (which gives the mean households over draws).
+
+    Returns
+    -------
+    xarray.DataArray
+        (time, ..., region, household_type) [households].
+
+    Examples
+    --------
+    >>> import projsim
+    >>> from projsim.io.households import read_household_model
+    >>> ds = projsim.project("fpb-2013")
+    >>> counts = households(ds, read_household_model())
+    >>> print(counts.sel(time=2060).sum("region").to_pandas().round(-3))
+    household_type
+    one_person                 2122000.0
+    couple_without_children    1569000.0
+    couple_with_children       1413000.0
+    lone_parent                 554000.0
+    other                        27000.0
+    dtype: float64
+    """
+    in_position, model, _ = _in_position(ds, model, method, scale, stock, "households")
+    counts = _households(in_position, model)
+    return _labelled(counts, "households", stock, (REGION, HOUSEHOLD_TYPE))
+
+
+def _pooled_counts(ds, model, method, scale, stock, aggregate, indicator):
+    """Households by type and persons in private households, regions pooled as asked."""
+    in_position, model, pooled = _in_position(ds, model, method, scale, stock, indicator, aggregate)
+    counts = _households(in_position, model)
+    private = in_position.drop_sel({POSITION: "institution"}).sum(POSITION)
+    return summed(counts, pooled), summed(private, pooled)
+
+
+def _kept(data) -> tuple[str, ...]:
+    """The region dimension when it is kept."""
+    return (REGION,) if REGION in data.dims else ()
+
+
+def average_household_size(ds: xr.Dataset, model: xr.Dataset, *, aggregate: Aggregate = (),
+                           method: HouseholdMethod = "constant", scale: xr.DataArray | None = None,
+                           stock: HouseholdStock = "population") -> xr.DataArray:
+    """Persons in private households per private household [persons per household].
+
+    Parameters
+    ----------
+    ds, model, method, scale, stock
+        As for :func:`households`.
+    aggregate : str or sequence of str, default ()
+        State dimensions to pool: ``"region"`` gives the national size
+        (nationality is always pooled).
+
+    Returns
+    -------
+    xarray.DataArray
+        (time, ..., region) or, pooled, (time, ...) [persons per household].
+
+    Examples
+    --------
+    >>> import projsim
+    >>> from projsim.io.households import read_household_model
+    >>> ds = projsim.project("fpb-2013")
+    >>> size = average_household_size(ds, read_household_model(), aggregate="region")
+    >>> print(size.sel(time=[2012, 2060]).round(2).values)
+    [2.29 2.19]
+    """
+    counts, private = _pooled_counts(ds, model, method, scale, stock, aggregate,
+                                     "the average household size")
+    return _labelled(ratio(private, counts.sum(HOUSEHOLD_TYPE)), "average_household_size",
+                     stock, _kept(private))
+
+
+def one_person_share(ds: xr.Dataset, model: xr.Dataset, *, aggregate: Aggregate = (),
+                     method: HouseholdMethod = "constant", scale: xr.DataArray | None = None,
+                     stock: HouseholdStock = "population") -> xr.DataArray:
+    """Share of one-person households among private households [%].
+
+    Parameters
+    ----------
+    ds, model, method, scale, stock
+        As for :func:`households`.
+    aggregate : str or sequence of str, default ()
+        State dimensions to pool: ``"region"`` gives the national share.
+
+    Returns
+    -------
+    xarray.DataArray
+        (time, ..., region) or, pooled, (time, ...) [%].
+
+    Examples
+    --------
+    >>> import projsim
+    >>> from projsim.io.households import read_household_model
+    >>> ds = projsim.project("fpb-2013")
+    >>> share = one_person_share(ds, read_household_model(), aggregate="region")
+    >>> print(share.sel(time=[2012, 2060]).round(1).values)
+    [34.1 37.3]
+    """
+    counts, private = _pooled_counts(ds, model, method, scale, stock, aggregate,
+                                     "the one-person share")
+    return _labelled(ratio(counts.sel({HOUSEHOLD_TYPE: "one_person"}, drop=True),
+                           counts.sum(HOUSEHOLD_TYPE), 100), "one_person_share", stock,
+                     _kept(private))
