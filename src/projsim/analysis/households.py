@@ -503,8 +503,8 @@ def households(ds: xr.Dataset, model: xr.Dataset, *, method: HouseholdMethod = "
     >>> print(counts.sel(time=2060).sum("region").to_pandas().round(-3))
     household_type
     one_person                 2122000.0
-    couple_without_children    1569000.0
-    couple_with_children       1413000.0
+    couple_without_children    1568000.0
+    couple_with_children       1415000.0
     lone_parent                 554000.0
     other                        27000.0
     dtype: float64
