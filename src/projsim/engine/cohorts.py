@@ -58,7 +58,20 @@ def survive(population, survival, out=None, deaths=None):
     return out
 
 
-def births_in_step(start, end, fertility_rate, sex_ratio_at_birth, width):
+def fertile_ages(fertility_rate) -> slice:
+    """The age groups (last axis) where some fertility rate is not zero, as a slice.
+
+    Examples
+    --------
+    >>> fertile_ages(np.array([[0.0, 0.1, 0.0, 0.2, 0.0]]))
+    slice(1, 4, None)
+    """
+    ages = np.shape(fertility_rate)[-1]
+    fertile = np.flatnonzero(np.reshape(np.asarray(fertility_rate) != 0, (-1, ages)).any(axis=0))
+    return slice(int(fertile[0]), int(fertile[-1]) + 1) if fertile.size else slice(0, 0)
+
+
+def births_in_step(start, end, fertility_rate, sex_ratio_at_birth, width, fertile=None):
     """Births during a step from the mean of the start and end female population.
 
     Only the age groups where some fertility rate is non-zero are read.
@@ -74,6 +87,9 @@ def births_in_step(start, end, fertility_rate, sex_ratio_at_birth, width):
         Male births per female birth [1].
     width : int
         Step length [years].
+    fertile : slice, optional
+        The age groups to read (:func:`fertile_ages`, found once for a whole
+        projection); by default those where some rate is not zero.
 
     Returns
     -------
@@ -92,8 +108,8 @@ def births_in_step(start, end, fertility_rate, sex_ratio_at_birth, width):
     (array([26., 26.]), array([ 0., 45.,  7.]))
     """
     ages = start.shape[-1]
-    fertile = np.flatnonzero(np.reshape(fertility_rate != 0, (-1, ages)).any(axis=0))
-    low, high = (fertile[0], fertile[-1] + 1) if fertile.size else (0, 0)
+    fertile = fertile_ages(fertility_rate) if fertile is None else fertile
+    low, high = fertile.start, fertile.stop
     mothers = start[..., 0, low:high] + end[..., 0, low:high]
     lead = np.broadcast_shapes(mothers.shape[:-1], np.shape(fertility_rate)[:-1])
     births_by_age = np.zeros(lead + (ages,))

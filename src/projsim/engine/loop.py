@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from projsim.engine.rates import Flows, Projection, Rates, empty_flows, validate
+from projsim.engine.cohorts import fertile_ages
+from projsim.engine.rates import Flows, Projection, Rates, validate
 from projsim.engine.step import Workspace, step
 from projsim.types import MigrationTiming, Safeguard
 
@@ -64,10 +65,50 @@ def project(
     steps = validate(population, rates, steps=steps, width=width, timing=timing, safeguard=safeguard)
     populations = np.empty((steps + 1,) + np.shape(population))
     populations[0] = population
-    flows = empty_flows(np.shape(population), rates, leading=(steps,))
-    workspace = Workspace()
+    workspace = Workspace(fertile_ages(rates.fertility_rate))
     for t in range(steps):
         step(populations[t], at_step(rates, t), width=width, timing=timing, safeguard=safeguard,
-             out=populations[t + 1], flows=Flows(*(None if f is None else f[t] for f in flows)),
-             workspace=workspace)
-    return Projection(populations, flows)
+             out=populations[t + 1], record=False, workspace=workspace)
+    return Projection(populations, flows_of(populations, rates, width=width, timing=timing,
+                                            safeguard=safeguard, fertile=workspace.fertile))
+
+
+def flows_of(populations, rates, *, width, timing, safeguard, fertile=None) -> Flows:
+    """The flows of every step of a projection, from its populations, in one call.
+
+    Each step's flows depend only on its start population and its rates, so
+    the steps can be taken again side by side: the time axis is folded into
+    the batch axis and :func:`projsim.engine.step` records every flow at once
+    (its end populations are those of the time loop, bit for bit).
+
+    Parameters
+    ----------
+    populations : ndarray, (time + 1, batch, state, sex, age)
+        The populations of a projection [persons].
+    rates : Rates
+        Its rates, with a leading time axis of length ``time`` or 1.
+    width, timing, safeguard
+        As for :func:`project`.
+    fertile : slice, optional
+        The age groups with births (:func:`projsim.engine.cohorts.fertile_ages`).
+
+    Returns
+    -------
+    Flows
+        With a leading time axis of length ``time``.
+    """
+    steps, batch = populations.shape[0] - 1, populations.shape[1]
+    start = populations[:-1].reshape((steps * batch,) + populations.shape[2:])
+    folded = Rates(*(None if a is None else _fold(a, steps, batch) for a in rates))
+    _, flows = step(start, folded, width=width, timing=timing, safeguard=safeguard,
+                    workspace=Workspace(fertile))
+    return Flows(*(None if f is None else f.reshape((steps, batch) + f.shape[1:]) for f in flows))
+
+
+def _fold(array: np.ndarray, steps: int, batch: int) -> np.ndarray:
+    """A rate array (time or 1, batch or 1, ...) with time folded into the batch
+    axis: (1, ...) when constant over both, else (time x batch, ...)."""
+    if array.shape[0] == 1 and array.shape[1] == 1:
+        return array[0]
+    full = np.broadcast_to(array, (steps, batch) + array.shape[2:])
+    return full.reshape((steps * batch,) + array.shape[2:])

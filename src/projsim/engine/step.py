@@ -48,8 +48,10 @@ class Workspace:
     memory.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, fertile: slice | None = None) -> None:
         self._arrays: dict[str, np.ndarray] = {}
+        #: The age groups with births in every step, when the time loop knows them.
+        self.fertile = fertile
 
     def get(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
         """An uninitialised array ``name`` of ``shape``, reused when possible."""
@@ -210,7 +212,7 @@ def step(
         cut_after = cut_outflows(end, work, "cut_after", record) if reduce else None
 
     births, births_by_age = births_in_step(
-        exposed, end, rates.fertility_rate, rates.sex_ratio_at_birth, width)
+        exposed, end, rates.fertility_rate, rates.sex_ratio_at_birth, width, work.fertile)
     if rates.birth_destination is not None:
         births = born_into(births, rates.birth_destination)
     end[..., 0] = rates.survival[..., 0] * births
