@@ -44,7 +44,8 @@ def survive(population, survival, out=None, deaths=None):
     """
     shape = population.shape
     out = np.empty(shape) if out is None else out
-    survival = np.broadcast_to(survival, survival.shape[:1] + shape[1:])
+    if survival.shape[1:] != shape[1:]:
+        survival = np.broadcast_to(survival, survival.shape[:1] + shape[1:])
     flat_pop, flat_out = population.reshape(shape[0], -1), out.reshape(shape[0], -1)
     flat_survival = survival.reshape(survival.shape[0], -1)
     np.multiply(flat_pop[:, :-1], flat_survival[:, 1:], out=flat_out[:, 1:])
@@ -71,7 +72,8 @@ def fertile_ages(fertility_rate) -> slice:
     return slice(int(fertile[0]), int(fertile[-1]) + 1) if fertile.size else slice(0, 0)
 
 
-def births_in_step(start, end, fertility_rate, sex_ratio_at_birth, width, fertile=None):
+def births_in_step(start, end, fertility_rate, sex_ratio_at_birth, width, fertile=None,
+                   by_age=True):
     """Births during a step from the mean of the start and end female population.
 
     Only the age groups where some fertility rate is non-zero are read.
@@ -90,13 +92,15 @@ def births_in_step(start, end, fertility_rate, sex_ratio_at_birth, width, fertil
     fertile : slice, optional
         The age groups to read (:func:`fertile_ages`, found once for a whole
         projection); by default those where some rate is not zero.
+    by_age : bool
+        If false, return ``None`` for the births by age of the mother.
 
     Returns
     -------
     births : ndarray, (..., sex)
         Births by sex of the child [persons per step]: female ``B / (1 + srb)``,
         male the rest.
-    births_by_age : ndarray, (..., age)
+    births_by_age : ndarray or None, (..., age)
         Births by age group of the mother [persons per step],
         ``n f(i) (start(i) + end(i)) / 2``.
 
@@ -107,16 +111,19 @@ def births_in_step(start, end, fertility_rate, sex_ratio_at_birth, width, fertil
     >>> births_in_step(start, end, np.array([0.0, 0.5, 0.1]), np.array(1.0), 1)
     (array([26., 26.]), array([ 0., 45.,  7.]))
     """
-    ages = start.shape[-1]
     fertile = fertile_ages(fertility_rate) if fertile is None else fertile
-    low, high = fertile.start, fertile.stop
-    mothers = start[..., 0, low:high] + end[..., 0, low:high]
-    lead = np.broadcast_shapes(mothers.shape[:-1], np.shape(fertility_rate)[:-1])
-    births_by_age = np.zeros(lead + (ages,))
-    births_by_age[..., low:high] = width * fertility_rate[..., low:high] * mothers / 2
-    total = births_by_age[..., low:high].sum(axis=-1)
-    female = total / (1.0 + sex_ratio_at_birth)
-    return np.stack([female, total - female], axis=-1), births_by_age
+    mothers = start[..., 0, fertile] + end[..., 0, fertile]
+    at_age = fertility_rate[..., fertile] * mothers
+    at_age *= 0.5 * width
+    total = at_age.sum(axis=-1)
+    births = np.empty(total.shape + (2,))
+    births[..., 0] = total / (1.0 + sex_ratio_at_birth)
+    births[..., 1] = total - births[..., 0]
+    if not by_age:
+        return births, None
+    births_by_age = np.zeros(at_age.shape[:-1] + start.shape[-1:])
+    births_by_age[..., fertile] = at_age
+    return births, births_by_age
 
 
 def cut_outflows(population, workspace, name, keep=True):

@@ -66,9 +66,10 @@ def project(
     populations = np.empty((steps + 1,) + np.shape(population))
     populations[0] = population
     workspace = Workspace(fertile_ages(rates.fertility_rate))
+    constant = at_step(rates, 0) if all(a is None or a.shape[0] == 1 for a in rates) else None
     for t in range(steps):
-        step(populations[t], at_step(rates, t), width=width, timing=timing, safeguard=safeguard,
-             out=populations[t + 1], record=False, workspace=workspace)
+        step(populations[t], constant or at_step(rates, t), width=width, timing=timing,
+             safeguard=safeguard, out=populations[t + 1], record=False, workspace=workspace)
     return Projection(populations, flows_of(populations, rates, width=width, timing=timing,
                                             safeguard=safeguard, fertile=workspace.fertile))
 

@@ -212,7 +212,7 @@ def step(
         cut_after = cut_outflows(end, work, "cut_after", record) if reduce else None
 
     births, births_by_age = births_in_step(
-        exposed, end, rates.fertility_rate, rates.sex_ratio_at_birth, width, work.fertile)
+        exposed, end, rates.fertility_rate, rates.sex_ratio_at_birth, width, work.fertile, record)
     if rates.birth_destination is not None:
         births = born_into(births, rates.birth_destination)
     end[..., 0] = rates.survival[..., 0] * births
