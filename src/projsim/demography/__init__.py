@@ -4,8 +4,12 @@
   and at other ages (and every life-table name below, gathered);
 * :mod:`~projsim.demography.checks`: the checks of the life-table arguments;
 * :mod:`~projsim.demography.columns`: the columns a, q, l, d, L of a table;
+* :mod:`~projsim.demography.separation`: the separation factors a(x), by
+  rule (half the width, Greville's formula, a constant force; the first years
+  by Andreev-Kingkade or Coale-Demeny);
 * :mod:`~projsim.demography.kannisto`: the Kannisto model of old-age mortality;
-* :mod:`~projsim.demography.survival`: projection survival ratios;
+* :mod:`~projsim.demography.survival`: projection survival ratios, for one-
+  or five-year steps (from abridged tables too);
 * :mod:`~projsim.demography.summary`: e(x) and L(x) of many single-year
   schedules, with a compiled twin;
 * :mod:`~projsim.demography.lee_carter`: the Lee-Carter model and its age pattern;
