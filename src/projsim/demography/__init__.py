@@ -17,7 +17,10 @@
   targets along an age pattern;
 * :mod:`~projsim.demography.e0_solver`: the solver under them;
 * :mod:`~projsim.demography.pooling`: national rates from regional ones;
-* :mod:`~projsim.demography.schedules`: model age schedules (Rogers-Castro).
+* :mod:`~projsim.demography.schedules`: model age schedules (Rogers-Castro);
+* :mod:`~projsim.demography.graduation`: single years of age from counts or
+  rates by age group (monotone cubic interpolation of the cumulated values),
+  and back.
 """
 
 from projsim.demography.lifetable import (
