@@ -19,7 +19,9 @@ import numpy as np
 import pytest
 from helpers import raises_exactly
 
-from projsim.io.wpp import WPP_FILES, WppFiles, load_wpp, read_wpp_population
+from projsim.io.wpp import (
+    WPP_FILES, WppFiles, load_wpp, read_wpp_indicators, read_wpp_mortality, read_wpp_population,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RAW = REPO_ROOT / "data-raw" / "wpp2024"
@@ -103,6 +105,17 @@ def test_population_by_date(belgium):
     assert population[years.tolist().index(2060)].sum() == pytest.approx(11_684_664, abs=1)
     raw_years, _, raw = read_wpp_population(RAW / "wpp2024_population_jul1_age5_5yr.csv", variant="low")
     assert raw_years[0] == 1950 and raw.shape == (31, 2, 21)
+
+
+def test_death_rates_and_indicators_of_every_period(belgium):
+    periods, ages, rates = read_wpp_mortality(RAW_FILES.mortality_rate)
+    assert periods.tolist() == list(range(1950, 2100, 5)) and rates.shape == (30, 2, 22)
+    np.testing.assert_array_equal(ages, belgium.mortality_ages)
+    np.testing.assert_array_equal(rates[14:], belgium.mortality_rate)
+    periods, values = read_wpp_indicators(RAW_FILES.indicators, ["e0F", "e0M", "srb"])
+    assert periods.tolist() == list(range(1950, 2100, 5))
+    assert values[0].tolist() == [70.359, 65.3329, 1.058]  # 1950-1955, an estimate
+    np.testing.assert_array_equal(values[14:, 2], belgium.sex_ratio_at_birth)
 
 
 def test_a_table_of_several_countries_is_read_by_code(tmp_path, belgium):

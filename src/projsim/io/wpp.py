@@ -5,8 +5,9 @@ by sex and five-year age group, abridged death rates, the age pattern of
 fertility, the sex ratio at birth and net migration by age, by five-year
 period: the inputs of a 5x5 cohort-component projection.
 :func:`load_wpp` reads them into a :class:`WppInputs` on the kernel's axes
-(sex, age) with the labels beside them; :func:`read_wpp_population` reads
-the population of every date, to compare a projection with WPP's.
+(sex, age) with the labels beside them; :func:`read_wpp_population`,
+:func:`read_wpp_mortality` and :func:`read_wpp_indicators` read one table
+over all its dates, to compare a projection or a life table with WPP's.
 
 The layout
 ----------
@@ -356,6 +357,76 @@ def _read_mortality(path, location, periods):
         _put(cells, path, line, (period_index[period], sex, age_index[age]),
              rows.table.number(line, "mx", text), describe)
     return ages, _fill(path, cells, (len(periods), len(SEXES), ages.size), describe)
+
+
+def read_wpp_mortality(path: Path | str, *, location: int | None = None
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """WPP's abridged death rates of every period of a table.
+
+    Parameters
+    ----------
+    path : Path or str
+        A table of death rates (``period, mid_year, age_start,
+        age_open_ended, sex, mx``; see the module's docstring).
+    location : int, optional
+        The ``country_code`` to select, for a table of several countries.
+
+    Returns
+    -------
+    periods : ndarray of int
+        First year of each period.
+    ages : ndarray of int
+        First age of each abridged group (0, 1, 5, ...), the last one open.
+    mortality_rate : ndarray, (period, sex, age)
+        Central death rates [per person-year].
+
+    Examples
+    --------
+    >>> from projsim.io.packaged import data_folder
+    >>> periods, ages, rates = read_wpp_mortality(data_folder("wpp2024_belgium") / "mortality_rate.csv")
+    >>> rates.shape, ages[:4].tolist()
+    ((16, 2, 22), [0, 1, 5, 10])
+    """
+    path = Path(path)
+    rows = _rows(path, ["period"], location)
+    periods = np.array(sorted({_period(rows.table, line, row["period"]) for line, row in rows.records}))
+    ages, rates = _read_mortality(path, location, periods)
+    return periods, ages, rates
+
+
+def read_wpp_indicators(path: Path | str, columns: list[str], *, location: int | None = None,
+                        variant: str = "median") -> tuple[np.ndarray, np.ndarray]:
+    """Columns of WPP's indicators by period (TFR, sex ratio at birth, e0, ...).
+
+    Parameters
+    ----------
+    path : Path or str
+        A table of indicators by period (``period, variant`` and the columns).
+    columns : list of str
+        The columns to read, such as ``["e0F", "e0M"]``.
+    location : int, optional
+        The ``country_code`` to select, for a table of several countries.
+    variant : str, default "median"
+        The projection variant; rows of past periods (``estimate``) are read too.
+
+    Returns
+    -------
+    periods : ndarray of int
+        First year of each period.
+    values : ndarray, (period, column)
+
+    Examples
+    --------
+    >>> from projsim.io.packaged import data_folder
+    >>> periods, e0 = read_wpp_indicators(data_folder("wpp2024_belgium") / "indicators.csv", ["e0F", "e0M"])
+    >>> int(periods[0]), e0[0].tolist()
+    (2020, [84.039, 79.4362])
+    """
+    path = Path(path)
+    rows = _rows(path, ["period", "variant"], location)
+    periods = np.array(sorted({_period(rows.table, line, row["period"]) for line, row in rows.records
+                               if row["variant"].strip() in (ESTIMATE, variant)}))
+    return periods, _read_by_period(path, location, periods, columns, variant)
 
 
 def _read_by_period(path, location, periods, columns, variant):
