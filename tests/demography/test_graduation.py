@@ -82,9 +82,9 @@ def test_slopes_equal_scipy_pchip_of_the_cumulated_counts():
 def test_belgian_2012_population_round_trip():
     """Grouped to 0-4, ..., 95-99, 100+ and graduated back, the single years of 2012
     come back within 3.5 % at ages 0-59 (mean 1.2 %) and 20 % at 60-89, where the
-    birth deficits of 1940-1945 (ages 66-72) cannot be seen in five-year groups; at
-    90-99 the deficit of the First World War (ages 93-97) makes 75 %. Half the sum of
-    the absolute errors is 1.1 % of the population of each sex."""
+    births of the Second World War and the rebound after it (ages 64-74) cannot be
+    seen in five-year groups; at 90-99 those of the First World War (ages 89-94) make
+    75 %. Half the sum of the absolute errors is 1.1 % of the population of each sex."""
     population = belgian_population_2012()
     single = graduate_counts(group_counts(population, 5), 5)
     error = np.abs(single[:, :-1] / population[:, :-1] - 1)
