@@ -484,7 +484,7 @@ def _read_fertility(path, indicators, location, periods, ages, variant):
         if missing:
             raise InputError(shown(path), f"no row for the period {missing[0]}-{missing[0] + WPP_WIDTH}",
                              "the fertility rates of every period", "add the period's rows")
-        return _sparse(cells, shape), None
+        return _sparse(cells, shape)
     cells, _ = _read_by_age(path, location, periods, ages, "pasfr_percent", by_sex=False)
     pasfr = _sparse(cells, shape)
     totals = pasfr.sum(axis=-1)
@@ -496,7 +496,7 @@ def _read_fertility(path, indicators, location, periods, ages, variant):
                          f"percentages summing to 100 (within {PASFR_TOLERANCE}) in every period",
                          "give every childbearing age group of each period")
     tfr = _read_by_period(indicators, location, periods, ["tfr"], variant)[:, 0]
-    return tfr[:, None] * pasfr / 100 / WPP_WIDTH, tfr
+    return tfr[:, None] * pasfr / 100 / WPP_WIDTH
 
 
 def _sparse(cells: dict[tuple, float], shape) -> np.ndarray:
@@ -565,7 +565,7 @@ def load_wpp(source: str | Path | WppFiles = "wpp2024-belgium", *, year: int = 2
         raise InputError(shown(files.population), f"no population on 1 July {year}",
                          f"the population of the base year {year}", "choose a year of the table")
     mortality_ages, mortality = _read_mortality(files.mortality_rate, location, periods)
-    fertility, _ = _read_fertility(files.fertility, files.indicators, location, periods, ages, variant)
+    fertility = _read_fertility(files.fertility, files.indicators, location, periods, ages, variant)
     srb = _read_by_period(files.indicators, location, periods, ["srb"], variant)[:, 0]
     cells, describe = _read_by_age(files.net_migration, location, periods, ages,
                                    "net_migration_thousands", by_sex=True)
