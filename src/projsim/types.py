@@ -47,6 +47,21 @@ Safeguard = Literal["reduce", "ccmpp"]
 MIGRATION_TIMINGS: tuple[str, ...] = get_args(MigrationTiming)
 SAFEGUARDS: tuple[str, ...] = get_args(Safeguard)
 
+#: The separation factor a(x) of a life table's closed age groups that the
+#: infant and child rules do not cover (:mod:`projsim.demography.separation`):
+#: ``"midpoint"`` is half the width (the HMD Methods Protocol, the default);
+#: ``"greville"`` is Greville's formula from age 15, as in the UN's MORTPAK
+#: and its model life tables; ``"constant-force"`` assumes a constant force
+#: of mortality within each group.
+SeparationRule = Literal["midpoint", "greville", "constant-force"]
+#: The separation factors of the first years, 1a0 and 4a1, as functions of
+#: the infant death rate 1m0: ``"andreev-kingkade"`` (1a0 of Andreev and
+#: Kingkade 2015, 4a1 of Coale and Demeny; the default) or ``"coale-demeny"``
+#: (both of Coale and Demeny).
+InfantRule = Literal["andreev-kingkade", "coale-demeny"]
+SEPARATION_RULES: tuple[str, ...] = get_args(SeparationRule)
+INFANT_RULES: tuple[str, ...] = get_args(InfantRule)
+
 #: The kinds of moves between states, in the order the engine applies them,
 #: with the names of their flows into a state and out of it.
 MOVES: dict[str, tuple[str, str]] = {

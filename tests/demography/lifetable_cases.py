@@ -10,6 +10,7 @@ a table built from it.
 from __future__ import annotations
 
 import csv
+import math
 from functools import cache
 from pathlib import Path
 
@@ -67,6 +68,12 @@ CD_4A1 = {
     "female": [(0.107, 1.522, -1.518), (np.inf, 1.361, 0.0)],
     "male": [(0.107, 1.651, -2.816), (np.inf, 1.352, 0.0)],
 }
+# Coale-Demeny 1a0 from 1m0, Preston, Heuveline & Guillot (2001) Table 3.3 (West).
+CD_A0 = {
+    "female": [(0.107, 0.053, 2.800), (np.inf, 0.350, 0.0)],
+    "male": [(0.107, 0.045, 2.684), (np.inf, 0.330, 0.0)],
+}
+A0_RULES = {"andreev-kingkade": AK_A0, "coale-demeny": CD_A0}
 
 
 def piecewise(rule, m0):
@@ -76,7 +83,29 @@ def piecewise(rule, m0):
     raise AssertionError("unreachable")
 
 
-def reference_life_table(rates, sex, widths):
+def reference_separation(rates, widths, i, rule):
+    """a(x) of closed group i >= 1 under a rule, one group at a time.
+
+    Greville (1943) as in MORTPAK: from age 15, a = n/2 - n^2/12 (m - k) with
+    k = ln(m[i+1] / m[i-1]) / (n[i-1]/2 + n[i] + n[i+1]/2), the last closed group
+    taking the k of the group before it, and a kept within [1 - n/(e^n - 1), n];
+    constant force: a = 1/m - n/(e^(n m) - 1).
+    """
+    width, rate = widths[i], rates[i]
+    if rule == "constant-force":
+        return width / 2 if rate == 0 else 1 / rate - width / math.expm1(width * rate)
+    if rule == "midpoint" or sum(widths[:i]) < 15:
+        return width / 2
+    j = i if i < len(rates) - 2 else i - 1  # the group whose neighbours give k
+    if j < 1 or rates[j - 1] <= 0 or rates[j + 1] <= 0:
+        slope = 0.0
+    else:
+        slope = math.log(rates[j + 1] / rates[j - 1]) / (widths[j - 1] / 2 + widths[j] + widths[j + 1] / 2)
+    floor = 1 - width / math.expm1(width)
+    return min(width, max(floor, width / 2 - width**2 / 12 * (rate - slope)))
+
+
+def reference_life_table(rates, sex, widths, rule="midpoint", infant="andreev-kingkade"):
     """Scalar loop over groups: the columns qx, ax, lx, Lx and ex for a radix of 1."""
     n_groups = len(rates)
     qx, ax, lx, person_years = [], [], [1.0], []
@@ -87,11 +116,13 @@ def reference_life_table(rates, sex, widths):
             person_years.append(lx[i] / rate)
             break
         if i == 0 and width == 1:
-            ax.append(piecewise(AK_A0[sex], rates[0]))
+            ax.append(piecewise(A0_RULES[infant][sex], rates[0]))
         elif i == 1 and widths[0] == 1 and width == 4:
             ax.append(piecewise(CD_4A1[sex], rates[0]))
-        else:
+        elif i == 0 and rule != "constant-force":
             ax.append(width / 2)
+        else:
+            ax.append(reference_separation(rates, widths, i, rule))
         qx.append(min(1.0, width * rate / (1 + (width - ax[i]) * rate)))
         lx.append(lx[i] * (1 - qx[i]))
         person_years.append(width * lx[i + 1] + ax[i] * lx[i] * qx[i])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from projsim.errors import InputError, format_index
-from projsim.types import SEXES
+from projsim.types import INFANT_RULES, SEPARATION_RULES, SEXES
 
 
 def as_rates(mortality_rate, name: str = "mortality_rate") -> np.ndarray:
@@ -108,6 +108,19 @@ def _check_open_rate(rates: np.ndarray) -> None:
             "a positive rate in the open age group, whose person-years are l/m",
             "pool the oldest ages into a group with deaths, or close the table with kannisto_extend",
         )
+
+
+def check_rules(separation, infant) -> None:
+    """Refuse a separation rule or an infant rule that :mod:`projsim.types` does not declare."""
+    for name, value, allowed in (("separation", separation, SEPARATION_RULES),
+                                 ("infant", infant, INFANT_RULES)):
+        if not (isinstance(value, str) and value in allowed):
+            raise InputError(
+                f"argument '{name}'",
+                repr(value),
+                " or ".join(f"'{rule}'" for rule in allowed),
+                f"choose one of the rules of projsim.types.{name.upper()}_RULES",
+            )
 
 
 def check_inputs(mortality_rate, sex, age_width):

@@ -7,19 +7,16 @@ rates already checked (:func:`projsim.demography.checks.check_inputs`). Age is
 the last axis, and any leading dimensions (time, region, sex, draw, ...) are
 carried along without Python loops.
 
-The conventions follow the Methods Protocol of the Human Mortality Database
+The separation factors come from :mod:`projsim.demography.separation`; by
+default they follow the Methods Protocol of the Human Mortality Database
 (HMD), version 6 (Wilmoth et al. 2017): the infant separation factor of
 Andreev and Kingkade (2015), the 4a1 of Coale and Demeny in the form of
 Preston, Heuveline and Guillot (2001), half an interval elsewhere, and an
-open age group closed with its own rate.
+open age group closed with its own rate. Greville's formula or a constant
+force within the groups can replace the half interval (abridged tables).
 
 References
 ----------
-Andreev, E. M. and Kingkade, W. W. (2015). Average age at death in infancy and
-infant mortality level: Reconsidering the Coale-Demeny formulas at current
-levels of low mortality. *Demographic Research* 33(13): 363-390.
-https://doi.org/10.4054/DemRes.2015.33.13
-
 Preston, S. H., Heuveline, P. and Guillot, M. (2001). *Demography: Measuring
 and Modeling Population Processes*. Oxford: Blackwell. Table 3.3.
 
@@ -34,47 +31,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from projsim.types import SEXES
-
-
-@dataclass(frozen=True)
-class _PiecewiseLinearRule:
-    """Separation factor a = intercept + slope * m0, by segment of m0 and by sex.
-
-    Row ``i`` of every array belongs to ``SEXES[i]``. Segment ``j`` applies
-    when exactly ``j`` thresholds are at or below the infant rate m0.
-    """
-
-    thresholds: np.ndarray
-    intercepts: np.ndarray
-    slopes: np.ndarray
-
-    @classmethod
-    def by_sex(cls, **rows: tuple[list[float], list[float], list[float]]) -> _PiecewiseLinearRule:
-        columns = zip(*(rows[sex] for sex in SEXES))
-        return cls(*(np.array(column, dtype=float) for column in columns))
-
-    def __call__(self, infant_rate: np.ndarray, sex_index: np.ndarray) -> np.ndarray:
-        segment = np.zeros(np.broadcast_shapes(np.shape(infant_rate), np.shape(sex_index)), int)
-        for threshold in self.thresholds.T:
-            segment += infant_rate >= threshold[sex_index]
-        return self.intercepts[sex_index, segment] + self.slopes[sex_index, segment] * infant_rate
-
-
-#: Andreev and Kingkade (2015), 1a0 [years] as a function of 1m0
-#: [per person-year]: the rule of the HMD Methods Protocol v6 for single-year
-#: and abridged tables.
-INFANT_SEPARATION = _PiecewiseLinearRule.by_sex(
-    female=([0.01724, 0.06891], [0.14903, 0.04667, 0.31411], [-2.05527, 3.88089, 0.0]),
-    male=([0.02300, 0.08307], [0.14929, 0.02832, 0.29915], [-1.99545, 3.26021, 0.0]),
-)
-
-#: Coale and Demeny (1983) 4a1 [years] as a function of 1m0 [per person-year],
-#: in the form of Preston, Heuveline and Guillot (2001), Table 3.3.
-CHILD_SEPARATION = _PiecewiseLinearRule.by_sex(
-    female=([0.107], [1.522, 1.361], [-1.518, 0.0]),
-    male=([0.107], [1.651, 1.352], [-2.816, 0.0]),
-)
+from projsim.demography.separation import separation_factors
+from projsim.types import InfantRule, SeparationRule
 
 
 @dataclass(frozen=True, eq=False)
@@ -116,19 +74,6 @@ class LifeTable:
     Tx: np.ndarray
     ex: np.ndarray
     age_width: np.ndarray
-
-
-def separation_factors(rates: np.ndarray, widths: np.ndarray, sex_index: np.ndarray) -> np.ndarray:
-    """Average years lived in each group by those who die in it [years]."""
-    separation = np.empty_like(rates)
-    separation[...] = widths / 2
-    separation[..., -1] = 1 / rates[..., -1]
-    infant_alone = rates.shape[-1] > 1 and widths[0] == 1
-    if infant_alone:
-        separation[..., 0] = INFANT_SEPARATION(rates[..., 0], sex_index)
-    if infant_alone and rates.shape[-1] > 2 and widths[1] == 4:
-        separation[..., 1] = CHILD_SEPARATION(rates[..., 0], sex_index)
-    return separation
 
 
 def death_probabilities(rates: np.ndarray, widths: np.ndarray, separation: np.ndarray) -> np.ndarray:
@@ -181,18 +126,21 @@ def _survivorship(rates, widths, separation, death_probability):
     return survivors, deaths, person_years
 
 
-def life_table_columns(rates, widths, sex_index):
+def life_table_columns(rates, widths, sex_index, separation: SeparationRule = "midpoint",
+                       infant: InfantRule = "andreev-kingkade"):
     """The columns a, q, l, d and L (radix 1) of rates already checked.
 
-    Every column has the memory layout of ``rates``. Kernels that summarise
-    many schedules pass an age-major block (a transposed view whose age axis
-    is the slowest in memory): each step along age is then one vectorised
-    operation over all schedules.
+    ``separation`` and ``infant`` choose the separation factors
+    (:func:`projsim.demography.separation.separation_factors`). Every column
+    has the memory layout of ``rates``. Kernels that summarise many schedules
+    pass an age-major block (a transposed view whose age axis is the slowest
+    in memory): each step along age is then one vectorised operation over all
+    schedules.
     """
-    separation = separation_factors(rates, widths, sex_index)
-    death_probability = death_probabilities(rates, widths, separation)
-    survivors, deaths, person_years = _survivorship(rates, widths, separation, death_probability)
-    return separation, death_probability, survivors, deaths, person_years
+    factors = separation_factors(rates, widths, sex_index, separation, infant)
+    death_probability = death_probabilities(rates, widths, factors)
+    survivors, deaths, person_years = _survivorship(rates, widths, factors, death_probability)
+    return factors, death_probability, survivors, deaths, person_years
 
 
 def expectancy_at(survivors, person_years, groups) -> np.ndarray:

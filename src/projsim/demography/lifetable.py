@@ -7,9 +7,12 @@ function is a numpy kernel: rates come in as unlabeled arrays whose last axis
 is age, and any leading dimensions (time, region, sex, draw, ...) are carried
 along without Python loops. Labels are attached elsewhere.
 
-The conventions follow the Methods Protocol of the Human Mortality Database
-(HMD), version 6 (Wilmoth et al. 2017); :mod:`projsim.demography.columns`
-computes the columns. The other life-table functions live beside this module
+By default the conventions follow the Methods Protocol of the Human
+Mortality Database (HMD), version 6 (Wilmoth et al. 2017);
+:mod:`projsim.demography.columns` computes the columns, and
+:mod:`projsim.demography.separation` the separation factors, whose rules an
+abridged table may change (``separation="greville"``, the UN's practice for
+five-year groups). The other life-table functions live beside this module
 and can be imported from it too:
 
 * :mod:`~projsim.demography.kannisto`: old-age rates smoothed and extended
@@ -25,6 +28,9 @@ Andreev, E. M. and Kingkade, W. W. (2015). Average age at death in infancy and
 infant mortality level: Reconsidering the Coale-Demeny formulas at current
 levels of low mortality. *Demographic Research* 33(13): 363-390.
 https://doi.org/10.4054/DemRes.2015.33.13
+
+Greville, T. N. E. (1943). Short methods of constructing abridged life tables.
+*The Record of the American Institute of Actuaries* 32(1): 29-42.
 
 Preston, S. H., Heuveline, P. and Guillot, M. (2001). *Demography: Measuring
 and Modeling Population Processes*. Oxford: Blackwell. Table 3.3.
@@ -42,12 +48,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from projsim.demography.checks import check_inputs
+from projsim.demography.checks import check_inputs, check_rules
 from projsim.demography.columns import LifeTable, expectancy_at, life_table_columns
 from projsim.demography.kannisto import kannisto_extend, kannisto_fit, kannisto_life_expectancy
 from projsim.demography.summary import single_year_summary
 from projsim.demography.survival import survival_ratios, survival_ratios_from_rates
 from projsim.errors import InputError
+from projsim.types import InfantRule, SeparationRule
 
 __all__ = [
     "LifeTable", "kannisto_extend", "kannisto_fit", "kannisto_life_expectancy",
@@ -56,7 +63,9 @@ __all__ = [
 ]
 
 
-def life_table(mortality_rate, sex, *, age_width=1, radix=100_000.0) -> LifeTable:
+def life_table(mortality_rate, sex, *, age_width=1, radix=100_000.0,
+               separation: SeparationRule = "midpoint",
+               infant: InfantRule = "andreev-kingkade") -> LifeTable:
     """Build period life tables from central death rates.
 
     Each group ``[x, x + n)`` of width ``n`` [years] is treated in the usual
@@ -70,16 +79,23 @@ def life_table(mortality_rate, sex, *, age_width=1, radix=100_000.0) -> LifeTabl
 
     with :math:`q_x` capped at 1, and the open group :math:`\\omega+` has
     :math:`q = 1`, :math:`a = 1/m` and :math:`L = l/m`. The separation factor
-    :math:`a_x` is half the width, except
+    :math:`a_x` (:mod:`projsim.demography.separation`) is
 
     * :math:`{}_1a_0` for a group 0 of width 1 (single-year or abridged
-      tables): Andreev and Kingkade (2015) as a function of :math:`{}_1m_0`,
-      as in the HMD Methods Protocol v6 (Wilmoth et al. 2017);
+      tables): by default Andreev and Kingkade (2015) as a function of
+      :math:`{}_1m_0`, as in the HMD Methods Protocol v6 (Wilmoth et al.
+      2017), or Coale and Demeny (``infant="coale-demeny"``);
     * :math:`{}_4a_1` for a group 1-4 that follows it (abridged tables):
       Coale and Demeny, as a function of :math:`{}_1m_0`, in the form of
-      Preston, Heuveline and Guillot (2001), Table 3.3.
+      Preston, Heuveline and Guillot (2001), Table 3.3;
+    * in the other closed groups, by default half the width (the HMD rule,
+      accurate for single years); for five-year groups ``separation=
+      "greville"`` (Greville's formula from age 15, the UN's practice) or
+      ``"constant-force"``.
 
-    A first group of width 5 (ages 0-4) gets 2.5 years like any other group.
+    A first group of width 5 (ages 0-4) gets half its width, or the
+    constant-force value, like any other group: give the rates of ages 0 and
+    1-4 separately (an abridged table) where infant mortality matters.
 
     Parameters
     ----------
@@ -97,6 +113,11 @@ def life_table(mortality_rate, sex, *, age_width=1, radix=100_000.0) -> LifeTabl
         ``[1, 4, 5, ..., 5, np.inf]`` for an abridged table.
     radix : float, default 100000
         Survivors at age 0, :math:`l_0` [persons].
+    separation : {"midpoint", "greville", "constant-force"}, default "midpoint"
+        The rule of the separation factors of the closed groups that the
+        infant and child rules do not cover (:data:`projsim.types.SeparationRule`).
+    infant : {"andreev-kingkade", "coale-demeny"}, default "andreev-kingkade"
+        The rule of :math:`{}_1a_0` (:data:`projsim.types.InfantRule`).
 
     Returns
     -------
@@ -108,8 +129,8 @@ def life_table(mortality_rate, sex, *, age_width=1, radix=100_000.0) -> LifeTabl
     ------
     projsim.errors.InputError
         If a rate is NaN, infinite or negative, if the open-group rate is 0,
-        if a sex label is unknown or its shape does not broadcast, or if the
-        widths do not match the last axis.
+        if a sex label is unknown or its shape does not broadcast, if the
+        widths do not match the last axis, or if a rule is unknown.
 
     See Also
     --------
@@ -126,6 +147,9 @@ def life_table(mortality_rate, sex, *, age_width=1, radix=100_000.0) -> LifeTabl
        Measuring and Modeling Population Processes*. Oxford: Blackwell.
     .. [3] Wilmoth, J. R. et al. (2017). *Methods Protocol for the Human
        Mortality Database*, version 6. https://www.mortality.org
+    .. [4] Greville, T. N. E. (1943). Short methods of constructing abridged
+       life tables. *The Record of the American Institute of Actuaries*
+       32(1): 29-42.
 
     Examples
     --------
@@ -138,6 +162,14 @@ def life_table(mortality_rate, sex, *, age_width=1, radix=100_000.0) -> LifeTabl
     >>> print(np.round(table.ex, 2))
     [59.69 58.93 54.97 50.  ]
 
+    Greville's rule moves deaths towards the end of five-year groups where
+    mortality rises (here from age 15):
+
+    >>> rates = [0.004, 0.0002, 0.0001, 0.0001, 0.0003, 0.0006, 0.0012, 0.0024, 0.05]
+    >>> widths = [1, 4, 5, 5, 5, 5, 5, 5, np.inf]
+    >>> print(np.round(life_table(rates, "female", age_width=widths, separation="greville").ax[4:8], 3))
+    [2.873 2.788 2.786 2.784]
+
     Females and males at once, one row each:
 
     >>> rates = np.array([[0.003, 0.0004, 0.3], [0.0035, 0.0005, 0.35]])
@@ -145,13 +177,14 @@ def life_table(mortality_rate, sex, *, age_width=1, radix=100_000.0) -> LifeTabl
     [5.3163 4.839 ]
     """
     rates, widths, sex_index = check_inputs(mortality_rate, sex, age_width)
+    check_rules(separation, infant)
     radix = float(radix)
     if not (np.isfinite(radix) and radix > 0):
         raise InputError(
             "argument 'radix'", str(radix), "a positive number of persons", "use the default 100000"
         )
-    separation, death_probability, survivors, deaths, person_years = life_table_columns(
-        rates, widths, sex_index)
+    factors, death_probability, survivors, deaths, person_years = life_table_columns(
+        rates, widths, sex_index, separation, infant)
     person_years_above = np.cumsum(person_years[..., ::-1], axis=-1)[..., ::-1]
     expectancy = np.divide(
         person_years_above, survivors, out=np.full(rates.shape, np.nan), where=survivors > 0
@@ -159,7 +192,7 @@ def life_table(mortality_rate, sex, *, age_width=1, radix=100_000.0) -> LifeTabl
     return LifeTable(
         mx=rates,
         qx=death_probability,
-        ax=separation,
+        ax=factors,
         lx=radix * survivors,
         dx=radix * deaths,
         Lx=radix * person_years,
@@ -169,7 +202,9 @@ def life_table(mortality_rate, sex, *, age_width=1, radix=100_000.0) -> LifeTabl
     )
 
 
-def life_expectancy_at_birth(mortality_rate, sex, *, age_width=1) -> np.ndarray:
+def life_expectancy_at_birth(mortality_rate, sex, *, age_width=1,
+                             separation: SeparationRule = "midpoint",
+                             infant: InfantRule = "andreev-kingkade") -> np.ndarray:
     """Period life expectancy at birth :math:`e_0` [years] from death rates.
 
     The same life table as :func:`life_table` (same conventions and checks),
@@ -188,6 +223,8 @@ def life_expectancy_at_birth(mortality_rate, sex, *, age_width=1) -> np.ndarray:
         broadcasts to the leading dimensions of ``mortality_rate``.
     age_width : int, float or array_like, default 1
         Width of the age groups [years], as in :func:`life_table`.
+    separation, infant : str
+        The rules of the separation factors, as in :func:`life_table`.
 
     Returns
     -------
@@ -218,11 +255,14 @@ def life_expectancy_at_birth(mortality_rate, sex, *, age_width=1) -> np.ndarray:
     87.418
     """
     rates, widths, sex_index = check_inputs(mortality_rate, sex, age_width)
-    person_years = life_table_columns(rates, widths, sex_index)[4]
+    check_rules(separation, infant)
+    person_years = life_table_columns(rates, widths, sex_index, separation, infant)[4]
     return person_years.sum(axis=-1)
 
 
-def life_expectancy_at(mortality_rate, sex, ages, *, age_width=1) -> np.ndarray:
+def life_expectancy_at(mortality_rate, sex, ages, *, age_width=1,
+                       separation: SeparationRule = "midpoint",
+                       infant: InfantRule = "andreev-kingkade") -> np.ndarray:
     """Period life expectancy [years] at the start of some age groups.
 
     The same conventions and checks as :func:`life_table`, computing only the
@@ -240,6 +280,8 @@ def life_expectancy_at(mortality_rate, sex, ages, *, age_width=1) -> np.ndarray:
         years].
     age_width : int, float or array_like, default 1
         As in :func:`life_table`.
+    separation, infant : str
+        The rules of the separation factors, as in :func:`life_table`.
 
     Returns
     -------
@@ -255,5 +297,7 @@ def life_expectancy_at(mortality_rate, sex, ages, *, age_width=1) -> np.ndarray:
     True
     """
     rates, widths, sex_index = check_inputs(mortality_rate, sex, age_width)
-    _, _, survivors, _, person_years = life_table_columns(rates, widths, sex_index)
+    check_rules(separation, infant)
+    _, _, survivors, _, person_years = life_table_columns(rates, widths, sex_index,
+                                                          separation, infant)
     return expectancy_at(survivors, person_years, [int(a) for a in ages])

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from projsim.demography.columns import INFANT_SEPARATION, expectancy_at, life_table_columns
+from projsim.demography.columns import expectancy_at, life_table_columns
+from projsim.demography.separation import INFANT_SEPARATION
 from projsim.engine.compiled import available, load
 
 #: Schedules summarised at once by the numpy path of :func:`single_year_summary`,

@@ -7,6 +7,12 @@ the ratios from a :class:`~projsim.demography.columns.LifeTable`;
 :func:`survival_ratios_from_rates` computes them from central death rates
 without the columns a projection does not need.
 
+The table's age groups need not be as wide as the projection step: narrower
+groups that fill a step's groups exactly are pooled first, so that an
+abridged table (ages 0, 1-4, 5-9, ...) gives the ratios of a five-year step
+on the groups 0-4, 5-9, ..., with births surviving to 0-4 with
+:math:`(L_0 + {}_4L_1) / (5\\,l_0)`.
+
 References
 ----------
 Preston, S. H., Heuveline, P. and Guillot, M. (2001). *Demography: Measuring
@@ -17,23 +23,32 @@ from __future__ import annotations
 
 import numpy as np
 
-from projsim.demography.checks import check_inputs
-from projsim.demography.columns import LifeTable, death_probabilities, separation_factors
+from projsim.demography.checks import check_inputs, check_rules
+from projsim.demography.columns import LifeTable, death_probabilities
+from projsim.demography.separation import separation_factors
 from projsim.errors import InputError
+from projsim.types import InfantRule, SeparationRule
 
 
 def survival_ratios(table: LifeTable, step_width=1) -> np.ndarray:
     """Projection survival ratios in the UN labelling.
 
-    ``S[..., i]`` moves people *into* age group ``i`` over one projection step
-    of ``step_width`` years, which must equal the width of every closed age
-    group:
+    ``S[..., i]`` moves people *into* projection age group ``i`` over one
+    step of ``n = step_width`` years; the projection's closed groups are
+    ``n`` years wide:
 
     * :math:`S_0 = L_0 / (n\\,l_0)`: births of the step, to survivors in
       group 0;
     * :math:`S_i = L_i / L_{i-1}` for :math:`0 < i < \\omega`;
     * :math:`S_\\omega = T_\\omega / T_{\\omega-1}`: the last closed group
       and the open group, pooled, into the open group.
+
+    The table's closed groups are either ``n`` years wide or narrower groups
+    that fill the projection groups exactly; those are pooled, their
+    person-years added. For an abridged table and a five-year step,
+    :math:`L_{0-4} = L_0 + {}_4L_1`, so :math:`S_0 = L_{0-4} / (5\\,l_0)` and
+    :math:`S_1 = {}_5L_5 / L_{0-4}`; the open group must start at a multiple
+    of ``n``.
 
     The ratios are computed from the per-survivor person-years
     :math:`L_x / l_x` and :math:`1 - q_x`, which give the same values without
@@ -44,23 +59,26 @@ def survival_ratios(table: LifeTable, step_width=1) -> np.ndarray:
     Parameters
     ----------
     table : LifeTable
-        A table from :func:`~projsim.demography.lifetable.life_table` with at
-        least two age groups.
+        A table from :func:`~projsim.demography.lifetable.life_table` whose
+        groups make up at least two projection groups.
     step_width : int or float, default 1
-        Length of the projection step [years]; equal to the width of every
-        closed age group of ``table``.
+        Length of the projection step [years], the width of the projection's
+        closed age groups.
 
     Returns
     -------
-    numpy.ndarray
-        Survival ratios [dimensionless], in [0, 1], shape of ``table.Lx``.
+    numpy.ndarray, shape (..., n_projection_groups)
+        Survival ratios [dimensionless], in [0, 1]: the shape of
+        ``table.Lx`` when every closed group is ``step_width`` wide, one
+        entry per projection group otherwise (20 groups 0-4, ..., 95-99 and
+        100+ for an abridged table to 100+).
 
     Raises
     ------
     projsim.errors.InputError
-        If ``table`` is not a ``LifeTable``, has fewer than two groups, or has
-        a closed group whose width differs from ``step_width`` (an abridged
-        table, for example).
+        If ``table`` is not a ``LifeTable``, or if its groups do not make up
+        at least one closed projection group and an open group starting at a
+        multiple of ``step_width``.
 
     References
     ----------
@@ -74,6 +92,13 @@ def survival_ratios(table: LifeTable, step_width=1) -> np.ndarray:
     >>> table = life_table([0.01, 0.02, 0.5], "female", age_width=5)
     >>> print(np.round(survival_ratios(table, step_width=5), 4))
     [0.9756 0.9286 0.2754]
+
+    An abridged table 0, 1-4, 5-9, 10+ for a five-year step (0-4, 5-9, 10+):
+
+    >>> table = life_table([0.004, 0.0002, 0.0001, 0.05], "male", age_width=[1, 4, 5, np.inf])
+    >>> ratios = survival_ratios(table, step_width=5)
+    >>> bool(np.isclose(ratios[0], (table.Lx[0] + table.Lx[1]) / (5 * table.lx[0])))
+    True
     """
     if not isinstance(table, LifeTable):
         raise InputError(
@@ -82,26 +107,73 @@ def survival_ratios(table: LifeTable, step_width=1) -> np.ndarray:
             "a LifeTable",
             "build the table with projsim.demography.life_table",
         )
-    widths = table.age_width
-    if widths.shape[0] < 2 or not np.all(widths[:-1] == step_width):
+    first_groups = step_groups(table.age_width, step_width, "argument 'table'")
+    return _projection_survival(table.mx, table.age_width, table.ax, table.qx, step_width,
+                                first_groups)
+
+
+def step_groups(widths: np.ndarray, step_width, where: str) -> np.ndarray | None:
+    """The first table group of each projection group, None when they are the same.
+
+    Raises an InputError naming ``where`` if the table's groups do not fill
+    projection groups of ``step_width`` years exactly.
+    """
+    if widths.shape[0] >= 2 and np.all(widths[:-1] == step_width):
+        return None
+    starts = np.concatenate([[0.0], np.cumsum(widths[:-1])])
+    steps = np.arange(0.0, starts[-1] + step_width / 2, step_width)
+    fills = (widths.shape[0] >= 2 and starts[-1] % step_width == 0 and steps.size >= 2
+             and np.isin(steps, starts).all())
+    if not fills:
         shown = np.array2string(widths, threshold=8, separator=", ")
         raise InputError(
-            "argument 'table'",
+            where,
             f"age widths {shown} for a step of {step_width} years",
-            f"at least one closed age group and every closed group {step_width} years wide",
-            "build the table with age_width equal to the projection step",
+            f"closed age groups that fill projection groups of {step_width} years exactly, at "
+            f"least one of them, and an open group from a multiple of {step_width} years",
+            "build the table with age_width equal to the projection step, or abridged "
+            "(1, 4, 5, ..., 5, np.inf) for a step of 5 years",
         )
-    return _projection_survival(table.mx, widths, table.ax, table.qx, step_width)
+    return np.searchsorted(starts, steps)
 
 
-def _projection_survival(rates, widths, separation, death_probability, step_width):
-    """Survival ratios in the UN labelling from the columns m, n, a and q."""
+def _per_survivor(rates, widths, separation, death_probability):
+    """Survival 1 - q and person-years per survivor L / l of each table group."""
     finite_widths = np.where(np.isfinite(widths), widths, 1.0)
     survival = 1 - death_probability
     per_survivor = finite_widths * survival
     per_survivor += separation * death_probability
     per_survivor[..., -1] = 1 / rates[..., -1]
-    ratios = np.empty(rates.shape)
+    return survival, per_survivor
+
+
+def _pooled(survival, per_survivor, first_groups):
+    """Survival and person-years per survivor of the projection groups.
+
+    A projection group made of table groups j .. k-1 survives with
+    ``prod (1 - q)`` and lives ``sum_h L_h / l_j``, each sub-group's
+    per-survivor person-years weighted by the survival to its start. The loop
+    runs over the position within a projection group (at most its width in
+    single years), each pass vectorised over all groups.
+    """
+    sizes = np.diff(np.append(first_groups, survival.shape[-1]))
+    pooled_survival = np.ones(survival.shape[:-1] + (first_groups.size,))
+    pooled_per_survivor = np.zeros(pooled_survival.shape)
+    for offset in range(int(sizes.max())):
+        present = offset < sizes
+        groups = first_groups[present] + offset
+        pooled_per_survivor[..., present] += pooled_survival[..., present] * per_survivor[..., groups]
+        pooled_survival[..., present] *= survival[..., groups]
+    return pooled_survival, pooled_per_survivor
+
+
+def _projection_survival(rates, widths, separation, death_probability, step_width,
+                         first_groups=None):
+    """Survival ratios in the UN labelling from the columns m, n, a and q."""
+    survival, per_survivor = _per_survivor(rates, widths, separation, death_probability)
+    if first_groups is not None:
+        survival, per_survivor = _pooled(survival, per_survivor, first_groups)
+    ratios = np.empty(per_survivor.shape)
     np.multiply(survival[..., :-1], per_survivor[..., 1:], out=ratios[..., 1:])
     ratios[..., 1:] /= per_survivor[..., :-1]
     ratios[..., 0] = per_survivor[..., 0] / step_width
@@ -110,27 +182,38 @@ def _projection_survival(rates, widths, separation, death_probability, step_widt
     return ratios
 
 
-def survival_ratios_from_rates(mortality_rate, sex, *, step_width=1) -> np.ndarray:
+def survival_ratios_from_rates(mortality_rate, sex, *, step_width=1, age_width=None,
+                               separation: SeparationRule = "midpoint",
+                               infant: InfantRule = "andreev-kingkade") -> np.ndarray:
     """Projection survival ratios straight from central death rates.
 
     The same numbers as ``survival_ratios(life_table(mortality_rate, sex,
-    age_width=step_width), step_width)``, without building the columns a
-    projection does not need (l, d, L, T, e); for turning many schedules into
-    survival ratios at once.
+    age_width=age_width, separation=separation, infant=infant), step_width)``,
+    without building the columns a projection does not need (l, d, L, T, e);
+    for turning many schedules into survival ratios at once.
 
     Parameters
     ----------
     mortality_rate : array_like, shape (..., n_groups)
-        Central death rates [per person-year] for age groups of ``step_width``
-        years, the last one open.
+        Central death rates [per person-year], the last group open.
     sex : str or array_like of str
         As in :func:`~projsim.demography.lifetable.life_table`.
     step_width : int, default 1
-        Projection step and age-group width [years].
+        Projection step and width of the projection's age groups [years].
+    age_width : int, float or array_like, optional
+        Widths of the groups of ``mortality_rate`` [years], as in
+        :func:`~projsim.demography.lifetable.life_table`; ``step_width`` by
+        default. Narrower groups must fill the projection groups exactly,
+        such as ``[1, 4, 5, ..., 5, np.inf]`` for a step of 5 years.
+    separation : {"midpoint", "greville", "constant-force"}, default "midpoint"
+        The rule of the separation factors (:data:`projsim.types.SeparationRule`);
+        ``"greville"`` for five-year groups.
+    infant : {"andreev-kingkade", "coale-demeny"}, default "andreev-kingkade"
+        The rule of 1a0 (:data:`projsim.types.InfantRule`).
 
     Returns
     -------
-    numpy.ndarray, shape (..., n_groups)
+    numpy.ndarray, shape (..., n_projection_groups)
         Survival ratios [dimensionless], see :func:`survival_ratios`.
 
     Examples
@@ -140,8 +223,21 @@ def survival_ratios_from_rates(mortality_rate, sex, *, step_width=1) -> np.ndarr
     >>> direct = survival_ratios_from_rates(rates, "female", step_width=5)
     >>> bool(np.array_equal(direct, survival_ratios(life_table(rates, "female", age_width=5), 5)))
     True
+
+    An abridged schedule 0, 1-4, 5-9, ..., 95-99, 100+ gives a five-year step's
+    21 ratios:
+
+    >>> abridged = 1e-4 * 2 ** (np.array([0, 1] + list(range(5, 101, 5))) / 10)
+    >>> widths = [1, 4] + [5] * 19 + [np.inf]
+    >>> survival_ratios_from_rates(abridged, "female", step_width=5, age_width=widths,
+    ...                            separation="greville").shape
+    (21,)
     """
-    rates, widths, sex_index = check_inputs(mortality_rate, sex, step_width)
-    separation = separation_factors(rates, widths, sex_index)
-    death_probability = death_probabilities(rates, widths, separation)
-    return _projection_survival(rates, widths, separation, death_probability, step_width)
+    age_width = step_width if age_width is None else age_width
+    rates, widths, sex_index = check_inputs(mortality_rate, sex, age_width)
+    check_rules(separation, infant)
+    first_groups = step_groups(widths, step_width, "argument 'age_width'")
+    factors = separation_factors(rates, widths, sex_index, separation, infant)
+    death_probability = death_probabilities(rates, widths, factors)
+    return _projection_survival(rates, widths, factors, death_probability, step_width,
+                                first_groups)
