@@ -480,6 +480,23 @@ def write_base_netcdf(base: Base, path: Path) -> None:
     write_netcdf(dataset, path)
 
 
+def base_sources(name: str) -> dict[str, str]:
+    """The sources an embedded base credits (its ``meta.toml`` ``[sources]``), by
+    key; empty for a name that is no embedded base (a user's base).
+
+    Examples
+    --------
+    >>> base_sources("belgium-1988")["hfc"]
+    'Human Fertility Collection (MPIDR, VID), standardized ASFR of Belgium, 1987'
+    >>> base_sources("my-base")
+    {}
+    """
+    if name not in list_bases():
+        return {}
+    sources = read_toml(_folder(name) / "meta.toml").get("sources", {})
+    return {str(k): str(v) for k, v in sources.items()} if isinstance(sources, dict) else {}
+
+
 def base_year(name: str) -> int:
     """The year of a base's 1 January (reads the whole base, which is cached)."""
     return load_base(name).year
