@@ -129,7 +129,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=_whole(1),
                      help="with --draws: run the chunks on a local dask cluster of this many "
                           "worker processes, talking over TLS (needs projsim[distributed])")
-    run.add_argument("--yes", action="store_true",
+    run.add_argument("--yes", action="store_true", default=None,
                      help="with --draws: run even if the estimated time is over an hour")
     validate = commands.add_parser("validate", help="check a scenario file and list its problems")
     validate.add_argument("scenario", help="a scenario file (TOML) or a bundled scenario's name; "
@@ -321,11 +321,13 @@ def _check_draw_options(args) -> None:
     """Refuse options of a stochastic run without --draws; fill in their defaults."""
     for name, default in DRAW_OPTIONS.items():
         value = getattr(args, name)
-        if args.draws is None and value not in (None, False):
-            shown_value = "" if value is True else f" {value}"
-            raise InputError(f"option {_option(name)}", f"'{_option(name)}{shown_value}' without "
-                             "--draws", "--draws N with this option, which only a stochastic "
-                             "run takes", f"add --draws N, or drop {_option(name)}")
+        if args.draws is None and value is not None:
+            given = {True: _option(name), False: "--no-" + _option(name)[2:]}.get(
+                value, f"{_option(name)} {value}") if isinstance(value, bool) \
+                else f"{_option(name)} {value}"
+            raise InputError(f"option {given.split()[0]}", f"'{given}' without --draws",
+                             "--draws N with this option, which only a stochastic run takes",
+                             f"add --draws N, or drop {given.split()[0]}")
         if value is None:
             setattr(args, name, default)
 

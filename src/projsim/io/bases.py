@@ -328,6 +328,9 @@ def _immigrant_profile(path: Path, states: StateSpace, ages):
         region = label_index(path, line, REGION, row[REGION], index[REGION])
         sex = label_index(path, line, "sex", row["sex"], index["sex"])
         persons = table.number(line, "persons", row["persons"])
+        if persons < 0:
+            raise InputError(f"{shown(path)}, line {line}, column 'persons'", repr(row["persons"]),
+                             "a number of persons, 0 or more", "correct the profile")
         np.add.at(profile[region, sex], np.minimum(spread, ages[-1]), persons / spread.size)
     return profile
 
