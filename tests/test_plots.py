@@ -562,3 +562,66 @@ def test_error_nationality_of_a_result_without_it(single):
 def test_render_facets_by_nationality(by_nationality):
     png = plots.render(by_nationality, "pyramid", dpi=30, by="nationality")
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_coinciding_rate_lines_stay_distinguishable(variants):
+    """The six variants' TFR lines lie within 0.004 of each other (the assumed 1.83,
+    and 2011's rates): each gets its own style and markers, and names the first
+    scenario whose line it overlaps."""
+    ax = plots.tfr(variants)
+    labels = [line.get_label() for line in ax.lines]
+    assert labels == ["fpb-2013", "zero-migration (overlaps fpb-2013)",
+                      "low-migration (overlaps fpb-2013)", "high-migration (overlaps fpb-2013)",
+                      "constant-fertility (overlaps fpb-2013)",
+                      "constant-mortality (overlaps fpb-2013)"]
+    styles = [(line.get_linestyle(), line.get_marker(), str(line.get_markevery()))
+              for line in ax.lines]
+    assert len(set(styles)) == len(styles)
+    plt.close("all")
+    ax = plots.e0(variants, scenarios=["fpb-2013", "zero-migration"])
+    assert [line.get_label() for line in ax.lines][2:] == [
+        "zero-migration (overlaps fpb-2013), females", "zero-migration (overlaps fpb-2013), males"]
+
+
+def test_figures_of_the_summaries_of_draws():
+    """A file of 'projsim run --draws N -o draws.nc': the fan chart and the totals
+    from the stored quantiles, the pyramid from the mean of each cell."""
+    from projsim.stochastic import project_draws
+
+    summaries = project_draws(projsim.load_scenario("fpb-2013"), 64, seed=2)
+    ax = plots.fan(summaries)
+    national = summaries.national_quantile.sel(age_group="all")
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), thousands(national.sel(quantile=0.5)))
+    assert ax.get_title() == "Population on 1 January, Belgium\n64 draws"
+    plt.close("all")
+    ax = plots.totals(summaries)
+    assert ax.get_title() == "Population on 1 January, Belgium (median of 64 draws)"
+    plt.close("all")
+    ax = plots.pyramid(summaries)
+    assert ax.get_title() == "Population on 1 January 2061 (mean of 64 draws)\nBelgium"
+    np.testing.assert_allclose(widths(ax.containers[1]), thousands(
+        summaries.population_mean.sel(time=2061, sex="female").sum("region")))
+    with raises_exactly("argument 'kind': got 'tfr' with the summaries of stochastic draws; "
+                        "expected one of ['fan', 'totals', 'pyramid'], which the summaries "
+                        "hold. Fix: keep the draws (--keep draws) for the other figures."):
+        plots.render(summaries, "tfr")
+
+
+def test_rendered_figures_credit_their_sources(single):
+    from matplotlib.figure import Figure
+
+    drawn = {}
+    original = Figure.savefig
+
+    def keep(figure, *args, **kwargs):
+        drawn["credit"] = figure.get_supxlabel()
+        return original(figure, *args, **kwargs)
+
+    Figure.savefig = keep
+    try:
+        plots.render(single, "totals", dpi=30)
+    finally:
+        Figure.savefig = original
+    assert drawn["credit"].startswith(
+        "Sources: Statbel, HMD, HFC, FPB (base belgium-2012); scenario belgium-2012. Method: "
+        "projsim")

@@ -32,8 +32,9 @@ Conventions
   summaries of draws (a result of ``project_draws`` without ``keep="draws"``)
   draw the fan chart and the totals from their stored quantiles and the
   pyramid from the mean population of each cell (:data:`SUMMARY_KINDS`).
-* Lines that coincide (several scenarios with one TFR) are told apart by
-  their style and markers, and labelled "same as" the first of them.
+* Lines of a rate figure that coincide (several scenarios with one TFR) are
+  told apart by their style and markers, and labelled "overlaps" the first
+  of them when they stay within 1 % of the y-axis (:data:`OVERLAP`).
 * :func:`render` writes under each figure the sources of the result's base
   and the method (:func:`credit_text`).
 * Colours come from the colour-blind-safe palette of Okabe and Ito (2008).
@@ -425,22 +426,32 @@ def _line_style(index: int) -> dict[str, Any]:
             "zorder": 3 if index == 0 else 2}
 
 
-def _distinct_lines(paths: Mapping[str, xr.DataArray]) -> dict[str, tuple[str, dict]]:
+#: Lines of a rate figure closer than this share of its y-axis everywhere overlap.
+OVERLAP = 0.01
+
+
+def _distinct_lines(paths: Mapping[str, xr.DataArray],
+                    span: float) -> dict[str, tuple[str, dict]]:
     """The label and style of each scenario's line of a rate figure: a line
-    style and markers of its own (placed at different years), and "same as"
-    the first scenario whose values it repeats, so that lines that coincide
-    stay visible and named."""
+    style and markers of its own (placed at different years), and "overlaps"
+    the first scenario whose line it follows within :data:`OVERLAP` of the
+    y-axis (at least ``span``), so that lines that coincide stay visible and
+    named."""
+    arrays = [np.asarray(values, dtype=float) for values in paths.values()]
+    finite = np.concatenate([a[np.isfinite(a)].ravel() for a in arrays] or [np.zeros(1)])
+    tolerance = OVERLAP * max(span, float(finite.max() - finite.min()) if finite.size else 0.0)
     styled, seen = {}, {}
     for index, (name, values) in enumerate(paths.items()):
         array = np.asarray(values, dtype=float)
         same = next((other for other, earlier in seen.items()
                      if earlier.shape == array.shape
-                     and np.allclose(earlier, array, rtol=1e-9, equal_nan=True)), None)
+                     and np.allclose(earlier, array, rtol=0, atol=tolerance, equal_nan=True)),
+                    None)
         seen.setdefault(name, array)
         style = {**_line_style(index), "linestyle": LINESTYLES[index % len(LINESTYLES)],
                  "marker": MARKERS[index % len(MARKERS)], "markersize": 4,
                  "markevery": (index % 5, 5)}
-        styled[name] = (name if same is None else f"{name} (same as {same})", style)
+        styled[name] = (name if same is None else f"{name} (overlaps {same})", style)
     return styled
 
 
@@ -807,7 +818,7 @@ def tfr(
     paths = {name: _median_draw(_fertility(data, chosen))
              for name, data in _scenarios(dataset, scenarios)}
     ax = _axes(ax)
-    styles = _distinct_lines(paths)
+    styles = _distinct_lines(paths, TFR_SPAN)
     for name, values in paths.items():
         label, style = styles[name]
         ax.plot(values.time, values, label=label, **style)
@@ -857,7 +868,7 @@ def e0(
              for name, data in _scenarios(dataset, scenarios)}
     ax = _axes(ax)
     styles = _distinct_lines({name: values.transpose("sex", ...) for name, values in
-                              paths.items()})
+                              paths.items()}, E0_SPAN)
     for name, values in paths.items():
         shown_name, style = styles[name]
         for sex in SEXES:
