@@ -2,7 +2,9 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
+import numpy as np
 import pytest
 import xarray as xr
 
@@ -128,3 +130,292 @@ def test_plot_a_result_by_nationality(by_nationality, tmp_path, capsys):
     assert capsys.readouterr().err == (
         f"error: {path}: --nationality: got 'Belgian'; expected one of ['national', "
         "'foreign']. Fix: use a nationality label of the result.\n")
+
+
+# --- the summary -------------------------------------------------------------------------------
+
+def test_the_summary_gives_what_a_demographer_looks_for_first(capsys):
+    assert main(["run"]) == EXIT_OK
+    lines = capsys.readouterr().out.splitlines()
+
+    def row(label):
+        return next(line for line in lines if line.startswith(label + "  "))[len(label):].split()
+
+    assert "Population on 1 January (persons, Belgium)" in lines
+    assert row("natural balance") == ["22,611", "20,558", "10,472", "2,674", "-6,789",
+                                      "-10,889"]
+    assert row("TFR") == ["1.83"] * 6
+    assert row("e0 females")[-1] == "89.10" and row("e0 males")[-1] == "86.70"
+    assert row("share 67+ [%]")[0] == "15.3" and row("old-age dependency")[0] == "23.8"
+    assert row("median age")[0] == "41.1"
+    assert lines[-1] == ("Overrides recorded: 39 migration cells adjusted (4.6 persons in all, "
+                         "2012-2060); 0 cells raised by the population floor (0.0 persons in "
+                         "all, 2012-2060).")
+
+
+def test_control_characters_of_a_scenario_are_escaped(tmp_path, capsys):
+    path = tmp_path / "s.toml"
+    path.write_text('name = "a\\u001b[31mred"\ndescription = "two\\nlines"\n'
+                    'base = "belgium-2012"\nhorizon = 2014\n[variants."v\\u0007"]\n'
+                    "fertility = { scale = 0.5 }\n")
+    assert main(["run", str(path)]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "scenario v\\x07" in out
+    bad = tmp_path / "bad\x1b[2J.toml"
+    bad.write_text('base = "belgium-2012"\nhorizon = 2014\n[fertility]\nscale = -1\n')
+    assert main(["validate", str(bad)]) == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and err.count("\n") == 1 and "bad\\x1b[2J.toml" in err
+
+
+# --- arguments -------------------------------------------------------------------------------------
+
+def test_version(capsys):
+    from projsim.result import engine_version
+
+    with pytest.raises(SystemExit) as caught:
+        main(["--version"])
+    assert caught.value.code == 0
+    assert capsys.readouterr().out == f"projsim {engine_version()}\n"
+
+
+def test_help_has_examples_exit_codes_and_the_scenarios(capsys):
+    from projsim.io import bundled_scenarios
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = capsys.readouterr().out
+    assert "examples:\n  projsim run  " in text
+    assert "exit codes:\n  0 success; 2 bad input" in text
+    assert all(name in text for name in bundled_scenarios())
+    with pytest.raises(SystemExit):
+        main(["validate", "--help"])
+    assert "a scenario file (TOML) or a bundled scenario's name" in capsys.readouterr().out
+
+
+def test_a_usage_error_is_one_line(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["run", "--seed", "-1", "--draws", "64"])
+    assert caught.value.code == EXIT_INPUT
+    assert capsys.readouterr().err == (
+        "error: projsim run: option --seed: got '-1'; expected a whole number, 0 or more. "
+        "Fix: see 'projsim run --help'.\n")
+
+
+@pytest.mark.parametrize(("module", "argv", "message"), [
+    ("dask", ["run", "--draws", "64", "--workers", "2"],
+     "--workers (a local dask cluster) needs dask.distributed, which is not installed. "
+     "Fix: pip install 'projsim[distributed]'."),
+    ("cryptography", ["run", "--draws", "64", "--workers", "2"],
+     "--workers (a local dask cluster over TLS) needs cryptography, which is not installed. "
+     "Fix: pip install 'projsim[distributed]'."),
+    ("zarr", ["run", "-o", "out.zarr"],
+     "writing a Zarr store (.zarr) needs zarr, which is not installed. "
+     "Fix: pip install 'projsim[zarr]'."),
+])
+def test_a_missing_optional_dependency_exits_2(monkeypatch, tmp_path, capsys, module, argv,
+                                                message):
+    """As on a plain install: the message names the extra that installs it."""
+    monkeypatch.setitem(sys.modules, module, None)
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == EXIT_INPUT
+    assert capsys.readouterr() == ("", f"error: {message}\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_draws_that_would_not_fit_in_memory_are_refused_before_computing(monkeypatch, capsys):
+    from projsim import cli
+
+    monkeypatch.setattr(cli, "available_memory", lambda: 16 * 2**30)
+    assert main(["run", "--draws", "100000", "--keep", "draws"]) == EXIT_INPUT
+    assert capsys.readouterr().err == (
+        "error: option --draws: got 100,000 draws, whose populations (every cell of every "
+        "draw and year) would take 24.8 GiB; expected at most 50% of the 16.0 GiB of memory "
+        "available. Fix: drop --keep draws: the summaries take little memory whatever the "
+        "draws; or run fewer draws; or, from Python, run project_draws on a dask cluster with "
+        "more memory and write a Zarr store (-o draws.zarr).\n")
+    assert main(["run", "--draws", "20000000", "--quantiles", "exact", "--yes"]) == EXIT_INPUT
+    assert capsys.readouterr().err == (
+        "error: option --draws: got 20,000,000 draws, whose totals for exact quantiles would "
+        "take 119.2 GiB; expected at most 50% of the 16.0 GiB of memory available. Fix: use "
+        "--quantiles histogram, whose memory does not grow with the draws.\n")
+
+
+def test_the_estimates_follow_the_documented_rules():
+    from projsim import cli
+    from projsim.io import load_scenario
+
+    scenario = load_scenario("fpb-2013")
+    assert cli.estimate_bytes(scenario, 1000, "draws", "histogram") == 1000 * 50 * 666 * 8
+    assert cli.estimate_seconds(scenario, 1000, False, None) == pytest.approx(
+        1000 * 49 * 666 * cli.SECONDS_PER_CELL_YEAR["numpy"])
+    assert cli.estimate_seconds(scenario, 1000, True, 4) == pytest.approx(
+        1000 * 49 * 666 * cli.SECONDS_PER_CELL_YEAR["noise"] / 4)
+
+
+def test_a_long_run_starts_with_yes(monkeypatch, capsys):
+    """--yes lets a run estimated over an hour start (here it stops at once)."""
+    from projsim import cli
+
+    def started(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("projsim.stochastic.project_draws", started)
+    assert main(["run", "--draws", "1000000000", "--yes"]) == cli.EXIT_INTERRUPTED
+    assert capsys.readouterr().err == (
+        "error: interrupted; an output file that existed is unchanged\n")
+
+
+def test_a_seed_too_large_for_netcdf3_is_written(tmp_path):
+    path = tmp_path / "draws.nc"
+    path.write_bytes(b"an older result")
+    assert main(["run", "--draws", "64", "--seed", str(2**31), "-o", str(path)]) == EXIT_OK
+    from projsim.io import read_netcdf
+
+    assert read_netcdf(path).attrs["seed"] == 2**31
+
+
+# --- interruptions and failing writes leave an existing output intact --------------------------
+
+INTERRUPTED_RUN = """
+import sys, time
+from pathlib import Path
+from projsim.io import results
+import projsim.projection
+
+def slow(dataset, path):
+    Path(path).write_bytes(b"CDF\\x02 the first bytes")
+    print("writing", flush=True)
+    time.sleep(60)
+
+def slow_project(scenario):
+    print("computing", flush=True)
+    time.sleep(60)
+
+if sys.argv[2] == "writing":
+    results._WRITERS["netcdf3"] = slow
+else:
+    projsim.projection.project = slow_project
+from projsim.cli import main
+sys.exit(main(["run", "belgium-2012", "-o", sys.argv[1]]))
+"""
+
+
+@pytest.mark.parametrize("stage", ["computing", "writing"])
+@pytest.mark.parametrize(("name", "returncode", "stderr"), [
+    ("SIGINT", 130, "error: interrupted; an output file that existed is unchanged\n"),
+    ("SIGTERM", -15, ""),
+])
+def test_an_interrupted_run_leaves_the_old_output(tmp_path, stage, name, returncode, stderr):
+    import signal
+    import textwrap
+
+    path = tmp_path / "out.nc"
+    path.write_bytes(b"a good result, byte for byte")
+    child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(INTERRUPTED_RUN), str(path),
+                              stage], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        while child.stdout.readline() not in (f"{stage}\n", ""):
+            pass
+        child.send_signal(getattr(signal, name))
+        out, err = child.communicate(timeout=20)
+    finally:
+        child.kill()
+    assert child.returncode == returncode
+    assert err == stderr
+    assert path.read_bytes() == b"a good result, byte for byte"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.nc"]
+
+
+def test_a_failing_write_leaves_the_old_output(tmp_path, monkeypatch, capsys):
+    from projsim.io import results
+
+    def full(dataset, path):
+        Path(path).write_bytes(b"CDF\x02 half")
+        raise OSError(28, "No space left on device")
+
+    path = tmp_path / "out.nc"
+    path.write_bytes(b"a good result")
+    monkeypatch.setitem(results._WRITERS, "netcdf3", full)
+    assert main(["run", "belgium-2012", "-o", str(path)]) == EXIT_INPUT
+    assert capsys.readouterr().err == (
+        f"error: {path}: got an error while writing (No space left on device); expected a "
+        "complete write. Fix: check the folder's free space and permissions, or write to "
+        "another folder; any previous file of that name is unchanged.\n")
+    assert path.read_bytes() == b"a good result" and list(tmp_path.iterdir()) == [path]
+
+
+def test_a_failing_figure_leaves_the_old_image(tmp_path, monkeypatch, capsys, reference):
+    from projsim import plots
+    from projsim.io import write_netcdf
+
+    write_netcdf(reference.isel(time=slice(0, 3)), tmp_path / "r.nc")
+    image = tmp_path / "p.png"
+    image.write_bytes(b"an older figure")
+
+    def broken(*args, **kwargs):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(plots, "render", lambda *a, **k: b"\x89PNG new")
+    monkeypatch.setattr("projsim.io.results._fsync", broken)
+    assert main(["plot", str(tmp_path / "r.nc"), "-o", str(image)]) == EXIT_INPUT
+    assert capsys.readouterr().err == (
+        f"error: {image}: got an error while writing (Input/output error); expected a complete "
+        "write. Fix: check the folder's free space and permissions, or write to another folder; "
+        "any previous file of that name is unchanged.\n")
+    assert image.read_bytes() == b"an older figure"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.png", "r.nc"]
+
+
+# --- the README's uncertainty workflow -----------------------------------------------------------
+
+def uncertainty_workflow(tmp_path, draws, capsys):
+    """projsim run fpb-2013 --draws N -o draws.nc; plot --kind fan; report -o r.html."""
+    from projsim.io import read_netcdf
+
+    summaries = tmp_path / "draws.nc"
+    assert main(["run", "fpb-2013", "--draws", str(draws), "-o", str(summaries)]) == EXIT_OK
+    for kind in ("fan", "totals", "pyramid"):
+        assert main(["plot", str(summaries), "--kind", kind,
+                     "-o", str(tmp_path / f"{kind}.png")]) == EXIT_OK
+        assert (tmp_path / f"{kind}.png").read_bytes()[:4] == b"\x89PNG"
+    assert main(["report", str(summaries), "-o", str(tmp_path / "r.html")]) == EXIT_OK
+    page = (tmp_path / "r.html").read_text()
+    median = float(read_netcdf(summaries).national_quantile.sel(
+        quantile=0.5, age_group="all", time=2061))
+    assert f"<th>Total (Belgium)</th>" in page and f"{median:,.0f}</td></tr></tbody>" in page
+    assert capsys.readouterr().err == ""
+
+
+def test_the_uncertainty_workflow_of_the_readme(tmp_path, capsys):
+    uncertainty_workflow(tmp_path, 256, capsys)
+
+
+@pytest.mark.slow
+def test_the_uncertainty_workflow_of_the_readme_with_its_10000_draws(tmp_path, capsys):
+    uncertainty_workflow(tmp_path, 10000, capsys)
+
+
+@pytest.mark.slow
+def test_draws_kept_on_two_workers_are_written_whole(tmp_path, capsys):
+    """The cluster stays open until the draws are written: the file holds them all,
+    equal to a run on one process."""
+    pytest.importorskip("distributed")
+    from projsim.io import read_netcdf
+
+    for name, workers in (("two.nc", ["--workers", "2"]), ("one.nc", [])):
+        assert main(["run", "--draws", "128", "--keep", "draws", *workers,
+                     "-o", str(tmp_path / name)]) == EXIT_OK
+    two, one = read_netcdf(tmp_path / "two.nc"), read_netcdf(tmp_path / "one.nc")
+    assert float(two.population.isel(time=-1).min()) > 0
+    np.testing.assert_array_equal(two.population.values, one.population.values)
+
+
+@pytest.mark.slow
+def test_a_local_cluster_talks_over_tls():
+    pytest.importorskip("distributed")
+    from projsim.cli import local_cluster
+
+    with local_cluster(1) as client:
+        assert client.scheduler.address.startswith("tls://127.0.0.1:")

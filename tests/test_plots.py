@@ -77,7 +77,7 @@ def test_pyramid_bars_are_thousands_males_left(single):
     assert len(outlines) == 2
     np.testing.assert_allclose(outlines[1].get_data().values,
                                thousands(population.sel(time=2012, sex="female")))
-    assert ax.get_title() == "Population on 1 January 2060\nall regions"
+    assert ax.get_title() == "Population on 1 January 2060\nBelgium"
     assert ax.get_xlabel() == "population [thousands]"
     assert ax.get_ylabel() == "age on 1 January [years]"
     assert [t.get_text() for t in ax.get_yticklabels()][-2:] == ["100", "110+"]
@@ -105,7 +105,9 @@ def test_pyramid_facets_by_region(single):
         np.testing.assert_allclose(
             widths(ax.containers[1]),
             thousands(single.population.sel(time=2030, region=region, sex="female")))
-    assert axes[0].figure.get_suptitle() == "Population on 1 January 2030"
+    assert axes[0].figure.get_suptitle() == (
+        "Population on 1 January 2030, one scale for every region")
+    assert len({a.get_xlim() for a in axes}) == 1
     assert [a.get_ylabel() for a in axes] == ["age on 1 January [years]", "", ""]
 
 
@@ -162,7 +164,7 @@ def test_totals_one_line_per_scenario(variants):
         expected = variants.population.sel(scenario=name).sum(["region", "sex", "age"])
         np.testing.assert_allclose(line.get_ydata(), thousands(expected))
         np.testing.assert_array_equal(line.get_xdata(), variants.time)
-    assert ax.get_title() == "Population on 1 January, all regions"
+    assert ax.get_title() == "Population on 1 January, Belgium"
     assert ax.get_ylabel() == "population [thousands]"
     assert ax.get_xlabel() == "year"
     assert ax.yaxis.get_major_formatter()(11500, 0) == "11,500"
@@ -208,7 +210,7 @@ def test_components_stack_the_flows_and_add_up_to_the_change(single):
     np.testing.assert_allclose(change.get_ydata(), total, rtol=1e-9)
     assert ax.get_ylabel() == "persons per year [thousands]"
     assert ax.yaxis.get_major_formatter()(-100, 0) == "\N{MINUS SIGN}100"
-    assert ax.get_title() == "Components of change, all regions"
+    assert ax.get_title() == "Components of change, Belgium"
 
 
 def test_components_of_a_region_include_internal_migration(variants):
@@ -235,7 +237,7 @@ def test_tfr_pools_regions_with_the_female_exposure(single):
     np.testing.assert_allclose(ax.lines[0].get_ydata(), expected, rtol=1e-12)
     np.testing.assert_array_equal(ax.lines[0].get_xdata(), single.time[:-1])
     assert ax.get_ylabel() == "total fertility rate [children per woman]"
-    assert ax.get_title() == "Total fertility rate, all regions"
+    assert ax.get_title() == "Total fertility rate, Belgium"
     low, high = ax.get_ylim()
     assert high - low == pytest.approx(plots.TFR_SPAN) and low < expected.min()
     plt.close("all")
@@ -278,7 +280,7 @@ def test_dependency_ratio(single):
     ax = plots.dependency(single)
     np.testing.assert_allclose(ax.lines[0].get_ydata(),
                                100 * population[:, 67:].sum(1) / population[:, 18:67].sum(1))
-    assert ax.get_title() == "Old-age dependency ratio, all regions"
+    assert ax.get_title() == "Old-age dependency ratio, Belgium"
     assert ax.get_ylabel() == "persons 67+\nper 100 aged 18-66"
     plt.close("all")
     ax = plots.dependency(single, kind="young", working_age=(20, 65), region=FLEMISH)
@@ -309,7 +311,7 @@ def test_fan_median_and_bands(draws):
     np.testing.assert_allclose(median.get_ydata(), np.median(totals, axis=1))
     low = ax.collections[0].get_paths()[0].vertices[:, 1].min()
     assert low == pytest.approx(np.quantile(totals, 0.1, axis=1).min())
-    assert ax.get_title() == "Population on 1 January, all regions\n6 draws"
+    assert ax.get_title() == "Population on 1 January, Belgium\n6 draws"
     assert ax.get_ylabel() == "population [thousands of persons]"
 
 
@@ -349,7 +351,7 @@ def test_other_figures_show_the_median_of_draws(draws):
     ax = plots.totals(draws)
     totals = draws.population.sum(["region", "sex", "age"]).median("draw")
     np.testing.assert_allclose(ax.lines[0].get_ydata(), thousands(totals))
-    assert ax.get_title() == "Population on 1 January, all regions (median of 6 draws)"
+    assert ax.get_title() == "Population on 1 January, Belgium (median of 6 draws)"
 
 
 def test_render_and_accessor(single):
@@ -455,8 +457,8 @@ def test_cli_plot_bad_files(tmp_path, capsys):
         f"error: {garbage}: got a file that is not in netCDF format; expected a netCDF file "
         "written by 'projsim run -o'. Fix: check the path and rerun the projection.",
         f"error: {other}: got a netCDF file without a variable 'population' over time, region, "
-        "sex and age; expected a result written by 'projsim run -o'. Fix: check the path and "
-        "rerun the projection.",
+        "sex and age, nor the summaries of stochastic draws; expected a result written by "
+        "'projsim run -o'. Fix: check the path and rerun the projection.",
     ]
     assert main(["plot", str(other), "-o", str(tmp_path / "figure.jpg")]) == EXIT_INPUT
     assert main(["plot", str(other), "-o", str(tmp_path / "no" / "figure.png")]) == EXIT_INPUT
@@ -475,16 +477,18 @@ def test_pyramid_of_one_nationality_and_by_nationality(by_nationality):
     ax = plots.pyramid(by_nationality, 2030, nationality=FOREIGN)
     foreign = by_nationality.population.sel(time=2030, nationality=FOREIGN).sum("region")
     np.testing.assert_allclose(widths(ax.containers[0]), -thousands(foreign.sel(sex="male")))
-    assert ax.get_title() == f"Population on 1 January 2030\nall regions, {FOREIGN}"
+    assert ax.get_title() == f"Population on 1 January 2030\nBelgium, {FOREIGN}"
     axes = plots.pyramid(by_nationality, 2030, by="nationality", compare_year=2012)
     assert [a.get_title() for a in axes] == list(NATIONALITIES)
     for ax, label in zip(axes, NATIONALITIES):
         population = by_nationality.population.sel(nationality=label).sum("region")
         np.testing.assert_allclose(widths(ax.containers[1]),
                                    thousands(population.sel(time=2030, sex="female")))
-    assert axes[0].figure.get_suptitle() == "Population on 1 January 2030"
+    assert axes[0].figure.get_suptitle() == (
+        "Population on 1 January 2030, one scale for every nationality")
     axes = plots.pyramid(by_nationality, 2030, region=FLEMISH, by="nationality")
-    assert axes[0].figure.get_suptitle() == f"Population on 1 January 2030\n{FLEMISH}"
+    assert axes[0].figure.get_suptitle() == (
+        f"Population on 1 January 2030, one scale for every nationality\n{FLEMISH}")
 
 
 def test_figures_of_a_result_by_nationality_sum_over_it(by_nationality, reference):
@@ -524,7 +528,7 @@ def test_rates_of_one_nationality(by_nationality, reference):
     ax = plots.tfr(by_nationality, nationality=FOREIGN)
     plain = plots.tfr(reference)
     np.testing.assert_allclose(ax.lines[0].get_ydata(), plain.lines[0].get_ydata(), rtol=1e-9)
-    assert ax.get_title() == f"Total fertility rate, all regions, {FOREIGN}"
+    assert ax.get_title() == f"Total fertility rate, Belgium, {FOREIGN}"
 
 
 @pytest.mark.parametrize("call, message", [
@@ -558,3 +562,66 @@ def test_error_nationality_of_a_result_without_it(single):
 def test_render_facets_by_nationality(by_nationality):
     png = plots.render(by_nationality, "pyramid", dpi=30, by="nationality")
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_coinciding_rate_lines_stay_distinguishable(variants):
+    """The six variants' TFR lines lie within 0.004 of each other (the assumed 1.83,
+    and 2011's rates): each gets its own style and markers, and names the first
+    scenario whose line it overlaps."""
+    ax = plots.tfr(variants)
+    labels = [line.get_label() for line in ax.lines]
+    assert labels == ["fpb-2013", "zero-migration (overlaps fpb-2013)",
+                      "low-migration (overlaps fpb-2013)", "high-migration (overlaps fpb-2013)",
+                      "constant-fertility (overlaps fpb-2013)",
+                      "constant-mortality (overlaps fpb-2013)"]
+    styles = [(line.get_linestyle(), line.get_marker(), str(line.get_markevery()))
+              for line in ax.lines]
+    assert len(set(styles)) == len(styles)
+    plt.close("all")
+    ax = plots.e0(variants, scenarios=["fpb-2013", "zero-migration"])
+    assert [line.get_label() for line in ax.lines][2:] == [
+        "zero-migration (overlaps fpb-2013), females", "zero-migration (overlaps fpb-2013), males"]
+
+
+def test_figures_of_the_summaries_of_draws():
+    """A file of 'projsim run --draws N -o draws.nc': the fan chart and the totals
+    from the stored quantiles, the pyramid from the mean of each cell."""
+    from projsim.stochastic import project_draws
+
+    summaries = project_draws(projsim.load_scenario("fpb-2013"), 64, seed=2)
+    ax = plots.fan(summaries)
+    national = summaries.national_quantile.sel(age_group="all")
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), thousands(national.sel(quantile=0.5)))
+    assert ax.get_title() == "Population on 1 January, Belgium\n64 draws"
+    plt.close("all")
+    ax = plots.totals(summaries)
+    assert ax.get_title() == "Population on 1 January, Belgium (median of 64 draws)"
+    plt.close("all")
+    ax = plots.pyramid(summaries)
+    assert ax.get_title() == "Population on 1 January 2061 (mean of 64 draws)\nBelgium"
+    np.testing.assert_allclose(widths(ax.containers[1]), thousands(
+        summaries.population_mean.sel(time=2061, sex="female").sum("region")))
+    with raises_exactly("argument 'kind': got 'tfr' with the summaries of stochastic draws; "
+                        "expected one of ['fan', 'totals', 'pyramid'], which the summaries "
+                        "hold. Fix: keep the draws (--keep draws) for the other figures."):
+        plots.render(summaries, "tfr")
+
+
+def test_rendered_figures_credit_their_sources(single):
+    from matplotlib.figure import Figure
+
+    drawn = {}
+    original = Figure.savefig
+
+    def keep(figure, *args, **kwargs):
+        drawn["credit"] = figure.get_supxlabel()
+        return original(figure, *args, **kwargs)
+
+    Figure.savefig = keep
+    try:
+        plots.render(single, "totals", dpi=30)
+    finally:
+        Figure.savefig = original
+    assert drawn["credit"].startswith(
+        "Sources: Statbel, HMD, HFC, FPB (base belgium-2012); scenario belgium-2012. Method: "
+        "projsim")

@@ -84,11 +84,11 @@ def test_population_table_by_region(page, single):
         value = float(single.population.sel(time=2020, region=region).sum())
         assert f"<tr><th>{region}</th>" in population
         assert f'<td class="n">{value:,.0f}</td>' in population
-    assert '<tr><th>Total</th><td class="n">11,035,948</td>' in population
+    assert '<tr><th>Total (Belgium)</th><td class="n">11,035,948</td>' in population
 
 
 def test_components_and_indicators_tables(page, single):
-    components = table(page, "Components of change during the year, all regions "
+    components = table(page, "Components of change during the year, Belgium "
                              "[persons per year]")
     assert re.findall(r'<th class="n">(\d+)</th>', components) == ["2012", "2020", "2022"]
     flows = single.sel(time=2012)
@@ -97,7 +97,7 @@ def test_components_and_indicators_tables(page, single):
     assert f'<tr><th>Deaths</th><td class="n">{deaths:,.0f}</td>' in components
     assert (f'<tr><th>Natural balance (births - deaths)</th><td class="n">'
             f'{births - deaths:,.0f}</td>') in components
-    indicators = table(page, "Key indicators, all regions")
+    indicators = table(page, "Key indicators, Belgium")
     for label in ("Total fertility rate [children per woman]",
                   "Life expectancy at birth, females [years]",
                   "Life expectancy at birth, males [years]",
@@ -113,7 +113,7 @@ def test_variants_compared(variants):
     assert "<img" not in page and "<h2>Figures</h2>" not in page
     assert "The tables and figures of one scenario show the first, <strong>fpb-2013</strong>." \
         in page
-    compared = table(page, "The scenarios at the end of the projection, all regions")
+    compared = table(page, "The scenarios at the end of the projection, Belgium")
     rows = re.findall(r"<tr><th>([^<]+)</th>((?:<td[^>]*>[^<]*</td>)+)</tr>", compared)
     assert [name for name, _ in rows] == list(variants.scenario.values)
     total = variants.population.sel(time=2032, scenario="zero-migration").sum()
@@ -190,11 +190,45 @@ def test_a_result_by_nationality(by_nationality, reference):
     split = report_html(by_nationality.isel(time=slice(0, 12)), years=years)
     plain = report_html(reference.isel(time=slice(0, 12)), years=years, figures=False)
     for caption in ("Population on 1 January [persons]",
-                    "Components of change during the year, all regions [persons per year]",
-                    "Key indicators, all regions"):
+                    "Components of change during the year, Belgium [persons per year]",
+                    "Key indicators, Belgium"):
         assert table(split, caption) == table(plain, caption)
     assert ("by region (Brussels-Capital Region, Flemish Region, Walloon Region), nationality "
             "(national, foreign), sex and single year of age") in split
     assert "<h3>Population pyramids by nationality</h3>" in split
     assert "<h3>Population pyramids by nationality</h3>" not in report_html(
         reference.isel(time=slice(0, 12)), years=years)
+
+
+def test_the_report_of_draws_totals_the_national_median():
+    """The Total row of a stochastic result is the median of the national total,
+    as the fan chart draws it, not the sum of the regions' medians."""
+    from projsim.stochastic import project_draws
+
+    draws = project_draws(projsim.load_scenario("fpb-2013"), 64, seed=5, keep="draws")
+    page = report_html(draws, years=[2012, 2060], figures=False)
+    population = table(page, "Population on 1 January [persons]")
+    national = float(draws.national_quantile.sel(time=2060, quantile=0.5, age_group="all"))
+    regional = float(draws.population.sel(time=2060).sum(["sex", "age"]).median("draw").sum())
+    assert national != pytest.approx(regional, abs=1)
+    assert f'<td class="n">{national:,.0f}</td></tr></tbody>' in population
+    assert "not the sum of the medians above" in page
+
+
+def test_the_report_of_the_summaries_of_draws(tmp_path, capsys):
+    """README: 'projsim run fpb-2013 --draws N -o draws.nc', then 'projsim report draws.nc'."""
+    from projsim.io import read_netcdf, write_netcdf
+    from projsim.stochastic import project_draws
+
+    summaries = project_draws(projsim.load_scenario("fpb-2013"), 64, seed=5)
+    write_netcdf(summaries, tmp_path / "draws.nc")
+    page = report_html(read_netcdf(tmp_path / "draws.nc"))
+    median = float(summaries.national_quantile.sel(quantile=0.5, age_group="all", time=2061))
+    population = table(page, "Population on 1 January [persons]")
+    assert f'<td class="n">{median:,.0f}</td></tr></tbody>' in population
+    assert "<caption>Population on 1 January, Belgium: quantiles over 64 draws [persons]" in page
+    assert [h for h in re.findall(r"<h3>([^<]+)</h3>", page)] == [
+        "Population pyramid", "Population pyramids by region", "Total population",
+        "Uncertainty of the total population"]
+    assert ("Sources: Statbel, HMD, HFC, FPB (base belgium-2012); scenario fpb-2013. Method: "
+            "projsim") in page

@@ -1,7 +1,17 @@
 """The ``projsim`` command line.
 
 Exit codes: 0 on success, 2 on bad input (one line on standard error, no
-traceback), 1 on an internal error.
+traceback), 1 on an internal error, 130 when interrupted (Ctrl-C).
+
+Every output (``-o``) is checked before anything is computed (its folder,
+its suffix, that it is none of the files the run reads) and written
+atomically, so that a failure or an interruption leaves an existing file
+unchanged. A stochastic run is checked before it starts: options of
+``--draws`` without ``--draws`` are refused, ``--keep draws`` is refused
+when the draws would take more than :data:`MEMORY_SHARE` of the memory
+available, and a run estimated (:func:`estimate_seconds`) to last more than
+:data:`LONG_RUN` seconds needs ``--yes``. Text from files (scenario names,
+paths, labels) is printed with its control characters escaped.
 """
 
 from __future__ import annotations
@@ -10,52 +20,124 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from contextlib import contextmanager, nullcontext
 
 import numpy as np
 
-from projsim.errors import InputError
+from projsim.errors import InputError, MissingDependencyError
+from projsim.io.files import shown
 from projsim.model.states import StateSpace, state_dims
 from projsim.types import NATIONALITY, REGION, VARIABLES
 
-EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+#: Options of ``projsim run`` that only a stochastic run takes, with their defaults.
+DRAW_OPTIONS = {"seed": None, "chunk": 1024, "keep": "summary", "quantiles": "auto",
+                "demographic_noise": None, "workers": None, "yes": False}
+#: Seconds one process takes to project one draw through one year in one cell
+#: (state, sex, age), by engine, rounded up from ``benchmarks/bench_stochastic.py``
+#: (numpy: 4e-8, fused: 5e-9; demographic noise costs about ten times numpy).
+SECONDS_PER_CELL_YEAR = {"numpy": 5e-8, "fused": 1e-8, "noise": 5e-7}
+#: A stochastic run estimated to last longer than this [seconds] needs ``--yes``.
+LONG_RUN = 3600.0
+#: ``--keep draws`` is refused when the draws would take more than this share
+#: of the memory available: writing them makes one more copy.
+MEMORY_SHARE = 0.5
+
+_EPILOG = """\
+examples:
+  projsim run                                 the reference scenario, fpb-2013, summarised
+  projsim run fpb-2013-variants -o out.nc     the reference and its variants, saved
+  projsim validate my-scenario.toml           every problem of a scenario file
+  projsim plot out.nc --kind pyramid -o p.png a figure of a saved result
+  projsim report out.nc -o report.html        a self-contained HTML page
+  projsim run fpb-2013 --draws 10000 -o draws.nc && projsim plot draws.nc --kind fan -o fan.png
+
+exit codes:
+  0 success; 2 bad input (one line naming the file, the key, the value, what was
+  expected and the fix); 1 an internal error; 130 interrupted
+
+bundled scenarios:
+  {scenarios}
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line, in projsim's words."""
+
+    def error(self, message: str):
+        text = message.replace("argument ", "option ", 1) if message.startswith("argument -") \
+            else message
+        self.exit(EXIT_INPUT, f"error: {shown(self.prog)}: {shown(text)}. "
+                              f"Fix: see '{shown(self.prog)} --help'.\n")
+
+
+def _whole(minimum: int):
+    """An argparse type: a whole number of at least ``minimum``."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < minimum:
+            raise argparse.ArgumentTypeError(
+                f"got {text!r}; expected a whole number, {minimum} or more")
+        return value
+    return parse
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="projsim", description="Cohort-component population projections.")
-    commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="run a scenario and print a summary")
+    from projsim.io.scenarios import bundled_scenarios
+    from projsim.plots import PLOT_KINDS
+    from projsim.result import engine_version
+
+    names = list(bundled_scenarios())
+    scenarios = "\n  ".join(", ".join(names[i:i + 5]) for i in range(0, len(names), 5))
+    parser = _Parser(prog="projsim", description="Cohort-component population projections.",
+                     epilog=_EPILOG.format(scenarios=scenarios),
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"projsim {engine_version()}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = commands.add_parser("run", help="run a scenario and print a summary",
+                              epilog=_EPILOG.format(scenarios=scenarios),
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
     run.add_argument("scenario", nargs="?", default=None,
                      help="a bundled scenario's name or a TOML file (default: fpb-2013, the "
                           "reference scenario on the embedded Belgian base)")
-    run.add_argument("-o", "--output", help="write the result to this netCDF file")
-    run.add_argument("--draws", type=int,
+    run.add_argument("-o", "--output",
+                     help="write the result to this file: .nc (netCDF3), .nc4 (compressed "
+                          "netCDF4) or .zarr (a Zarr store); checked before computing")
+    run.add_argument("--draws", type=_whole(1),
                      help="run a stochastic projection with this many draws (the scenario "
                           "needs tfr, e0 and net_total paths)")
-    run.add_argument("--seed", type=int, help="with --draws: the seed (default: the scenario's)")
-    run.add_argument("--chunk", type=int, default=1024,
+    run.add_argument("--seed", type=_whole(0),
+                     help="with --draws: the seed, 0 or more (default: the scenario's)")
+    run.add_argument("--chunk", type=_whole(1),
                      help="with --draws: draws projected together, a multiple of 64 "
                           "(changes speed and memory, never the result; default 1024)")
-    run.add_argument("--keep", choices=("summary", "draws"), default="summary",
-                     help="with --draws: summaries only (default) or every draw's population")
-    run.add_argument("--quantiles", choices=("auto", "exact", "histogram"), default="auto",
+    run.add_argument("--keep", choices=("summary", "draws"),
+                     help="with --draws: summaries only (default) or every draw's population "
+                          "(refused when it would not fit in memory)")
+    run.add_argument("--quantiles", choices=("auto", "exact", "histogram"),
                      help="with --draws: exact quantiles (a few kB per draw), streaming "
-                          "histogram quantiles (memory independent of the draws), or auto: "
-                          "exact up to 2,048 draws")
+                          "histogram quantiles (memory independent of the draws), or auto "
+                          "(default): exact up to 2,048 draws")
     run.add_argument("--demographic-noise", action=argparse.BooleanOptionalAction,
                      help="with --draws: draw each year's births, deaths and migrants by chance "
                           "around their expected values (default: the scenario's [uncertainty] "
                           "demographic_noise, else off)")
-    run.add_argument("--workers", type=int,
+    run.add_argument("--workers", type=_whole(1),
                      help="with --draws: run the chunks on a local dask cluster of this many "
-                          "worker processes")
+                          "worker processes, talking over TLS (needs projsim[distributed])")
+    run.add_argument("--yes", action="store_true", default=None,
+                     help="with --draws: run even if the estimated time is over an hour")
     validate = commands.add_parser("validate", help="check a scenario file and list its problems")
-    validate.add_argument("scenario")
+    validate.add_argument("scenario", help="a scenario file (TOML) or a bundled scenario's name; "
+                                           "every problem is listed, one a line")
     commands.add_parser("list", help="list the bundled scenarios")
-    from projsim.plots import PLOT_KINDS
-
     plot = commands.add_parser("plot", help="draw a figure of a result file (PNG, SVG or PDF)")
-    plot.add_argument("result", help="a netCDF file written by 'projsim run -o'")
+    plot.add_argument("result", help="a result written by 'projsim run -o' (a projection, "
+                                     "every draw, or the summaries of the draws)")
     plot.add_argument("--kind", default="pyramid",
                       help=f"the figure: {', '.join(PLOT_KINDS)} (default: pyramid)")
     plot.add_argument("-o", "--output", required=True,
@@ -74,13 +156,33 @@ def _parser() -> argparse.ArgumentParser:
                                    "(region, nationality)")
     plot.add_argument("--variable", help="fan: the count to draw (default: population)")
     report = commands.add_parser("report", help="write a self-contained HTML report of a result")
-    report.add_argument("result", help="a netCDF file written by 'projsim run -o'")
-    report.add_argument("-o", "--output", required=True, help="the HTML file to write")
+    report.add_argument("result", help="a result written by 'projsim run -o'")
+    report.add_argument("-o", "--output", required=True,
+                        help="the HTML file to write, ending in .html")
     return parser
 
 
+# --- summaries -------------------------------------------------------------------------------
+
+def default_years(first: int, last: int) -> list[int]:
+    """The base year, every tenth year and the horizon."""
+    return [first, *range((first // 10 + 1) * 10, last, 10), last]
+
+
+def _row(label: str, values, width: int, digits: int = 0) -> str:
+    cells = "".join(f"{'-':>13}" if not np.isfinite(v) else f"{v:>13,.{digits}f}"
+                    for v in values)
+    return f"{label:<{width}}{cells}"
+
+
 def summary(dataset, years: Sequence[int] | None = None) -> str:
-    """A short plain-text summary of a result: totals by region and components.
+    """A plain-text summary of a result, one block per scenario.
+
+    Each block gives the population by region on 1 January, the components
+    of change (births, deaths, their balance and net migration), the TFR and
+    the life expectancy at birth by sex of the year, the share aged 67 and
+    over, the old-age dependency ratio and the median age on 1 January, all
+    for the whole area, and the overrides in cells and in persons.
 
     Parameters
     ----------
@@ -93,72 +195,102 @@ def summary(dataset, years: Sequence[int] | None = None) -> str:
     -------
     str
     """
+    from projsim.plots import area_name
+
+    first, last = int(dataset.time[0]), int(dataset.time[-1])
+    years = default_years(first, last) if years is None else [int(y) for y in years]
     batch = "scenario" in dataset.dims
-    others = [dim for dim in state_dims(dataset) if dim != REGION]
-
-    def values(name):
-        array = dataset[name].sum(others).transpose("time", *(("scenario",) if batch else ()),
-                                                    ...).values
-        return np.moveaxis(array, 1, 0) if batch else array[None]
-
-    names = [str(s) for s in dataset.scenario.values] if batch else None
-    return summary_text(
-        f"{dataset.attrs.get('scenario', '')}: {dataset.attrs.get('scenario_description', '')}",
-        dataset.time.values, [str(r) for r in dataset[REGION].values], values("population"),
-        values("births")[:, :-1], values("deaths")[:, :-1], values("net_migration")[:, :-1],
-        int(dataset.attrs.get("overrides_migration_cells", 0)),
-        int(dataset.attrs.get("overrides_floor_cells", 0)), names, years)
-
-
-def summary_text(title, times, regions, population, births, deaths, net_migration, adjusted,
-                 floored, scenarios=None, years=None) -> str:
-    """The summary of :func:`summary` from unlabelled arrays (batch, time, region, ...).
-
-    ``projsim run`` without ``-o`` prints it straight from the kernel's
-    arrays, so it never builds an xarray Dataset.
-    """
-    first, last = int(times[0]), int(times[-1])
-    if years is None:
-        years = [first, *range((first // 10 + 1) * 10, last, 10), last]
-    at = [int(np.flatnonzero(times == y)[0]) for y in years]
-    flows = [i for i, y in zip(at, years) if y != last]
-    width = max(12, *(len(r) for r in regions))
+    names = [str(s) for s in dataset.scenario.values] if batch else [None]
     blocks = []
-    for b in range(population.shape[0]):
-        totals = population[b].sum(axis=(2, 3))                       # (time, region)
-        lines = [title if scenarios is None else f"scenario {scenarios[b]}", "",
-                 "Population on 1 January (persons)",
-                 f"{'':<{width}}" + "".join(f"{y:>13}" for y in years)]
-        for r, region in enumerate(regions):
-            lines.append(f"{region:<{width}}" + "".join(f"{v:>13,.0f}" for v in totals[at, r]))
-        lines.append(f"{'Total':<{width}}" + "".join(f"{v:>13,.0f}" for v in
-                                                      totals[at].sum(axis=1)))
-        lines += ["", "Components of change during the year (persons, all regions)",
-                  f"{'':<{width}}" + "".join(f"{times[i]:>13}" for i in flows)]
-        for name, flow in (("births", births), ("deaths", deaths),
-                           ("net migration", net_migration)):
-            per_year = flow[b].reshape(flow.shape[1], -1).sum(axis=1)
-            lines.append(f"{name:<{width}}" + "".join(f"{per_year[i]:>13,.0f}" for i in flows))
-        blocks.append("\n".join(lines))
-    text = "\n\n".join(blocks)
-    return text + (f"\n\nOverrides recorded: {adjusted} migration cells adjusted, "
-                   f"{floored} cells floored.")
+    for name in names:
+        data = dataset.sel(scenario=name, drop=True) if batch else dataset
+        title = (f"scenario {shown(name)}" if batch else
+                 f"{shown(dataset.attrs.get('scenario', ''))}: "
+                 f"{shown(dataset.attrs.get('scenario_description', ''))}")
+        blocks.append(_block(title, data, years, area_name(dataset)))
+    return "\n\n".join(blocks)
+
+
+def _block(title: str, data, years: list[int], area: str) -> str:
+    """The summary of one scenario (:func:`summary`)."""
+    from projsim.analysis import indicators
+
+    states = list(state_dims(data))
+    others = [dim for dim in states if dim != REGION]
+    last = int(data.time[-1])
+    flows = [y for y in years if y != last]
+    people = (*states, "sex")
+    young, old = indicators.WORKING_AGE
+    totals = data.population.sum([*others, "sex", "age"])
+    regions = [shown(r) for r in data[REGION].values]
+    rates = []
+    if "fertility_rate" in data:
+        rates.append(("TFR", indicators.tfr(data, aggregate=states), 2))
+    if "mortality_rate" in data:
+        e0 = indicators.life_expectancy(data, aggregate=states)
+        rates += [(f"e0 {sex}s", e0.sel(sex=sex, drop=True), 2) for sex in ("female", "male")]
+    structure = [
+        (f"share {old}+ [%]", indicators.share_aged(data, old, aggregate=people), 1),
+        ("old-age dependency", indicators.dependency_ratio(data, "old", aggregate=people), 1),
+        ("median age", indicators.median_age(data, aggregate=people), 1),
+    ]
+    components = [("births", data.births.sum([*states, "sex"])),
+                  ("deaths", data.deaths.sum([*states, "sex", "age"]))]
+    components += [("natural balance", components[0][1] - components[1][1]),
+                   ("net migration", data.net_migration.sum([*states, "sex", "age"]))]
+    labels = [*regions, *(label for label, *_ in rates + structure)]
+    width = max(12, *(len(label) + 2 for label in labels))
+
+    def header(columns):
+        return f"{'':<{width}}" + "".join(f"{y:>13}" for y in columns)
+
+    lines = [title, "", f"Population on 1 January (persons, {shown(area)})", header(years)]
+    lines += [_row(region, totals.isel({REGION: r}).sel(time=years).values, width)
+              for r, region in enumerate(regions)]
+    lines.append(_row("Total", totals.sum(REGION).sel(time=years).values, width))
+    lines += ["", f"Components of change and rates during the year ({shown(area)})",
+              header(flows)]
+    lines += [_row(label, array.sel(time=flows).values, width) for label, array in components]
+    lines += [_row(label, array.sel(time=flows).values, width, digits)
+              for label, array, digits in rates]
+    lines += ["", f"Age structure on 1 January ({shown(area)})", header(years)]
+    lines += [_row(label, array.sel(time=years).values, width, digits)
+              for label, array, digits in structure]
+    if rates:
+        lines += ["", "TFR: children per woman; e0: life expectancy at birth [years] (period "
+                      "indicators of the year's rates)."]
+    lines += [f"Old-age dependency: persons {old}+ per 100 aged {young}-{old - 1}; median age "
+              "[years].", "", _overrides(data)]
+    return "\n".join(lines)
+
+
+def _overrides(data) -> str:
+    """The overrides of one scenario, in cells and in persons over the projection."""
+    period = f"{int(data.time[0])}-{int(data.time[-2])}"
+    parts = []
+    for name, words in (("migration_adjustment", "migration cells adjusted"),
+                        ("population_floor", "cells raised by the population floor")):
+        if name not in data:
+            continue
+        values = np.nan_to_num(np.asarray(data[name].values))
+        persons = float(np.abs(values).sum())
+        parts.append(f"{np.count_nonzero(values):,} {words} ({persons:,.1f} persons in all, "
+                     f"{period})")
+    return "Overrides recorded: " + ("; ".join(parts) if parts else "none") + "."
 
 
 def draws_summary(dataset, years: Sequence[int] | None = None) -> str:
     """A plain-text summary of a stochastic result: national quantiles by year."""
     first, last = int(dataset.time[0]), int(dataset.time[-1])
-    if years is None:
-        years = [first, *range((first // 10 + 1) * 10, last, 10), last]
+    years = default_years(first, last) if years is None else [int(y) for y in years]
     national = dataset.national_quantile.sel(age_group="all", time=years)
     noise = ", demographic noise" if dataset.attrs.get("demographic_noise") else ""
-    lines = [f"{dataset.attrs['scenario']}: {dataset.attrs['draws']} draws, seed "
+    lines = [f"{shown(dataset.attrs['scenario'])}: {dataset.attrs['draws']} draws, seed "
              f"{dataset.attrs['seed']} ({dataset.attrs['engine']} engine{noise})", "",
              "National population on 1 January (persons), quantiles over draws",
              f"{'quantile':<12}" + "".join(f"{y:>13}" for y in years)]
     for q in national["quantile"].values:
-        values = national.sel(quantile=q).values
-        lines.append(f"{q:<12}" + "".join(f"{v:>13,.0f}" for v in values))
+        lines.append(_row(f"{q:g}", national.sel(quantile=q).values, 12))
     return "\n".join(lines)
 
 
@@ -179,84 +311,186 @@ class Progress:
         self.stream.flush()
 
 
-def _run_draws(args, scenario):
-    from projsim.stochastic import project_draws
-    from projsim.io.scenarios import load_scenario
+# --- run -------------------------------------------------------------------------------------
 
-    loaded = load_scenario(scenario)
-    if args.workers:
+def _option(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def _check_draw_options(args) -> None:
+    """Refuse options of a stochastic run without --draws; fill in their defaults."""
+    for name, default in DRAW_OPTIONS.items():
+        value = getattr(args, name)
+        if args.draws is None and value is not None:
+            given = {True: _option(name), False: "--no-" + _option(name)[2:]}.get(
+                value, f"{_option(name)} {value}") if isinstance(value, bool) \
+                else f"{_option(name)} {value}"
+            raise InputError(f"option {given.split()[0]}", f"'{given}' without --draws",
+                             "--draws N with this option, which only a stochastic run takes",
+                             f"add --draws N, or drop {given.split()[0]}")
+        if value is None:
+            setattr(args, name, default)
+
+
+def available_memory() -> int | None:
+    """The memory available to a new allocation [bytes], from ``/proc/meminfo``
+    (``MemAvailable``) or ``sysconf``; None where neither tells."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as stream:
+            for line in stream:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def _cells(scenario) -> tuple[int, int]:
+    """Steps and cells (state x sex x age) of a scenario's projection."""
+    base = scenario.base_data
+    ages = (scenario.open_age if scenario.open_age is not None else base.open_age) + 1
+    return scenario.horizon - base.year, base.states.size * 2 * ages
+
+
+def estimate_bytes(scenario, draws: int, keep: str, quantiles: str) -> int:
+    """Memory a stochastic run holds beyond its fixed summaries [bytes]: every
+    draw's population with ``keep="draws"`` (8 bytes a cell and date), and the
+    totals of every draw behind exact quantiles (8 bytes by date, state and
+    the four age groups, plus the nation)."""
+    from projsim.stochastic import EXACT_UP_TO
+
+    steps, cells = _cells(scenario)
+    size = draws * (steps + 1) * cells * 8 if keep == "draws" else 0
+    if quantiles == "exact" or (quantiles == "auto" and draws <= EXACT_UP_TO):
+        size += draws * (steps + 1) * (scenario.base_data.states.size + 1) * 4 * 8
+    return size
+
+
+def estimate_seconds(scenario, draws: int, noise: bool, workers: int | None) -> float:
+    """Time a stochastic run takes [seconds], by :data:`SECONDS_PER_CELL_YEAR`
+    for the engine :func:`projsim.stochastic.choose_engine` picks, over the
+    worker processes."""
+    from projsim.stochastic import choose_engine
+
+    steps, cells = _cells(scenario)
+    engine = "noise" if noise else choose_engine("auto", draws, scenario, noise)
+    return draws * steps * cells * SECONDS_PER_CELL_YEAR[engine] / (workers or 1)
+
+
+def _bytes(size: float) -> str:
+    for unit, name in ((2**40, "TiB"), (2**30, "GiB"), (2**20, "MiB")):
+        if size >= unit:
+            return f"{size / unit:,.1f} {name}"
+    return f"{size / 2**10:,.1f} kiB"
+
+
+def _duration(seconds: float) -> str:
+    for unit, name in ((86400, "day"), (3600, "hour"), (60, "minute"), (1, "second")):
+        if seconds >= unit or unit == 1:
+            text = f"{seconds / unit:,.3g}"
+            return f"{text} {name}" + ("" if text == "1" else "s")
+    return ""
+
+
+def _check_cost(args, scenario) -> None:
+    """Refuse, before it starts, a stochastic run that would not fit in memory,
+    or that would take over :data:`LONG_RUN` without --yes."""
+    from projsim.stochastic import noise_on
+
+    needed = estimate_bytes(scenario, args.draws, args.keep, args.quantiles)
+    available = available_memory()
+    if available is not None and needed > MEMORY_SHARE * available:
+        what = "populations (every cell of every draw and year)" if args.keep == "draws" \
+            else "totals for exact quantiles"
+        fix = ("drop --keep draws: the summaries take little memory whatever the draws; or run "
+               "fewer draws; or, from Python, run project_draws on a dask cluster with more "
+               "memory and write a Zarr store (-o draws.zarr)") if args.keep == "draws" else \
+            "use --quantiles histogram, whose memory does not grow with the draws"
+        raise InputError("option --draws", f"{args.draws:,} draws, whose {what} would take "
+                         f"{_bytes(needed)}", f"at most {MEMORY_SHARE:.0%} of the "
+                         f"{_bytes(available)} of memory available", fix)
+    noise = noise_on(scenario.uncertainty, args.demographic_noise)
+    seconds = estimate_seconds(scenario, args.draws, noise, args.workers)
+    if seconds > LONG_RUN and not args.yes:
+        raise InputError("option --draws", f"{args.draws:,} draws, estimated to take "
+                         f"{_duration(seconds)}", f"a run of at most {_duration(LONG_RUN)} "
+                         "without --yes", "add --yes to start it anyway, or run fewer draws")
+
+
+@contextmanager
+def local_cluster(workers: int):
+    """A dask client on a local cluster of ``workers`` processes, over TLS.
+
+    The cluster listens on 127.0.0.1 only and its scheduler and workers talk
+    over TLS with certificates made for this run (``security=True``), so that
+    no other local user can connect to it and run code. One thread per
+    worker process: numba must not start threads of its own in each of them
+    (benchmarks/README.md, "Stochastic ensembles"). The Nanny writes these
+    variables into this process's environment as well, where numba would
+    read them later: they are put back after.
+
+    Raises
+    ------
+    MissingDependencyError
+        Without dask.distributed, or without cryptography (for TLS).
+    """
+    try:
         import dask
         from dask.distributed import Client, LocalCluster
-
-        # One thread per worker process: numba must not start threads of its
-        # own in each of them (benchmarks/README.md, "Stochastic ensembles").
-        # The Nanny writes these variables into this process's environment as
-        # well, where numba would read them later: they are put back after.
-        single = {"distributed.nanny.pre-spawn-environ.NUMBA_NUM_THREADS": 1}
-        saved = dict(os.environ)
-        try:
-            with dask.config.set(single), \
-                    LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                                 host="127.0.0.1", dashboard_address=None) as cluster, \
-                    Client(cluster) as client:
-                return project_draws(loaded, args.draws, seed=args.seed, chunk=args.chunk,
-                                     keep=args.keep, client=client, progress=Progress(),
-                                     quantiles=args.quantiles,
-                                     demographic_noise=args.demographic_noise)
-        finally:
-            os.environ.clear()
-            os.environ.update(saved)
-    return project_draws(loaded, args.draws, seed=args.seed, chunk=args.chunk, keep=args.keep,
-                         progress=Progress(), quantiles=args.quantiles,
-                         demographic_noise=args.demographic_noise)
-
-
-def _summary_of_run(scenario) -> str:
-    """Project and summarise without building a Dataset (the fast path of 'run')."""
-    from projsim.projection import run
-    from projsim.io.scenarios import load_scenario
-
-    loaded = load_scenario(scenario)
-    inputs, result = run(loaded)
-    flows = result.flows
-    names = inputs.variants if len(inputs.variants) > 1 else None
-
-    def by_region(array):
-        """(batch, time, region, ...) from the kernel's (time, batch, state, ...)."""
-        return np.moveaxis(_by_region(array, inputs.base.states), 1, 0)
-
-    return summary_text(f"{loaded.name}: {loaded.description}", inputs.years,
-                        list(inputs.base.regions), by_region(result.population),
-                        by_region(flows.births), by_region(flows.deaths),
-                        by_region(flows.net_migration),
-                        int(np.count_nonzero(flows.migration_adjustment)),
-                        int(np.count_nonzero(flows.population_floor)), names)
-
-
-def _by_region(array: np.ndarray, states: StateSpace) -> np.ndarray:
-    """A kernel array (time, batch, state, ...) with its states summed by region."""
-    array = states.unflatten(array, 2)
-    others = tuple(2 + i for i, dim in enumerate(states.dims) if dim != REGION)
-    return array.sum(others) if others else array
+    except ImportError:
+        raise MissingDependencyError("dask.distributed", "--workers (a local dask cluster)",
+                                     "distributed") from None
+    try:
+        import cryptography  # noqa: F401  (makes the cluster's TLS certificates)
+    except ImportError:
+        raise MissingDependencyError("cryptography", "--workers (a local dask cluster over TLS)",
+                                     "distributed") from None
+    single = {"distributed.nanny.pre-spawn-environ.NUMBA_NUM_THREADS": 1}
+    saved = dict(os.environ)
+    try:
+        with dask.config.set(single), \
+                LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                             host="127.0.0.1", dashboard_address=None, security=True) as cluster, \
+                Client(cluster) as client:
+            yield client
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def _run(args) -> int:
-    from projsim.io.results import write_netcdf
+    from projsim.io.results import check_output_path, write_netcdf
+    from projsim.io.scenarios import input_files, load_scenario
     from projsim.projection import DEFAULT_SCENARIO, project
 
-    scenario = args.scenario or DEFAULT_SCENARIO
-    if args.draws is not None:
-        dataset = _run_draws(args, scenario)
-        print(draws_summary(dataset))
-    elif args.output:
+    _check_draw_options(args)
+    scenario = load_scenario(args.scenario or DEFAULT_SCENARIO)
+    if args.output is not None:
+        check_output_path(args.output, input_files(scenario))
+    if args.draws is None:
         dataset = project(scenario)
         print(summary(dataset))
+        if args.output is not None:
+            write_netcdf(dataset, args.output)
     else:
-        print(_summary_of_run(scenario))
-        return EXIT_OK
-    if args.output:
-        write_netcdf(dataset, args.output)
-        print(f"\nWrote {args.output}")
+        from projsim.stochastic import project_draws
+
+        _check_cost(args, scenario)
+        # the client stays open until the result is written: a kept population
+        # is a dask array whose chunks are on the workers
+        with local_cluster(args.workers) if args.workers else nullcontext() as client:
+            dataset = project_draws(scenario, args.draws, seed=args.seed, chunk=args.chunk,
+                                    keep=args.keep, client=client, progress=Progress(),
+                                    quantiles=args.quantiles,
+                                    demographic_noise=args.demographic_noise)
+            print(draws_summary(dataset))
+            if args.output is not None:
+                write_netcdf(dataset, args.output)
+    if args.output is not None:
+        print(f"\nWrote {shown(args.output)}")
     return EXIT_OK
 
 
@@ -265,10 +499,10 @@ def _validate(args) -> int:
 
     problems = check_scenario(args.scenario)
     for problem in problems:
-        print(f"error: {problem}", file=sys.stderr)
+        print(f"error: {shown(problem)}", file=sys.stderr)
     if problems:
         return EXIT_INPUT
-    print(f"{args.scenario}: valid")
+    print(f"{shown(args.scenario)}: valid")
     return EXIT_OK
 
 
@@ -276,9 +510,11 @@ def _list(args) -> int:
     from projsim.io.scenarios import bundled_scenarios, load_scenario
 
     for name in bundled_scenarios():
-        print(f"{name:<24}{load_scenario(name).description}")
+        print(f"{name:<24}{shown(load_scenario(name).description)}")
     return EXIT_OK
 
+
+# --- plot and report ---------------------------------------------------------------------------
 
 #: Options of ``projsim plot`` beyond --kind, -o, --region and --nationality, by the kinds
 #: that take them.
@@ -287,25 +523,26 @@ _PLOT_OPTIONS = {
     "by_region": ("pyramid",), "by": ("pyramid",), "variable": ("fan",),
 }
 _SEVERAL_SCENARIOS = ("totals", "tfr", "e0", "dependency")
-_IMAGE_FORMATS = ("png", "svg", "pdf")
+_IMAGE_SUFFIXES = (".png", ".svg", ".pdf")
 _NEEDS = {"tfr": "fertility_rate", "e0": "mortality_rate", "components": "births"}
 
 
-def _option(name: str) -> str:
-    return "--" + name.replace("_", "-")
-
-
 def _read_result(path: str):
-    """A result file, checked to hold a population by time, its states, sex and age."""
+    """A result file: a projection (a population by time, its states, sex and
+    age), or the summaries of stochastic draws (``population_mean`` and
+    ``national_quantile``)."""
     from projsim.io.results import read_netcdf
+    from projsim.plots import is_draws_summary
 
     dataset = read_netcdf(path)
+    if is_draws_summary(dataset):
+        return dataset
     dims = set(dataset["population"].dims) if "population" in dataset else set()
     expected = ("time",) + StateSpace.from_dataset(dataset).expand(VARIABLES["population"].dims)
     if not set(expected) <= dims:
-        raise InputError(path, "a netCDF file without a variable 'population' over "
-                         f"{', '.join(expected[:-1])} and {expected[-1]}",
-                         "a result written by 'projsim run -o'",
+        raise InputError(shown(path), "a netCDF file without a variable 'population' over "
+                         f"{', '.join(expected[:-1])} and {expected[-1]}, nor the summaries of "
+                         "stochastic draws", "a result written by 'projsim run -o'",
                          "check the path and rerun the projection")
     return dataset
 
@@ -318,15 +555,15 @@ def _year(text: str, dataset, path: str, option: str) -> int:
     except ValueError:
         raise InputError(f"option {option}", repr(text), "a year such as 2060",
                          "give a whole year") from None
-    check_label(dataset, "time", year, f"{path}: {option}")
+    check_label(dataset, "time", year, f"{shown(path)}: {option}")
     return year
 
 
 def _plot_options(args, dataset) -> dict:
     """The keyword arguments of the plot function, each checked against the file."""
-    from projsim.plots import check_label
+    from projsim.plots import SUMMARY_KINDS, check_label, is_draws_summary
 
-    kind, path = args.kind, args.result
+    kind, path = args.kind, shown(args.result)
     for name, kinds in _PLOT_OPTIONS.items():
         value = getattr(args, name)
         if value not in (None, False) and kind not in kinds:
@@ -345,7 +582,13 @@ def _plot_options(args, dataset) -> dict:
     for dim, label in chosen.items():
         if label is not None:
             check_label(dataset, dim, label, f"{path}: --{dim}")
-    if kind == "fan" and "draw" not in dataset.dims:
+    summaries = is_draws_summary(dataset)
+    if summaries and kind not in SUMMARY_KINDS:
+        raise InputError(path, f"the summaries of stochastic draws with --kind {kind}",
+                         f"a projection, or every draw (--keep draws), for --kind {kind}",
+                         f"plot --kind {' or '.join(SUMMARY_KINDS)} of the summaries, or save "
+                         "the projection with 'projsim run -o'")
+    if kind == "fan" and "draw" not in dataset.dims and not summaries:
         raise InputError(path, "a result without a 'draw' dimension",
                          "a result with stochastic draws for --kind fan",
                          "plot --kind totals, or run a stochastic projection")
@@ -371,44 +614,32 @@ def _plot_options(args, dataset) -> dict:
 
 
 def _plot(args) -> int:
-    from pathlib import Path
-
+    from projsim.io.results import check_output_file, write_output
     from projsim.plots import PLOT_KINDS, render
 
     if args.kind not in PLOT_KINDS:
         raise InputError("option --kind", repr(args.kind), f"one of {', '.join(PLOT_KINDS)}",
                          "choose one of these figures")
-    output = Path(args.output)
-    image_format = output.suffix.lower().lstrip(".")
-    if image_format not in _IMAGE_FORMATS:
-        raise InputError("option -o", repr(args.output), "a file name ending in "
-                         + ", ".join(f".{f}" for f in _IMAGE_FORMATS),
-                         "name the image file after its format, for example pyramid.png")
-    _check_folder(output)
+    suffix = check_output_file(args.output, _IMAGE_SUFFIXES, [args.result], example=args.kind,
+                               kind="image file")
     dataset = _read_result(args.result)
-    image = render(dataset, args.kind, format=image_format, dpi=150,
+    image = render(dataset, args.kind, format=suffix.lstrip("."), dpi=150,
                    **_plot_options(args, dataset))
-    output.write_bytes(image)
-    print(f"Wrote {args.output}")
+    write_output(args.output, image)
+    print(f"Wrote {shown(args.output)}")
     return EXIT_OK
 
 
 def _report(args) -> int:
-    from pathlib import Path
+    from projsim.io.results import check_output_file, write_output
+    from projsim.report import report_html
 
-    from projsim.report import write_report
-
-    output = Path(args.output)
-    _check_folder(output)
-    write_report(_read_result(args.result), output)
-    print(f"Wrote {args.output}")
+    check_output_file(args.output, (".html", ".htm"), [args.result], example="report",
+                      kind="HTML page")
+    page = report_html(_read_result(args.result))
+    write_output(args.output, page.encode("utf-8"))
+    print(f"Wrote {shown(args.output)}")
     return EXIT_OK
-
-
-def _check_folder(path) -> None:
-    if not path.parent.is_dir():
-        raise InputError("option -o", repr(str(path)), "a file in an existing folder",
-                         f"create the folder {str(path.parent)!r} first")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -418,9 +649,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "report": _report}
     try:
         return commands[args.command](args)
-    except InputError as error:
-        print(f"error: {error}", file=sys.stderr)
+    except (InputError, MissingDependencyError) as error:
+        print(f"error: {shown(error)}", file=sys.stderr)
         return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("error: interrupted; an output file that existed is unchanged", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # the reader (for example 'head') stopped reading: not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -18,8 +18,9 @@ Conventions
 -----------
 * Counts are shown in thousands of persons; flows in thousands of persons
   per year, in the year from 1 January ``time`` to 1 January ``time + 1``.
-* Without ``region``, figures show the sum of all regions ("all regions"),
-  and without ``nationality`` the sum of all nationalities: counts are summed
+* Without ``region``, figures show the sum of all regions, named after the
+  result's base (:func:`area_name`: "Belgium"), and without ``nationality``
+  the sum of all nationalities: counts are summed
   over every state dimension of the result that is not chosen, and rates are
   pooled over them with the exposures as weights, as
   :mod:`projsim.indicators` computes them when ``aggregate`` names those
@@ -27,7 +28,15 @@ Conventions
 * With a ``scenario`` dimension, line figures draw every scenario and the
   other figures the first one, the scenario itself, unless told otherwise.
 * With a ``draw`` dimension (stochastic draws), figures other than
-  :func:`fan` show the median over the draws, and say so in the title.
+  :func:`fan` show the median over the draws, and say so in the title. The
+  summaries of draws (a result of ``project_draws`` without ``keep="draws"``)
+  draw the fan chart and the totals from their stored quantiles and the
+  pyramid from the mean population of each cell (:data:`SUMMARY_KINDS`).
+* Lines of a rate figure that coincide (several scenarios with one TFR) are
+  told apart by their style and markers, and labelled "overlaps" the first
+  of them when they stay within 1 % of the y-axis (:data:`OVERLAP`).
+* :func:`render` writes under each figure the sources of the result's base
+  and the method (:func:`credit_text`).
 * Colours come from the colour-blind-safe palette of Okabe and Ito (2008).
 
 References
@@ -40,6 +49,7 @@ References
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
@@ -81,6 +91,17 @@ COMPONENT_LABELS = {
     "population_floor": "persons added by the population floor",
 }
 ALL_REGIONS = "all regions"
+#: The figures a summary of stochastic draws can give (:func:`is_draws_summary`).
+SUMMARY_KINDS: tuple[str, ...] = ("fan", "totals", "pyramid")
+#: Line styles and markers that tell apart the scenarios of a rate figure.
+LINESTYLES = ("-", "--", "-.", ":")
+MARKERS = ("", "o", "s", "^", "D", "v", "P", "X")
+#: Organisations credited under a figure when the sources of the result's base
+#: or its scenario's description name them (by any of the names given).
+CREDITED = {"Statbel": ("Statbel",), "HMD": ("Human Mortality Database", "HMD"),
+            "HFC": ("Human Fertility Collection", "HFC"),
+            "FPB": ("Federal Planning Bureau", "FPB"),
+            "UN WPP": ("World Population Prospects", "WPP")}
 #: Default pairs of quantiles of the fan chart: the 80% and 50% intervals.
 FAN_QUANTILES = ((0.1, 0.9), (0.25, 0.75))
 THOUSAND = 1e3
@@ -91,6 +112,27 @@ TFR_SPAN, E0_SPAN = 0.4, 4.0
 _LEGEND_OUTSIDE = {"loc": "upper left", "bbox_to_anchor": (1.02, 1.0), "borderaxespad": 0.0,
                    "frameon": False}
 _SIZES = {"pyramid": (7.5, 6.0), "facet": (4.2, 6.0), "line": (8.5, 4.5)}
+
+
+# --- names -------------------------------------------------------------------
+
+def area_name(dataset: xr.Dataset) -> str:
+    """The name of the whole area of a result, for titles: the base's name
+    without its year (``"belgium-2012"`` gives ``"Belgium"``), else the base's
+    name as it is, else "all regions".
+
+    Examples
+    --------
+    >>> area_name(xr.Dataset(attrs={"base": "belgium-2012"}))
+    'Belgium'
+    >>> area_name(xr.Dataset())
+    'all regions'
+    """
+    base = str(dataset.attrs.get("base", "")).strip()
+    if not base:
+        return ALL_REGIONS
+    match = re.fullmatch(r"(.+?)[-_ ](\d{4})", base)
+    return match.group(1).replace("-", " ").replace("_", " ").title() if match else base
 
 
 # --- selection --------------------------------------------------------------
@@ -168,12 +210,13 @@ def _scenarios(dataset: xr.Dataset,
 def _where(dataset: xr.Dataset, region: str | None,
            nationality: str | None = None) -> tuple[dict[str, str], str]:
     """The state labels chosen, after checking them, and the words of a title:
-    the region or "all regions", then the nationality if one is chosen."""
+    the region or the whole area (:func:`area_name`), then the nationality if
+    one is chosen."""
     chosen = {dim: label for dim, label in ((REGION, region), (NATIONALITY, nationality))
               if label is not None}
     for dim, label in chosen.items():
         check_label(dataset, dim, label, f"argument '{dim}'")
-    where = ALL_REGIONS if region is None else region
+    where = area_name(dataset) if region is None else region
     return chosen, where if nationality is None else f"{where}, {nationality}"
 
 
@@ -203,10 +246,105 @@ def _median_draw(array: xr.DataArray) -> xr.DataArray:
     return array.median("draw") if "draw" in array.dims else array
 
 
-def _draw_note(dataset: xr.Dataset) -> str:
-    if "draw" not in dataset.dims:
-        return ""
-    return f" (median of {dataset.sizes['draw']:,} draws)"
+def _draw_note(dataset: xr.Dataset, summary: str = "median") -> str:
+    """The words a title adds for stochastic draws: the median of the draws, or
+    for the summaries of draws the ``summary`` statistic stored."""
+    if "draw" in dataset.dims:
+        return f" (median of {dataset.sizes['draw']:,} draws)"
+    if is_draws_summary(dataset):
+        return f" ({summary} of {_draws_of(dataset):,} draws)"
+    return ""
+
+
+def _cell_population(data: xr.Dataset) -> xr.DataArray:
+    """The population of each cell: the median of the draws, the mean of the
+    summaries of draws, or the projection's."""
+    if is_draws_summary(data):
+        return data.population_mean
+    return _median_draw(data.population)
+
+
+def last_year(dataset: xr.Dataset) -> int:
+    """The last 1 January with a population in the result (by default the
+    horizon: a result holds the population of every 1 January it projects,
+    the horizon included, while its flows end the year before).
+
+    Examples
+    --------
+    >>> import projsim
+    >>> last_year(projsim.project("belgium-2012"))
+    2061
+    """
+    population = _cell_population(dataset)
+    reduced = [dim for dim in population.dims if dim != "time"]
+    has = np.isfinite(population).any(reduced).values
+    return int(dataset.time.values[np.flatnonzero(has)[-1]]) if has.any() \
+        else int(dataset.time[-1])
+
+
+def is_draws_summary(dataset: xr.Dataset) -> bool:
+    """Whether a result holds the summaries of stochastic draws without the draws
+    (``national_quantile`` and ``population_mean``, no ``population``)."""
+    return "national_quantile" in dataset and "population_mean" in dataset \
+        and "population" not in dataset
+
+
+def _draws_of(dataset: xr.Dataset) -> int:
+    return int(dataset.attrs.get("draws", 0))
+
+
+def _stored_quantile(dataset: xr.Dataset, chosen: Mapping[str, str], quantile: float,
+                     where: str = "argument 'quantiles'") -> xr.DataArray:
+    """The stored quantile of the total population (time) of a summary of draws:
+    national, or of one state when every state dimension is chosen."""
+    stored = [float(q) for q in dataset["quantile"].values]
+    if not any(np.isclose(quantile, q) for q in stored):
+        raise InputError(where, f"the quantile {quantile:g}",
+                         f"one of the quantiles the summaries store, {stored}",
+                         "choose stored quantiles, or keep the draws (--keep draws)")
+    at = {"quantile": stored[int(np.argmin(np.abs(np.array(stored) - quantile)))],
+          "age_group": "all"}
+    if not chosen:
+        return dataset.national_quantile.sel(at, drop=True)
+    dims = state_dims(dataset)
+    if set(chosen) != set(dims):
+        missing = [dim for dim in dims if dim not in chosen]
+        raise InputError(f"argument '{missing[0]}'", "None with the summaries of draws",
+                         f"a {missing[0]} too, or none of {list(dims)}: the summaries store "
+                         "the quantiles of each state and of the whole area only",
+                         f"choose a {missing[0]}, or drop the other labels")
+    return dataset.population_quantile.sel({**at, **chosen}, drop=True)
+
+
+def credit_text(dataset: xr.Dataset) -> str:
+    """The sources and the method of a result, in one line for under a figure.
+
+    The organisations of :data:`CREDITED` that the sources of the result's
+    base (:func:`projsim.io.bases.base_sources`) or its scenario's
+    description name, the scenario, and the method.
+
+    Examples
+    --------
+    >>> credit_text(xr.Dataset(attrs={"base": "belgium-1988", "scenario": "x",
+    ...                               "projsim_version": "0.1.0"}))
+    'Sources: HMD, HFC (base belgium-1988); scenario x. Method: projsim 0.1.0, cohort-component projection (UN Population Division CCMPP).'
+    """
+    from projsim.io.bases import base_sources
+
+    attrs = dataset.attrs
+    base = str(attrs.get("base", ""))
+    text = " ".join([*base_sources(base).values(), str(attrs.get("scenario_description", ""))])
+    credited = [short for short, names in CREDITED.items() if any(n in text for n in names)]
+    parts = []
+    if credited or base:
+        parts.append(f"Sources: {', '.join(credited) or 'see the base'}"
+                     + (f" (base {base})" if base else ""))
+    if attrs.get("scenario"):
+        parts.append(f"scenario {attrs['scenario']}")
+    version = attrs.get("projsim_version", "")
+    return "; ".join(parts) + (". " if parts else "") + (
+        f"Method: projsim {version}".rstrip() + ", cohort-component projection "
+        "(UN Population Division CCMPP).")
 
 
 def _flow_years(dataset: xr.Dataset) -> xr.Dataset:
@@ -286,6 +424,35 @@ def _line_style(index: int) -> dict[str, Any]:
     """Colour and weight of the line of the ``index``-th scenario; the first on top."""
     return {"color": PALETTE[index % len(PALETTE)], "linewidth": 2.2 if index == 0 else 1.5,
             "zorder": 3 if index == 0 else 2}
+
+
+#: Lines of a rate figure closer than this share of its y-axis everywhere overlap.
+OVERLAP = 0.01
+
+
+def _distinct_lines(paths: Mapping[str, xr.DataArray],
+                    span: float) -> dict[str, tuple[str, dict]]:
+    """The label and style of each scenario's line of a rate figure: a line
+    style and markers of its own (placed at different years), and "overlaps"
+    the first scenario whose line it follows within :data:`OVERLAP` of the
+    y-axis (at least ``span``), so that lines that coincide stay visible and
+    named."""
+    arrays = [np.asarray(values, dtype=float) for values in paths.values()]
+    finite = np.concatenate([a[np.isfinite(a)].ravel() for a in arrays] or [np.zeros(1)])
+    tolerance = OVERLAP * max(span, float(finite.max() - finite.min()) if finite.size else 0.0)
+    styled, seen = {}, {}
+    for index, (name, values) in enumerate(paths.items()):
+        array = np.asarray(values, dtype=float)
+        same = next((other for other, earlier in seen.items()
+                     if earlier.shape == array.shape
+                     and np.allclose(earlier, array, rtol=0, atol=tolerance, equal_nan=True)),
+                    None)
+        seen.setdefault(name, array)
+        style = {**_line_style(index), "linestyle": LINESTYLES[index % len(LINESTYLES)],
+                 "marker": MARKERS[index % len(MARKERS)], "markersize": 4,
+                 "markevery": (index % 5, 5)}
+        styled[name] = (name if same is None else f"{name} (overlaps {same})", style)
+    return styled
 
 
 def _as_observed(observed) -> tuple[np.ndarray, np.ndarray]:
@@ -368,7 +535,8 @@ def pyramid(
     dataset : xarray.Dataset
         A result.
     year : int, optional
-        The 1 January shown as bars; by default the horizon.
+        The 1 January shown as bars; by default the last with a population
+        (:func:`last_year`): the horizon, the last 1 January projected.
     compare_year : int, optional
         A second 1 January, drawn as an outline.
     scenario : str, optional
@@ -382,7 +550,8 @@ def pyramid(
         One nationality, for a result by nationality; by default all together.
     by_region : bool, default False
         One pyramid per region, side by side (``region`` must be None); the
-        same as ``by`` naming the regions.
+        same as ``by`` naming the regions. The panels share one scale, and
+        the title says so.
     by : str, optional
         A state dimension of the result (regions, nationalities): one pyramid
         per label, side by side. No label of it may be chosen.
@@ -403,7 +572,7 @@ def pyramid(
         ``by_region`` is combined with ``region``, or ``by`` is not a state
         dimension or one of its labels is chosen.
     """
-    year = int(dataset.time[-1]) if year is None else year
+    year = last_year(dataset) if year is None else year
     for argument, label, dim in (("year", year, "time"), ("compare_year", compare_year, "time"),
                                  ("compare_scenario", compare_scenario, "scenario")):
         if label is not None:
@@ -419,19 +588,19 @@ def pyramid(
                          "give by_region or by, not both")
     facet = _facet(dataset, REGION if by_region else by, chosen)
     data, name = _one_scenario(dataset, scenario)
-    population = _median_draw(data.population)
+    population = _cell_population(data)
     outline = outline_label = None
     if compare_scenario is not None:
         other = _one_scenario(dataset, compare_scenario, "argument 'compare_scenario'")[0]
         outline_year = year if compare_year is None else compare_year
-        outline = _median_draw(other.population).sel(time=outline_year)
+        outline = _cell_population(other).sel(time=outline_year)
         outline_label = f"outline: {compare_scenario}, {outline_year}"
     elif compare_year is not None:
         outline = population.sel(time=compare_year)
         outline_label = f"outline: {compare_year}"
     bars_label = f"{name}, {year}" if compare_scenario is not None else str(year)
     bars = population.sel(time=year)
-    title = f"Population on 1 January {year}{_draw_note(dataset)}"
+    title = f"Population on 1 January {year}{_draw_note(dataset, 'mean')}"
     if len(_scenario_names(dataset)) > 1 and compare_scenario is None:
         title += f", {name}"
     if facet is None:
@@ -458,8 +627,12 @@ def pyramid(
         _draw_pyramid(axis, _pooled(bars, {**chosen, facet: label}), bars_label,
                       None if outline is None else _pooled(outline, {**chosen, facet: label}),
                       outline_label, label)
+    limit = max(float(np.abs(axis.get_xlim()).max()) for axis in axes)
+    for axis in axes:
+        axis.set_xlim(-limit, limit)
     for axis in axes[1:]:
         axis.set_ylabel("")
+    title += f", one scale for every {facet}"
     axes[0].figure.suptitle(title if not chosen else f"{title}\n{where}")
     _legend(axes[-1])
     return axes
@@ -520,7 +693,10 @@ def totals(
     points = None if observed is None else _as_observed(observed)
     ax = _axes(ax)
     for index, (name, data) in enumerate(chosen):
-        total = _median_draw(_pooled(data.population, at).sum(["sex", "age"]))
+        if is_draws_summary(data):
+            total = _stored_quantile(data, at, 0.5)
+        else:
+            total = _median_draw(_pooled(data.population, at).sum(["sex", "age"]))
         ax.plot(total.time, total / THOUSAND, label=name, **_line_style(index))
     if points is not None:
         years, values = points
@@ -642,8 +818,10 @@ def tfr(
     paths = {name: _median_draw(_fertility(data, chosen))
              for name, data in _scenarios(dataset, scenarios)}
     ax = _axes(ax)
-    for index, (name, values) in enumerate(paths.items()):
-        ax.plot(values.time, values, label=name, **_line_style(index))
+    styles = _distinct_lines(paths, TFR_SPAN)
+    for name, values in paths.items():
+        label, style = styles[name]
+        ax.plot(values.time, values, label=label, **style)
     ax.set(title=f"Total fertility rate, {where}{_draw_note(dataset)}",
            ylabel="total fertility rate [children per woman]")
     _minimum_span(ax, TFR_SPAN)
@@ -689,14 +867,17 @@ def e0(
     paths = {name: _median_draw(_life_expectancy(data, chosen))
              for name, data in _scenarios(dataset, scenarios)}
     ax = _axes(ax)
-    for index, (name, values) in enumerate(paths.items()):
+    styles = _distinct_lines({name: values.transpose("sex", ...) for name, values in
+                              paths.items()}, E0_SPAN)
+    for name, values in paths.items():
+        shown_name, style = styles[name]
         for sex in SEXES:
-            style = _line_style(index)
+            style = {**style, "linestyle": SEX_LINESTYLES[sex]}
             if len(paths) == 1:
                 style["color"] = SEX_COLOURS[sex]
-            label = f"{sex}s" if len(paths) == 1 else f"{name}, {sex}s"
-            ax.plot(values.time, values.sel(sex=sex), linestyle=SEX_LINESTYLES[sex], label=label,
-                    **style)
+                style["marker"] = ""
+            label = f"{sex}s" if len(paths) == 1 else f"{shown_name}, {sex}s"
+            ax.plot(values.time, values.sel(sex=sex), label=label, **style)
     ax.set(title=f"Life expectancy at birth, {where}{_draw_note(dataset)}",
            ylabel="life expectancy at birth [years]")
     _minimum_span(ax, E0_SPAN)
@@ -812,38 +993,51 @@ def fan(
         If the result has no ``draw`` dimension, or on an unknown variable
         or bad quantiles.
     """
-    if "draw" not in dataset.dims:
+    summaries = is_draws_summary(dataset)
+    if "draw" not in dataset.dims and not summaries:
         raise InputError("argument 'dataset'", f"a result without a 'draw' dimension "
                          f"(dimensions {list(dataset.dims)})", "a result with stochastic draws",
                          "draw a fan chart of a stochastic projection, or plot 'totals'")
-    counts = [name for name, v in dataset.data_vars.items()
-              if str(v.attrs.get("units", "")).startswith("persons") and "draw" in v.dims]
+    counts = ["population"] if summaries else [
+        name for name, v in dataset.data_vars.items()
+        if str(v.attrs.get("units", "")).startswith("persons") and "draw" in v.dims]
     if variable not in counts:
         raise InputError("argument 'variable'", repr(variable), f"one of {_shown(counts)}",
-                         "choose a count in persons")
+                         "choose a count in persons" if not summaries else
+                         "the summaries of draws store the population's quantiles only")
     pairs = _check_quantiles(quantiles)
     chosen, where = _where(dataset, region, nationality)
     data, name = _one_scenario(dataset, scenario)
-    array = _pooled(data[variable], chosen)
-    array = array.sum([d for d in array.dims if d not in ("time", "draw")])
-    array = array.transpose("time", "draw")
-    if variable != "population":
-        array = array.isel(time=slice(None, -1))
-    values = array.values / THOUSAND
-    years = array.time.values
+    if summaries:
+        def band(q):
+            return _stored_quantile(data, chosen, q).values / THOUSAND
+        years, draws = data.time.values, _draws_of(dataset)
+        attrs = {"long_name": "population on 1 January", "units": "persons"}
+    else:
+        array = _pooled(data[variable], chosen)
+        array = array.sum([d for d in array.dims if d not in ("time", "draw")])
+        array = array.transpose("time", "draw")
+        if variable != "population":
+            array = array.isel(time=slice(None, -1))
+        values = array.values / THOUSAND
+
+        def band(q):
+            return np.quantile(values, q, axis=1)
+        years, draws = array.time.values, dataset.sizes["draw"]
+        attrs = dataset[variable].attrs
+    bands = [(low, high, band(low), band(high)) for low, high in pairs]
+    middle = band(0.5)
     ax = _axes(ax)
     shades = np.linspace(0.25, 0.55, len(pairs))
-    for (low, high), alpha in zip(pairs, shades):
-        ax.fill_between(years, np.quantile(values, low, axis=1), np.quantile(values, high, axis=1),
-                        color=OKABE_ITO["blue"], alpha=alpha, linewidth=0,
+    for (low, high, lower, upper), alpha in zip(bands, shades):
+        ax.fill_between(years, lower, upper, color=OKABE_ITO["blue"], alpha=alpha, linewidth=0,
                         label=f"{high - low:.0%} interval ({low:.0%} to {high:.0%})")
-    ax.plot(years, np.median(values, axis=1), color="black", linewidth=2, label="median")
-    attrs = dataset[variable].attrs
+    ax.plot(years, middle, color="black", linewidth=2, label="median")
     long_name = str(attrs.get("long_name", variable))
     title = f"{long_name[:1].upper()}{long_name[1:]}, {where}"
     if len(_scenario_names(dataset)) > 1:
         title += f", {name}"
-    ax.set(title=f"{title}\n{dataset.sizes['draw']:,} draws",
+    ax.set(title=f"{title}\n{draws:,} draws",
            ylabel=f"{variable.replace('_', ' ')} [thousands of {attrs.get('units', 'persons')}]")
     _thousands_axis(ax.yaxis)
     _years_axis(ax)
@@ -904,7 +1098,12 @@ def render(dataset: xr.Dataset, kind: PlotKind, /, *, format: str = "png", dpi: 
         figure = Figure(figsize=_SIZES["pyramid" if kind == "pyramid" else "line"],
                         layout="constrained")
         ax = figure.add_subplot()
+    if is_draws_summary(dataset) and kind not in SUMMARY_KINDS:
+        raise InputError("argument 'kind'", f"{kind!r} with the summaries of stochastic draws",
+                         f"one of {list(SUMMARY_KINDS)}, which the summaries hold",
+                         "keep the draws (--keep draws) for the other figures")
     _FUNCTIONS[kind](dataset, ax=ax, **options)
+    figure.supxlabel(credit_text(dataset), x=0.01, ha="left", fontsize=7, color="#444444")
     stream = io.BytesIO()
     figure.savefig(stream, format=format, dpi=dpi)
     return stream.getvalue()

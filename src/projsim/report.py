@@ -139,14 +139,44 @@ def _provenance(dataset: xr.Dataset) -> str:
             f"<table>{rows}</table></details>")
 
 
+def _national_median(data: xr.Dataset) -> xr.DataArray:
+    """The median of the national total over the draws (time): the stored
+    ``national_quantile`` when the result has it, else from the draws; a
+    projection's national total without draws."""
+    if "national_quantile" in data:
+        return data.national_quantile.sel(quantile=0.5, age_group="all", drop=True)
+    states = list(state_dims(data))
+    return _median(data.population.sum([*states, "sex", "age"]))
+
+
 def _population_table(data: xr.Dataset, years: list[int]) -> str:
     states = list(state_dims(data))
-    population = _median(data.population.sum(["sex", "age"]))
-    by_region = population.sum([dim for dim in states if dim != REGION])
-    rows = [(str(region), _series(by_region.sel({REGION: region}), years, 0))
-            for region in data[REGION].values]
-    rows.append(("Total", _series(population.sum(states), years, 0)))
-    return _table("Population on 1 January [persons]", [str(y) for y in years], rows)
+    header = [str(y) for y in years]
+    if plots.is_draws_summary(data):
+        medians = data.population_quantile.sel(quantile=0.5, age_group="all", drop=True)
+        stacked = medians.stack(state=states)
+        rows = [(", ".join(str(label) for label in np.atleast_1d(state)),
+                 _series(stacked.sel(state=state), years, 0)) for state in stacked.state.values]
+    else:
+        population = data.population.sum([dim for dim in states if dim != REGION] + ["sex", "age"])
+        rows = [(str(region), _series(population.sel({REGION: region}), years, 0))
+                for region in data[REGION].values]
+    rows.append((f"Total ({plots.area_name(data)})", _series(_national_median(data), years, 0)))
+    note = ("Medians over the draws; the total is the median of the national total, not the "
+            "sum of the medians above." if "draw" in data.dims or plots.is_draws_summary(data)
+            else "")
+    return _table("Population on 1 January [persons]", header, rows, note)
+
+
+def _quantiles_table(data: xr.Dataset, years: list[int]) -> str:
+    """The national population's quantiles over the draws, by year."""
+    national = data.national_quantile.sel(age_group="all", drop=True)
+    rows = [(f"{float(q):.0%}", _series(national.sel(quantile=q), years, 0))
+            for q in national["quantile"].values]
+    return _table(f"Population on 1 January, {plots.area_name(data)}: quantiles over "
+                  f"{int(data.attrs.get('draws', 0)):,} draws [persons]",
+                  [str(y) for y in years], rows,
+                  "A quantile of 10% means that one draw in ten ends below that figure.")
 
 
 def _components_table(data: xr.Dataset, years: list[int]) -> str:
@@ -160,7 +190,8 @@ def _components_table(data: xr.Dataset, years: list[int]) -> str:
     natural = indicators.natural_balance(data, aggregate=(*states, "sex"))
     rows = [("Births", births), ("Deaths", deaths), ("Natural balance (births - deaths)", natural),
             ("International net migration", migration), ("Population change", change)]
-    return _table("Components of change during the year, all regions [persons per year]",
+    return _table(f"Components of change during the year, {plots.area_name(data)} "
+                  "[persons per year]",
                   [str(y) for y in years], [(label, _series(a, years, 0)) for label, a in rows],
                   "A year runs from 1 January to 31 December. The population change also "
                   "includes any persons added by the population floor; internal migration "
@@ -212,7 +243,8 @@ def _indicators_table(data: xr.Dataset, years: list[int]) -> str:
                 "indicators of that year's rates, the regions weighted by their "
                 f"population); the last date has no year after it ({MISSING}), so see "
                 f"{int(data.time[-2])} for the last year projected. " + note)
-    return _table("Key indicators, all regions", [str(y) for y in years], rows, note)
+    return _table(f"Key indicators, {plots.area_name(data)}", [str(y) for y in years], rows,
+                  note)
 
 
 def _scenarios_table(dataset: xr.Dataset) -> str:
@@ -222,7 +254,7 @@ def _scenarios_table(dataset: xr.Dataset) -> str:
     rows = []
     for name in _scenario_names(dataset):
         data = _scenario(dataset, name)
-        total = _median(data.population.sum([*state_dims(data), "sex", "age"]))
+        total = _national_median(data)
         growth = 100 * (float(total.sel(time=last)) / float(total.sel(time=first)) - 1)
         cells = [_number(float(total.sel(time=last)), 0), _number(growth, 1)]
         indicator_rows = _indicator_rows(data)
@@ -233,7 +265,8 @@ def _scenarios_table(dataset: xr.Dataset) -> str:
     header += [f"{short} {last_year if of_year else last}"
                for _, short, _, _, of_year in indicator_rows]
     young, old = indicators.WORKING_AGE
-    return _table("The scenarios at the end of the projection, all regions", header, rows,
+    return _table(f"The scenarios at the end of the projection, {plots.area_name(dataset)}",
+                  header, rows,
                   f"TFR: children per woman; e0: life expectancy at birth [years]; old-age "
                   f"dependency: persons {old}+ per 100 aged {young}-{old - 1}.")
 
@@ -291,20 +324,32 @@ def report_html(dataset: xr.Dataset, *, years: Sequence[int] | None = None,
         parts.append(f"<p>The result holds {len(scenarios)} scenarios:</p><ul>{items}</ul>"
                      f"<p>The tables and figures of one scenario show the first, "
                      f"<strong>{_e(name)}</strong>.</p>")
+    summaries = plots.is_draws_summary(dataset)
     if "draw" in dataset.dims:
         parts.append(f"<p>The result holds {dataset.sizes['draw']:,} stochastic draws: the "
                      "tables and figures show their median, and the fan chart their "
                      "spread.</p>")
-    missing = [name for part in _NEEDS for name in _NEEDS[part] if name not in dataset]
+    if summaries:
+        parts.append(f"<p>The result holds the summaries of "
+                     f"{int(dataset.attrs.get('draws', 0)):,} stochastic draws: quantiles of "
+                     "the totals and the mean population of each cell. The tables give the "
+                     "medians and the quantiles, the pyramid the mean, the fan chart the "
+                     "spread.</p>")
+    parts.append(f'<p class="note">{_e(plots.credit_text(dataset))}</p>')
+    missing = [] if summaries else [name for part in _NEEDS for name in _NEEDS[part]
+                                    if name not in dataset]
     if missing:
         parts.append(f"<p>The result does not hold {_e(', '.join(dict.fromkeys(missing)))}: "
                      "the tables and figures that need them are left out.</p>")
     parts += ["<h2>Assumptions</h2>", _assumptions(dataset), _provenance(dataset),
               "<h2>Key figures</h2>", _population_table(reference, years)]
-    if _has(dataset, "components"):
+    if summaries:
+        parts.append(_quantiles_table(reference, years))
+    if _has(dataset, "components") and not summaries:
         flow_years = list(dict.fromkeys(min(y, last - 1) for y in years))
         parts.append(_components_table(reference, flow_years))
-    parts.append(_indicators_table(reference, years))
+    if not summaries:
+        parts.append(_indicators_table(reference, years))
     if len(scenarios) > 1:
         parts.append(_scenarios_table(dataset))
     plan = [
@@ -320,7 +365,8 @@ def report_html(dataset: xr.Dataset, *, years: Sequence[int] | None = None,
             {"year": last, "compare_year": first, "by": NATIONALITY})]
           if NATIONALITY in dataset.dims else []),
         ("totals", "Total population",
-         "Population on 1 January in thousands, all regions, one line per scenario.", {}),
+         f"Population on 1 January in thousands, {plots.area_name(dataset)}, one line per "
+         "scenario.", {}),
         ("components", "Components of change",
          "Births, deaths (below zero) and international net migration in each year, in "
          "thousands; the line is their sum, the change in population.", {}),
@@ -334,8 +380,9 @@ def report_html(dataset: xr.Dataset, *, years: Sequence[int] | None = None,
     if figures:
         parts.append("<h2>Figures</h2>")
         parts += [_figure(dataset, kind, title, text, **options)
-                  for kind, title, text, options in plan if _has(dataset, kind)]
-    if figures and "draw" in dataset.dims:
+                  for kind, title, text, options in plan if _has(dataset, kind)
+                  and (not summaries or kind in plots.SUMMARY_KINDS)]
+    if figures and ("draw" in dataset.dims or summaries):
         parts.append(_figure(dataset, "fan", "Uncertainty of the total population",
                              "Median of the draws (line) with the ranges that hold 50% and "
                              "80% of them."))
@@ -356,5 +403,8 @@ def report_html(dataset: xr.Dataset, *, years: Sequence[int] | None = None,
 
 
 def write_report(dataset: xr.Dataset, path: str | Path, **options) -> None:
-    """Write :func:`report_html` of a result to a UTF-8 file."""
-    Path(path).write_text(report_html(dataset, **options), encoding="utf-8")
+    """Write :func:`report_html` of a result to a UTF-8 file, atomically
+    (:func:`projsim.io.results.write_output`)."""
+    from projsim.io.results import write_output
+
+    write_output(path, report_html(dataset, **options).encode("utf-8"))

@@ -284,6 +284,29 @@ def _check_reachable(target, reach_min, reach_max, shape) -> None:
     )
 
 
+def reachable_e0(mortality_rate, age_pattern, sex) -> tuple[np.ndarray, np.ndarray]:
+    """The lowest and highest life expectancy at birth the solver can reach [years].
+
+    They are the extremes of e0 over the search interval of :func:`solve`
+    (``|k * age_pattern| <= 20``), computed as :func:`solve` computes them
+    before it refuses a target outside, so that a scenario can be checked
+    when it loads.
+
+    Examples
+    --------
+    >>> rates = 1e-4 * 2 ** (np.arange(101) / 10)
+    >>> low, high = reachable_e0(rates, np.full(101, 1 / 101), "female")
+    >>> bool(low < 40 < 90 < high)
+    True
+    """
+    rates = np.asarray(mortality_rate, dtype=float)
+    pattern = np.broadcast_to(np.asarray(age_pattern, dtype=float), rates.shape)
+    grid_k = _index_grid(pattern)[0]
+    grid_e0 = np.stack([life_expectancy_at_birth(rates * np.exp(grid_k[..., j, None] * pattern),
+                                                 sex) for j in range(grid_k.shape[-1])], axis=-1)
+    return grid_e0.min(axis=-1), np.minimum(grid_e0.max(axis=-1), MAX_LIFE_EXPECTANCY)
+
+
 def _index_grid(pattern: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Indices k [dimensionless] at which e0 is tabulated before solving, and the slope step.
 

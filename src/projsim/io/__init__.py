@@ -10,13 +10,16 @@
 
 from projsim.io.bases import list_bases, load_base, resolve_base, write_base_netcdf
 from projsim.io.packaged import load_lee_carter, read_uncertainty_parameters
-from projsim.io.results import check_output_path, read_netcdf, write_netcdf
+from projsim.io.results import (
+    check_output_file, check_output_path, read_netcdf, write_netcdf, write_output,
+)
 from projsim.io.scenarios import (
     bundled_scenarios, check_scenario, find_scenario, input_files, load_scenario,
 )
 
 __all__ = [
-    "bundled_scenarios", "check_output_path", "check_scenario", "find_scenario", "input_files",
-    "list_bases", "load_base", "load_lee_carter", "load_scenario", "read_netcdf",
+    "bundled_scenarios", "check_output_file", "check_output_path", "check_scenario",
+    "find_scenario", "input_files", "list_bases", "load_base", "load_lee_carter", "load_scenario", "read_netcdf",
     "read_uncertainty_parameters", "resolve_base", "write_base_netcdf", "write_netcdf",
+    "write_output",
 ]

@@ -328,6 +328,9 @@ def _immigrant_profile(path: Path, states: StateSpace, ages):
         region = label_index(path, line, REGION, row[REGION], index[REGION])
         sex = label_index(path, line, "sex", row["sex"], index["sex"])
         persons = table.number(line, "persons", row["persons"])
+        if persons < 0:
+            raise InputError(f"{shown(path)}, line {line}, column 'persons'", repr(row["persons"]),
+                             "a number of persons, 0 or more", "correct the profile")
         np.add.at(profile[region, sex], np.minimum(spread, ages[-1]), persons / spread.size)
     return profile
 
@@ -478,6 +481,23 @@ def write_base_netcdf(base: Base, path: Path) -> None:
                          f"a name ending in {' or '.join(NETCDF_SUFFIXES)}",
                          "name the base file after its format, for example base.nc")
     write_netcdf(dataset, path)
+
+
+def base_sources(name: str) -> dict[str, str]:
+    """The sources an embedded base credits (its ``meta.toml`` ``[sources]``), by
+    key; empty for a name that is no embedded base (a user's base).
+
+    Examples
+    --------
+    >>> base_sources("belgium-1988")["hfc"]
+    'Human Fertility Collection (MPIDR, VID), standardized ASFR of Belgium, 1987'
+    >>> base_sources("my-base")
+    {}
+    """
+    if name not in list_bases():
+        return {}
+    sources = read_toml(_folder(name) / "meta.toml").get("sources", {})
+    return {str(k): str(v) for k, v in sources.items()} if isinstance(sources, dict) else {}
 
 
 def base_year(name: str) -> int:

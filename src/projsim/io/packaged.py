@@ -30,6 +30,41 @@ UNCERTAINTY_KEYS = {
 }
 
 
+#: The folders of the repository installed with the package for the notebooks:
+#: the comparisons with observed and published figures (``validation/``) and
+#: the raw source files they and the back-test read (``data-raw/``).
+SHIPPED_FOLDERS = ("validation", "data-raw", "scenarios")
+
+
+def shipped(relative: str) -> Path:
+    """A file or folder of the repository installed with the package.
+
+    The notebooks read the observed populations, the back-test's functions
+    and the raw sources through this, so that they run from any folder and
+    from an installed projsim, not only from ``notebooks/`` in a checkout.
+
+    Parameters
+    ----------
+    relative : str
+        A path under one of :data:`SHIPPED_FOLDERS`, such as
+        ``"validation/observed_statbel.csv"``.
+
+    Examples
+    --------
+    >>> shipped("validation/observed_statbel.csv").is_file()
+    True
+    """
+    top = relative.replace("\\", "/").split("/")[0]
+    if top not in SHIPPED_FOLDERS or ".." in relative.split("/"):
+        from projsim.errors import InputError
+
+        raise InputError("argument 'relative'", repr(relative),
+                         f"a path under one of {list(SHIPPED_FOLDERS)}",
+                         "name a file the package ships, such as "
+                         "'validation/observed_statbel.csv'")
+    return Path(str(resources.files("projsim") / relative))
+
+
 def data_folder(name: str = "") -> Path:
     """The folder of the packaged data set ``name`` (the data root without it)."""
     return Path(str(resources.files("projsim") / "data")) / name

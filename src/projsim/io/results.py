@@ -140,16 +140,52 @@ def check_output_path(path: Path | str, inputs: Iterable[Path | str] = (), *,
         If the format needs a package that is not installed.
     """
     path = Path(path)
-    got = repr(str(path))
+    got = repr(shown(path))
     fmt = output_format(path, where)
     _require(fmt, f"writing {_DESCRIPTIONS[fmt]} ({path.suffix})")
+    _check_target(path, fmt, inputs, where, got)
+    return fmt
+
+
+def check_output_file(path: Path | str, suffixes: Iterable[str], inputs: Iterable[Path | str] = (),
+                      *, where: str = "option -o", example: str = "out",
+                      kind: str = "file") -> str:
+    """Check, before computing, that a file other than a result (a figure, a
+    report page) can be written to ``path``; return its suffix, in lower case.
+
+    The checks are those of :func:`check_output_path`, with ``suffixes``
+    (such as ``(".png", ".svg", ".pdf")``) as the known suffixes, ``kind``
+    naming the file and ``example`` the stem of the example name in messages.
+
+    Examples
+    --------
+    >>> check_output_file("figure.PNG", (".png", ".svg"))
+    '.png'
+    >>> check_output_file("figure.jpg", (".png", ".svg"), example="pyramid", kind="image file")
+    Traceback (most recent call last):
+    ...
+    projsim.errors.InputError: option -o: got 'figure.jpg'; expected a file name ending in .png, .svg. Fix: name the image file after its format, for example pyramid.png.
+    """
+    path, suffixes = Path(path), tuple(suffixes)
+    got = repr(shown(path))
+    suffix = path.suffix.lower()
+    if suffix not in suffixes:
+        raise InputError(where, got, f"a file name ending in {', '.join(suffixes)}",
+                         f"name the {kind} after its format, for example {example}{suffixes[0]}")
+    _check_target(path, None, inputs, where, got)
+    return suffix
+
+
+def _check_target(path: Path, fmt: ResultFormat | None, inputs, where: str, got: str) -> None:
+    """The folder exists and can be written to; an existing target can be replaced
+    and is none of ``inputs``."""
     folder = Path(os.path.realpath(path)).parent
     if not folder.is_dir():
         raise InputError(where, got, "a file in an existing folder",
-                         f"create the folder {str(path.parent)!r} first")
+                         f"create the folder {shown(path.parent)!r} first")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise InputError(where, got, "a file in a folder you can write to",
-                         f"choose another folder, or make {str(path.parent)!r} writable")
+                         f"choose another folder, or make {shown(path.parent)!r} writable")
     if os.path.exists(path):
         _check_replaceable(path, fmt, where, got)
         for item in inputs:
@@ -157,10 +193,9 @@ def check_output_path(path: Path | str, inputs: Iterable[Path | str] = (), *,
                 raise InputError(where, f"{got}, a file this run reads",
                                  "a new file, or a result to replace",
                                  "choose another name for the output")
-    return fmt
 
 
-def _check_replaceable(path: Path, fmt: ResultFormat, where: str, got: str) -> None:
+def _check_replaceable(path: Path, fmt: ResultFormat | None, where: str, got: str) -> None:
     if fmt == "zarr":
         if path.is_dir() and (_is_zarr_store(path) or not any(path.iterdir())):
             return
@@ -169,7 +204,7 @@ def _check_replaceable(path: Path, fmt: ResultFormat, where: str, got: str) -> N
                          "choose another name; projsim replaces only a Zarr store")
     if path.is_dir():
         raise InputError(where, f"{got}, a folder", "the name of a file",
-                         f"name a file, for example {str(path / ('result' + path.suffix))!r}")
+                         f"name a file, for example {shown(path / ('result' + path.suffix))!r}")
     what = special_file(path)
     if what is not None:
         raise InputError(where, f"{got}, {what}", "a new file, or a result to replace",
@@ -184,8 +219,10 @@ def write_netcdf(dataset, path: Path | str) -> None:
     ``.nc`` gives netCDF3 (scipy), ``.nc4`` compressed netCDF4 (h5netcdf)
     and ``.zarr`` a Zarr store; the module docstring states what each needs,
     how the write is made atomic and how integer attributes too large for
-    the format are stored. A dask-backed result is computed as it is
-    written, chunk by chunk.
+    the format are stored. A dask-backed result (the draws kept on a dask
+    cluster) is written chunk by chunk to a Zarr store, and computed into
+    memory first for a netCDF file; the client must stay open until this
+    returns.
 
     Raises
     ------
@@ -200,11 +237,37 @@ def write_netcdf(dataset, path: Path | str) -> None:
     _write_atomically(path, fmt, lambda temporary: _WRITERS[fmt](encoded, temporary))
 
 
+def write_output(path: Path | str, data: bytes) -> None:
+    """Write the bytes of an output file (a figure, a report page) to ``path``
+    atomically, as :func:`write_netcdf` writes a result: an existing file of
+    that name stays unchanged, byte for byte, unless the write completes.
+
+    Check the path first with :func:`check_output_file`.
+    """
+    path = Path(path)
+
+    def write(temporary: Path) -> None:
+        with open(temporary, "wb") as stream:
+            stream.write(data)
+
+    _write_atomically(path, "netcdf3", write)
+
+
+def _in_memory(dataset):
+    """The dataset with its dask-backed variables computed: a netCDF file is
+    written from memory (xarray's scipy writer cannot take a distributed
+    scheduler's chunks, and a file has one writer anyway)."""
+    if any(variable.chunks is not None for variable in dataset.variables.values()):
+        return dataset.compute()
+    return dataset
+
+
 def _write_netcdf3(dataset, path):
-    dataset.to_netcdf(path, engine="scipy", format="NETCDF3_64BIT")
+    _in_memory(dataset).to_netcdf(path, engine="scipy", format="NETCDF3_64BIT")
 
 
 def _write_netcdf4(dataset, path):
+    dataset = _in_memory(dataset)
     encoding = {name: dict(NETCDF4_COMPRESSION) for name, variable in dataset.data_vars.items()
                 if variable.dtype.kind in "fiub"}
     dataset.to_netcdf(path, engine="h5netcdf", encoding=encoding)

@@ -15,6 +15,7 @@ import numpy as np
 from projsim.demography.lee_carter import LeeCarter
 from projsim.demography.lifetable import kannisto_extend, life_table
 from projsim.errors import InputError
+from projsim.model.schema import MAX_PERSONS, MAX_RATES, OPTIONS, bad_number, expected_number
 from projsim.model.states import StateSpace
 from projsim.types import NATIONALITY, REGION, SEXES
 
@@ -126,17 +127,25 @@ class Base:
 
 
 def check_base(base: Base, where: str) -> None:
-    """Reject values no projection can use: negative counts or rates, fertility
-    outside the childbearing ages, a zero death rate in the open group,
-    destination shares that do not sum to 1."""
+    """Reject values no projection can use: counts or rates that are not finite,
+    negative or absurd (:data:`~projsim.model.schema.MAX_PERSONS`,
+    :data:`~projsim.model.schema.MAX_RATES`), fertility outside the
+    childbearing ages, a zero death rate in the open group, destination shares
+    outside [0, 1], on the diagonal or not summing to 1, and a sex ratio at
+    birth outside the range a scenario may state."""
     def at(array, mask):
         full = np.zeros(array.shape, dtype=bool)
         full[..., mask] = True
         return full
 
     cells = ("state", "sex", "age")
+    arrays = [(name, getattr(base, attribute)) for name, attribute in _ARRAYS]
+    arrays = [(name, values) for name, values in arrays if values is not None]
+    dims = {name: _DIMS.get(name, cells) for name, _ in arrays}
+    checks = [(name, dims[name], values, ~np.isfinite(values), "a finite number")
+              for name, values in arrays]
     open_group, outside = at(base.mortality_rate, [-1]), at(base.fertility_rate, [0, -1])
-    checks = [
+    checks += [
         ("population", cells, base.population, base.population < 0, "persons, not negative"),
         ("mortality_rate", cells, base.mortality_rate, base.mortality_rate < 0,
          "death rates, not negative"),
@@ -147,18 +156,29 @@ def check_base(base: Base, where: str) -> None:
         ("fertility_rate", ("state", "age"), base.fertility_rate,
          outside & (base.fertility_rate != 0), "no fertility at age 0 or in the open age group"),
     ]
+    for name, values in arrays:
+        if name in _COUNTS:
+            limit = (-MAX_PERSONS if name == "net_migration" else 0.0, MAX_PERSONS)
+            expected = (f"persons, from {-MAX_PERSONS:g} to {MAX_PERSONS:g} in a cell"
+                        if name == "net_migration" else
+                        f"persons, from 0 to {MAX_PERSONS:g} in a cell")
+        elif name in MAX_RATES:
+            limit = (0.0, MAX_RATES[name])
+            expected = f"rates from 0 to {MAX_RATES[name]:g}"
+        else:
+            limit, expected = (0.0, 1.0), "shares from 0 to 1"
+        checks.append((name, dims[name], values, (values < limit[0]) | (values > limit[1]),
+                       expected))
     if base.internal_migration_rate is not None:
-        rows = base.internal_migration_destination.sum(-1)
+        shares = base.internal_migration_destination
+        rows = shares.sum(-1)
         checks += [
-            ("internal_migration_rate", cells, base.internal_migration_rate,
-             base.internal_migration_rate < 0, "rates, not negative"),
+            ("internal_destination", _DIMS["internal_destination"], shares,
+             np.eye(len(shares), dtype=bool) & (shares != 0),
+             "0 from a state to itself (movers leave their state)"),
             ("internal_destination", ("origin",), rows, np.abs(rows - 1) > 1e-9,
              "shares of each origin summing to 1"),
         ]
-    for name in ("immigration", "emigration_rate", "naturalisation_rate"):
-        values = getattr(base, name)
-        if values is not None:
-            checks.append((name, cells, values, values < 0, "values, not negative"))
     if base.naturalisation_rate is not None:
         own = (base.states.codes(NATIONALITY) == 0)[:, None, None]
         checks.append(("naturalisation_rate", cells, base.naturalisation_rate,
@@ -169,20 +189,44 @@ def check_base(base: Base, where: str) -> None:
         checks.append(("birth_nationality", ("origin",), rows, np.abs(rows - 1) > 1e-9,
                        "shares of each mother's nationality summing to 1"))
     labels = {"sex": SEXES, "age": base.ages}
-    for name, dims, values, bad, expected in checks:
+    for name, dims_of, values, bad, expected in checks:
         if bad.any():
             index = tuple(int(i) for i in np.argwhere(bad)[0])
-            cell = ", ".join(_label(base.states, labels, d, i) for d, i in zip(dims, index))
+            cell = ", ".join(_label(base.states, labels, d, i) for d, i in zip(dims_of, index))
             raise InputError(f"{where}: {name}", f"{float(values[index])!r} at {cell}", expected,
                              "correct the base data")
+    ratio = OPTIONS["fertility"]["sex_ratio_at_birth"].number
+    if bad_number(base.sex_ratio_at_birth, ratio):
+        raise InputError(f"{where}: sex_ratio_at_birth", repr(base.sex_ratio_at_birth),
+                         expected_number(ratio), f"give {ratio.meaning}, about 1.05")
+
+
+#: The arrays of a base that :func:`check_base` checks, by their names in messages.
+_ARRAYS = (("population", "population"), ("mortality_rate", "mortality_rate"),
+           ("fertility_rate", "fertility_rate"), ("net_migration", "net_migration"),
+           ("internal_migration_rate", "internal_migration_rate"),
+           ("internal_destination", "internal_migration_destination"),
+           ("immigrant_profile", "immigrant_profile"), ("immigration", "immigration"),
+           ("emigration_rate", "emigration_rate"), ("naturalisation_rate", "naturalisation_rate"),
+           ("birth_nationality", "birth_destination"))
+#: Their dimensions, where they are not (state, sex, age).
+_DIMS = {"fertility_rate": ("state", "age"), "internal_destination": ("origin", "destination"),
+         "birth_nationality": ("origin", "destination")}
+#: The arrays of persons (the others are rates or shares).
+_COUNTS = ("population", "net_migration", "immigrant_profile", "immigration")
 
 
 def _label(states: StateSpace, labels, dim, index) -> str:
-    if dim == "origin":
-        return "origin=" + "/".join(states.labels[index])
+    if dim in ("origin", "destination"):
+        return f"{dim}=" + "/".join(states.labels[index])
     if dim == "state":
         return ", ".join(f"{d}={label}" for d, label in zip(states.dims, states.labels[index]))
     return f"{dim}={labels[dim][index]}"
+
+
+#: The ages [first, last + 1) whose death rates the Kannisto model that extends
+#: a base beyond its open age is fitted to.
+KANNISTO_FIT_AGES = (80, 100)
 
 
 def with_open_age(base: Base, open_age: int | None) -> Base:
@@ -227,7 +271,8 @@ def with_open_age(base: Base, open_age: int | None) -> Base:
     internal, immigrants = base.internal_migration_rate, base.immigrant_profile
     if open_age > base.open_age:
         ages = np.arange(open_age + 1)
-        mortality = kannisto_extend(base.mortality_rate, base.ages, fit_ages=(80, 99),
+        mortality = kannisto_extend(base.mortality_rate, base.ages,
+                                    fit_ages=(KANNISTO_FIT_AGES[0], KANNISTO_FIT_AGES[1] - 1),
                                     replace_from=base.open_age, open_age=open_age)
         table = life_table(mortality, sexes)
         share = table.Lx[..., base.open_age:] / table.Tx[..., base.open_age, None]

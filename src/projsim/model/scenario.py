@@ -49,13 +49,16 @@ import numpy as np
 from projsim.errors import InputError
 from projsim.model.base import Base
 from projsim.model.document import Document, merge
+from projsim.model.feasibility import (
+    check_e0, check_persons_per_year, check_profile, check_tfr, projected_base, table_problem,
+)
 from projsim.model.paths import TimePath, check_net_total, parse_labelled_paths, parse_path
 from projsim.model.schema import (
     CONVENTION_KEYS, IMMIGRATION_PROFILES, MAX_YEARS, METHODS, OPEN_AGES, OPTIONS, PROFILES,
     SHARED_KEYS, TABLE_VALUES, TOP_KEYS, UNCERTAINTY, Method, Option, bad_number, did_you_mean,
     expected_number, unknown_keys,
 )
-from projsim.types import SEXES, STATE
+from projsim.types import NATIONALITY, SEXES, STATE
 
 __all__ = [
     "CONVENTION_KEYS", "IMMIGRATION_PROFILES", "MAX_YEARS", "METHODS", "OPEN_AGES", "OPTIONS",
@@ -189,6 +192,11 @@ def validate(document: Document, path: Path, problems: list, sources: Sources) -
     variants = [_validate_variant(document, head, path, problems, sources)]
     variant_keys = tuple(k for k in TOP_KEYS if k not in SHARED_KEYS)
     for name, (table, origin) in document.variants.items():
+        if head is not None and name in ("", head["name"]):
+            problems.append(InputError(
+                f"{origin}: variants.{name}", "a variant named like the scenario itself" if name
+                else "an empty name", "a name of its own for each variant, as the scenario "
+                "dimension of the result labels each one once", "rename the variant"))
         problems += unknown_keys(origin, f"variants.{name}.",
                                   {k: v for k, v in table.items() if k not in SHARED_KEYS},
                                   variant_keys)
@@ -263,6 +271,11 @@ def _validate_head(document: Document, path: Path, problems: list, sources: Sour
                                    f"a whole number of years from {OPEN_AGES[0]} to {OPEN_AGES[1]}",
                                    "give the first age of the open age group, e.g. 110"))
     head["open_age"] = open_age
+    head["files"] = [Path(f).resolve() for f in document.files]
+    head["projected"] = None
+    if head["base_data"] is not None and (open_age is None or isinstance(open_age, int)):
+        head["projected"] = projected_base(f"{origin}: open_age", open_age, head["base_data"],
+                                           problems)
     conventions, origin = top.get("conventions", ({}, path))
     for key, allowed in CONVENTION_KEYS.items():
         value = conventions.get(key, allowed[0])
@@ -272,7 +285,25 @@ def _validate_head(document: Document, path: Path, problems: list, sources: Sour
                                        did_you_mean(str(value), allowed) or "pick one of them"))
         head[key] = value
     head["uncertainty"] = _uncertainty(*top.get("uncertainty", ({}, path)), problems)
-    return head if all(head[k] is not None for k in ("name", "base_year", "horizon")) else None
+    if head["base_data"] is not None:
+        _check_migration_sd(head["uncertainty"], top.get("uncertainty", ({}, path))[1],
+                            head["base_data"], problems)
+    needed = ("name", "base_year", "horizon", "projected")
+    return head if all(head[k] is not None for k in needed) else None
+
+
+def _check_migration_sd(table, origin, base, problems):
+    """The migration innovations, in persons per year, stay below the base population."""
+    section = table.get("international_migration") if isinstance(table, dict) else None
+    population = float(base.population.sum())
+    for key in ("sd", "regional_sd"):
+        value = section.get(key) if isinstance(section, dict) else None
+        if isinstance(value, (int, float)) and not isinstance(value, bool) \
+                and np.isfinite(value) and value >= population:
+            problems.append(InputError(
+                f"{origin}: uncertainty.international_migration.{key}", f"{value:g}",
+                f"a standard deviation of migrants per year below the base population "
+                f"({population:,.0f})", "give persons per year, such as 15000"))
 
 
 def _uncertainty(table, origin, problems):
@@ -314,6 +345,7 @@ def _validate_variant(document, head, path, problems, sources) -> Variant | None
         return None
     base = head["base_data"]
     components = {}
+    known = len(problems)
     for component, methods in METHODS.items():
         section = document.sections[component]
         chosen = [m for m in methods if m in section]
@@ -338,12 +370,97 @@ def _validate_variant(document, head, path, problems, sources) -> Variant | None
                                               options=options)
             continue
         spec = methods[method]
-        inherited = origin != head["horizon_origin"]
-        path_value = parse_labelled_paths(where, value, spec, base, head, problems, inherited)
+        path_value = parse_labelled_paths(where, value, spec, base, head, problems,
+                                          _inherited(origin, head))
         if method == "net_total":
             check_net_total(where, path_value, base, problems)
         components[component] = Component(method, path=path_value, options=options)
+    if len(problems) == known:
+        _check_feasible(document, components, head, path, problems)
     return Variant(str(name), str(description), components)
+
+
+def _inherited(origin: Path, head: dict) -> bool:
+    """Whether a value was written in a file that the file setting the horizon
+    extends (directly or not): only such a value's path may reach to or past
+    the horizon, which it was written for a longer projection of."""
+    files = head["files"]
+    origin, horizon_origin = Path(origin).resolve(), Path(head["horizon_origin"]).resolve()
+    if origin not in files or horizon_origin not in files:
+        return False
+    return files.index(origin) < files.index(horizon_origin)
+
+
+def _check_feasible(document, components, head, path, problems):
+    """What the variant's components ask of the base (:mod:`projsim.model.feasibility`)."""
+    base = head["projected"]
+    steps = np.arange(head["base_year"], head["horizon"])
+
+    def where(component, key):
+        _, origin, prefix = document.sections[component].get(key, (None, path, ""))
+        return f"{origin}: {prefix}{component}.{key}"
+
+    stated = {c: set(document.sections[c]) for c in components}
+    fertility = components["fertility"]
+    if fertility.method == "tfr":
+        schedule = fertility.options.get("schedule")
+        check_tfr(where("fertility", "tfr"), fertility.path,
+                  base.fertility_rate if schedule is None else schedule, schedule is not None,
+                  base, problems)
+    mortality = components["mortality"]
+    if mortality.method == "e0":
+        check_e0(where("mortality", "e0"), mortality.path, base, steps, problems)
+    migration = components["international_migration"]
+    _check_migration(migration, stated["international_migration"], base,
+                     lambda key: where("international_migration", key), problems)
+    for kind, rate in (("internal_migration", base.internal_migration_rate),
+                       ("naturalisation", base.naturalisation_rate)):
+        if components[kind].method == "table" and rate is None:
+            problems.append(InputError(
+                where(kind, "table"), f"a table of {TABLE_VALUES[kind]} with the base "
+                f"{base.name}, which has no {kind.replace('_', ' ')}",
+                f"a base with {TABLE_VALUES[kind]} and destinations",
+                f"remove the [{kind}] table, or use a base that has {kind.replace('_', ' ')}"))
+
+
+def _check_migration(component, stated, base, where, problems):
+    """Profiles that spread a total, and immigrants fewer than the base population."""
+    method, options = component.method, component.options
+    if method == "net_total" and not balancing(component):
+        profile = options.get("profile", "base")
+        key = "profile" if "profile" in stated else "net_total"
+        if isinstance(profile, np.ndarray):
+            check_profile(where(key), "a profile", profile, problems)
+        elif profile == "base":
+            check_profile(where(key), f"the net migration of the base {base.name}",
+                          base.net_migration, problems)
+        else:
+            check_profile(where(key), f"the net migration of the base {base.name} by state "
+                          "and sex (which rogers-castro spreads over age)",
+                          base.net_migration.sum(-1), problems)
+    if method == "immigration" or balancing(component):
+        if method == "immigration":
+            check_persons_per_year(where("immigration"), component.path, "immigrants", base,
+                                   problems)
+        profile = options.get("immigration_profile")
+        key = "immigration_profile" if "immigration_profile" in stated else method
+        if isinstance(profile, np.ndarray):
+            what = "an immigration profile"
+        else:
+            profile = profile or ("base" if base.immigration is not None else "census-2011")
+            what = (f"the immigrants of the base {base.name}" if profile == "base"
+                    else f"the census immigrant profile of the base {base.name}")
+            profile = base.immigration if profile == "base" else base.immigrant_profile
+        if profile is None:
+            return
+        if isinstance(component.path, dict) and base.states.has(NATIONALITY):
+            codes = base.states.codes(NATIONALITY)
+            for n, label in enumerate(base.states.labels_of(NATIONALITY)):
+                if not check_profile(where(key), f"{what} of nationality {label}",
+                                     profile[codes == n], problems):
+                    return
+        else:
+            check_profile(where(key), what, profile, problems)
 
 
 def _options(component, method, section, base, head, problems, sources):
@@ -364,7 +481,7 @@ def _options(component, method, section, base, head, problems, sources):
             value = read[1] if read else None
         elif rule.path and not isinstance(value, str):
             value = parse_path(where, value, rule.number, head, problems,
-                               origin != head["horizon_origin"])
+                               _inherited(origin, head))
         elif rule.number and not isinstance(value, str):
             if bad_number(value, rule.number):
                 problems.append(InputError(where, repr(value), expected_number(rule.number),
@@ -429,7 +546,7 @@ def _check_in_base(where, key, value, base, problems):
 
 def _read_table(where, value, origin, column, dims, base, head, problems, sources):
     """Read a CSV table over ``dims`` (among year, the state dimensions, sex and
-    age), with values that must not be negative unless they are net migrants;
+    age), with values its variable can hold (:func:`~projsim.model.feasibility.table_problem`);
     return its path and values (year, state, ...) or None."""
     states = base.states
     labels = {"year": tuple(range(head["base_year"], head["horizon"])), **states.coords(),
@@ -440,11 +557,12 @@ def _read_table(where, value, origin, column, dims, base, head, problems, source
     if read is None:
         return None
     table, values = read
-    if column != "net_migration" and (values < 0).any():
-        index = tuple(int(i) for i in np.argwhere(values < 0)[0])
+    found = table_problem(column, values, full)
+    if found is not None:
+        index, expected = found
         cell = ", ".join(f"{d}={grid[d][i]}" for d, i in zip(full, index))
         problems.append(InputError(f"{where}: {table}", f"{values[index]:g} at {cell}",
-                                   f"non-negative values of {column}", "correct the table"))
+                                   expected, "correct the table"))
         return None
     at = dims.index(STATE)
     return table, states.flatten(values, at) if STATE in dims else values

@@ -39,6 +39,28 @@ OPEN_AGES = (60, 130)
 PROFILES = ("base", "rogers-castro")
 #: Immigration profiles an ``immigration`` total can be spread by (or a CSV file).
 IMMIGRATION_PROFILES = ("base", "census-2011")
+#: The most persons a cell of a base or a table may hold or move [persons]:
+#: more than the world's population, so that only a unit or a typing error
+#: (``1e300``) reaches it.
+MAX_PERSONS = 1e10
+#: The highest rate each table or base array may hold [per person-year, or
+#: births per woman per year]. Above 2 deaths per person-year a life table's
+#: death probability n m / (1 + (n - a) m) with a = n / 2 passes 1 and would
+#: be capped; a woman has at most one birth a year on average; a rate of
+#: leaving of 1 per person-year already takes 63 % of a cell in a year (the
+#: emigration rate stated as a number has the same limit).
+MAX_RATES = {"mortality_rate": 2.0, "fertility_rate": 1.0, "internal_migration_rate": 1.0,
+             "emigration_rate": 1.0, "naturalisation_rate": 1.0}
+#: A profile spreads a total by its values divided by their sum, so the sum
+#: must be positive and no smaller than a person (or shares summing to 1:
+#: a sum of 1e-9 is a unit error), and at least this share of the sum of the
+#: values' sizes (positive and negative cells that nearly cancel would turn
+#: a net total into cells many times larger).
+PROFILE_LEAST_TOTAL, PROFILE_LEAST_NET_SHARE = 1.0 - 1e-9, 0.01
+#: Life-expectancy targets must lie this far [years] inside the range the base's
+#: death rates reach along the age pattern: the projection solves them again
+#: on its own population, whose weights move that range a little.
+E0_MARGIN = 1.0
 
 
 @dataclass(frozen=True)
