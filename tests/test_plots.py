@@ -570,10 +570,13 @@ def test_coinciding_rate_lines_stay_distinguishable(variants):
     scenario whose line it overlaps."""
     ax = plots.tfr(variants)
     labels = [line.get_label() for line in ax.lines]
-    assert labels == ["fpb-2013", "zero-migration (overlaps fpb-2013)",
-                      "low-migration (overlaps fpb-2013)", "high-migration (overlaps fpb-2013)",
-                      "constant-fertility (overlaps fpb-2013)",
-                      "constant-mortality (overlaps fpb-2013)"]
+    # the TFR path is met on each projection's own population: the same 1.83 for all
+    # but constant-fertility, whose 2011 rates drift with the composition
+    assert labels[:4] == ["fpb-2013", "zero-migration (overlaps fpb-2013)",
+                          "low-migration (overlaps fpb-2013)",
+                          "high-migration (overlaps fpb-2013)"]
+    assert labels[4].startswith("constant-fertility")
+    assert labels[5] == "constant-mortality (overlaps fpb-2013)"
     styles = [(line.get_linestyle(), line.get_marker(), str(line.get_markevery()))
               for line in ax.lines]
     assert len(set(styles)) == len(styles)
