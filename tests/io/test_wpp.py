@@ -19,8 +19,14 @@ import numpy as np
 import pytest
 from helpers import raises_exactly
 
+from projsim.io.packaged import data_folder
 from projsim.io.wpp import (
-    WPP_FILES, WppFiles, load_wpp, read_wpp_indicators, read_wpp_mortality, read_wpp_population,
+    WPP_FILES,
+    WppFiles,
+    load_wpp,
+    read_wpp_indicators,
+    read_wpp_mortality,
+    read_wpp_population,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -277,7 +283,8 @@ def test_error_pasfr_not_summing_to_100(tmp_path):
 
 def test_error_base_year_not_at_the_start_of_a_period():
     with raises_exactly(
-        f"{SHIPPED / 'mortality_rate.csv'}: got periods from 2022: [2025, 2030, 2035]; expected consecutive "
+        f"{data_folder('wpp2024_belgium') / 'mortality_rate.csv'}: got periods from 2022: "
+        "[2025, 2030, 2035]; expected consecutive "
         "periods of 5 years, the first from 2022. Fix: choose a base year at the start of a period, or "
         "complete the table."
     ):
