@@ -263,5 +263,5 @@ def test_a_model_folder_is_found_relative_to_a_folder(tmp_path):
     assert resolve_household_model(DATA_SET, tmp_path) == DATA_SET
     with raises_exactly("household model: got 'nowhere'; expected a model shipped with projsim "
                         "['households_belgium'], or a folder holding households.toml. Fix: check "
-                        "the name or the path."):
+                        "the name or the path (relative to the scenario file)."):
         resolve_household_model("nowhere", tmp_path)

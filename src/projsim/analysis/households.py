@@ -66,6 +66,7 @@ import xarray as xr
 
 from projsim.analysis.common import Aggregate, inputs, labelled, ratio, summed
 from projsim.errors import InputError
+from projsim.model.households import MODEL_VARIABLES, TREND_YEARS, check_household_model
 from projsim.model.states import StateSpace
 from projsim.types import (
     HOUSEHOLD_METHODS, HOUSEHOLD_POSITIONS, HOUSEHOLD_STOCKS, HOUSEHOLD_TYPE, HOUSEHOLD_TYPES,
@@ -78,18 +79,7 @@ __all__ = [
     "trended_shares",
 ]
 
-#: The variables of a household model, with their dimensions.
-MODEL_VARIABLES = {
-    "persons": (REGION, "sex", "age", POSITION),
-    "children_per_couple": (REGION,),
-    "other_headship": (REGION,),
-    "trend": (REGION, POSITION),
-}
-#: The attributes of a household model that date its trend [year].
-TREND_YEARS = ("trend_first", "trend_origin", "trend_until")
-
 _P = {position: i for i, position in enumerate(HOUSEHOLD_POSITIONS)}
-_MODEL_SOURCE = "the Dataset returned by projsim.io.households.read_household_model()"
 
 
 # --- kernels (numpy) -----------------------------------------------------------
@@ -188,82 +178,7 @@ def _on_ages(persons: np.ndarray, ages: np.ndarray) -> np.ndarray:
     return mapped
 
 
-# --- the model -------------------------------------------------------------------
-
-
-def check_household_model(model) -> xr.Dataset:
-    """``model`` after checking it is a household model: its variables, labels and values.
-
-    Parameters
-    ----------
-    model : object
-        What the caller passed as the model.
-
-    Returns
-    -------
-    xarray.Dataset
-        The model, positions in the order of :data:`projsim.types.HOUSEHOLD_POSITIONS`.
-
-    Raises
-    ------
-    projsim.errors.InputError
-        If it is not a Dataset, lacks a variable or a dimension, has other
-        positions or sexes, ages that are not single years from 0, values that
-        are negative or not finite, a cell where nobody lives, fewer than one
-        child per couple with children, or trend years out of order.
-    """
-    if not isinstance(model, xr.Dataset):
-        raise InputError("argument 'model'", f"an object of type {type(model).__name__}",
-                         "an xarray.Dataset holding a household model", f"pass {_MODEL_SOURCE}")
-    for name, dims in MODEL_VARIABLES.items():
-        if name not in model.data_vars or set(model[name].dims) != set(dims):
-            got = f"dimensions {model[name].dims}" if name in model.data_vars else "no such variable"
-            raise InputError(f"household model, variable '{name}'", got,
-                             f"the dimensions {dims}, in any order", f"pass {_MODEL_SOURCE}")
-    for dim, labels in ((POSITION, HOUSEHOLD_POSITIONS), ("sex", SEXES)):
-        if sorted(map(str, model[dim].values)) != sorted(labels):
-            got = repr(list(map(str, model[dim].values)))
-            raise InputError(f"household model, coordinate '{dim}'", got, f"the labels {list(labels)}",
-                             "label the model with projsim's vocabulary (projsim.types)")
-    ages = model["age"].values
-    if not np.array_equal(ages, np.arange(ages.size)):
-        raise InputError("household model, coordinate 'age'",
-                         np.array2string(ages, threshold=6, separator=", "),
-                         "single years of age 0, 1, ..., the last one open",
-                         "give the shares by single year of age")
-    _check_values(model)
-    years = [model.attrs.get(key) for key in TREND_YEARS]
-    if not all(isinstance(y, (int, np.integer)) for y in years) or not years[0] <= years[1] <= years[2]:
-        raise InputError("household model, attributes " + ", ".join(TREND_YEARS), repr(years),
-                         "whole years with trend_first <= trend_origin <= trend_until",
-                         "date the trend: the years of its fit and its origin")
-    return model.transpose(*MODEL_VARIABLES["persons"]).sel({POSITION: list(HOUSEHOLD_POSITIONS),
-                                                             "sex": list(SEXES)})
-
-
-def _check_values(model: xr.Dataset) -> None:
-    rules = {
-        "persons": (lambda v: v >= 0, "numbers of persons >= 0"),
-        "children_per_couple": (lambda v: v >= 1, "at least 1 child per couple with children"),
-        "other_headship": (lambda v: v >= 0, "households per person >= 0"),
-        "trend": (lambda v: np.isfinite(v), "finite slopes [per year]"),
-    }
-    for name, (rule, expected) in rules.items():
-        values = model[name].values
-        bad = ~(np.isfinite(values) & rule(values))
-        if bad.any():
-            cell = {dim: model[dim].values[i].item() for dim, i in
-                    zip(model[name].dims, np.argwhere(bad)[0])}
-            raise InputError(f"household model, variable '{name}'",
-                             f"{values[bad][0].item()!r} at {cell}", expected,
-                             f"pass {_MODEL_SOURCE}, or correct the value")
-    empty = model["persons"].sum(POSITION) <= 0
-    if empty.any():
-        cell = {dim: empty[dim].values[i].item() for dim, i in
-                zip(empty.dims, np.argwhere(empty.values)[0])}
-        raise InputError("household model, variable 'persons'", f"nobody at {cell}",
-                         "persons in some position in every region, sex and age",
-                         "pool the empty ages with their neighbours before building the model")
+# --- shares ----------------------------------------------------------------------
 
 
 def position_shares(model: xr.Dataset, time, *, method: HouseholdMethod = "constant",

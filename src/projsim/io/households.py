@@ -61,7 +61,8 @@ def resolve_household_model(name: str | Path, relative_to: Path | None = None) -
         return str(path.resolve())
     raise InputError("household model", repr(str(name)),
                      f"a model shipped with projsim {list_household_models()}, or a folder "
-                     f"holding {METADATA}", "check the name or the path")
+                     f"holding {METADATA}", "check the name or the path"
+                     + ("" if relative_to is None else " (relative to the scenario file)"))
 
 
 def _folder(name: str | Path) -> Path:
