@@ -93,7 +93,7 @@ def test_a_model_without_a_region_of_the_base_is_refused(tmp_path):
     path = tmp_path / "s.toml"
     path.write_text(HEAD + '[households]\nmodel = "national"\n')
     with raises_exactly(
-            f"{path}: households.model: got the model households_belgium, without the region "
+            f"{path}: households.model: got the model 'national', without the region "
             "'Brussels-Capital Region' of the base belgium-2012; expected a household model of "
             "every region of the base, among ['Belgium']. Fix: name a model estimated for the "
             "base's regions, or remove the [households] section."):
@@ -114,8 +114,8 @@ def test_a_model_whose_values_are_wrong_is_refused_at_load_time(tmp_path):
     with raises_exactly(
             f"{path}: households.model: household model, variable 'children_per_couple': got "
             "0.5 at {'region': 'Flemish Region'}; expected at least 1 child per couple with "
-            "children. Fix: pass the Dataset returned by projsim.io.households."
-            "read_household_model(), or correct the value."):
+            "children. Fix: correct the model's files, or remove 'model' to use the model "
+            "shipped with projsim."):
         load_scenario(path)
 
 

@@ -12,6 +12,7 @@ data.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,7 @@ import xarray as xr
 
 from projsim.errors import InputError
 from projsim.io.bases import MAX_BASE_OPEN_AGE
-from projsim.io.files import read_grid_csv, read_toml, shown
+from projsim.io.files import TOML_FILE, check_regular_file, read_grid_csv, read_toml, shown
 from projsim.io.packaged import data_folder
 from projsim.types import HOUSEHOLD_POSITIONS, POSITION, REGION, SEXES
 
@@ -59,6 +60,11 @@ def resolve_household_model(name: str | Path, relative_to: Path | None = None) -
     path = Path(name) if relative_to is None else relative_to / name
     if (path / METADATA).is_file():
         return str(path.resolve())
+    if os.path.lexists(path / METADATA):
+        try:
+            check_regular_file(path / METADATA, TOML_FILE)    # a device, a pipe, too large
+        except FileNotFoundError:
+            pass                                              # a broken link: not a model
     raise InputError("household model", repr(str(name)),
                      f"a model shipped with projsim {list_household_models()}, or a folder "
                      f"holding {METADATA}", "check the name or the path"

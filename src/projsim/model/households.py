@@ -258,16 +258,22 @@ def _model(section, path, base, problems, read_model):
         return None, None
     try:
         resolved, model = read_model(name, Path(origin).parent)
-        model = check_household_model(model)
     except InputError as error:
         inner = "" if error.where == "household model" else f": {error.where}"
         problems.append(InputError(where + inner, error.got, error.expected, error.fix))
+        return None, None
+    try:
+        model = check_household_model(model)
+    except InputError as error:
+        problems.append(InputError(f"{where}: {error.where}", error.got, error.expected,
+                                   "correct the model's files, or remove 'model' to use the "
+                                   "model shipped with projsim"))
         return None, None
     regions = base.states.labels_of(REGION) if base.states.has(REGION) else ()
     missing = [r for r in regions if r not in model[REGION].values]
     if not regions or missing:
         problems.append(InputError(
-            where, f"the model {model.attrs.get('model', resolved)}, without the region "
+            where, f"the model {name or resolved!r}, without the region "
             f"{missing[0]!r} of the base {base.name}" if missing else
             f"a base {base.name} without regions", "a household model of every region of the "
             f"base, among {list(map(str, model[REGION].values))}",
