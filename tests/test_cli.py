@@ -156,6 +156,54 @@ def test_the_summary_gives_what_a_demographer_looks_for_first(reference, capsys)
                          "all, 2012-2060).")
 
 
+def test_the_summary_shows_the_households_of_a_scenario_that_counts_them(reference, capsys):
+    from projsim.analysis.households import households, one_person_share
+    from projsim.io.households import read_household_model
+
+    assert main(["run", "fpb-2013-households"]) == EXIT_OK
+    lines = capsys.readouterr().out.splitlines()
+    start = lines.index("Private households on 1 January (households, Belgium)")
+
+    def row(label):
+        return next(line for line in lines[start:] if line.startswith(label + "  "))[
+            len(label):].split()
+
+    years = [2012, 2020, 2030, 2040, 2050, 2060, 2061]
+    assert lines[start + 1].split() == [str(year) for year in years]
+    model = read_household_model()
+    counts = households(reference, model, method="trend").sum("region").sel(time=years)
+    assert row("one person") == [f"{value:,.0f}" for value in
+                                 counts.sel(household_type="one_person").values]
+    assert row("Total") == [f"{value:,.0f}" for value in counts.sum("household_type").values]
+    share = one_person_share(reference, model, method="trend", aggregate="region")
+    assert row("one-person share [%]") == [f"{value:.1f}" for value in share.sel(time=years)]
+    assert row("persons per household")[0] == "2.30"
+    assert lines[-1] == (
+        "Households: method trend, model households_belgium, no scale (Statbel, census 2011; "
+        "trend: FPB household series 1991-2016, via larray (GPL-3.0)); one reference person per "
+        "household, residents of institutions in none.")
+
+
+def test_a_summary_without_households_says_nothing_of_them(capsys):
+    assert main(["run", "belgium-2012"]) == EXIT_OK
+    assert "households" not in capsys.readouterr().out.lower()
+
+
+def test_draws_of_a_scenario_with_households_give_their_quantiles(tmp_path, capsys):
+    path = tmp_path / "draws.nc"
+    assert main(["run", "fpb-2013-households", "--draws", "64", "--keep", "draws",
+                 "-o", str(path)]) == EXIT_OK
+    lines = capsys.readouterr().out.splitlines()
+    start = lines.index("National private households on 1 January (households)")
+    saved = xr.load_dataset(path)
+    total = saved.households.sum(["region", "household_type"])
+    median = next(line for line in lines[start:] if line.startswith("0.5 "))
+    assert median.split()[1:] == [f"{value:,.0f}" for value in total.median("draw").sel(
+        time=[2012, 2020, 2030, 2040, 2050, 2060, 2061]).values]
+    assert "persons_by_position" not in saved
+    assert saved.attrs["household_method"] == "trend"
+
+
 def test_control_characters_of_a_scenario_are_escaped(tmp_path, capsys):
     path = tmp_path / "s.toml"
     path.write_text('name = "a\\u001b[31mred"\ndescription = "two\\nlines"\n'

@@ -364,10 +364,85 @@ def test_render_and_accessor(single):
         plots.render(single, "map")
     assert str(caught.value) == (
         "argument 'kind': got 'map'; expected one of ['pyramid', 'totals', 'components', 'tfr', "
-        "'e0', 'dependency', 'fan']. Fix: choose one of these kinds.")
+        "'e0', 'dependency', 'fan', 'households']. Fix: choose one of these kinds.")
     ax = single.projsim_plot.pyramid(2030, region=FLEMISH)
     assert ax.get_title() == f"Population on 1 January 2030\n{FLEMISH}"
     assert single.projsim_plot.tfr().get_ylabel().startswith("total fertility rate")
+
+
+# --- households ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def with_households():
+    return projsim.project("fpb-2013-households")
+
+
+def test_households_stack_the_types_under_their_total(with_households):
+    ax = plots.households(with_households)
+    stored = with_households.households.sum("region")
+    np.testing.assert_allclose(ax.lines[0].get_ydata(),
+                               thousands(stored.sum("household_type")), rtol=1e-12)
+    assert [c.get_label() for c in ax.collections] == [
+        "one person", "couple without children", "couple with children", "lone parent", "other"]
+    tops = stored.cumsum("household_type") / 1e3
+    for layer, top in zip(ax.collections, tops.transpose("household_type", "time")):
+        assert layer.get_paths()[0].vertices[:, 1].max() == pytest.approx(float(top.max()))
+    assert ax.get_title() == ("Private households on 1 January, Belgium\ncensus shares moved "
+                              "along the model's trend")
+    assert ax.get_ylabel() == "households [thousands]"
+
+
+def test_households_of_a_result_without_them_need_a_model(variants):
+    from projsim.analysis.households import households
+    from projsim.io.households import read_household_model
+
+    model = read_household_model()
+    ax = plots.households(variants, scenario="zero-migration", region=FLEMISH, model=model)
+    expected = households(variants, model).sel(scenario="zero-migration", region=FLEMISH)
+    np.testing.assert_allclose(ax.lines[0].get_ydata(),
+                               thousands(expected.sum("household_type")), rtol=1e-12)
+    assert ax.get_title() == ("Private households on 1 January, Flemish Region, zero-migration\n"
+                              "census shares held constant")
+    with raises_exactly("argument 'model': got None with a result without 'households'; "
+                        "expected a household model, or a result that stores its households (a "
+                        "scenario with a [households] section). Fix: pass projsim.io.households."
+                        "read_household_model(), or add a [households] section to the scenario."):
+        plots.households(variants)
+
+
+def test_households_of_draws_are_their_median(draws):
+    from projsim.analysis.households import households
+    from projsim.io.households import read_household_model
+
+    model = read_household_model()
+    ax = plots.households(draws, model=model, method="trend")
+    total = households(draws, model, method="trend").sum(["region", "household_type"])
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), thousands(total.median("draw")))
+    assert ax.get_title().startswith("Private households on 1 January, Belgium (median of 6 draws)")
+
+
+def test_households_figures_credit_the_census_and_the_trend(with_households, single):
+    from matplotlib.figure import Figure
+
+    from projsim.io.households import read_household_model
+
+    drawn = []
+    original = Figure.savefig
+
+    def keep(figure, *args, **kwargs):
+        drawn.append(figure.get_supxlabel())
+        return original(figure, *args, **kwargs)
+
+    Figure.savefig = keep
+    try:
+        plots.render(with_households, "households", dpi=30)
+        plots.render(single, "households", model=read_household_model(), dpi=30)
+    finally:
+        Figure.savefig = original
+    assert drawn[0].endswith("\nHouseholds: Statbel, census 2011; trend: FPB household series "
+                             "1991-2016, via larray (GPL-3.0).")
+    assert drawn[1].endswith("\nHouseholds: Statbel, census 2011.")
 
 
 # --- projsim plot ----------------------------------------------------------------
@@ -384,6 +459,7 @@ def result_file(tmp_path_factory, variants):
     ["--kind", "totals", "--scenario", "fpb-2013", "--scenario", "zero-migration"],
     ["--kind", "components", "--region", FLEMISH],
     ["--kind", "tfr"], ["--kind", "e0"], ["--kind", "dependency"],
+    ["--kind", "households", "--region", FLEMISH, "--scenario", "low-migration"],
 ])
 def test_cli_plot_writes_a_png(result_file, tmp_path, capsys, options):
     output = tmp_path / "figure.png"
@@ -414,7 +490,7 @@ def test_cli_plot_of_a_result_with_the_population_only(draws, tmp_path, capsys):
 
 @pytest.mark.parametrize("options, message", [
     (["--kind", "map"], "option --kind: got 'map'; expected one of pyramid, totals, components, "
-                        "tfr, e0, dependency, fan. Fix: choose one of these figures."),
+                        "tfr, e0, dependency, fan, households. Fix: choose one of these figures."),
     (["--year", "2070"], "{file}: --year: got 2070; expected a year of the result, 2012 to "
                          "2061. Fix: choose a year in that range."),
     (["--year", "20x0"], "option --year: got '20x0'; expected a year such as 2060. "
@@ -432,6 +508,9 @@ def test_cli_plot_of_a_result_with_the_population_only(draws, tmp_path, capsys):
      "{file}: --compare-scenario: got 'medium'; expected one of ['fpb-2013', 'zero-migration', "
      "'low-migration', 'high-migration', 'constant-fertility', 'constant-mortality']. "
      "Fix: use a scenario label of the result."),
+    (["--kind", "households", "--nationality", FOREIGN],
+     "option --nationality: got 'foreign' with --kind households; expected no nationality: "
+     "households are counted by region, nationalities pooled. Fix: drop --nationality."),
     (["--kind", "tfr", "--region", "Flanders"],
      "{file}: --region: got 'Flanders'; expected one of ['Brussels-Capital Region', "
      "'Flemish Region', 'Walloon Region']. Fix: use a region label of the result."),
@@ -605,8 +684,9 @@ def test_figures_of_the_summaries_of_draws():
     np.testing.assert_allclose(widths(ax.containers[1]), thousands(
         summaries.population_mean.sel(time=2061, sex="female").sum("region")))
     with raises_exactly("argument 'kind': got 'tfr' with the summaries of stochastic draws; "
-                        "expected one of ['fan', 'totals', 'pyramid'], which the summaries "
-                        "hold. Fix: keep the draws (--keep draws) for the other figures."):
+                        "expected one of ['fan', 'totals', 'pyramid', 'households'], which the "
+                        "summaries hold. Fix: keep the draws (--keep draws) for the other "
+                        "figures."):
         plots.render(summaries, "tfr")
 
 

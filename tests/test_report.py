@@ -57,12 +57,12 @@ def test_self_contained(page):
 
 def test_figures_are_embedded_pngs(page):
     images = IMAGE.findall(page)
-    assert len(images) == page.count("<img") == 7
+    assert len(images) == page.count("<img") == 8
     for image in images:
         assert base64.b64decode(image).startswith(b"\x89PNG\r\n\x1a\n")
     for title in ("Population pyramid", "Population pyramids by region", "Total population",
                   "Components of change", "Fertility", "Life expectancy",
-                  "Old-age dependency ratio"):
+                  "Old-age dependency ratio", "Private households"):
         assert f"<h3>{title}</h3>" in page
     assert "Uncertainty" not in page
 
@@ -163,7 +163,7 @@ def test_cli_report(single, tmp_path, capsys):
     assert capsys.readouterr().out == f"Wrote {output}\n"
     html = output.read_text(encoding="utf-8")
     assert "<caption>Population on 1 January [persons]</caption>" in html
-    assert len(IMAGE.findall(html)) == 7
+    assert len(IMAGE.findall(html)) == 8
     assert main(["report", str(tmp_path / "missing.nc"), "-o", str(output)]) == EXIT_INPUT
     assert capsys.readouterr().err == (
         f"error: {tmp_path / 'missing.nc'}: got no such file; expected a netCDF file written by "
@@ -181,7 +181,7 @@ def test_a_result_with_the_population_only(variants):
     assert "<tr><th>Median age [years]</th>" in page
     assert [title for title in re.findall(r"<h3>([^<]+)</h3>", page)] == [
         "Population pyramid", "Population pyramids by region", "Total population",
-        "Old-age dependency ratio", "Uncertainty of the total population"]
+        "Old-age dependency ratio", "Private households", "Uncertainty of the total population"]
 
 
 def test_a_result_by_nationality(by_nationality, reference):
@@ -229,6 +229,56 @@ def test_the_report_of_the_summaries_of_draws(tmp_path, capsys):
     assert "<caption>Population on 1 January, Belgium: quantiles over 64 draws [persons]" in page
     assert [h for h in re.findall(r"<h3>([^<]+)</h3>", page)] == [
         "Population pyramid", "Population pyramids by region", "Total population",
-        "Uncertainty of the total population"]
+        "Private households", "Uncertainty of the total population"]
+    assert "The households of the mean population of the draws." in page
     assert ("Sources: Statbel, HMD, HFC, FPB (base belgium-2012); scenario fpb-2013. Method: "
             "projsim") in page
+
+
+# --- households -----------------------------------------------------------------------
+
+
+def cells(html, label):
+    row = re.search(rf"<tr><th>{re.escape(label)}</th>((?:<td[^>]*>[^<]*</td>)+)</tr>", html)
+    return re.findall(r">([^<]*)</td>", row.group(1))
+
+
+def test_the_households_a_result_stores_are_reported():
+    result = projsim.project("fpb-2013-households")
+    page = report_html(result, years=[2012, 2060], figures=False)
+    households = table(page, "Private households on 1 January by type, Belgium [households]")
+    national = result.households.sum("region")
+    assert cells(households, "One person") == [
+        f"{value:,.0f}" for value in national.sel(household_type="one_person", time=[2012, 2060])]
+    assert cells(households, "Total") == [
+        f"{value:,.0f}" for value in national.sum("household_type").sel(time=[2012, 2060])]
+    assert cells(households, "Persons per private household") == ["2.30", "2.19"]
+    assert cells(households, "One-person households [%]") == ["34.1", "37.4"]
+    assert ("Counted by the scenario&#x27;s [households] section: method trend, model "
+            "households_belgium, no scale. Sources: Statbel, census 2011; trend: FPB household "
+            "series 1991-2016, via larray (GPL-3.0).") in page
+    by_region = table(page, "Private households on 1 January by region [households]")
+    brussels = result.households.sel(region="Brussels-Capital Region").sum("household_type")
+    assert cells(by_region, "Brussels-Capital Region") == [
+        f"{value:,.0f}" for value in brussels.sel(time=[2012, 2060])]
+
+
+def test_a_result_without_households_is_counted_with_the_census_shares_held(single):
+    from projsim.analysis.households import households
+    from projsim.io.households import read_household_model
+
+    page = report_html(single, years=[2012, 2023], figures=False)
+    counted = households(single, read_household_model()).sum(["region", "household_type"])
+    assert cells(table(page, "Private households on 1 January by type, Belgium [households]"),
+                 "Total") == [f"{value:,.0f}" for value in counted.sel(time=[2012, 2023])]
+    assert ("The scenario has no [households] section: the households are counted here with the "
+            "census shares of the household model households_belgium held constant "
+            "(projsim.analysis.households). Sources: Statbel, census 2011.") in page
+    assert "<h2>Households</h2>" not in report_html(single, figures=False, household_model=None)
+
+
+def test_households_of_regions_the_model_lacks_are_left_out(single):
+    other = single.isel(time=slice(0, 3)).assign_coords(region=["Antwerp", "Ghent", "Liège"])
+    page = report_html(other, figures=False)
+    assert ('<h2>Households</h2>\n<p class="note">Households are left out: the household model '
+            "households_belgium does not cover the region Antwerp.</p>") in page

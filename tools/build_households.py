@@ -578,6 +578,11 @@ def households_toml() -> str:
         'trend = "Federal Planning Bureau household series 1991-2016, from larray (GPL-3.0): the trend slopes only"',
         'provenance = "data-raw/belgium/households/SOURCES.md"',
         "",
+        "# Short credits, written under figures: the census always, the FPB series with the trend.",
+        "[credit]",
+        'census = "Statbel, census 2011"',
+        'trend = "FPB household series 1991-2016, via larray (GPL-3.0)"',
+        "",
         "[method]",
         *(f"{key} = {toml_string(text)}" for key, text in methods.items()),
         "",
@@ -636,7 +641,7 @@ the shipped files equal a rebuild. Read it with `projsim.io.households.read_hous
 | `persons_by_position.csv` | region, sex, age, position, persons | persons, census of 1 January 2011 |
 | `region_parameters.csv` | region, children_per_couple, other_headship | persons per household; households per person |
 | `trend.csv` | region, position, slope | per year (log odds) |
-| `households.toml` | regions, sexes, positions, household types, ages, trend years, files, units, sources, method | |
+| `households.toml` | regions, sexes, positions, household types, ages, trend years, files, units, sources, credit, method | |
 
 `region` is one of the three regions or `Belgium` (their sum, for national results); `sex` is `female` or `male`;
 `age` runs over 0..{OPEN_AGE}, where **{OPEN_AGE} is the open group {OPEN_AGE}+** (a projection's older ages take

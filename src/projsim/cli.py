@@ -139,7 +139,9 @@ def _parser() -> argparse.ArgumentParser:
     plot.add_argument("result", help="a result written by 'projsim run -o' (a projection, "
                                      "every draw, or the summaries of the draws)")
     plot.add_argument("--kind", default="pyramid",
-                      help=f"the figure: {', '.join(PLOT_KINDS)} (default: pyramid)")
+                      help=f"the figure: {', '.join(PLOT_KINDS)} (default: pyramid); households "
+                           "are those the result stores, else counted with the census shares "
+                           "held")
     plot.add_argument("-o", "--output", required=True,
                       help="the image file to write, ending in .png, .svg or .pdf")
     plot.add_argument("--year", help="pyramid: the 1 January shown as bars (default: the last)")
@@ -182,7 +184,10 @@ def summary(dataset, years: Sequence[int] | None = None) -> str:
     of change (births, deaths, their balance and net migration), the TFR and
     the life expectancy at birth by sex of the year, the share aged 67 and
     over, the old-age dependency ratio and the median age on 1 January, all
-    for the whole area, and the overrides in cells and in persons.
+    for the whole area, and the overrides in cells and in persons; and, for
+    a scenario with a ``[households]`` section, the private households on
+    1 January by type, their total, the persons per household and the
+    one-person share.
 
     Parameters
     ----------
@@ -261,7 +266,33 @@ def _block(title: str, data, years: list[int], area: str) -> str:
                       "indicators of the year's rates)."]
     lines += [f"Old-age dependency: persons {old}+ per 100 aged {young}-{old - 1}; median age "
               "[years].", "", _overrides(data)]
+    if "households" in data:
+        lines += ["", *_households_block(data, years, area, width)]
     return "\n".join(lines)
+
+
+def _households_block(data, years: list[int], area: str, width: int) -> list[str]:
+    """The private households of one scenario by type, their total, size and one-person
+    share, for the whole area (a scenario with a [households] section)."""
+    from projsim.analysis import households as counting
+
+    counts = data.households.sum(REGION)
+    rows = [(kind.replace("_", " "), counts.sel(household_type=kind), 0)
+            for kind in map(str, counts["household_type"].values)]
+    rows.append(("Total", counts.sum("household_type"), 0))
+    if "persons_by_position" in data:
+        rows.append(("persons per household",
+                     counting.average_household_size(data, aggregate=REGION), 2))
+    rows.append(("one-person share [%]", counting.one_person_share(data, aggregate=REGION), 1))
+    width = max(width, *(len(label) + 2 for label, *_ in rows))
+    lines = [f"Private households on 1 January (households, {shown(area)})",
+             f"{'':<{width}}" + "".join(f"{y:>13}" for y in years)]
+    lines += [_row(label, array.sel(time=years).values, width, digits)
+              for label, array, digits in rows]
+    lines.append(f"Households: {shown(data.attrs.get('households', ''))} "
+                 f"({shown(data.attrs.get('household_credit', ''))}); one reference person "
+                 "per household, residents of institutions in none.")
+    return lines
 
 
 def _overrides(data) -> str:
@@ -280,7 +311,9 @@ def _overrides(data) -> str:
 
 
 def draws_summary(dataset, years: Sequence[int] | None = None) -> str:
-    """A plain-text summary of a stochastic result: national quantiles by year."""
+    """A plain-text summary of a stochastic result: national quantiles by year, and
+    the national private households (their quantiles over kept draws, or the mean
+    over the draws of summaries) of a scenario with a [households] section."""
     first, last = int(dataset.time[0]), int(dataset.time[-1])
     years = default_years(first, last) if years is None else [int(y) for y in years]
     national = dataset.national_quantile.sel(age_group="all", time=years)
@@ -291,6 +324,17 @@ def draws_summary(dataset, years: Sequence[int] | None = None) -> str:
              f"{'quantile':<12}" + "".join(f"{y:>13}" for y in years)]
     for q in national["quantile"].values:
         lines.append(_row(f"{q:g}", national.sel(quantile=q).values, 12))
+    if "households" in dataset:
+        total = dataset.households.sum([REGION, "household_type"]).sel(time=years)
+        lines += ["", "National private households on 1 January (households)",
+                  f"{'':<12}" + "".join(f"{y:>13}" for y in years)]
+        if "draw" in total.dims:
+            lines += [_row(f"{q:g}", total.quantile(q, dim="draw").values, 12)
+                      for q in national["quantile"].values]
+        else:
+            lines.append(_row("mean", total.values, 12))
+        lines.append(f"Households: {shown(dataset.attrs.get('households', ''))} "
+                     f"({shown(dataset.attrs.get('household_credit', ''))}).")
     return "\n".join(lines)
 
 
@@ -462,6 +506,7 @@ def local_cluster(workers: int):
 
 
 def _run(args) -> int:
+    from projsim.analysis.households import with_households
     from projsim.io.results import check_output_path, write_netcdf
     from projsim.io.scenarios import input_files, load_scenario
     from projsim.projection import DEFAULT_SCENARIO, project
@@ -486,6 +531,8 @@ def _run(args) -> int:
                                     keep=args.keep, client=client, progress=Progress(),
                                     quantiles=args.quantiles,
                                     demographic_noise=args.demographic_noise)
+            if scenario.households is not None:
+                dataset = with_households(dataset, scenario.households)
             print(draws_summary(dataset))
             if args.output is not None:
                 write_netcdf(dataset, args.output)
@@ -570,6 +617,10 @@ def _plot_options(args, dataset) -> dict:
             raise InputError(f"option {_option(name)}", f"{value!r} with --kind {kind}",
                              f"this option only with --kind {' or '.join(kinds)}",
                              f"drop {_option(name)}")
+    if kind == "households" and args.nationality is not None:
+        raise InputError("option --nationality", f"{args.nationality!r} with --kind households",
+                         "no nationality: households are counted by region, nationalities "
+                         "pooled", "drop --nationality")
     scenarios = args.scenario or []
     if len(scenarios) > 1 and kind not in _SEVERAL_SCENARIOS:
         raise InputError("option --scenario", f"{len(scenarios)} scenarios with --kind {kind}",
@@ -598,6 +649,22 @@ def _plot_options(args, dataset) -> dict:
                          "draw a figure of the population (pyramid, totals, dependency, fan), "
                          "or save a projection with 'projsim run -o'")
     options = dict(chosen)     # the plot functions' arguments region and nationality
+    if kind == "households":
+        from projsim.io.households import read_household_model
+
+        del options[NATIONALITY]
+        if "households" not in dataset:
+            # a result of a scenario without [households]: the census shares held
+            options["model"] = read_household_model()
+            covered = options["model"][REGION].values
+            missing = [str(r) for r in dataset[REGION].values if r not in covered]
+            if missing:
+                raise InputError(f"{path}: --kind households", f"the region {missing[0]!r}, "
+                                 f"which the household model {options['model'].attrs['model']} "
+                                 "does not cover", f"a result by the regions of the model, "
+                                 f"{list(map(str, covered))}, or one that stores its households",
+                                 "add a [households] section naming a model of these regions "
+                                 "to the scenario, and save its run with 'projsim run -o'")
     if kind in _SEVERAL_SCENARIOS:
         options["scenarios"] = scenarios or None
     else:

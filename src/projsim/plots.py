@@ -36,7 +36,9 @@ Conventions
   told apart by their style and markers, and labelled "overlaps" the first
   of them when they stay within 1 % of the y-axis (:data:`OVERLAP`).
 * :func:`render` writes under each figure the sources of the result's base
-  and the method (:func:`credit_text`).
+  and the method (:func:`credit_text`), and under a households figure the
+  sources of the household model too (:func:`household_credit`: Statbel's
+  census 2011, and the FPB household series where the trend uses it).
 * Colours come from the colour-blind-safe palette of Okabe and Ito (2008).
 
 References
@@ -65,7 +67,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 #: The figures :func:`render` and ``projsim plot --kind`` know.
-PlotKind = Literal["pyramid", "totals", "components", "tfr", "e0", "dependency", "fan"]
+PlotKind = Literal["pyramid", "totals", "components", "tfr", "e0", "dependency", "fan",
+                   "households"]
 PLOT_KINDS: tuple[str, ...] = get_args(PlotKind)
 
 #: The Okabe-Ito palette, by name.
@@ -92,7 +95,17 @@ COMPONENT_LABELS = {
 }
 ALL_REGIONS = "all regions"
 #: The figures a summary of stochastic draws can give (:func:`is_draws_summary`).
-SUMMARY_KINDS: tuple[str, ...] = ("fan", "totals", "pyramid")
+SUMMARY_KINDS: tuple[str, ...] = ("fan", "totals", "pyramid", "households")
+#: Colours and words of the household types (:data:`projsim.types.HOUSEHOLD_TYPES`).
+HOUSEHOLD_COLOURS = {
+    "one_person": OKABE_ITO["vermillion"], "couple_without_children": OKABE_ITO["orange"],
+    "couple_with_children": OKABE_ITO["blue"], "lone_parent": OKABE_ITO["bluish_green"],
+    "other": OKABE_ITO["reddish_purple"],
+}
+HOUSEHOLD_LABELS = {kind: kind.replace("_", " ") for kind in HOUSEHOLD_COLOURS}
+#: What a households figure says of the method that moved the census shares.
+HOUSEHOLD_METHOD_WORDS = {"constant": "census shares held constant",
+                          "trend": "census shares moved along the model's trend"}
 #: Line styles and markers that tell apart the scenarios of a rate figure.
 LINESTYLES = ("-", "--", "-.", ":")
 MARKERS = ("", "o", "s", "^", "D", "v", "P", "X")
@@ -940,6 +953,102 @@ def dependency(
     return ax
 
 
+def _household_counts(data: xr.Dataset, model: xr.Dataset | None,
+                      method: str | None) -> tuple[xr.DataArray, str]:
+    """Households by region and type of one scenario, and the method that counted them:
+    those the result stores (``model`` None), or counted with ``model``."""
+    from projsim.analysis import households as counting
+
+    if model is None:
+        return counting.households(data, method=method), str(data.attrs.get("household_method",
+                                                                          "constant"))
+    stock = "population_mean" if is_draws_summary(data) else "population"
+    method = method or "constant"
+    return counting.households(data, model, method=method, stock=stock), method
+
+
+def household_credit(dataset: xr.Dataset, model: xr.Dataset | None = None,
+                     method: str | None = None) -> str:
+    """The sources of a households figure, in one line: those of ``model`` with
+    ``method``, or of the households the result stores (its ``household_credit``)."""
+    from projsim.analysis.households import household_credit as of_model
+
+    credit = of_model(model, method or "constant") if model is not None \
+        else str(dataset.attrs.get("household_credit", ""))
+    return f"Households: {credit}."
+
+
+def households(
+    dataset: xr.Dataset,
+    *,
+    scenario: str | None = None,
+    region: str | None = None,
+    model: xr.Dataset | None = None,
+    method: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Private households on 1 January by type over time, stacked, with their total.
+
+    The households are those the result stores (a scenario with a
+    ``[households]`` section), or counted from its population with ``model``
+    (:mod:`projsim.analysis.households`; nationalities pooled). Draws show
+    the median of each type and of the total; the summaries of draws, the
+    households of the mean population.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        A result.
+    scenario : str, optional
+        By default the first.
+    region : str, optional
+        One region; by default all regions together.
+    model : xarray.Dataset, optional
+        A household model (:func:`projsim.io.households.read_household_model`),
+        needed when the result stores no households.
+    method : {"constant", "trend"}, optional
+        With ``model``: the census shares held (the default) or trended.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One filled layer per household type, stacked in the order of
+        :data:`projsim.types.HOUSEHOLD_TYPES` (``ax.collections``), and the
+        total (``ax.lines``), in thousands of households.
+
+    Examples
+    --------
+    >>> import projsim
+    >>> ax = households(projsim.project("fpb-2013-households"))
+    >>> print(f"{ax.lines[0].get_ydata()[-1]:,.0f}")    # thousands, 1 January 2061
+    5,678
+    """
+    chosen, where = _where(dataset, region)
+    data, name = _one_scenario(dataset, scenario)
+    counts, method = _household_counts(data, model, method)
+    counts = counts.sel(chosen, drop=True) if chosen else counts.sum(REGION)
+    layers = _median_draw(counts).transpose("time", "household_type")
+    total = _median_draw(counts.sum("household_type"))
+    ax = _axes(ax)
+    kinds = [str(kind) for kind in layers["household_type"].values]
+    ax.stackplot(layers.time.values, layers.values.T / THOUSAND,
+                 labels=[HOUSEHOLD_LABELS[kind] for kind in kinds],
+                 colors=[HOUSEHOLD_COLOURS[kind] for kind in kinds], alpha=0.85)
+    ax.plot(total.time.values, total.values / THOUSAND, color="black", linewidth=1.5,
+            label="all private households")
+    title = f"Private households on 1 January, {where}{_draw_note(dataset, 'mean')}"
+    if len(_scenario_names(dataset)) > 1:
+        title += f", {name}"
+    ax.set(title=f"{title}\n{HOUSEHOLD_METHOD_WORDS.get(method, method)}",
+           ylabel="households [thousands]")
+    ax.set_ylim(bottom=0)
+    _thousands_axis(ax.yaxis)
+    _years_axis(ax)
+    _legend(ax)
+    return ax
+
+
 def _check_quantiles(quantiles) -> list[tuple[float, float]]:
     try:
         pairs = [(float(low), float(high)) for low, high in quantiles]
@@ -1048,7 +1157,7 @@ def fan(
 # --- rendering outside pyplot -------------------------------------------------
 
 _FUNCTIONS = {"pyramid": pyramid, "totals": totals, "components": components, "tfr": tfr,
-              "e0": e0, "dependency": dependency, "fan": fan}
+              "e0": e0, "dependency": dependency, "fan": fan, "households": households}
 
 
 def render(dataset: xr.Dataset, kind: PlotKind, /, *, format: str = "png", dpi: int = 120,
@@ -1062,7 +1171,7 @@ def render(dataset: xr.Dataset, kind: PlotKind, /, *, format: str = "png", dpi: 
     ----------
     dataset : xarray.Dataset
         A result.
-    kind : {"pyramid", "totals", "components", "tfr", "e0", "dependency", "fan"}
+    kind : {"pyramid", "totals", "components", "tfr", "e0", "dependency", "fan", "households"}
         The function of this module to call.
     format : str, default "png"
         An image format matplotlib writes (``"png"``, ``"svg"``, ``"pdf"``).
@@ -1103,7 +1212,10 @@ def render(dataset: xr.Dataset, kind: PlotKind, /, *, format: str = "png", dpi: 
                          f"one of {list(SUMMARY_KINDS)}, which the summaries hold",
                          "keep the draws (--keep draws) for the other figures")
     _FUNCTIONS[kind](dataset, ax=ax, **options)
-    figure.supxlabel(credit_text(dataset), x=0.01, ha="left", fontsize=7, color="#444444")
+    credit = credit_text(dataset)
+    if kind == "households":
+        credit += "\n" + household_credit(dataset, options.get("model"), options.get("method"))
+    figure.supxlabel(credit, x=0.01, ha="left", fontsize=7, color="#444444")
     stream = io.BytesIO()
     figure.savefig(stream, format=format, dpi=dpi)
     return stream.getvalue()
@@ -1115,7 +1227,7 @@ class PlotAccessor:
 
     Each method is the function of the same name with the Dataset as first
     argument; see :func:`pyramid`, :func:`totals`, :func:`components`,
-    :func:`tfr`, :func:`e0`, :func:`dependency` and :func:`fan`.
+    :func:`tfr`, :func:`e0`, :func:`dependency`, :func:`fan` and :func:`households`.
     """
 
     def __init__(self, dataset: xr.Dataset) -> None:
@@ -1141,3 +1253,6 @@ class PlotAccessor:
 
     def fan(self, *args, **kwargs):
         return fan(self._dataset, *args, **kwargs)
+
+    def households(self, **kwargs):
+        return households(self._dataset, **kwargs)

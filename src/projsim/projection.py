@@ -7,6 +7,7 @@ from pathlib import Path
 import xarray as xr
 
 from projsim import engine
+from projsim.analysis.households import with_households
 from projsim.assumptions import Inputs, build_inputs, needs_second_pass, reweight
 from projsim.io.scenarios import load_scenario
 from projsim.model.scenario import Scenario
@@ -60,7 +61,11 @@ def project(scenario: str | Path | Scenario = DEFAULT_SCENARIO) -> xr.Dataset:
         Population on 1 January of every year from the base to the horizon,
         the flows of every year, and provenance in ``attrs``
         (see :mod:`projsim.result`). A scenario with variants gives a
-        ``scenario`` dimension, the scenario itself first.
+        ``scenario`` dimension, the scenario itself first. A scenario with a
+        ``[households]`` section adds ``households`` and ``persons_by_position``,
+        counted from the population by the analysis layer
+        (:func:`projsim.analysis.households.with_households`); without it the
+        result holds the projection alone.
 
     Examples
     --------
@@ -73,7 +78,10 @@ def project(scenario: str | Path | Scenario = DEFAULT_SCENARIO) -> xr.Dataset:
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    return label(scenario, *run(scenario))
+    result = label(scenario, *run(scenario))
+    if scenario.households is None:
+        return result
+    return with_households(result, scenario.households)
 
 
 def label(scenario: Scenario, inputs: Inputs, result: engine.Projection) -> xr.Dataset:

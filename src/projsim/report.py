@@ -20,6 +20,7 @@ import xarray as xr
 
 from projsim import plots
 from projsim.analysis import indicators
+from projsim.io.households import DEFAULT_HOUSEHOLD_MODEL, read_household_model
 from projsim.model.states import state_dims
 from projsim.types import NATIONALITY, REGION
 
@@ -271,8 +272,71 @@ def _scenarios_table(dataset: xr.Dataset) -> str:
                   f"dependency: persons {old}+ per 100 aged {young}-{old - 1}.")
 
 
+def _household_counts(data: xr.Dataset, model) -> tuple[xr.Dataset | None, str]:
+    """The households of one scenario: those the result stores, else counted with
+    ``model`` (the census shares held) when it covers the result's regions; as
+    ``households`` (time, ..., region, household_type), ``size`` and ``share``
+    (national, where the result lets them be computed), with the note that
+    says how they were counted. None, with the reason, when there are none."""
+    from projsim.analysis import households as counting
+
+    if "households" in data:
+        counted = {"households": data.households,
+                   "share": counting.one_person_share(data, aggregate=REGION)}
+        if "persons_by_position" in data:
+            counted["size"] = counting.average_household_size(data, aggregate=REGION)
+        note = (f"Counted by the scenario's [households] section: {data.attrs.get('households')}. "
+                f"Sources: {data.attrs.get('household_credit')}.")
+        return xr.Dataset(counted), note
+    if model is None:
+        return None, ""
+    missing = [str(r) for r in data[REGION].values if r not in model[REGION].values]
+    if missing:
+        return None, (f"Households are left out: the household model "
+                      f"{model.attrs.get('model')} does not cover the region {missing[0]}.")
+    options = {"stock": "population_mean" if plots.is_draws_summary(data) else "population"}
+    counted = xr.Dataset({
+        "households": counting.households(data, model, **options),
+        "share": counting.one_person_share(data, model, aggregate=REGION, **options),
+        "size": counting.average_household_size(data, model, aggregate=REGION, **options)})
+    note = ("The scenario has no [households] section: the households are counted here with "
+            f"the census shares of the household model {model.attrs.get('model')} held "
+            "constant (projsim.analysis.households). Sources: "
+            f"{counting.household_credit(model, 'constant')}.")
+    return counted, note
+
+
+def _households_tables(data: xr.Dataset, counted: xr.Dataset, note: str,
+                       years: list[int]) -> str:
+    """The households by type and by region on 1 January, their size and one-person share."""
+    counts = counted.households
+    national = counts.sum(REGION)
+    header = [str(y) for y in years]
+    rows = [(plots.HOUSEHOLD_LABELS[str(kind)].capitalize(),
+             _series(national.sel(household_type=kind), years, 0))
+            for kind in national["household_type"].values]
+    rows.append(("Total", _series(national.sum("household_type"), years, 0)))
+    if "size" in counted:
+        rows.append(("Persons per private household", _series(counted["size"], years, 2)))
+    rows.append(("One-person households [%]", _series(counted["share"], years, 1)))
+    if "draw" in counts.dims:
+        note += " Medians over the draws."
+    if plots.is_draws_summary(data):
+        note += " The households of the mean population of the draws."
+    area = plots.area_name(data)
+    by_type = _table(f"Private households on 1 January by type, {area} [households]", header,
+                     rows, note
+                     + " One reference person per household; residents of institutions (care "
+                     "homes) are counted apart, in no private household.")
+    by_region = _table("Private households on 1 January by region [households]", header,
+                       [(str(region), _series(counts.sel({REGION: region}).sum("household_type"),
+                                              years, 0)) for region in counts[REGION].values])
+    return by_type + by_region
+
+
 def report_html(dataset: xr.Dataset, *, years: Sequence[int] | None = None,
-                figures: bool = True) -> str:
+                figures: bool = True,
+                household_model: str | None = DEFAULT_HOUSEHOLD_MODEL) -> str:
     """Write a result as one self-contained HTML page.
 
     Parameters
@@ -285,14 +349,20 @@ def report_html(dataset: xr.Dataset, *, years: Sequence[int] | None = None,
         and the horizon.
     figures : bool, default True
         Draw the figures; without them the page is a few kilobytes of tables.
+    household_model : str or None, default "households_belgium"
+        The household model (a shipped name or a folder) that counts the
+        households of a result that stores none, with the census shares held
+        constant, when it covers the result's regions; None leaves them out.
+        The households a result stores (a scenario with a ``[households]``
+        section) are always reported.
 
     Returns
     -------
     str
         The HTML document: the scenario, its assumptions, tables (population
         by region, components of change, fertility, life expectancy,
-        dependency ratio and median age, the scenarios compared) and figures
-        as base64 PNG images.
+        dependency ratio and median age, the scenarios compared, private
+        households) and figures as base64 PNG images.
 
     Examples
     --------
@@ -352,6 +422,15 @@ def report_html(dataset: xr.Dataset, *, years: Sequence[int] | None = None,
         parts.append(_indicators_table(reference, years))
     if len(scenarios) > 1:
         parts.append(_scenarios_table(dataset))
+    model = None
+    if household_model is not None and "households" not in reference:
+        model = read_household_model(household_model)
+    counted, household_note = _household_counts(reference, model)
+    if counted is not None:
+        parts += ["<h2>Households</h2>", _households_tables(reference, counted, household_note,
+                                                             years)]
+    elif household_note:
+        parts += ["<h2>Households</h2>", f'<p class="note">{_e(household_note)}</p>']
     plan = [
         ("pyramid", "Population pyramid",
          f"Persons by single year of age on 1 January {last} (bars, thousands; men left, "
@@ -377,6 +456,11 @@ def report_html(dataset: xr.Dataset, *, years: Sequence[int] | None = None,
         ("dependency", "Old-age dependency ratio",
          "Persons of pension age per 100 persons of working age, on 1 January.", {}),
     ]
+    if counted is not None:
+        plan.append(("households", "Private households",
+                     "Private households on 1 January by type (stacked, thousands) and their "
+                     "total: one reference person per household.",
+                     {} if model is None else {"model": model}))
     if figures:
         parts.append("<h2>Figures</h2>")
         parts += [_figure(dataset, kind, title, text, **options)

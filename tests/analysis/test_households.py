@@ -22,7 +22,9 @@ from projsim.analysis.households import (
     persons_by_position, position_shares, trended_shares,
 )
 from projsim.io.households import read_household_model
-from projsim.types import HOUSEHOLD_POSITIONS, HOUSEHOLD_TYPES, NATIONALITY, REGION, SEXES
+from projsim.types import (
+    HOUSEHOLD_POSITIONS, HOUSEHOLD_TYPES, NATIONALITY, REGION, SEXES, VARIABLES,
+)
 
 RAW = Path(__file__).resolve().parents[2] / "data-raw" / "belgium" / "households"
 REGIONS = ("Brussels-Capital Region", "Flemish Region", "Walloon Region")
@@ -295,6 +297,134 @@ def test_draws_held_by_dask_give_the_same_households(draws, model):
     lazy.attrs = draws.attrs
     counts = households(lazy, model)
     np.testing.assert_allclose(counts.compute(), households(draws, model), rtol=1e-12)
+
+
+# --- a scenario's [households] section --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def scenario_with_households():
+    import projsim
+
+    return projsim.load_scenario("fpb-2013-households")
+
+
+@pytest.fixture(scope="module")
+def with_section(scenario_with_households):
+    import projsim
+
+    return projsim.project(scenario_with_households)
+
+
+def test_the_section_adds_households_and_persons_to_the_result(with_section, reference, model):
+    """The projection is the reference's; its households are those of the analysis layer."""
+    added = {"households", "persons_by_position"}
+    assert set(with_section.data_vars) == set(reference.data_vars) | added
+    for name in reference.data_vars:
+        xr.testing.assert_identical(with_section[name], reference[name])
+    expected = households(reference, model, method="trend")
+    xr.testing.assert_equal(with_section.households, expected)
+    assert with_section.households.attrs == expected.attrs
+    assert with_section.time.attrs == reference.time.attrs
+    xr.testing.assert_allclose(with_section.persons_by_position,
+                               persons_by_position(reference, model, method="trend"), rtol=1e-12)
+    for name in added:
+        assert with_section[name].attrs["units"] == VARIABLES[name].units
+    assert with_section.attrs["households"] == "method trend, model households_belgium, no scale"
+    assert with_section.attrs["household_method"] == "trend"
+    assert with_section.attrs["household_credit"] == (
+        "Statbel, census 2011; trend: FPB household series 1991-2016, via larray (GPL-3.0)")
+    assert len(with_section.attrs["sha256_household_model"]) == 64
+
+
+def test_a_result_without_the_section_holds_no_households(reference):
+    assert not {"households", "persons_by_position"} & set(reference.data_vars)
+    assert not {"position", "household_type"} & set(reference.dims)
+    assert not any(key.startswith("household") for key in reference.attrs)
+
+
+@pytest.mark.parametrize("aggregate", [(), REGION])
+def test_without_a_model_the_functions_read_the_stored_households(with_section, reference, model,
+                                                                  aggregate):
+    for function in (average_household_size, one_person_share):
+        xr.testing.assert_allclose(function(with_section, aggregate=aggregate),
+                                   function(reference, model, method="trend",
+                                            aggregate=aggregate), rtol=1e-12)
+    xr.testing.assert_identical(households(with_section), with_section.households)
+    xr.testing.assert_identical(with_section.projsim.persons_by_position(),
+                                with_section.persons_by_position)
+    xr.testing.assert_identical(with_section.projsim.one_person_share(aggregate=aggregate),
+                                one_person_share(with_section, aggregate=aggregate))
+
+
+def test_the_section_scales_the_odds_as_the_argument_does(tmp_path, reference, model):
+    import projsim
+
+    path = tmp_path / "s.toml"
+    path.write_text('extends = "fpb-2013"\nname = "s"\n[households]\n'
+                    'scale = { living_alone = { 2012 = 1.0, 2040 = 1.3 }, institution = '
+                    '{ "Brussels-Capital Region" = 0.8, "Flemish Region" = 1, "Walloon Region" = 1 } }\n')
+    scaled = projsim.project(path)
+    years = reference.time.values
+    multipliers = np.ones((years.size, len(REGIONS), len(HOUSEHOLD_POSITIONS)))
+    multipliers[:, :, 0] = np.interp(years, [2012, 2040], [1.0, 1.3])[:, None]
+    multipliers[:, 0, -1] = 0.8
+    scale = xr.DataArray(multipliers, dims=("time", REGION, "position"),
+                         coords={"time": years, REGION: list(REGIONS),
+                                 "position": list(HOUSEHOLD_POSITIONS)})
+    np.testing.assert_allclose(scaled.households, households(reference, model, scale=scale),
+                               rtol=1e-12)
+    alone = scaled.households.sel(household_type="one_person", time=2040).sum()
+    assert float(alone) > float(households(reference, model).sel(
+        household_type="one_person", time=2040).sum())
+
+
+def test_the_draws_of_a_scenario_keep_their_households(draws, scenario_with_households, model):
+    from projsim.analysis.households import with_households
+
+    section = scenario_with_households.households
+    kept = with_households(draws, section)
+    assert "persons_by_position" not in kept
+    xr.testing.assert_equal(kept.households, households(draws, model, method="trend"))
+    assert one_person_share(kept).dims == ("time", "draw", REGION)
+    summary = with_households(draws.drop_vars("population"), section)
+    assert summary.attrs["household_stock"] == "population_mean"
+    xr.testing.assert_equal(summary.households, households(
+        draws, model, method="trend", stock="population_mean"))
+    xr.testing.assert_allclose(
+        average_household_size(summary, aggregate=REGION),
+        average_household_size(draws, model, method="trend", stock="population_mean",
+                               aggregate=REGION), rtol=1e-12)
+    assert average_household_size(summary).attrs["long_name"].startswith("mean over draws of ")
+    with raises_exactly("argument 'model': got None with a result of draws that keeps the "
+                        "households of each draw, not their persons by position; expected a "
+                        "household model, or a result that stores its households (a scenario "
+                        "with a [households] section). Fix: pass projsim.io.households."
+                        "read_household_model(), or add a [households] section to the scenario."):
+        average_household_size(kept)
+
+
+def test_a_result_without_households_needs_a_model(reference):
+    with raises_exactly("argument 'model': got None with a result without 'households'; expected "
+                        "a household model, or a result that stores its households (a scenario "
+                        "with a [households] section). Fix: pass projsim.io.households."
+                        "read_household_model(), or add a [households] section to the scenario."):
+        households(reference)
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"method": "constant"},
+     "argument 'method': got 'constant' without a model; expected no method with the households "
+     "the result stores (counted by its scenario's [households] section). Fix: pass a household "
+     "model too, to count them with this method."),
+    ({"stock": "population_mean"},
+     "argument 'stock': got 'population_mean' without a model; expected no stock with the "
+     "households the result stores (counted by its scenario's [households] section). Fix: pass a "
+     "household model too, to count them with this stock."),
+])
+def test_stored_households_take_no_choice_of_counting(with_section, options, message):
+    with raises_exactly(message):
+        one_person_share(with_section, **options)
 
 
 # --- errors -------------------------------------------------------------------------

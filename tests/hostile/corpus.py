@@ -143,6 +143,46 @@ def other_netcdf(path: Path) -> None:
     write_netcdf(xr.Dataset({"x": ("time", [1.0, 2.0])}), path)
 
 
+def household_model(edit: Callable[[Path], None]) -> Callable[[Path], None]:
+    """A copy of the shipped household model in a folder, edited."""
+    def apply(folder: Path) -> None:
+        shutil.copytree(Path(str(resources.files("projsim") / "data" / "households_belgium")),
+                        folder)
+        edit(folder)
+    return apply
+
+
+def national_rows(folder: Path) -> None:
+    """The model of Belgium as a whole only."""
+    toml = folder / "households.toml"
+    text = toml.read_text(encoding="utf-8")
+    start = text.index("regions = [")
+    toml.write_text(text[:start] + 'regions = ["Belgium"]' + text[text.index("\n", start):],
+                    encoding="utf-8")
+    for name in ("persons_by_position.csv", "region_parameters.csv", "trend.csv"):
+        lines = (folder / name).read_text(encoding="utf-8").splitlines(keepends=True)
+        (folder / name).write_text(lines[0] + "".join(
+            line for line in lines[1:] if line.startswith("Belgium,")), encoding="utf-8")
+
+
+def replaced(name: str, old: str, new: str) -> Callable[[Path], None]:
+    def apply(folder: Path) -> None:
+        path = folder / name
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    return apply
+
+
+def result_of_other_regions(path: Path) -> None:
+    """A short result whose regions no household model shipped covers."""
+    import projsim
+    from projsim.io import write_netcdf
+
+    written = path.with_name(path.name + ".nc")
+    result = projsim.project("belgium-2012").isel(time=slice(0, 3))
+    write_netcdf(result.assign_coords(region=["Antwerp", "Ghent", "Liège"]), written)
+    written.rename(path)
+
+
 def text_population(dataset):
     return dataset.assign(population=dataset.population.astype(str))
 
@@ -268,6 +308,27 @@ CASES: list[Case] = [
     scenario("toml-with-a-nul-byte", (HEAD + "#\x00\n").encode()),
     scenario("extends-chain-of-1500", 'extends = "s1.toml"\n',
              {f"s{i}.toml": f'extends = "s{i + 1}.toml"\n' for i in range(1, 1500)}),
+    # the [households] section and its model
+    scenario("households-model-of-the-nation-only", HEAD + '[households]\nmodel = "m"\n',
+             {"m": household_model(national_rows)}),
+    scenario("households-model-with-a-negative-count", HEAD + '[households]\nmodel = "m"\n',
+             {"m": household_model(replaced("persons_by_position.csv",
+                                            "Flemish Region,male,40,other,",
+                                            "Flemish Region,male,40,other,-"))}),
+    scenario("households-model-with-a-nan-slope", HEAD + '[households]\nmodel = "m"\n',
+             {"m": household_model(replaced("trend.csv", "Walloon Region,partner,-0.01509145975",
+                                            "Walloon Region,partner,nan"))}),
+    scenario("households-model-without-credits", HEAD + '[households]\nmodel = "m"\n',
+             {"m": household_model(replaced("households.toml", "[credit]", "[credits]"))}),
+    scenario("households-model-that-is-a-file", HEAD + '[households]\nmodel = "m"\n',
+             {"m": "households"}),
+    scenario("households-model-toml-linked-to-dev-zero", HEAD + '[households]\nmodel = "m"\n',
+             {"m": household_model(lambda folder: ((folder / "households.toml").unlink(),
+                                                   (folder / "households.toml").symlink_to(
+                                                       "/dev/zero")))}),
+    scenario("households-scale-1e300", HEAD + "[households]\nscale = { other = 1e300 }\n"),
+    scenario("households-scale-path-of-text",
+             HEAD + '[households]\nscale = { living_alone = { 2012 = "1.2" } }\n'),
     # bases: a copy of the embedded 2012 base with one thing wrong
     scenario("base-sex-ratio-0", USER_BASE, base=meta("sex_ratio_at_birth", "0.0")),
     scenario("base-sex-ratio-minus-1", USER_BASE, base=meta("sex_ratio_at_birth", "-1.0")),
@@ -424,6 +485,12 @@ CASES: list[Case] = [
     Case("plot-dev-zero", ["plot", "/dev/zero", "-o", "f.png"]),
     Case("plot-a-folder", ["plot", "r.nc", "-o", "f.png"], {"r.nc/x": ""}),
     Case("plot-over-its-result", ["plot", "r.png", "-o", "r.png"], {"r.png": small_result}),
+    Case("plot-households-of-a-nationality", ["plot", "r.nc", "--kind", "households",
+                                              "--nationality", "foreign", "-o", "f.png"],
+         {"r.nc": small_result}),
+    Case("plot-households-of-regions-the-model-lacks",
+         ["plot", "r.nc", "--kind", "households", "-o", "f.png"],
+         {"r.nc": result_of_other_regions}),
     Case("report-as-text", ["report", "r.nc", "-o", "r.txt"], {"r.nc": small_result}),
     Case("report-truncated", ["report", "r.nc", "-o", "r.html"],
          {"r.nc": lambda p: (small_result(p), p.write_bytes(p.read_bytes()[:3000]))}),

@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 from helpers import raises_exactly
 
-from projsim.io.households import read_household_model
+from projsim.io.households import read_household_model, resolve_household_model
 from projsim.io.packaged import data_folder
 from projsim.types import HOUSEHOLD_POSITIONS, SEXES
 
@@ -223,3 +223,45 @@ def test_an_unknown_model_is_refused():
                         "projsim ['households_belgium'], or a folder holding households.toml. Fix: "
                         "check the name or the path."):
         read_household_model("households_belgum")
+
+
+def test_the_model_credits_its_sources(model):
+    assert model.attrs["credit_census"] == "Statbel, census 2011"
+    assert model.attrs["credit_trend"] == "FPB household series 1991-2016, via larray (GPL-3.0)"
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda text: text.replace('[credit]\ncensus = "Statbel, census 2011"\n', "[credit]\n"),
+     "credit.census: got nothing; expected a text in quotes. Fix: set credit.census in the "
+     "model's households.toml."),
+    (lambda text: text.replace("open_age = 100", "open_age = 1e9"),
+     "ages.open_age: got 1000000000.0; expected a whole number. Fix: set ages.open_age in the "
+     "model's households.toml."),
+    (lambda text: text.replace("open_age = 100", "open_age = 1000000000"),
+     "ages: got first = 0, open_age = 1000000000; expected first = 0 and an open age from 1 to "
+     "150. Fix: give the shares by single year of age from 0."),
+    (lambda text: text.replace('regions = ["Brussels-Capital Region", ',
+                               'regions = ["Flemish Region", '),
+     "regions: got ['Flemish Region', 'Flemish Region', 'Walloon Region', 'Belgium']; expected a "
+     "list of region labels, each once. Fix: name the regions of the model."),
+    (lambda text: text.replace('persons = "persons_by_position.csv"', "persons = 3"),
+     "files.persons: got 3; expected a text in quotes. Fix: set files.persons in the model's "
+     "households.toml."),
+])
+def test_a_model_folder_with_malformed_metadata_is_refused(tmp_path, edit, message):
+    folder = tmp_path / "model"
+    shutil.copytree(data_folder(DATA_SET), folder)
+    toml = folder / "households.toml"
+    toml.write_text(edit(toml.read_text(encoding="utf-8")), encoding="utf-8")
+    with raises_exactly(f"{toml}: {message}"):
+        read_household_model(folder)
+
+
+def test_a_model_folder_is_found_relative_to_a_folder(tmp_path):
+    shutil.copytree(data_folder(DATA_SET), tmp_path / "model")
+    assert resolve_household_model("model", tmp_path) == str((tmp_path / "model").resolve())
+    assert resolve_household_model(DATA_SET, tmp_path) == DATA_SET
+    with raises_exactly("household model: got 'nowhere'; expected a model shipped with projsim "
+                        "['households_belgium'], or a folder holding households.toml. Fix: check "
+                        "the name or the path (relative to the scenario file)."):
+        resolve_household_model("nowhere", tmp_path)

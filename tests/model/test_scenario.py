@@ -42,8 +42,8 @@ def test_check_scenario_lists_every_problem(tmp_path):
     assert problems == [
         f"{path}: colour: got an unknown key; expected one of ['name', 'description', 'base', "
         "'horizon', 'open_age', 'extends', 'conventions', 'fertility', 'mortality', "
-        "'international_migration', 'internal_migration', 'naturalisation', 'uncertainty', 'variants']. "
-        "Fix: remove it.",
+        "'international_migration', 'internal_migration', 'naturalisation', 'households', "
+        "'uncertainty', 'variants']. Fix: remove it.",
         f"{path}: mortality.scal: got an unknown key; expected one of ['scale', 'e0', 'table']. "
         "Fix: did you mean 'scale'?",
         f"{path}: fertility.scale.2012: got -1; expected a number at least 0 and at most 10. "

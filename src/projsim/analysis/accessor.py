@@ -17,6 +17,9 @@ from projsim.analysis.balance import (
     migration_balance, natural_balance,
 )
 from projsim.analysis.fertility import grr, mean_age_at_childbearing, nrr, tfr
+from projsim.analysis.households import (
+    average_household_size, households, one_person_share, persons_by_position,
+)
 from projsim.analysis.mortality import life_expectancy, life_table
 from projsim.analysis.structure import (
     dependency_ratio, foreign_share, mean_age, median_age, mid_year_population, sex_ratio,
@@ -31,6 +34,7 @@ INDICATORS: tuple[Callable, ...] = (
     mid_year_population, natural_balance, migration_balance, crude_birth_rate,
     crude_death_rate, crude_net_migration_rate, growth_rate, mean_age, median_age,
     dependency_ratio, share_aged, sex_ratio, foreign_share,
+    persons_by_position, households, average_household_size, one_person_share,
 )
 
 

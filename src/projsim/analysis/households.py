@@ -46,6 +46,13 @@ state dimension other than ``region`` (nationality) is pooled first, so a
 result by region and nationality gives the same households as the same
 population by region.
 
+**Scenarios.** A scenario's optional ``[households]`` section
+(:mod:`projsim.model.households`) states the method, the model and the
+scales; :func:`projsim.project` then adds ``households`` and
+``persons_by_position`` to its result (:func:`with_households`), and each
+function here called without a model reads them back from the result:
+``ds.projsim.one_person_share(aggregate="region")``.
+
 **Ensemble summaries.** The households of each type are linear in the
 population, so the households of ``population_mean`` are the mean of the
 draws' households, with one exception: where a draw has more children of
@@ -64,8 +71,12 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from projsim.analysis.common import Aggregate, inputs, labelled, ratio, summed
+from projsim.analysis.common import Aggregate, checked, inputs, labelled, ratio, summed
 from projsim.errors import InputError
+from projsim.io.files import array_sha256
+from projsim.model.households import (
+    MODEL_VARIABLES, TREND_YEARS, Households, check_household_model,
+)
 from projsim.model.states import StateSpace
 from projsim.types import (
     HOUSEHOLD_METHODS, HOUSEHOLD_POSITIONS, HOUSEHOLD_STOCKS, HOUSEHOLD_TYPE, HOUSEHOLD_TYPES,
@@ -73,23 +84,12 @@ from projsim.types import (
 )
 
 __all__ = [
-    "MODEL_VARIABLES", "average_household_size", "check_household_model", "households",
-    "households_from_positions", "one_person_share", "persons_by_position", "position_shares",
-    "trended_shares",
+    "MODEL_VARIABLES", "average_household_size", "check_household_model", "household_credit",
+    "households", "households_from_positions", "one_person_share", "persons_by_position",
+    "position_shares", "trended_shares", "with_households",
 ]
 
-#: The variables of a household model, with their dimensions.
-MODEL_VARIABLES = {
-    "persons": (REGION, "sex", "age", POSITION),
-    "children_per_couple": (REGION,),
-    "other_headship": (REGION,),
-    "trend": (REGION, POSITION),
-}
-#: The attributes of a household model that date its trend [year].
-TREND_YEARS = ("trend_first", "trend_origin", "trend_until")
-
 _P = {position: i for i, position in enumerate(HOUSEHOLD_POSITIONS)}
-_MODEL_SOURCE = "the Dataset returned by projsim.io.households.read_household_model()"
 
 
 # --- kernels (numpy) -----------------------------------------------------------
@@ -188,82 +188,7 @@ def _on_ages(persons: np.ndarray, ages: np.ndarray) -> np.ndarray:
     return mapped
 
 
-# --- the model -------------------------------------------------------------------
-
-
-def check_household_model(model) -> xr.Dataset:
-    """``model`` after checking it is a household model: its variables, labels and values.
-
-    Parameters
-    ----------
-    model : object
-        What the caller passed as the model.
-
-    Returns
-    -------
-    xarray.Dataset
-        The model, positions in the order of :data:`projsim.types.HOUSEHOLD_POSITIONS`.
-
-    Raises
-    ------
-    projsim.errors.InputError
-        If it is not a Dataset, lacks a variable or a dimension, has other
-        positions or sexes, ages that are not single years from 0, values that
-        are negative or not finite, a cell where nobody lives, fewer than one
-        child per couple with children, or trend years out of order.
-    """
-    if not isinstance(model, xr.Dataset):
-        raise InputError("argument 'model'", f"an object of type {type(model).__name__}",
-                         "an xarray.Dataset holding a household model", f"pass {_MODEL_SOURCE}")
-    for name, dims in MODEL_VARIABLES.items():
-        if name not in model.data_vars or set(model[name].dims) != set(dims):
-            got = f"dimensions {model[name].dims}" if name in model.data_vars else "no such variable"
-            raise InputError(f"household model, variable '{name}'", got,
-                             f"the dimensions {dims}, in any order", f"pass {_MODEL_SOURCE}")
-    for dim, labels in ((POSITION, HOUSEHOLD_POSITIONS), ("sex", SEXES)):
-        if sorted(map(str, model[dim].values)) != sorted(labels):
-            got = repr(list(map(str, model[dim].values)))
-            raise InputError(f"household model, coordinate '{dim}'", got, f"the labels {list(labels)}",
-                             "label the model with projsim's vocabulary (projsim.types)")
-    ages = model["age"].values
-    if not np.array_equal(ages, np.arange(ages.size)):
-        raise InputError("household model, coordinate 'age'",
-                         np.array2string(ages, threshold=6, separator=", "),
-                         "single years of age 0, 1, ..., the last one open",
-                         "give the shares by single year of age")
-    _check_values(model)
-    years = [model.attrs.get(key) for key in TREND_YEARS]
-    if not all(isinstance(y, (int, np.integer)) for y in years) or not years[0] <= years[1] <= years[2]:
-        raise InputError("household model, attributes " + ", ".join(TREND_YEARS), repr(years),
-                         "whole years with trend_first <= trend_origin <= trend_until",
-                         "date the trend: the years of its fit and its origin")
-    return model.transpose(*MODEL_VARIABLES["persons"]).sel({POSITION: list(HOUSEHOLD_POSITIONS),
-                                                             "sex": list(SEXES)})
-
-
-def _check_values(model: xr.Dataset) -> None:
-    rules = {
-        "persons": (lambda v: v >= 0, "numbers of persons >= 0"),
-        "children_per_couple": (lambda v: v >= 1, "at least 1 child per couple with children"),
-        "other_headship": (lambda v: v >= 0, "households per person >= 0"),
-        "trend": (lambda v: np.isfinite(v), "finite slopes [per year]"),
-    }
-    for name, (rule, expected) in rules.items():
-        values = model[name].values
-        bad = ~(np.isfinite(values) & rule(values))
-        if bad.any():
-            cell = {dim: model[dim].values[i].item() for dim, i in
-                    zip(model[name].dims, np.argwhere(bad)[0])}
-            raise InputError(f"household model, variable '{name}'",
-                             f"{values[bad][0].item()!r} at {cell}", expected,
-                             f"pass {_MODEL_SOURCE}, or correct the value")
-    empty = model["persons"].sum(POSITION) <= 0
-    if empty.any():
-        cell = {dim: empty[dim].values[i].item() for dim, i in
-                zip(empty.dims, np.argwhere(empty.values)[0])}
-        raise InputError("household model, variable 'persons'", f"nobody at {cell}",
-                         "persons in some position in every region, sex and age",
-                         "pool the empty ages with their neighbours before building the model")
+# --- shares ----------------------------------------------------------------------
 
 
 def position_shares(model: xr.Dataset, time, *, method: HouseholdMethod = "constant",
@@ -419,9 +344,41 @@ def _labelled(data, name, stock, last):
     return labelled(data.transpose("time", *batch, *last), long_name, spec.units)
 
 
-def persons_by_position(ds: xr.Dataset, model: xr.Dataset, *, method: HouseholdMethod = "constant",
-                        scale: xr.DataArray | None = None,
-                        stock: HouseholdStock = "population") -> xr.DataArray:
+_SIZE = "the average household size"
+#: The arguments that choose how households are counted, refused with the stored ones.
+_ONLY_WITH_A_MODEL = ("method", "scale", "stock")
+
+
+def _defaults(method, stock) -> tuple[str, str]:
+    """The method and stock used with a model when they are not given."""
+    return (HOUSEHOLD_METHODS[0] if method is None else method,
+            HOUSEHOLD_STOCKS[0] if stock is None else stock)
+
+
+def _stored(ds, name: str, method, scale, stock) -> xr.DataArray:
+    """The variable ``name`` a result stores (:func:`with_households`), checked."""
+    for key, value in zip(_ONLY_WITH_A_MODEL, (method, scale, stock)):
+        if value is not None:
+            shown = repr(value) if isinstance(value, str) else f"a {type(value).__name__}"
+            raise InputError(f"argument '{key}'", f"{shown} without a model",
+                             f"no {key} with the households the result stores (counted by its "
+                             "scenario's [households] section)",
+                             f"pass a household model too, to count them with this {key}")
+    if not isinstance(ds, xr.Dataset) or name not in ds.data_vars:
+        got = f"an object of type {type(ds).__name__}" if not isinstance(ds, xr.Dataset) else \
+            ("a result of draws that keeps the households of each draw, not their persons by "
+             "position" if "households" in ds.data_vars else f"a result without '{name}'")
+        raise InputError("argument 'model'", f"None with {got}",
+                         "a household model, or a result that stores its households (a scenario "
+                         "with a [households] section)",
+                         "pass projsim.io.households.read_household_model(), or add a "
+                         "[households] section to the scenario")
+    return checked(ds, (name,), name.replace("_", " "))[name]
+
+
+def persons_by_position(ds: xr.Dataset, model: xr.Dataset | None = None, *,
+                        method: HouseholdMethod | None = None, scale: xr.DataArray | None = None,
+                        stock: HouseholdStock | None = None) -> xr.DataArray:
     """Persons on 1 January by region, position in the household, sex and age [persons].
 
     :math:`N_{t,r,p,s,x} = \\pi_{t,r,s,x,p} P_{t,r,s,x}`; summed over the
@@ -432,14 +389,19 @@ def persons_by_position(ds: xr.Dataset, model: xr.Dataset, *, method: HouseholdM
     ----------
     ds : xarray.Dataset
         A projsim result (any ``scenario`` or ``draw`` dimension is kept).
-    model : xarray.Dataset
+    model : xarray.Dataset, optional
         A household model (:func:`projsim.io.households.read_household_model`).
-    method : {"constant", "trend"}
-        Census shares at every date, or moved along the model's trend.
+        Without it, the persons by position the result stores (a scenario
+        with a ``[households]`` section, :func:`with_households`).
+    method : {"constant", "trend"}, optional
+        Census shares at every date (the default), or moved along the
+        model's trend. Only with a model.
     scale : xarray.DataArray, optional
-        Multipliers of the odds of positions (:func:`position_shares`).
-    stock : {"population", "population_mean"}
-        The population used: a result's, or the mean of an ensemble summary.
+        Multipliers of the odds of positions (:func:`position_shares`). Only
+        with a model.
+    stock : {"population", "population_mean"}, optional
+        The population used: a result's (the default), or the mean of an
+        ensemble summary. Only with a model.
 
     Returns
     -------
@@ -455,6 +417,9 @@ def persons_by_position(ds: xr.Dataset, model: xr.Dataset, *, method: HouseholdM
     >>> print(f"{float(persons.sel(time=2012, position='institution').sum()):,.0f}")
     139,735
     """
+    if model is None:
+        return _stored(ds, "persons_by_position", method, scale, stock)
+    method, stock = _defaults(method, stock)
     population, model, _ = _population(ds, model, stock, "persons by position")
     shares = _shares(model, population["time"].values, population[REGION].values,
                      population["age"].values, method, scale)
@@ -462,9 +427,9 @@ def persons_by_position(ds: xr.Dataset, model: xr.Dataset, *, method: HouseholdM
                      (REGION, POSITION, "sex", "age"))
 
 
-def households(ds: xr.Dataset, model: xr.Dataset, *, method: HouseholdMethod = "constant",
-               scale: xr.DataArray | None = None,
-               stock: HouseholdStock = "population") -> xr.DataArray:
+def households(ds: xr.Dataset, model: xr.Dataset | None = None, *,
+               method: HouseholdMethod | None = None, scale: xr.DataArray | None = None,
+               stock: HouseholdStock | None = None) -> xr.DataArray:
     """Private households on 1 January by region and type [households].
 
     One reference person per household (the module's formulas): one-person
@@ -479,15 +444,20 @@ def households(ds: xr.Dataset, model: xr.Dataset, *, method: HouseholdMethod = "
         A projsim result (any ``scenario`` or ``draw`` dimension is kept: the
         households of each draw, whose quantiles over ``draw`` are the
         intervals).
-    model : xarray.Dataset
+    model : xarray.Dataset, optional
         A household model (:func:`projsim.io.households.read_household_model`).
-    method : {"constant", "trend"}
-        Census shares at every date, or moved along the model's trend.
+        Without it, the households the result stores (a scenario with a
+        ``[households]`` section, :func:`with_households`).
+    method : {"constant", "trend"}, optional
+        Census shares at every date (the default), or moved along the
+        model's trend. Only with a model.
     scale : xarray.DataArray, optional
-        Multipliers of the odds of positions (:func:`position_shares`).
-    stock : {"population", "population_mean"}
-        The population used: a result's, or the mean of an ensemble summary
-        (which gives the mean households over draws).
+        Multipliers of the odds of positions (:func:`position_shares`). Only
+        with a model.
+    stock : {"population", "population_mean"}, optional
+        The population used: a result's (the default), or the mean of an
+        ensemble summary (which gives the mean households over draws). Only
+        with a model.
 
     Returns
     -------
@@ -509,17 +479,33 @@ def households(ds: xr.Dataset, model: xr.Dataset, *, method: HouseholdMethod = "
     other                        27000.0
     dtype: float64
     """
+    if model is None:
+        return _stored(ds, "households", method, scale, stock)
+    method, stock = _defaults(method, stock)
     in_position, model, _ = _in_position(ds, model, method, scale, stock, "households")
     counts = _households(in_position, model)
     return _labelled(counts, "households", stock, (REGION, HOUSEHOLD_TYPE))
 
 
 def _pooled_counts(ds, model, method, scale, stock, aggregate, indicator):
-    """Households by type and persons in private households, regions pooled as asked."""
-    in_position, model, pooled = _in_position(ds, model, method, scale, stock, indicator, aggregate)
-    counts = _households(in_position, model)
-    private = in_position.drop_sel({POSITION: "institution"}).sum(POSITION)
-    return summed(counts, pooled), summed(private, pooled)
+    """Households by type and persons in private households, regions pooled as asked,
+    and the stock they come from."""
+    if model is None:
+        counts = _stored(ds, "households", method, scale, stock)
+        _, dims = inputs(ds, aggregate, indicator, ())
+        pooled = [dim for dim in dims if dim == REGION]
+        persons = _stored(ds, "persons_by_position", None, None, None) \
+            if indicator == _SIZE else None
+        private = None if persons is None else \
+            persons.drop_sel({POSITION: "institution"}).sum([POSITION, "sex", "age"])
+        stock = ds.attrs.get("household_stock", "population")
+    else:
+        method, stock = _defaults(method, stock)
+        in_position, model, pooled = _in_position(ds, model, method, scale, stock, indicator,
+                                                  aggregate)
+        counts = _households(in_position, model)
+        private = in_position.drop_sel({POSITION: "institution"}).sum(POSITION)
+    return summed(counts, pooled), None if private is None else summed(private, pooled), stock
 
 
 def _kept(data) -> tuple[str, ...]:
@@ -527,9 +513,10 @@ def _kept(data) -> tuple[str, ...]:
     return (REGION,) if REGION in data.dims else ()
 
 
-def average_household_size(ds: xr.Dataset, model: xr.Dataset, *, aggregate: Aggregate = (),
-                           method: HouseholdMethod = "constant", scale: xr.DataArray | None = None,
-                           stock: HouseholdStock = "population") -> xr.DataArray:
+def average_household_size(ds: xr.Dataset, model: xr.Dataset | None = None, *,
+                           aggregate: Aggregate = (), method: HouseholdMethod | None = None,
+                           scale: xr.DataArray | None = None,
+                           stock: HouseholdStock | None = None) -> xr.DataArray:
     """Persons in private households per private household [persons per household].
 
     Parameters
@@ -554,15 +541,15 @@ def average_household_size(ds: xr.Dataset, model: xr.Dataset, *, aggregate: Aggr
     >>> print(size.sel(time=[2012, 2060]).round(2).values)
     [2.29 2.19]
     """
-    counts, private = _pooled_counts(ds, model, method, scale, stock, aggregate,
-                                     "the average household size")
+    counts, private, stock = _pooled_counts(ds, model, method, scale, stock, aggregate, _SIZE)
     return _labelled(ratio(private, counts.sum(HOUSEHOLD_TYPE)), "average_household_size",
-                     stock, _kept(private))
+                     stock, _kept(counts))
 
 
-def one_person_share(ds: xr.Dataset, model: xr.Dataset, *, aggregate: Aggregate = (),
-                     method: HouseholdMethod = "constant", scale: xr.DataArray | None = None,
-                     stock: HouseholdStock = "population") -> xr.DataArray:
+def one_person_share(ds: xr.Dataset, model: xr.Dataset | None = None, *,
+                     aggregate: Aggregate = (), method: HouseholdMethod | None = None,
+                     scale: xr.DataArray | None = None,
+                     stock: HouseholdStock | None = None) -> xr.DataArray:
     """Share of one-person households among private households [%].
 
     Parameters
@@ -586,8 +573,92 @@ def one_person_share(ds: xr.Dataset, model: xr.Dataset, *, aggregate: Aggregate 
     >>> print(share.sel(time=[2012, 2060]).round(1).values)
     [34.1 37.3]
     """
-    counts, private = _pooled_counts(ds, model, method, scale, stock, aggregate,
-                                     "the one-person share")
+    counts, _, stock = _pooled_counts(ds, model, method, scale, stock, aggregate,
+                                      "the one-person share")
     return _labelled(ratio(counts.sel({HOUSEHOLD_TYPE: "one_person"}, drop=True),
                            counts.sum(HOUSEHOLD_TYPE), 100), "one_person_share", stock,
-                     _kept(private))
+                     _kept(counts))
+
+
+# --- a scenario's households ------------------------------------------------------------
+
+
+def household_credit(model: xr.Dataset, method: HouseholdMethod) -> str:
+    """The sources of a household model's counts, in short, for under a figure.
+
+    Examples
+    --------
+    >>> from projsim.io.households import read_household_model
+    >>> household_credit(read_household_model(), "trend")
+    'Statbel, census 2011; trend: FPB household series 1991-2016, via larray (GPL-3.0)'
+    """
+    credit = str(model.attrs.get("credit_census", model.attrs.get("model", "")))
+    if method == "trend" and model.attrs.get("credit_trend"):
+        credit += f"; trend: {model.attrs['credit_trend']}"
+    return credit
+
+
+def with_households(ds: xr.Dataset, section: Households) -> xr.Dataset:
+    """A result with the households its scenario's ``[households]`` section asks for.
+
+    :func:`projsim.project` calls it for a scenario with the section; call it
+    on the draws of such a scenario (:func:`projsim.stochastic.project_draws`)
+    to count theirs. The result is returned with
+
+    * ``households`` (time, ..., region, household_type) [households];
+    * ``persons_by_position`` (time, ..., region, position, sex, age)
+      [persons], except for kept draws (seven times every draw's population):
+      their households are kept, draw by draw;
+    * the attributes ``households`` (the section in words),
+      ``household_method``, ``household_stock`` (``population``, or
+      ``population_mean`` for the summaries of draws, whose households are
+      the mean over draws), ``household_credit`` (the sources, in short) and
+      ``sha256_household_model``.
+
+    Every other variable and attribute is unchanged, so a result without
+    the section is what it was.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A projsim result, or the summaries of draws (``population_mean``).
+    section : projsim.model.households.Households
+        The scenario's section, with its model (``scenario.households``).
+
+    Returns
+    -------
+    xarray.Dataset
+
+    Examples
+    --------
+    >>> import projsim
+    >>> scenario = projsim.load_scenario("fpb-2013-households")
+    >>> ds = projsim.project(scenario)       # calls with_households
+    >>> ds.attrs["households"]
+    'method trend, model households_belgium, no scale'
+    >>> print(f"{float(ds.households.sel(time=2060).sum()):,.0f}")
+    5,670,880
+    """
+    stock = "population" if "population" in ds.data_vars else "population_mean"
+    model = check_household_model(section.model)
+    regions = ds[REGION].values
+    multipliers = section.scale_at(ds["time"].values, regions)
+    scale = None if multipliers is None else xr.DataArray(
+        multipliers, dims=("time", REGION, POSITION),
+        coords={"time": ds["time"].values, REGION: regions, POSITION: list(HOUSEHOLD_POSITIONS)})
+    options = {"method": section.method, "scale": scale, "stock": stock}
+    if "draw" in ds[stock].dims:
+        added = {"households": households(ds, model, **options)}
+    else:
+        persons = persons_by_position(ds, model, **options)
+        counts = _households(persons.sum(["sex", "age"]), model)
+        added = {"persons_by_position": persons,
+                 "households": _labelled(counts, "households", stock, (REGION, HOUSEHOLD_TYPE))}
+    # the result's own coordinates, with their attributes, label the added variables
+    added = {name: array.assign_coords({dim: ds[dim] for dim in array.dims if dim in ds.coords})
+             for name, array in added.items()}
+    arrays = np.concatenate([model[name].values.ravel() for name in MODEL_VARIABLES])
+    attrs = {"households": section.describe(), "household_method": section.method,
+             "household_stock": stock, "household_credit": household_credit(model, section.method),
+             "sha256_household_model": array_sha256(arrays)}
+    return ds.assign(added).assign_attrs(attrs)

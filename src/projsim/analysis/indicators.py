@@ -17,6 +17,9 @@ They live in modules by theme, and this module gathers them:
   rates and growth;
 * :mod:`~projsim.analysis.structure`: mid-year population, mean and median
   age, dependency ratios, shares of the oldest and of foreigners, sex ratio;
+* :mod:`~projsim.analysis.households`: persons by position in the household,
+  private households by type, the average household size and the one-person
+  share (with a household model, or those a result stores);
 * :mod:`~projsim.analysis.accessor`: the accessor, built from :data:`INDICATORS`;
 * :mod:`~projsim.analysis.common`: the checks and helpers they share.
 
@@ -89,6 +92,9 @@ from projsim.analysis.balance import (
 )
 from projsim.analysis.common import Aggregate
 from projsim.analysis.fertility import grr, mean_age_at_childbearing, nrr, tfr
+from projsim.analysis.households import (
+    average_household_size, households, one_person_share, persons_by_position,
+)
 from projsim.analysis.mortality import LIFE_TABLE_COLUMNS, life_expectancy, life_table
 from projsim.analysis.structure import (
     DEPENDENCY_KINDS, WORKING_AGE, DependencyKind, dependency_ratio, foreign_share, mean_age,
@@ -97,9 +103,10 @@ from projsim.analysis.structure import (
 
 __all__ = [
     "DEPENDENCY_KINDS", "GROWTH_METHODS", "INDICATORS", "LIFE_TABLE_COLUMNS", "WORKING_AGE",
-    "Aggregate", "DependencyKind", "GrowthMethod", "IndicatorAccessor", "crude_birth_rate",
-    "crude_death_rate", "crude_net_migration_rate", "dependency_ratio", "foreign_share",
-    "growth_rate", "grr", "life_expectancy", "life_table", "mean_age",
-    "mean_age_at_childbearing", "median_age", "mid_year_population", "migration_balance",
-    "natural_balance", "nrr", "sex_ratio", "share_aged", "tfr",
+    "Aggregate", "DependencyKind", "GrowthMethod", "IndicatorAccessor",
+    "average_household_size", "crude_birth_rate", "crude_death_rate",
+    "crude_net_migration_rate", "dependency_ratio", "foreign_share", "growth_rate", "grr",
+    "households", "life_expectancy", "life_table", "mean_age", "mean_age_at_childbearing",
+    "median_age", "mid_year_population", "migration_balance", "natural_balance", "nrr",
+    "one_person_share", "persons_by_position", "sex_ratio", "share_aged", "tfr",
 ]

@@ -33,6 +33,9 @@ from projsim.io.bases import load_base, resolve_base
 from projsim.io.files import (
     CSV_TABLE, TOML_FILE, check_regular_file, open_regular_file, read_grid_csv, read_toml, shown,
 )
+from projsim.io.households import (
+    DEFAULT_HOUSEHOLD_MODEL, read_household_model, resolve_household_model,
+)
 from projsim.model.base import Base
 from projsim.model.scenario import TOP_KEYS, Document, Scenario, merge, unknown_keys, validate
 
@@ -229,6 +232,10 @@ class _FileSources:
             problems.append(InputError(f"{where}: {error.where}", error.got, error.expected,
                                        error.fix))
             return None
+
+    def household_model(self, name: str | None, relative_to: Path):
+        resolved = resolve_household_model(name or DEFAULT_HOUSEHOLD_MODEL, relative_to)
+        return resolved, read_household_model(resolved)
 
     def digest(self, files: list[Path]) -> str:
         digest = hashlib.sha256()

@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from projsim.errors import InputError
-from projsim.model.schema import CONVENTION_KEYS, METHODS, OPTIONS, TOP_KEYS, unknown_keys
+from projsim.model.schema import (
+    CONVENTION_KEYS, HOUSEHOLD_KEYS, METHODS, OPTIONS, TOP_KEYS, unknown_keys,
+)
 
 
 @dataclass
@@ -61,6 +63,8 @@ def merge(document: Document, raw: dict, path: Path, problems: list, prefix: str
             section.update({k: (v, path, prefix) for k, v in value.items() if k in allowed})
         elif key == "uncertainty":
             document.top["uncertainty"] = (value, path)
+        elif key == "households":
+            _merge_households(document, value, path, problems, prefix)
         elif key == "conventions":
             if not isinstance(value, dict):
                 problems.append(InputError(f"{path}: {prefix}{key}", repr(value), "a table",
@@ -72,3 +76,16 @@ def merge(document: Document, raw: dict, path: Path, problems: list, prefix: str
             document.top["conventions"] = (merged, path)
         elif key not in ("extends", "variants") and key in TOP_KEYS:
             document.top[key] = (value, path)
+
+
+def _merge_households(document: Document, value, path: Path, problems: list, prefix: str) -> None:
+    """Overlay a [households] section key by key: each key keeps the file it was
+    written in (a model's folder is relative to that file)."""
+    if not isinstance(value, dict):
+        problems.append(InputError(f"{path}: {prefix}households", repr(value), "a table",
+                                   "write it as a [households] section"))
+        return
+    problems += unknown_keys(path, f"{prefix}households.", value, HOUSEHOLD_KEYS)
+    section = dict(document.top.get("households", ({}, path))[0])
+    section.update({key: (given, path) for key, given in value.items() if key in HOUSEHOLD_KEYS})
+    document.top["households"] = (section, path)

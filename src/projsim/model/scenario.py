@@ -13,7 +13,9 @@ the conventions and, for each component of change, how its rates evolve:
 * ``[international_migration]``: ``net_total`` (national net migrants per
   year, spread over region, sex and age by ``profile``), ``scale`` or
   ``table``;
-* ``[internal_migration]``: ``scale`` (0 switches it off) or ``table``.
+* ``[internal_migration]``: ``scale`` (0 switches it off) or ``table``;
+* ``[households]``, optional: how the households of the projection are
+  counted (:mod:`~projsim.model.households`), shared by all variants.
 
 A value over time is a number (constant) or a table ``{year = value}``
 (:mod:`~projsim.model.paths`). A section left out keeps the base rates
@@ -52,6 +54,7 @@ from projsim.model.document import Document, merge
 from projsim.model.feasibility import (
     check_e0, check_persons_per_year, check_profile, check_tfr, projected_base, table_problem,
 )
+from projsim.model.households import Households, validate_households
 from projsim.model.paths import TimePath, check_net_total, parse_labelled_paths, parse_path
 from projsim.model.schema import (
     CONVENTION_KEYS, IMMIGRATION_PROFILES, MAX_YEARS, METHODS, OPEN_AGES, OPTIONS, PROFILES,
@@ -134,6 +137,10 @@ class Scenario:
     base_data : Base
         The base itself, read once with the scenario, so that nothing below
         reads it again.
+    households : Households or None
+        The ``[households]`` section with its household model
+        (:mod:`projsim.model.households`); None without the section, when a
+        projection counts no households.
     """
 
     name: str
@@ -148,6 +155,7 @@ class Scenario:
     sha256: str
     uncertainty: dict = field(default_factory=dict, repr=False)
     base_data: Base | None = field(default=None, repr=False, compare=False)
+    households: Households | None = field(default=None, repr=False)
 
     @property
     def components(self) -> dict[str, Component]:
@@ -172,6 +180,10 @@ class Sources(Protocol):
 
     def digest(self, files: list[Path]) -> str:
         """The SHA-256 of the files' bytes, one after the other."""
+
+    def household_model(self, name: str | None, relative_to: Path) -> tuple[str, Any]:
+        """The resolved name of a household model (None: the default one) and the
+        model, an xarray.Dataset; or an InputError."""
 
 
 def validate(document: Document, path: Path, problems: list, sources: Sources) -> Scenario | None:
@@ -211,6 +223,11 @@ def validate(document: Document, path: Path, problems: list, sources: Sources) -
               origin, problems, prefix=f"variants.{name}.")
         variant_document.top["name"] = (name, origin)
         variants.append(_validate_variant(variant_document, head, origin, problems, sources))
+    households = None
+    if head is not None and "households" in document.top:
+        households = validate_households(document.top["households"][0], path, head, problems,
+                                         sources.household_model,
+                                         lambda origin: _inherited(origin, head))
     if problems:
         return None
     tables = [c.table for v in variants for c in v.components.values() if c.table is not None]
@@ -220,7 +237,7 @@ def validate(document: Document, path: Path, problems: list, sources: Sources) -
         migration_timing=head["migration_timing"], safeguard=head["safeguard"],
         variants=tuple(variants), source=str(path),
         sha256=sources.digest(document.files + tables),
-        uncertainty=head["uncertainty"], base_data=head["base_data"])
+        uncertainty=head["uncertainty"], base_data=head["base_data"], households=households)
 
 
 def balancing(component: Component) -> bool:

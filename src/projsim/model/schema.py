@@ -4,7 +4,7 @@ Every key a scenario may state is declared here once, with the range or the
 choices it accepts and the words that describe it in messages:
 :data:`TOP_KEYS` at the top of a file, :data:`METHODS` and :data:`OPTIONS`
 in each component's section, :data:`TABLE_VALUES` for the tables,
-:data:`UNCERTAINTY` and :data:`CONVENTION_KEYS` for their sections, and
+:data:`UNCERTAINTY`, :data:`CONVENTION_KEYS` and :data:`HOUSEHOLD_KEYS` for their sections, and
 :data:`SHARED_KEYS` for the keys a variant may not change. The helpers at
 the end turn a key or a number that does not fit into the words of an
 :class:`~projsim.errors.InputError`. :mod:`projsim.model.scenario` validates
@@ -173,9 +173,15 @@ TABLE_VALUES = {
     "internal_migration": "internal_migration_rate",
     "naturalisation": "naturalisation_rate",
 }
+#: The [households] section's keys (:mod:`projsim.model.households`): how the shares of
+#: the positions move, the household model, and multipliers of the odds of positions.
+HOUSEHOLD_KEYS = ("method", "model", "scale")
+#: A multiplier of the odds of a position, by year and optionally by region.
+HOUSEHOLD_SCALE = Method(0.0, 10.0, "a multiplier of the odds of the position [1]", by=REGION,
+                         open_low=True)
 #: Keys at the top of a scenario file.
 TOP_KEYS = ("name", "description", "base", "horizon", "open_age", "extends", "conventions",
-            *METHODS, "uncertainty", "variants")
+            *METHODS, "households", "uncertainty", "variants")
 #: The [uncertainty] table: for each section, its keys and accepted ranges
 #: (see projsim.stochastic).
 UNCERTAINTY = {
@@ -193,7 +199,7 @@ UNCERTAINTY = {
 CONVENTION_KEYS = {"migration_timing": MIGRATION_TIMINGS, "safeguard": SAFEGUARDS}
 #: Keys a variant may not change: they fix the shape of the shared projection.
 SHARED_KEYS = ("base", "horizon", "open_age", "conventions", "extends", "variants", "name",
-               "uncertainty")
+               "uncertainty", "households")
 
 
 def bad_number(number, spec: Method) -> bool:
