@@ -21,12 +21,43 @@ The package is layered, one folder a layer, and imports point down:
 * :mod:`projsim.cli`: the ``projsim`` command.
 """
 
-from projsim import _compat
-from projsim.errors import InputError
+from pathlib import Path
+
+import xarray as xr
+
+from projsim import _compat, projection
 from projsim import analysis  # noqa: F401  (registers the Dataset accessor ds.projsim)
+from projsim.analysis.households import with_households
+from projsim.errors import InputError
 from projsim.io.scenarios import load_scenario
-from projsim.projection import DEFAULT_SCENARIO, project
+from projsim.model.scenario import Scenario
+from projsim.projection import DEFAULT_SCENARIO
 from projsim.result import engine_version
+
+
+def project(scenario: str | Path | Scenario = DEFAULT_SCENARIO) -> xr.Dataset:
+    """Project a scenario: :func:`projsim.projection.project`, with the households of
+    a scenario that has a ``[households]`` section.
+
+    The households (``households``, ``persons_by_position``) are counted from
+    the projected population by the analysis layer
+    (:func:`projsim.analysis.households.with_households`), so they are added
+    here, at the top of the package; without the section the result holds the
+    projection alone.
+
+    Examples
+    --------
+    >>> ds = project("fpb-2013")
+    >>> int(ds.population.sel(time=2012).sum())
+    11035948
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    result = projection.project(scenario)
+    if scenario.households is None:
+        return result
+    return with_households(result, scenario.households)
+
 
 _compat.install()
 __version__ = engine_version()

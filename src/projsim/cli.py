@@ -509,7 +509,8 @@ def _run(args) -> int:
     from projsim.analysis.households import with_households
     from projsim.io.results import check_output_path, write_netcdf
     from projsim.io.scenarios import input_files, load_scenario
-    from projsim.projection import DEFAULT_SCENARIO, project
+    from projsim import project
+    from projsim.projection import DEFAULT_SCENARIO
 
     _check_draw_options(args)
     scenario = load_scenario(args.scenario or DEFAULT_SCENARIO)

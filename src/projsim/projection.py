@@ -7,7 +7,6 @@ from pathlib import Path
 import xarray as xr
 
 from projsim import engine
-from projsim.analysis.households import with_households
 from projsim.assumptions import Inputs, build_inputs, needs_second_pass, reweight
 from projsim.io.scenarios import load_scenario
 from projsim.model.scenario import Scenario
@@ -61,11 +60,9 @@ def project(scenario: str | Path | Scenario = DEFAULT_SCENARIO) -> xr.Dataset:
         Population on 1 January of every year from the base to the horizon,
         the flows of every year, and provenance in ``attrs``
         (see :mod:`projsim.result`). A scenario with variants gives a
-        ``scenario`` dimension, the scenario itself first. A scenario with a
-        ``[households]`` section adds ``households`` and ``persons_by_position``,
-        counted from the population by the analysis layer
-        (:func:`projsim.analysis.households.with_households`); without it the
-        result holds the projection alone.
+        ``scenario`` dimension, the scenario itself first. The households of a
+        scenario with a ``[households]`` section are added by
+        :func:`projsim.project`, above the analysis layer.
 
     Examples
     --------
@@ -78,10 +75,7 @@ def project(scenario: str | Path | Scenario = DEFAULT_SCENARIO) -> xr.Dataset:
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    result = label(scenario, *run(scenario))
-    if scenario.households is None:
-        return result
-    return with_households(result, scenario.households)
+    return label(scenario, *run(scenario))
 
 
 def label(scenario: Scenario, inputs: Inputs, result: engine.Projection) -> xr.Dataset:
