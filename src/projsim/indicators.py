@@ -270,7 +270,7 @@ def mid_year_population(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.Data
     >>> ds = projsim.project("belgium-2012")
     >>> exposure = mid_year_population(ds, aggregate=("region", "sex", "age"))
     >>> print(f"{float(exposure.sel(time=2012)):,.0f}")
-    11,081,791
+    11,081,794
     """
     dims = _aggregated(aggregate, _PARTITION, "the mid-year population")
     ds = _checked(ds, ("population",), "the mid-year population")
