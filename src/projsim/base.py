@@ -96,13 +96,20 @@ def _folder(name: str) -> Path:
 def list_bases() -> tuple[str, ...]:
     """Names of the embedded bases.
 
+    A data folder with a ``meta.toml`` is a base, unless its ``meta.toml``
+    declares a ``[states]`` table (states crossed with nationality, as
+    ``belgium_2012_nationality``): this loader reads bases by region only.
+
     Examples
     --------
     >>> list_bases()
     ('belgium-1988', 'belgium-2012')
     """
     root = Path(str(resources.files("projsim") / "data"))
-    return tuple(sorted(p.name.replace("_", "-") for p in root.iterdir() if (p / "meta.toml").is_file()))
+    return tuple(sorted(
+        p.name.replace("_", "-") for p in root.iterdir()
+        if (p / "meta.toml").is_file() and "states" not in read_toml(p / "meta.toml")
+    ))
 
 
 def resolve_base(name_or_path: str, relative_to: Path | None = None) -> str:
