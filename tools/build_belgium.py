@@ -2,15 +2,19 @@
 
 Run from the repository root::
 
-    python tools/build_belgium.py              # writes src/projsim/data/belgium_{2012,1988}/
-    python tools/build_belgium.py --out DIR    # writes DIR/belgium_2012/ and DIR/belgium_1988/
+    python tools/build_belgium.py              # writes src/projsim/data/belgium_{2012,2012_nationality,1988}/
+    python tools/build_belgium.py --out DIR    # writes the three folders into DIR
 
 The script reads only ``data-raw/belgium/`` (whose ``SOURCES.md`` gives the
 provenance and licence of every file), derives the base population and the
-rates of the two embedded data sets, checks them against published figures,
+rates of the embedded data sets, checks them against published figures,
 prints the check values, and writes long CSV files, a ``meta.toml`` and a
 ``README.md`` for each data set. The README files are generated here so that
 the measured check values they quote are always those of the shipped files.
+The three-region ``belgium_2012`` and ``belgium_1988`` are built in this file,
+from the readers shared in ``belgium_common.py``; the region x nationality
+``belgium_2012_nationality`` by ``belgium_nationality_files.py`` (estimation
+in ``belgium_nationality.py``, README in ``belgium_nationality_readme.py``).
 
 Output is deterministic: rows are sorted by their keys, integer counts are
 written as integers and every other number with ``%.10g`` (ten significant
@@ -45,7 +49,8 @@ from belgium_common import (  # noqa: E402
     flow_matrix, grid, hmd_births, hmd_e0, infant_survival, mortality_2012, not_total, read_raw, read_stocks,
     licence_notes_2012, residual_net_migration, sex_ratio_at_birth, single_age_asfr, whole,
 )
-import buildlib  # noqa: E402  (tests point buildlib.RAW_DIR at a modified copy)
+import belgium_nationality_files  # noqa: E402
+import buildlib  # noqa: E402, F401  (tests point buildlib.RAW_DIR at a modified copy)
 
 # Use this checkout's projsim, whether or not a copy is installed.
 sys.path.insert(0, str(REPO_ROOT / "src"))
@@ -1095,6 +1100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         __doc__.splitlines()[0],
         {
             "belgium_2012": build_2012,
+            "belgium_2012_nationality": belgium_nationality_files.build,
             "belgium_1988": build_1988,
         },
     )
