@@ -2,15 +2,19 @@
 
 Run from the repository root::
 
-    python tools/build_belgium.py              # writes src/projsim/data/belgium_{2012,1988}/
-    python tools/build_belgium.py --out DIR    # writes DIR/belgium_2012/ and DIR/belgium_1988/
+    python tools/build_belgium.py              # writes src/projsim/data/belgium_{2012,2012_nationality,1988}/
+    python tools/build_belgium.py --out DIR    # writes the three folders into DIR
 
 The script reads only ``data-raw/belgium/`` (whose ``SOURCES.md`` gives the
 provenance and licence of every file), derives the base population and the
-rates of the two embedded data sets, checks them against published figures,
+rates of the embedded data sets, checks them against published figures,
 prints the check values, and writes long CSV files, a ``meta.toml`` and a
 ``README.md`` for each data set. The README files are generated here so that
 the measured check values they quote are always those of the shipped files.
+The three-region ``belgium_2012`` and ``belgium_1988`` are built in this file,
+from the readers shared in ``belgium_common.py``; the region x nationality
+``belgium_2012_nationality`` by ``belgium_nationality_files.py`` (estimation
+in ``belgium_nationality.py``, README in ``belgium_nationality_readme.py``).
 
 Output is deterministic: rows are sorted by their keys, integer counts are
 written as integers and every other number with ``%.10g`` (ten significant
@@ -35,428 +39,31 @@ import numpy as np
 # Run as a file or loaded by path (tests/test_embedded_data.py), so tools/ may not be on sys.path.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from buildlib import (  # noqa: E402
-    RAW_DIR, REPO_ROOT, BuildError, format_value, markdown_table, read_rows, run, toml_array, toml_string,
-    toml_table, write_csv,
+    REPO_ROOT, BuildError, format_value, markdown_table, run, toml_array, toml_string, toml_table, write_csv,
 )
+from belgium_common import (  # noqa: E402
+    BASE_YEAR, BIRTHS_YEAR, CENSUS_ROY_ABROAD, CENSUS_ROY_INTERNAL, CENSUS_ROY_UNDER_1, E0_TOLERANCE,
+    FERTILITY_SHAPE_YEAR, HMD_BIRTHS_2011, HMD_LEXIS_FILE, INTERNAL_LATER_PERIOD, INTERNAL_LEVEL_PERIOD, INTERNAL_MATRIX_PERIOD,
+    KANNISTO_FIT_2012, KANNISTO_FROM_2012, MORTALITY_RATIO_GROUPS, MORTALITY_YEARS, N_AGES, OPEN_AGE, RAW_SEX,
+    REGIONS, SEX_CODES, SHORT_REGION, Stocks, brussels_net_loss, census_age_groups, f1, f2, f3, fertility_2012,
+    flow_matrix, grid, hmd_births, hmd_e0, infant_survival, mortality_2012, not_total, read_raw, read_stocks,
+    licence_notes_2012, residual_net_migration, sex_ratio_at_birth, single_age_asfr, whole,
+)
+import belgium_nationality_files  # noqa: E402
+import buildlib  # noqa: E402, F401  (tests point buildlib.RAW_DIR at a modified copy)
 
 # Use this checkout's projsim, whether or not a copy is installed.
 sys.path.insert(0, str(REPO_ROOT / "src"))
 from projsim.demography.lifetable import kannisto_extend, life_expectancy_at_birth  # noqa: E402
 from projsim.types import SEXES  # noqa: E402
 
-REGIONS = ("Brussels-Capital Region", "Flemish Region", "Walloon Region")
-NATIONALITIES = ("Belgian", "foreign")
-#: Raw sex codes of every source, in the order of ``SEXES``. "T" rows (both
-#: sexes, as published) are never read.
-SEX_CODES = tuple({"female": "F", "male": "M"}[sex] for sex in SEXES)
-RAW_SEX = {code: i for i, code in enumerate(SEX_CODES)}
-
-OPEN_AGE = 110
-N_AGES = OPEN_AGE + 1
-STATBEL_OPEN_AGE = 100
-REGISTER_LAST_AGE = 120
-HFC_FIRST_AGE, HFC_LAST_AGE = 12, 55
-
-BASE_YEAR = 2012
-MORTALITY_YEARS = (2010, 2011, 2012)
-#: First years t of the intervals t -> t+1 of the residual net migration.
+#: First years t of the intervals t -> t+1 of the three-region residual net migration.
 MIGRATION_YEARS = (2009, 2010, 2011)
-#: From this year on, the register's 100+ must equal Statbel's exactly (the
-#: 2011 and 2012 populations enter the rates; 2009-2010 only the residual).
-EXACT_SPLIT_FROM = 2011
-FERTILITY_SHAPE_YEAR = 2010
-BIRTHS_YEAR = 2011
-#: Broad age groups (first, last age, both included) in which the regional
-#: mortality ratio is estimated; ages from KANNISTO_FROM_2012 on are modelled.
-MORTALITY_RATIO_GROUPS = ((0, 14), (15, 29), (30, 44), (45, 59), (60, 69), (70, 79), (80, 84), (85, 89), (90, 94))
-KANNISTO_FIT_2012, KANNISTO_FROM_2012 = (80, 94), 95
 KANNISTO_FIT_1988, KANNISTO_FROM_1988 = (80, 99), 100
-INTERNAL_MATRIX_PERIOD = "2019"
-INTERNAL_LEVEL_PERIOD = "2012"
-#: The next year's Brussels net loss, quoted in the README as a sensitivity.
-INTERNAL_LATER_PERIOD = "2013"
-CENSUS_ROY_INTERNAL = "moved_from_other_arrondissement_in_belgium"
-CENSUS_ROY_ABROAD = "moved_from_abroad"
-CENSUS_ROY_UNDER_1 = "not_applicable_under_age_1"
-
-# Published figures the build is checked against (see data-raw/belgium/SOURCES.md).
-STATBEL_TOTAL_2012 = 11_035_948
-STATBEL_REGION_TOTALS_2012 = {
-    "Brussels-Capital Region": 1_138_854,
-    "Flemish Region": 6_350_765,
-    "Walloon Region": 3_546_329,
-}
-HMD_BIRTHS_2011 = 128_705
-#: Largest accepted gap [years] between the e0 implied by the
-#: population-weighted regional rates and the HMD 2011 life table.
-E0_TOLERANCE = 0.5
-
-
-# --------------------------------------------------------------------------
-# Reading
-
-
-def read_raw(name: str) -> list[dict[str, str]]:
-    """Rows of ``data-raw/belgium/<name>`` as dictionaries of strings."""
-    return read_rows(RAW_DIR / name)
-
-
-def grid(
-    rows: list[dict[str, str]],
-    value: str,
-    axes: Sequence[tuple[str, Sequence]],
-    *,
-    select: Callable[[dict[str, str]], bool] = lambda row: True,
-    source: str,
-) -> np.ndarray:
-    """Place ``row[value]`` of the selected rows into a dense array.
-
-    ``axes`` is a sequence of (column, labels); a row goes to the index of its
-    column values among the labels (compared as strings). Every cell must be
-    given exactly once. Empty source cells (HMD's ".") become NaN.
-    """
-    positions = [{str(label): i for i, label in enumerate(labels)} for _, labels in axes]
-    out = np.full(tuple(len(labels) for _, labels in axes), np.nan)
-    seen = np.zeros(out.shape, dtype=bool)
-    for row in rows:
-        if not select(row):
-            continue
-        try:
-            index = tuple(pos[row[column]] for pos, (column, _) in zip(positions, axes))
-        except KeyError:
-            continue
-        if seen[index]:
-            raise BuildError(f"{source}: duplicate row for {dict((c, row[c]) for c, _ in axes)}")
-        seen[index] = True
-        out[index] = float(row[value]) if row[value] != "" else np.nan
-    if not seen.all():
-        missing = tuple(int(i) for i in np.argwhere(~seen)[0])
-        labels = {column: list(labels)[i] for (column, labels), i in zip(axes, missing)}
-        raise BuildError(f"{source}: no row for {labels}; the data-raw copy is incomplete")
-    return out
-
-
-def not_total(row: dict[str, str]) -> bool:
-    return row["sex"] != "T"
-
-
-# --------------------------------------------------------------------------
-# Small numerical helpers
-
-
-def single_age_asfr(rows: list[dict[str, str]], year: int) -> np.ndarray:
-    """HFC ASFR of ``year`` on ages 0..OPEN_AGE [births per woman per year].
-
-    HFC's bound groups "12 and younger" and "55 and older" sit at ages 12 and
-    55; every other age outside 12..55 is zero (no births recorded there).
-    """
-    hfc_ages = range(HFC_FIRST_AGE, HFC_LAST_AGE + 1)
-    published = grid(rows, "asfr", [("year", [year]), ("age", hfc_ages)], source="HFC ASFR")[0]
-    rate = np.zeros(N_AGES)
-    rate[HFC_FIRST_AGE : HFC_LAST_AGE + 1] = published
-    return rate
-
-
-def residual_net_migration(
-    population_start: np.ndarray,
-    population_end: np.ndarray,
-    cohort_deaths: np.ndarray,
-    newborn_survivors: np.ndarray,
-) -> np.ndarray:
-    """Net migration by age at the end of the year, by the residual method.
-
-    ``cohort_deaths[..., x]`` are the deaths during the year of the persons aged
-    x on 1 January (x = OPEN_AGE: the open group); ``newborn_survivors`` are
-    the births of the year alive on the next 1 January. Age 0 at the end is
-    the birth cohort, OPEN_AGE at the end collects start ages OPEN_AGE-1 and
-    OPEN_AGE+.
-    """
-    survivors = population_start - cohort_deaths
-    net = np.empty_like(population_end)
-    net[..., 0] = population_end[..., 0] - newborn_survivors
-    net[..., 1:OPEN_AGE] = population_end[..., 1:OPEN_AGE] - survivors[..., : OPEN_AGE - 1]
-    net[..., OPEN_AGE] = population_end[..., OPEN_AGE] - survivors[..., OPEN_AGE - 1 :].sum(axis=-1)
-    return net
-
-
-def group_index(ages: np.ndarray, groups: Sequence[tuple[int, int]]) -> np.ndarray:
-    """Index of the group (first, last) that contains each age; -1 if none."""
-    index = np.full(ages.shape, -1)
-    for i, (first, last) in enumerate(groups):
-        index[(ages >= first) & (ages <= last)] = i
-    return index
 
 
 # --------------------------------------------------------------------------
 # Belgium 2012: the three regions
-
-
-@dataclass
-class Register:
-    """Statbel populations on the model ages and the register death quotients."""
-
-    population: dict[int, np.ndarray]  # year -> (region, sex, age 0..110) [persons]
-    cohort_deaths: dict[int, np.ndarray]  # year -> expected deaths of the 1 Jan population [persons]
-    register_deaths: dict[int, np.ndarray]  # year -> (region, sex, age 0..120) q x P of the register
-    register_population: dict[int, np.ndarray]  # year -> (region, sex, age 0..120) [persons]
-    split_differences: list[str]
-
-
-def read_register() -> Register:
-    """Statbel 1 January populations 2009-2012 on ages 0..110+ and register quotients.
-
-    Statbel gives single ages 0..99 and 100+. The 100+ is spread over 100..109
-    and 110+ in proportion to the larray register population (summed over
-    nationality) of the same year, region and sex. In 2011 and 2012 the two
-    sources' 100+ totals must be equal (the split is then the register count
-    itself); in 2009 and 2010 a difference of at most one person per cell is
-    accepted and reported.
-    """
-    years = sorted(set(MIGRATION_YEARS) | set(MORTALITY_YEARS) | {BASE_YEAR})
-    statbel = grid(
-        read_raw("statbel_population_jan1_region_1x1_2009_2012.csv"),
-        "population",
-        [("year", years), ("region", REGIONS), ("sex", SEX_CODES), ("age", range(STATBEL_OPEN_AGE + 1))],
-        source="statbel_population_jan1_region_1x1_2009_2012.csv",
-    )
-    register_axes = [
-        ("year", years),
-        ("region", REGIONS),
-        ("nationality", NATIONALITIES),
-        ("sex", SEX_CODES),
-        ("age", range(REGISTER_LAST_AGE + 1)),
-    ]
-    register_pop = grid(
-        read_raw("larray_population_jan1_region_nationality_1x1_2009_2012.csv"),
-        "population",
-        register_axes,
-        source="larray_population_jan1_region_nationality_1x1_2009_2012.csv",
-    )
-    register_q = grid(
-        read_raw("larray_qx_region_nationality_1x1_2009_2012.csv"),
-        "qx",
-        register_axes,
-        source="larray_qx_region_nationality_1x1_2009_2012.csv",
-    )
-    register = Register({}, {}, {}, {}, [])
-    for y, year in enumerate(years):
-        persons = register_pop[y].sum(axis=1)  # over nationality
-        deaths = (register_q[y] * register_pop[y]).sum(axis=1)
-        above = persons[..., STATBEL_OPEN_AGE:]
-        register_above = above.sum(axis=-1)
-        statbel_above = statbel[y][..., STATBEL_OPEN_AGE]
-        gap = statbel_above - register_above
-        differences = [
-            f"{year} {REGIONS[r]} {SEXES[s]}: Statbel 100+ = {statbel_above[r, s]:.0f}, "
-            f"register = {register_above[r, s]:.0f}"
-            for r, s in zip(*np.nonzero(gap))
-        ]
-        allowed = 0 if year >= EXACT_SPLIT_FROM else 1
-        if np.abs(gap).max() > allowed:
-            raise BuildError(
-                f"the larray register 100+ differs from Statbel's 100+ by more than {allowed} person(s) "
-                f"({'; '.join(differences)}); the 100+ split needs equal totals: check the two data-raw copies"
-            )
-        register.split_differences += differences
-        split = statbel_above[..., None] * above / register_above[..., None]
-        population = np.empty((len(REGIONS), len(SEXES), N_AGES))
-        population[..., :STATBEL_OPEN_AGE] = statbel[y][..., :STATBEL_OPEN_AGE]
-        population[..., STATBEL_OPEN_AGE:OPEN_AGE] = split[..., : OPEN_AGE - STATBEL_OPEN_AGE]
-        population[..., OPEN_AGE] = split[..., OPEN_AGE - STATBEL_OPEN_AGE :].sum(axis=-1)
-
-        # Register quotient on the model ages: deaths / persons, the 110+ pooled.
-        model_deaths = np.concatenate([deaths[..., :OPEN_AGE], deaths[..., OPEN_AGE:].sum(-1, keepdims=True)], -1)
-        model_persons = np.concatenate([persons[..., :OPEN_AGE], persons[..., OPEN_AGE:].sum(-1, keepdims=True)], -1)
-        if np.any((model_persons == 0) & (population > 0)):
-            raise BuildError(f"{year}: Statbel has persons in a cell where the register has none")
-        # Where the register has nobody, the Statbel-based population is 0 too
-        # and so are its deaths; the quotient is not needed there.
-        quotient = np.divide(model_deaths, model_persons, out=np.zeros_like(model_deaths), where=model_persons > 0)
-        register.population[year] = population
-        register.cohort_deaths[year] = population * quotient
-        register.register_deaths[year] = deaths
-        register.register_population[year] = persons
-    return register
-
-
-def base_population_2012(register: Register) -> np.ndarray:
-    """Statbel 1 January 2012 on ages 0..110+, checked against the published totals."""
-    population = register.population[BASE_YEAR]
-    if not np.array_equal(population, np.round(population)):
-        raise BuildError("2012 population: the 100+ split did not give whole persons")
-    total = population.sum()
-    if total != STATBEL_TOTAL_2012:
-        raise BuildError(f"2012 population: total {total:.0f}, expected {STATBEL_TOTAL_2012}")
-    for r, region in enumerate(REGIONS):
-        if population[r].sum() != STATBEL_REGION_TOTALS_2012[region]:
-            raise BuildError(
-                f"2012 population: {region} {population[r].sum():.0f}, "
-                f"expected {STATBEL_REGION_TOTALS_2012[region]}"
-            )
-    return population
-
-
-@dataclass
-class Mortality2012:
-    mortality_rate: np.ndarray  # (region, sex, age) [per person-year]
-    national_rate: np.ndarray  # (sex, age) HMD pooled, closed the same way
-    ratio: np.ndarray  # (region, sex, group)
-    e0_region: np.ndarray  # (region, sex)
-    e0_weighted_rates: np.ndarray  # (sex,)
-    e0_weighted_mean: np.ndarray  # (sex,)
-    e0_national_pooled: np.ndarray  # (sex,)
-    e0_hmd_2011: np.ndarray  # (sex,)
-    e0_national_by_year: dict[int, np.ndarray]  # year -> (sex,), HMD D/E closed the same way
-
-
-def hmd_e0(year: int) -> np.ndarray:
-    """e0 [years] of the HMD period life table of ``year``, by sex."""
-    rows = read_raw("hmd_lifetables_period_age0_1987_2011.csv")
-    return grid(
-        rows, "ex", [("year", [year]), ("sex", SEX_CODES)], select=not_total, source="hmd_lifetables_period"
-    )[0]
-
-
-def regional_mortality_ratio(register: Register, years: Sequence[int]) -> np.ndarray:
-    """Observed / expected register deaths by region, sex and MORTALITY_RATIO_GROUPS.
-
-    Observed deaths are qx x P of the register (summed over nationality);
-    expected deaths apply the national register quotient of the same year, sex
-    and age to the region's register population. Both are summed over
-    ``years`` and over the ages of each group.
-    """
-    groups = group_index(np.arange(REGISTER_LAST_AGE + 1), MORTALITY_RATIO_GROUPS)
-    observed = np.zeros((len(REGIONS), len(SEXES), len(MORTALITY_RATIO_GROUPS)))
-    expected = np.zeros_like(observed)
-    for year in years:
-        regional_deaths = register.register_deaths[year]
-        persons = register.register_population[year]
-        national_persons = persons.sum(0)
-        # Ages where nobody is registered nationally add no expected deaths.
-        national_quotient = np.divide(
-            regional_deaths.sum(0), national_persons, out=np.zeros_like(national_persons), where=national_persons > 0
-        )
-        for g in range(len(MORTALITY_RATIO_GROUPS)):
-            in_group = groups == g
-            observed[..., g] += regional_deaths[..., in_group].sum(-1)
-            expected[..., g] += (national_quotient[:, in_group] * persons[..., in_group]).sum(-1)
-    return observed / expected
-
-
-def mortality_2012(register: Register, population: np.ndarray) -> Mortality2012:
-    """Regional central death rates around 2011.
-
-    National HMD rates = deaths / exposure pooled over 2010-2012. Regional
-    ratio = observed / expected register deaths in broad age groups, pooled
-    over 2010-2012, where observed deaths are qx x P of the larray register
-    (summed over nationality) and expected deaths apply the national register
-    quotient of the same year, sex and age to the region's register population
-    (indirect standardisation). Ages 95+ come from a Kannisto fit to 80-94.
-    """
-    years = list(MORTALITY_YEARS)
-    axes = [("year", years), ("sex", SEX_CODES), ("age", range(N_AGES))]
-    deaths = grid(read_raw("hmd_deaths_1x1_2010_2012.csv"), "deaths", axes, select=not_total, source="hmd_deaths_1x1")
-    exposure = grid(
-        read_raw("hmd_exposures_1x1_2010_2012.csv"), "exposure", axes, select=not_total, source="hmd_exposures_1x1"
-    )
-    observed_ages = slice(0, KANNISTO_FROM_2012)
-    national = deaths.sum(axis=0)[:, observed_ages] / exposure.sum(axis=0)[:, observed_ages]
-    if not np.all(np.isfinite(national) & (national > 0)):
-        raise BuildError(f"HMD {years[0]}-{years[-1]}: a national rate below age {KANNISTO_FROM_2012} is missing or 0")
-
-    ratio = regional_mortality_ratio(register, years)
-    ratio_by_age = ratio[..., group_index(np.arange(KANNISTO_FROM_2012), MORTALITY_RATIO_GROUPS)]
-    regional_observed = national[None, :, :] * ratio_by_age
-    rate = kannisto_extend(
-        regional_observed,
-        np.arange(KANNISTO_FROM_2012),
-        fit_ages=KANNISTO_FIT_2012,
-        replace_from=KANNISTO_FROM_2012,
-        open_age=OPEN_AGE,
-    )
-    national_closed, by_year = (
-        kannisto_extend(
-            observed_rate, np.arange(KANNISTO_FROM_2012), fit_ages=KANNISTO_FIT_2012,
-            replace_from=KANNISTO_FROM_2012, open_age=OPEN_AGE,
-        )
-        for observed_rate in (national, deaths[..., observed_ages] / exposure[..., observed_ages])
-    )
-    # Weights: the regional population of the age; from age 100 on, where some
-    # single ages have nobody, the regional 100+ population.
-    weight = population.copy()
-    weight[..., STATBEL_OPEN_AGE:] = population[..., STATBEL_OPEN_AGE:].sum(-1, keepdims=True)
-    weighted_rate = (rate * weight).sum(0) / weight.sum(0)
-    sexes = np.array(SEXES)
-    e0_region = life_expectancy_at_birth(rate, sexes)
-    e0_weighted_rates = life_expectancy_at_birth(weighted_rate, sexes)
-    regional_weight = population.sum(-1) / population.sum((0, -1))
-    e0_hmd = hmd_e0(BIRTHS_YEAR)
-    result = Mortality2012(
-        mortality_rate=rate,
-        national_rate=national_closed,
-        ratio=ratio,
-        e0_region=e0_region,
-        e0_weighted_rates=e0_weighted_rates,
-        e0_weighted_mean=(e0_region * regional_weight).sum(0),
-        e0_national_pooled=life_expectancy_at_birth(national_closed, sexes),
-        e0_hmd_2011=e0_hmd,
-        e0_national_by_year=dict(zip(years, life_expectancy_at_birth(by_year, sexes))),
-    )
-    gap = np.abs(result.e0_weighted_rates - e0_hmd)
-    if gap.max() > E0_TOLERANCE:
-        raise BuildError(
-            f"2012 mortality: e0 of the population-weighted regional rates {result.e0_weighted_rates} "
-            f"differs from HMD 2011 {e0_hmd} by more than {E0_TOLERANCE} years"
-        )
-    return result
-
-
-def hmd_births(years: Sequence[int]) -> np.ndarray:
-    """HMD live births by year and sex [births]."""
-    return grid(read_raw("hmd_births.csv"), "births", [("year", years), ("sex", SEX_CODES)], source="hmd_births")
-
-
-@dataclass
-class Fertility2012:
-    fertility_rate: np.ndarray  # (region, age)
-    national_rate: np.ndarray  # (age,)
-    hfc_tfr: float
-    national_scale: float
-    regional_multiplier: np.ndarray  # (region,) before rescaling
-    regional_level: np.ndarray  # (region,) after rescaling
-    female_exposure: np.ndarray  # (region, age)
-
-
-def fertility_2012(register: Register) -> Fertility2012:
-    """Regional ASFR 2011: HFC 2010 shape, HMD 2011 level, age-0 regional levels."""
-    hfc = read_raw("hfc_asfr_1x1_1987_2010.csv")
-    shape = single_age_asfr(hfc, FERTILITY_SHAPE_YEAR)
-    female = SEXES.index("female")
-    exposure = 0.5 * (register.population[BIRTHS_YEAR][:, female] + register.population[BASE_YEAR][:, female])
-    births = hmd_births([BIRTHS_YEAR])[0].sum()
-    if births != HMD_BIRTHS_2011:
-        raise BuildError(f"HMD births {BIRTHS_YEAR}: {births:.0f}, expected {HMD_BIRTHS_2011}")
-    national_scale = births / (shape * exposure).sum()
-    national = national_scale * shape
-    predicted = (national * exposure).sum(-1)
-    age_zero = register.population[BASE_YEAR][..., 0].sum(-1)
-    multiplier = age_zero / predicted
-    level = multiplier * births / (multiplier * predicted).sum()
-    return Fertility2012(
-        fertility_rate=level[:, None] * national[None, :],
-        national_rate=national,
-        hfc_tfr=float(shape.sum()),
-        national_scale=float(national_scale),
-        regional_multiplier=multiplier,
-        regional_level=level,
-        female_exposure=exposure,
-    )
-
-
-def sex_ratio_at_birth(year: int) -> tuple[float, int, int]:
-    """Male per female live births of ``year`` (HMD), with the two counts."""
-    female, male = hmd_births([year])[0]
-    return male / female, int(male), int(female)
 
 
 @dataclass
@@ -485,7 +92,7 @@ def internal_migration(population: np.ndarray) -> InternalMigration:
     at the end) and written as the hazard ``-log(1 - p)``.
     """
     figures = read_raw("migration_interregional_text_figures.csv")
-    flow = _flow_matrix(figures)
+    flow = flow_matrix(figures)
     brussels = REGIONS.index("Brussels-Capital Region")
     brussels_net_2019 = flow[brussels].sum() - flow[:, brussels].sum()
     level, later = (brussels_net_loss(figures, period) for period in (INTERNAL_LEVEL_PERIOD, INTERNAL_LATER_PERIOD))
@@ -526,44 +133,6 @@ def internal_migration(population: np.ndarray) -> InternalMigration:
     )
 
 
-def brussels_net_loss(figures: list[dict[str, str]], period: str) -> float:
-    """Brussels' published net interregional loss of ``period`` [persons]."""
-    values = [
-        float(row["value"])
-        for row in figures
-        if row["period"] == period
-        and row["measure"] == "net_flow"
-        and row["origin"] == "Brussels-Capital Region"
-        and row["destination"] == "Flemish Region + Walloon Region"
-    ]
-    if len(values) != 1:
-        raise BuildError(f"interregional figures: expected one Brussels net flow for {period}, found {len(values)}")
-    return values[0]
-
-
-def _flow_matrix(figures: list[dict[str, str]]) -> np.ndarray:
-    """The 2019 Statbel-based gross flows between the three regions; zero diagonal."""
-    flow = np.zeros((len(REGIONS), len(REGIONS)))
-    found = np.eye(len(REGIONS), dtype=bool)
-    for row in figures:
-        if row["period"] != INTERNAL_MATRIX_PERIOD or row["measure"] != "gross_flow":
-            continue
-        if row["origin"] in REGIONS and row["destination"] in REGIONS:
-            o, d = REGIONS.index(row["origin"]), REGIONS.index(row["destination"])
-            if found[o, d]:
-                raise BuildError(
-                    f"interregional figures: duplicate or diagonal {INTERNAL_MATRIX_PERIOD} flow "
-                    f"{row['origin']} -> {row['destination']}"
-                )
-            flow[o, d], found[o, d] = float(row["value"]), True
-    if not found.all():
-        raise BuildError("interregional figures: the 2019 3x3 gross-flow matrix is incomplete")
-    return flow
-
-
-def census_age_groups(rows: list[dict[str, str]]) -> list[tuple[int, int | None]]:
-    """The census 5-year groups (first, last age); last is None for 100+."""
-    return sorted({(int(r["age_start"]), int(r["age_end"]) if r["age_end"] else None) for r in rows})
 
 
 def census_internal_rate_shape() -> tuple[np.ndarray, list[tuple[int, int | None]]]:
@@ -612,24 +181,18 @@ class NetMigration2012:
     age0_survival: dict[int, np.ndarray]  # year -> (sex,)
 
 
-def net_migration_2012(register: Register, internal: InternalMigration) -> NetMigration2012:
+def net_migration_2012(stocks: Stocks, internal: InternalMigration) -> NetMigration2012:
     """Residual total net migration 2009-2011 and its internal / international split."""
-    lexis = read_raw("hmd_deaths_lexis_1987_2009_2011.csv")
     births = hmd_births(MIGRATION_YEARS)
     yearly, survival = {}, {}
     for y, year in enumerate(MIGRATION_YEARS):
-        infant_deaths = grid(
-            lexis, "deaths", [("sex", SEX_CODES)],
-            select=lambda row: row["year"] == str(year) and row["age"] == "0" and row["cohort"] == str(year),
-            source=f"hmd_deaths_lexis {year} age 0 lower triangle",
-        )
-        survival[year] = 1 - infant_deaths / births[y]
-        end_age0 = register.population[year + 1][..., 0]
+        survival[year] = infant_survival(year)
+        end_age0 = stocks.regional(year + 1)[..., 0]
         regional_births = births[y] * end_age0 / end_age0.sum(axis=0)
         yearly[year] = residual_net_migration(
-            register.population[year],
-            register.population[year + 1],
-            register.cohort_deaths[year],
+            stocks.regional(year),
+            stocks.regional(year + 1),
+            stocks.cohort_deaths(year).sum(axis=1),
             regional_births * survival[year],
         )
     total = sum(yearly.values()) / len(yearly)
@@ -640,7 +203,7 @@ def net_migration_2012(register: Register, internal: InternalMigration) -> NetMi
     # the intervals are averaged like the residual.
     internal_by_year = []
     for year in MIGRATION_YEARS:
-        out_flow = register.population[year + 1] * -np.expm1(-internal.rate)
+        out_flow = stocks.regional(year + 1) * -np.expm1(-internal.rate)
         in_flow = np.einsum("od,osa->dsa", internal.destination_share, out_flow)
         internal_by_year.append(in_flow - out_flow)
     internal_net = sum(internal_by_year) / len(internal_by_year)
@@ -704,7 +267,7 @@ def belgium_1988() -> Belgium1988:
         for s in range(len(SEXES))
     }
 
-    lexis_rows = read_raw("hmd_deaths_lexis_1987_2009_2011.csv")
+    lexis_rows = read_raw(HMD_LEXIS_FILE)
     lexis = {
         (row["age"], row["cohort"], RAW_SEX[row["sex"]]): float(row["deaths"])
         for row in lexis_rows
@@ -745,11 +308,6 @@ def belgium_1988() -> Belgium1988:
 # --------------------------------------------------------------------------
 # Writing
 
-
-def whole(value: float) -> int:
-    if value != round(value):
-        raise BuildError(f"expected a whole number of persons, got {value!r}")
-    return int(round(value))
 
 
 def region_sex_age_rows(regions: Sequence[str], *arrays: np.ndarray, convert=float) -> list[tuple]:
@@ -863,20 +421,6 @@ def meta_header(
     ]
 
 
-def f1(x: float) -> str:
-    return f"{x:,.0f}"
-
-
-def f2(x: float) -> str:
-    return f"{x:.2f}"
-
-
-def f3(x: float) -> str:
-    return f"{x:.3f}"
-
-
-SHORT_REGION = {"Brussels-Capital Region": "Brussels", "Flemish Region": "Flanders", "Walloon Region": "Wallonia"}
-
 LICENCE_NOTES = """\
 * **Statbel** (Statistics Belgium) open data: population on 1 January by region, sex and age, and the
   Census 2011 hypercube `TF_CENSUS_2011_HC46_L`. Reuse is free with **attribution to Statbel** (the open-data
@@ -901,13 +445,13 @@ projsim's code is BSD-3-Clause; these data files keep the terms of their sources
 
 def build_2012(out_dir: Path) -> list[str]:
     """Compute, check and write ``belgium_2012``; return the printed report."""
-    register = read_register()
-    population = base_population_2012(register)
-    mortality = mortality_2012(register, population)
-    fertility = fertility_2012(register)
+    stocks = read_stocks()
+    population = stocks.regional(BASE_YEAR)
+    mortality = mortality_2012(stocks)
+    fertility = fertility_2012(stocks.regional)
     srb, male_births, female_births = sex_ratio_at_birth(BIRTHS_YEAR)
     internal = internal_migration(population)
-    net = net_migration_2012(register, internal)
+    net = net_migration_2012(stocks, internal)
     published = published_international_net()
     profile = immigrant_profile()
 
@@ -946,16 +490,19 @@ def build_2012(out_dir: Path) -> list[str]:
     years = f"{MORTALITY_YEARS[0]}-{MORTALITY_YEARS[-1]}"
     intervals = ", ".join(f"{year}->{year + 1}" for year in MIGRATION_YEARS)
     methods = {
-        "population": f"Statbel 1 Jan {BASE_YEAR} ages 0-99 and 100+; the 100+ split over 100..109 and 110+ by the "
-        "larray register population (sum over nationality), whose 100+ equals Statbel's in every region and sex.",
+        "population": f"Statbel 1 Jan {BASE_YEAR} by region, nationality, sex and age 0-99 and 100+, summed over "
+        "nationality; each region's, nationality's and sex's 100+ split over 100..109 and 110+ in proportion to the "
+        "HMD national population of the same year and sex (whole persons, largest remainder).",
         "mortality_rate": f"HMD national deaths/exposure pooled {years} times a regional ratio (observed/expected "
-        f"register deaths qx*P, pooled {years}, in the age groups {groups}); ages {KANNISTO_FROM_2012}-109 and 110+ "
+        f"register deaths qx*P, P the Statbel population by nationality, pooled {years}, in the age groups {groups}); "
+        f"ages {KANNISTO_FROM_2012}-109 and 110+ "
         f"from a Kannisto fit to ages {KANNISTO_FIT_2012[0]}-{KANNISTO_FIT_2012[1]}.",
         "fertility_rate": f"HFC {FERTILITY_SHAPE_YEAR} ASFR shape scaled to HMD {BIRTHS_YEAR} births "
         f"({HMD_BIRTHS_2011:,}) on Statbel women averaged over 1 Jan {BIRTHS_YEAR} and {BASE_YEAR}; regional levels "
         f"from the children aged 0 on 1 Jan {BASE_YEAR}, rescaled to keep national births.",
         "sex_ratio_at_birth": f"HMD live births {BIRTHS_YEAR}, male / female ({male_births:,} / {female_births:,}).",
-        "net_migration_total": "Residual P(t+1,x+1) - P(t,x)(1-q(t,x)) with Statbel P and larray register quotients, "
+        "net_migration_total": "Residual P(t+1,x+1) - P(t,x)(1-q(t,x)) with Statbel P (by nationality, summed) and "
+        "larray register quotients below 100 (HMD quotient of the 100+ from 100 on), "
         f"mean of {intervals}; age 0 from HMD births shared by the regions' age-0 counts.",
         "internal_net_migration": "Net interregional flows implied by internal_migration_rate and internal_destination "
         "as the kernel applies them (out-migrants P (1 - exp(-rate)) by age at the end of the year), with P the "
@@ -1029,12 +576,13 @@ def build_2012(out_dir: Path) -> list[str]:
             toml_table(
                 "sources",
                 {
-                    "statbel_population": "Statbel, population on 1 January by region, sex and age (National Register, "
-                    "legal population, without asylum seekers), 2009-2012; attribution to Statbel required",
-                    "larray_register": "Belgian register population and prospective death quotients by region, "
-                    "nationality, sex and age 2009-2012 (FPB), test data of the GPL-3.0 larray package",
-                    "hmd": "Human Mortality Database, UC Berkeley and MPIDR, www.mortality.org (25 Sep 2021 version): "
-                    "deaths, exposures, births, Lexis deaths, e0; verify the terms before redistributing",
+                    "statbel_population": "Statbel, population on 1 January by region, nationality, sex and age "
+                    "(National Register, legal population, without asylum seekers), 2009-2012; attribution to Statbel "
+                    "required",
+                    "larray_register": "Belgian register prospective death quotients by region, nationality, sex and "
+                    "age 2009-2012 (FPB), test data of the GPL-3.0 larray package: GPL-3.0",
+                    "hmd": "Human Mortality Database, UC Berkeley and MPIDR, www.mortality.org (25 Sep 2021 version, "
+                    "CC BY 4.0): deaths, exposures, births, Lexis deaths, e0, population 100+",
                     "hfc": "Human Fertility Collection (MPIDR, VID), standardized ASFR of Belgium, 2010",
                     "census_2011": "Statbel, Census 2011 hypercube TF_CENSUS_2011_HC46_L (residence one year earlier)",
                     "interregional_flows": "IBSA / Statistiek Vlaanderen (Statbel data): 2019 gross flows between the "
@@ -1049,15 +597,12 @@ def build_2012(out_dir: Path) -> list[str]:
 
     readme = readme_2012(
         population, mortality, fertility, tfr, (srb, male_births, female_births), internal, net, published, profile,
-        register,
     )
     (out_dir / "README.md").write_text(readme, encoding="utf-8")
 
     report = [f"belgium_2012 -> {out_dir}"]
     report.append(f"  population 1 Jan 2012: total {population.sum():,.0f}; " + ", ".join(
         f"{SHORT_REGION[r]} {population[i].sum():,.0f}" for i, r in enumerate(REGIONS)))
-    for note in register.split_differences:
-        report.append(f"  100+ split, proportional (register and Statbel differ): {note}")
     for s, sex in enumerate(SEXES):
         report.append(
             f"  e0 {sex}: "
@@ -1094,7 +639,7 @@ def build_2012(out_dir: Path) -> list[str]:
     return report
 
 
-def readme_2012(population, mortality, fertility, tfr, srb, internal, net, published, profile, register) -> str:
+def readme_2012(population, mortality, fertility, tfr, srb, internal, net, published, profile) -> str:
     srb_value, male_births, female_births = srb
     groups = ", ".join(f"{a}-{b}" for a, b in MORTALITY_RATIO_GROUPS)
     ratio_rows = [
@@ -1155,13 +700,6 @@ def readme_2012(population, mortality, fertility, tfr, srb, internal, net, publi
     abroad = {}
     for region, _, _, _, _, persons in profile:
         abroad[region] = abroad.get(region, 0) + persons
-    split_note = (
-        "The register's 100+ differs from Statbel's in "
-        f"{'; '.join(register.split_differences)}; in those cells the 100+ is split in proportion to the "
-        "register, so the residual at ages 100+ carries fractions of a person."
-        if register.split_differences
-        else "The register's 100+ equals Statbel's in every year, so the split is exact."
-    )
     return f"""# Belgium 2012: embedded base data for projsim
 
 Base population on **1 January 2012** and the rates of the years around 2011 for the three Belgian regions, to
@@ -1200,10 +738,12 @@ notes and a one-line statement of every method.
 ## population.csv
 
 Statbel's legal population (National Register, without the asylum seekers' waiting register) on 1 January 2012,
-by region, sex and single age 0..99, and its 100+ total. The 100+ is split into 100..109 and 110+ with the larray
-register population of 1 January 2012 (summed over Belgian and foreign nationality), which equals Statbel cell
-by cell in 2012: the build checks that its 100+ equals Statbel's in every region and sex and stops otherwise, so
-the split cells are the register's own counts. Checked totals: Belgium **{f1(population.sum())}**; Brussels
+by region, nationality, sex and single age 0..99, and its 100+ total, summed over nationality. The 100+ of each
+region, nationality and sex is split into 100..109 and 110+ in proportion to the HMD national population of
+1 January 2012 of the same sex by single age 100..109 and 110+ (HMD's own estimates, CC BY 4.0), in whole
+persons: each age gets the integer part of its share and the persons left over go to the largest remainders
+(Hamilton's method). The split is the same as in `belgium_2012_nationality`, summed over nationality. Checked
+totals: Belgium **{f1(population.sum())}**; Brussels
 {f1(population[0].sum())}, Flanders {f1(population[1].sum())}, Wallonia {f1(population[2].sum())} (the published
 figures). The 110+ group holds {f1(population[..., OPEN_AGE].sum())} persons.
 
@@ -1215,8 +755,8 @@ Central death rates m(x) around 2011 [deaths per person-year], by region, sex an
    age. Pooling smooths the year-to-year variation: e0 was higher in 2011 than in 2010 and 2012 (table below).
 2. **Regional ratio**: the larray register quotients `qx` are *prospective* probabilities: the probability that
    a person aged x on 1 January dies before the next 1 January (`data-raw/belgium/SOURCES.md`). For each year
-   2010-2012, observed register deaths are qx x P (P = larray register population, by nationality, summed over
-   nationality); expected deaths apply the national register quotient of the same year, sex and age to the
+   2010-2012, observed register deaths are qx x P (P = the Statbel population by region, nationality, sex and
+   age, summed over nationality); expected deaths apply the national register quotient of the same year, sex and age to the
    region's population. The ratio observed / expected (indirect standardisation), pooled over 2010-2012, is
    computed in the age groups **{groups}** (age on 1 January) and multiplies the national m(x) at every age of
    the group. The half-year offset between the quotients' ages (1 January) and m(x) (age during the year) is
@@ -1281,7 +821,9 @@ intervals **2009->2010, 2010->2011 and 2011->2012**.
 
 * `net_migration_total` (residual method): N(t, x+1) = P(t+1, x+1) - P(t, x) x (1 - q(t, x)), with P the Statbel
   populations on 1 January (100+ split as for `population.csv`) and q the larray prospective quotients of
-  year t by region, sex and age, weighted over nationality by the register population. The end-age group 110+
+  year t by region, nationality, sex and age below 100 (deaths q x P summed over nationality); from age 100 on,
+  q is the HMD quotient of the 100+ of year t and sex (deaths during the year of the persons aged 100+ on
+  1 January, from HMD's Lexis triangles, over HMD's 100+ population), the same for every region. The end-age group 110+
   collects the start ages 109 and 110+. For **age 0 at the end**,
   the region's births are the HMD national births of year t by sex times the region's share of the age-0
   population of that sex on the next 1 January, survived with the national infant survival
@@ -1290,7 +832,6 @@ intervals **2009->2010, 2010->2011 and 2011->2012**.
   absorbs statistical adjustments (register corrections, ex-officio deletions) and any error in the quotients.
   Because the regional births are shared in proportion to the age-0 counts, the regional age-0 values only
   distribute the national age-0 residual; migration of infants between regions cannot be identified this way.
-  {split_note}
 * `internal_net_migration`: the interregional in-flows minus out-flows implied by `internal_migration_rate.csv`
   and `internal_destination.csv` with the kernel's formula: out-migrants P(t+1, x) x (1 - exp(-rate(x))) by age
   x at the end of the year, shared among destinations. P(t+1, x) is the Statbel population on the **1 January
@@ -1380,7 +921,7 @@ abroad after 1 January 2010, and the census population includes asylum seekers. 
 
 ## Sources and licences
 
-{LICENCE_NOTES}"""
+{licence_notes_2012(['mortality_rate.csv', 'net_migration.csv'])}"""
 
 
 def build_1988(out_dir: Path) -> list[str]:
@@ -1554,7 +1095,15 @@ with what happened in its first year.
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return run(argv, __doc__.splitlines()[0], {"belgium_2012": build_2012, "belgium_1988": build_1988})
+    return run(
+        argv,
+        __doc__.splitlines()[0],
+        {
+            "belgium_2012": build_2012,
+            "belgium_2012_nationality": belgium_nationality_files.build,
+            "belgium_1988": build_1988,
+        },
+    )
 
 
 if __name__ == "__main__":

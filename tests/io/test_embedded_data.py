@@ -1,11 +1,14 @@
 """The embedded Belgian data sets equal a rebuild and satisfy their identities.
 
-``tools/build_belgium.py`` derives ``src/projsim/data/belgium_2012`` and
+``tools/build_belgium.py`` derives ``src/projsim/data/belgium_2012`` (three
+regions), ``belgium_2012_nationality`` (region x nationality) and
 ``belgium_1988`` from ``data-raw/belgium``. These tests rebuild into a
 temporary directory and compare bytes, then check the shipped files: exact
 published totals, complete age grids, signs, the internal-migration
-normalisation and the residual migration identity recomputed here from the
-raw copies. Only files inside the repository are read.
+normalisation, the residual migration identity recomputed here from the raw
+copies, and the identities of the nationality base (per-state totals, shares
+summing to 1, no naturalisation of Belgians, the parts of the net migration).
+Only files inside the repository are read.
 """
 
 from __future__ import annotations
@@ -25,9 +28,12 @@ from projsim.engine import move_between
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RAW = REPO_ROOT / "data-raw" / "belgium"
+STATBEL = "statbel_population_jan1_region_nationality_sex_1x1_2009_2013.csv"
 SHIPPED = REPO_ROOT / "src" / "projsim" / "data"
-DATA_SETS = ("belgium_2012", "belgium_1988")
+DATA_SETS = ("belgium_2012", "belgium_2012_nationality", "belgium_1988")
+NATIONALITY = "belgium_2012_nationality"
 REGIONS_2012 = ("Brussels-Capital Region", "Flemish Region", "Walloon Region")
+NATIONALITIES = ("Belgian", "foreign")
 SEXES = ("female", "male")
 AGES = range(111)
 
@@ -108,7 +114,7 @@ def test_every_region_sex_and_age_appears_once_in_order(data_set, regions, files
     assert [(row["region"], row["age"]) for row in fertility] == [(r, str(a)) for r in regions for a in AGES]
 
 
-@pytest.mark.parametrize("data_set", DATA_SETS)
+@pytest.mark.parametrize("data_set", ("belgium_2012", "belgium_1988"))
 def test_values_are_finite_and_signed_as_allowed(data_set):
     checks = {
         "population.csv": ("population", lambda v: v >= 0),
@@ -200,25 +206,19 @@ def test_internal_and_international_add_up_to_the_residual_and_internal_cancels(
 )
 def test_residual_identity_at_single_cells(region, sex, end_age):
     """N(x+1) = mean over t of P(t+1, x+1) - P(t, x) (1 - q(t, x)), from the raw copies."""
-    statbel = raw_table(
-        "statbel_population_jan1_region_1x1_2009_2012.csv", "population", ("year", "region", "sex", "age")
-    )
-    register_pop = raw_table(
-        "larray_population_jan1_region_nationality_1x1_2009_2012.csv",
-        "population",
-        ("year", "region", "nationality", "sex", "age"),
-    )
+    statbel = raw_table(STATBEL, "population", ("year", "region", "nationality", "sex", "age"))
     register_q = raw_table(
         "larray_qx_region_nationality_1x1_2009_2012.csv", "qx", ("year", "region", "nationality", "sex", "age")
     )
     start_age = str(end_age - 1)
     residuals = []
     for year in (2009, 2010, 2011):
-        keys = [(str(year), region, n, sex, start_age) for n in ("Belgian", "foreign")]
-        quotient = sum(register_q[k] * register_pop[k] for k in keys) / sum(register_pop[k] for k in keys)
-        start = statbel[(str(year), region, sex, start_age)]
-        end = statbel[(str(year + 1), region, sex, str(end_age))]
-        residuals.append(end - start * (1 - quotient))
+        keys = [(str(year), region, n, sex, start_age) for n in NATIONALITIES]
+        start = sum(statbel[k] for k in keys)
+        survivors = sum(statbel[k] * (1 - register_q[k]) for k in keys)
+        end = sum(statbel[(str(year + 1), region, n, sex, str(end_age))] for n in NATIONALITIES)
+        residuals.append(end - survivors)
+        assert start > 0
     label = {"F": "female", "M": "male"}[sex]
     net = by_cell(shipped("belgium_2012", "net_migration.csv"), "net_migration_total")
     assert net[(region, label, str(end_age))] == pytest.approx(np.mean(residuals), rel=1e-9)
@@ -231,7 +231,7 @@ def test_residual_identity_1987_at_single_cells(sex, end_age):
         "hmd_population_jan1_1x1_1987_1988.csv", "population", ("year", "sex", "age")
     )
     lexis = raw_table(
-        "hmd_deaths_lexis_1987_2009_2011.csv", "deaths", ("age", "cohort", "sex"), select=lambda r: r["year"] == "1987"
+        "hmd_deaths_lexis_1987_2009_2012.csv", "deaths", ("age", "cohort", "sex"), select=lambda r: r["year"] == "1987"
     )
     end = population[("1988", sex, str(end_age))]
     if end_age == 0:
@@ -247,10 +247,12 @@ def test_residual_identity_1987_at_single_cells(sex, end_age):
 
 
 def test_national_fertility_gives_the_hmd_2011_births():
-    statbel = raw_table(
-        "statbel_population_jan1_region_1x1_2009_2012.csv", "population", ("year", "region", "sex", "age"),
-        select=lambda r: r["sex"] == "F",
+    by_nationality = raw_table(
+        STATBEL, "population", ("year", "region", "nationality", "sex", "age"), select=lambda r: r["sex"] == "F"
     )
+    statbel = defaultdict(float)
+    for (year, region, _, sex, age), value in by_nationality.items():
+        statbel[(year, region, sex, age)] += value
     fertility = by_cell(shipped("belgium_2012", "fertility_rate.csv"), "fertility_rate", ("region", "age"))
     births = sum(
         fertility[(region, str(age))]
@@ -264,6 +266,7 @@ def test_national_fertility_gives_the_hmd_2011_births():
 def test_meta_names_the_ages_and_the_sex_ratios():
     for data_set, regions, male, female in (
         ("belgium_2012", list(REGIONS_2012), 65_891, 62_814),
+        (NATIONALITY, list(REGIONS_2012), 65_891, 62_814),
         ("belgium_1988", ["Belgium"], 60_390, 56_964),
     ):
         meta = tomllib.loads((SHIPPED / data_set / "meta.toml").read_text(encoding="utf-8"))
@@ -277,23 +280,18 @@ def test_meta_names_the_ages_and_the_sex_ratios():
         assert set(meta["method"]) >= set(meta["files"]) - {"net_migration"}
 
 
-def test_a_register_that_disagrees_with_statbel_at_100_plus_stops_the_build(build, tmp_path, monkeypatch):
+def test_a_statbel_copy_with_a_wrong_2012_total_stops_the_build(build, tmp_path, monkeypatch):
     raw = tmp_path / "belgium"
     shutil.copytree(RAW, raw)
-    name = "larray_population_jan1_region_nationality_1x1_2009_2012.csv"
-    lines = (raw / name).read_text(encoding="utf-8").splitlines(keepends=True)
-    target = "2012,Brussels-Capital Region,Belgian,105,F,"
+    lines = (raw / STATBEL).read_text(encoding="utf-8").splitlines(keepends=True)
+    target = "2012,Brussels-Capital Region,foreign,F,30,False,"
     (index,) = [i for i, line in enumerate(lines) if line.startswith(target)]
     lines[index] = target + str(int(lines[index].rsplit(",", 1)[1]) + 1) + "\n"
-    (raw / name).write_text("".join(lines), encoding="utf-8")
-    monkeypatch.setattr(build, "RAW_DIR", raw)
+    (raw / STATBEL).write_text("".join(lines), encoding="utf-8")
+    monkeypatch.setattr(build.buildlib, "RAW_DIR", raw)
     with pytest.raises(build.BuildError) as error:
-        build.read_register()
-    assert str(error.value) == (
-        "the larray register 100+ differs from Statbel's 100+ by more than 0 person(s) "
-        "(2012 Brussels-Capital Region female: Statbel 100+ = 223, register = 224); "
-        "the 100+ split needs equal totals: check the two data-raw copies"
-    )
+        build.read_stocks()
+    assert str(error.value) == "2012 population: total 11035949, expected 11035948"
 
 
 def test_an_out_migration_probability_of_one_or_more_stops_the_build(build, monkeypatch):
@@ -306,7 +304,7 @@ def test_an_out_migration_probability_of_one_or_more_stops_the_build(build, monk
         return concentrated, groups
 
     monkeypatch.setattr(build, "census_internal_rate_shape", only_the_oldest_move)
-    population = build.base_population_2012(build.read_register())
+    population = build.read_stocks().regional(2012)
     with pytest.raises(build.BuildError) as error:
         build.internal_migration(population)
     assert str(error.value) == (
@@ -315,3 +313,135 @@ def test_an_out_migration_probability_of_one_or_more_stops_the_build(build, monk
         "census age-sex shape on its 1 January 2012 population: check the interregional figures and the census "
         "2011 copy in data-raw/belgium"
     )
+
+
+# --------------------------------------------------------------------------
+# belgium_2012_nationality
+
+CELL = ("region", "nationality", "sex", "age")
+
+
+def nationality_cells(name, column):
+    return by_cell(shipped(NATIONALITY, name), column, CELL)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["population.csv", "mortality_rate.csv", "immigration.csv", "emigration_rate.csv", "naturalisation_rate.csv",
+     "internal_migration_rate.csv", "net_migration.csv"],
+)
+def test_nationality_files_have_every_cell_once_in_order(name):
+    expected = [(r, n, s, str(a)) for r in REGIONS_2012 for n in NATIONALITIES for s in SEXES for a in AGES]
+    assert [tuple(row[k] for k in CELL) for row in shipped(NATIONALITY, name)] == expected
+
+
+def test_nationality_population_has_the_published_totals_and_adds_up_to_the_regional_base():
+    population = nationality_cells("population.csv", "population")
+    assert all(value == int(value) >= 0 for value in population.values())
+    assert sum(population.values()) == 11_035_948
+    assert sum(v for (_, n, _, _), v in population.items() if n == "foreign") == 1_169_064
+    regional = by_cell(shipped("belgium_2012", "population.csv"), "population")
+    summed = defaultdict(float)
+    for (r, _, s, a), value in population.items():
+        summed[(r, s, a)] += value
+    assert summed == regional
+
+
+def test_nationality_rates_are_finite_and_signed_as_allowed():
+    for name, column, allowed in (
+        ("mortality_rate.csv", "mortality_rate", lambda v: v > 0),
+        ("immigration.csv", "immigration", lambda v: v >= 0),
+        ("emigration_rate.csv", "emigration_rate", lambda v: v >= 0),
+        ("naturalisation_rate.csv", "naturalisation_rate", lambda v: v >= 0),
+        ("internal_migration_rate.csv", "internal_migration_rate", lambda v: v >= 0),
+    ):
+        values = np.array(list(nationality_cells(name, column).values()))
+        assert np.all(np.isfinite(values)), name
+        assert all(allowed(v) for v in values), name
+    fertility = shipped(NATIONALITY, "fertility_rate.csv")
+    assert [(r["region"], r["nationality"], r["age"]) for r in fertility] == [
+        (r, n, str(a)) for r in REGIONS_2012 for n in NATIONALITIES for a in AGES
+    ]
+    assert all(float(r["fertility_rate"]) >= 0 for r in fertility)
+
+
+def test_belgians_are_never_naturalised_and_foreigners_are():
+    rate = nationality_cells("naturalisation_rate.csv", "naturalisation_rate")
+    assert all(v == 0.0 for (_, n, _, _), v in rate.items() if n == "Belgian")
+    for region in REGIONS_2012:
+        assert max(v for (r, n, _, _), v in rate.items() if r == region and n == "foreign") > 0
+
+
+def test_birth_nationality_shares_sum_to_one_and_belgian_mothers_have_belgian_children():
+    shares = by_cell(shipped(NATIONALITY, "birth_nationality.csv"), "share",
+                     ("region", "mother_nationality", "child_nationality"))
+    assert set(shares) == {(r, m, c) for r in REGIONS_2012 for m in NATIONALITIES for c in NATIONALITIES}
+    for region in REGIONS_2012:
+        assert shares[(region, "Belgian", "Belgian")] == 1.0
+        assert shares[(region, "Belgian", "foreign")] == 0.0
+        assert 0 < shares[(region, "foreign", "Belgian")] < 1
+        for mother in NATIONALITIES:
+            assert sum(shares[(region, mother, c)] for c in NATIONALITIES) == pytest.approx(1.0, abs=1e-9)
+
+
+def test_internal_destinations_sum_to_one_with_zero_diagonal_for_each_nationality():
+    shares = by_cell(shipped(NATIONALITY, "internal_migration_destination.csv"), "share",
+                     ("nationality", "origin", "destination"))
+    assert set(shares) == {(n, o, d) for n in NATIONALITIES for o in REGIONS_2012 for d in REGIONS_2012}
+    for n in NATIONALITIES:
+        for origin in REGIONS_2012:
+            assert shares[(n, origin, origin)] == 0.0
+            assert sum(shares[(n, origin, d)] for d in REGIONS_2012) == pytest.approx(1.0, abs=1e-9)
+
+
+def test_immigration_has_eurostat_2012_levels():
+    immigration = nationality_cells("immigration.csv", "immigration")
+    assert sum(immigration.values()) == pytest.approx(129_477, abs=1e-4)
+    assert sum(v for (_, n, _, _), v in immigration.items() if n == "Belgian") == pytest.approx(13_422, abs=1e-4)
+
+
+def test_net_migration_parts_add_up_and_cancel_where_they_should():
+    rows = shipped(NATIONALITY, "net_migration.csv")
+    internal, naturalisation = defaultdict(float), defaultdict(float)
+    for row in rows:
+        parts = sum(float(row[c]) for c in ("internal_net_migration", "naturalisation_net", "international_net_migration"))
+        assert parts == pytest.approx(float(row["net_migration_total"]), rel=1e-9, abs=1e-6)
+        internal[(row["nationality"], row["sex"], row["age"])] += float(row["internal_net_migration"])
+        naturalisation[(row["region"], row["sex"], row["age"])] += float(row["naturalisation_net"])
+        if row["nationality"] == "Belgian":
+            assert float(row["naturalisation_net"]) >= 0
+    assert max(abs(v) for v in internal.values()) < 1e-6
+    assert max(abs(v) for v in naturalisation.values()) < 1e-6
+
+
+def test_nationality_fertility_keeps_each_regions_2011_births():
+    """Sum over nationality of f(r, n, x) W(r, n, x) = f(r, x) W(r, x), W the mean of 1 Jan 2011 and 2012."""
+    women = raw_table(STATBEL, "population", ("year", "region", "nationality", "sex", "age"),
+                      select=lambda r: r["sex"] == "F" and r["year"] in ("2011", "2012"))
+    split = by_cell(shipped(NATIONALITY, "fertility_rate.csv"), "fertility_rate", ("region", "nationality", "age"))
+    regional = by_cell(shipped("belgium_2012", "fertility_rate.csv"), "fertility_rate", ("region", "age"))
+    for region in REGIONS_2012:
+        def exposure(n, a):
+            return 0.5 * sum(women[(y, region, n, "F", str(a))] for y in ("2011", "2012"))
+
+        by_nationality = sum(split[(region, n, str(a))] * exposure(n, a) for n in NATIONALITIES for a in range(12, 56))
+        together = sum(regional[(region, str(a))] * sum(exposure(n, a) for n in NATIONALITIES) for a in range(12, 56))
+        assert by_nationality == pytest.approx(together, rel=1e-9)
+        foreign = [split[(region, "foreign", str(a))] / split[(region, "Belgian", str(a))] for a in range(15, 50)]
+        assert foreign == pytest.approx([2.52 / 1.74] * len(foreign), rel=1e-9)
+
+
+def test_nationality_meta_declares_the_states_and_every_file():
+    meta = tomllib.loads((SHIPPED / NATIONALITY / "meta.toml").read_text(encoding="utf-8"))
+    assert meta["states"] == {"region": list(REGIONS_2012), "nationality": list(NATIONALITIES)}
+    files = {p.name for p in (SHIPPED / NATIONALITY).iterdir()} - {"meta.toml", "README.md"}
+    assert set(meta["files"].values()) == files
+    assert set(meta["method"]) >= set(meta["files"]) - {"net_migration"}
+    assert set(meta["units"]) >= set(meta["files"])
+
+
+def test_the_nationality_base_is_not_listed_for_the_region_loader():
+    from projsim.base import list_bases
+
+    assert "belgium-2012-nationality" not in list_bases()
+    assert "belgium-2012" in list_bases()
