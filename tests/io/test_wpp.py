@@ -59,7 +59,7 @@ def test_shipped_files_equal_a_rebuild(build, tmp_path):
     assert build.main(["--out", str(tmp_path)]) == 0
     rebuilt = tmp_path / "wpp2024_belgium"
     names = sorted(p.name for p in rebuilt.iterdir())
-    assert names == sorted([*WPP_FILES.values(), "README.md"])
+    assert names == sorted([*WPP_FILES.values(), "README.md", "meta.toml"])
     assert sorted(p.name for p in SHIPPED.iterdir()) == names
     for name in names:
         assert (SHIPPED / name).read_bytes() == (rebuilt / name).read_bytes(), name
