@@ -481,7 +481,8 @@ def _run(args) -> int:
         raise InputError("option --draws", f"a scenario on the grid {scenario.grid!r} "
                          f"({shown(scenario.name)})",
                          "a scenario by single year of age (grid '1x1'): stochastic draws "
-                         "project one-year steps", "drop --draws, or run a scenario on the grid '1x1'")
+                         "project one-year steps",
+                         "drop --draws, or run a scenario on the grid '1x1'")
     if args.output is not None:
         check_output_path(args.output, input_files(scenario))
     if args.draws is None:

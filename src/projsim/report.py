@@ -427,7 +427,8 @@ def report_html(dataset: xr.Dataset, *, years: Sequence[int] | None = None,
         parts.append(_figure(dataset, "fan", "Uncertainty of the total population",
                              "Median of the draws (line) with the ranges that hold 50% and "
                              "80% of them."))
-    flows_period = ("the year from 1 January to 31 December" if (step, date) == ("year", "1 January")
+    flows_period = ("the year from 1 January to 31 December"
+                    if (step, date) == ("year", "1 January")
                     else f"the {step} from {date} of their date on; flows are per year")
     parts += ["<h2>How to read these figures</h2>",
               "<ul><li>Stocks (the population, the dependency ratio, the median age) are "

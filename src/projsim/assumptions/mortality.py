@@ -120,7 +120,7 @@ def reweight_e0(inputs, scenario: Scenario, population: np.ndarray):
         [scenario.variants[i].components["mortality"] for i in rows], steps, base.age_width),
         0, 1))                                                                        # (T, V, S)
     exposure = pooled_oldest(base.mortality_weights(
-        0.5 * (population[:-1] + population[1:])[:, rows]))                           # (T, V, R, S, A)
+        0.5 * (population[:-1] + population[1:])[:, rows]))              # (T, V, R, S, A)
     base_rates = base.mortality_rate
     pattern = base.age_pattern()                                                      # (S, A)
     index = inputs.mortality_index.copy()

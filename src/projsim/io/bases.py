@@ -333,7 +333,8 @@ def _load_wpp_folder(folder: Path, name: str, meta: dict) -> Base:
     inputs = load_wpp(folder, year=_year(where, meta), location=location, variant=variant)
     one = (slice(None), None)                   # a state axis of length 1 after the period
     periods = Periods(years=inputs.periods, width=inputs.age_width,
-                      mortality_rate=inputs.mortality_rate[one], fertility_rate=inputs.fertility_rate[one],
+                      mortality_rate=inputs.mortality_rate[one],
+                      fertility_rate=inputs.fertility_rate[one],
                       sex_ratio_at_birth=inputs.sex_ratio_at_birth,
                       net_migration=inputs.net_migration[one])
     return Base(

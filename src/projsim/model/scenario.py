@@ -125,7 +125,8 @@ class Scenario:
     base : str
         Name of the embedded base dataset (see :func:`projsim.base.list_bases`).
     horizon : int
-        The last 1 January projected [year].
+        The last date projected [year], on the base's day (1 January, or
+        1 July for a WPP base).
     open_age : int or None
         First age of the open age group [years]; ``None`` keeps the base's.
     migration_timing, safeguard : str
