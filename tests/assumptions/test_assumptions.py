@@ -253,3 +253,19 @@ def test_the_wpp_scenario_takes_the_rates_of_every_period():
     np.testing.assert_allclose(inputs.rates.net_migration[:, 0].sum(axis=(1, 2, 3)),
                                5 * periods.net_migration.sum(axis=(1, 2, 3)), rtol=1e-12)
     assert inputs.years.tolist() == list(range(2020, 2101, 5))
+
+
+def test_a_single_year_projection_from_the_wpp_base(tmp_path):
+    """The WPP base graduated to single years, open at 110 (Kannisto on the graduated
+    rates of every period), with WPP's rates of each period held over its years: the
+    population follows the bundled 5x5 projection within 0.05 % to 2050."""
+    path = tmp_path / "s.toml"
+    path.write_text('name = "t"\nbase = "wpp2024-belgium"\nhorizon = 2050\nopen_age = 110\n'
+                    '[fertility]\ntable = "base"\n[mortality]\ntable = "base"\n'
+                    '[international_migration]\ntable = "base"\n')
+    single = projsim.project(path)
+    assert single.age.values[-1] == 110 and "grid" not in single.attrs
+    assert single.attrs["stock_date"] == "1 July"
+    five = projsim.project("wpp2024-belgium-5x5").sel(time=slice(2020, 2050))
+    totals = [ds.population.sum(["region", "sex", "age"]) for ds in (single, five)]
+    np.testing.assert_allclose(totals[0].sel(time=five.time), totals[1], rtol=5e-4)

@@ -50,7 +50,8 @@ from projsim.demography.survival import open_group_shares
 from projsim.model.base import Base, with_open_age
 from projsim.types import SEXES
 
-__all__ = ["abridged_ages", "graduated", "grouped", "with_grid", "with_open_age_of_groups"]
+__all__ = ["abridged_ages", "graduated", "grouped", "with_grid", "with_open_age_of_groups",
+           "with_single_open_age"]
 
 
 def abridged_ages(width: int, open_age: int) -> np.ndarray:
@@ -94,11 +95,28 @@ def with_grid(base: Base, width: int, open_age: int | None = None) -> Base:
     (110, '1 July', 11540103)
     """
     if base.age_width == width:
-        return with_open_age(base, open_age) if width == 1 \
+        return with_single_open_age(base, open_age) if width == 1 \
             else with_open_age_of_groups(base, open_age)
     if base.age_width == 1:
-        return grouped(with_open_age(base, open_age), width)
-    return with_open_age(graduated(base), open_age)
+        return grouped(with_single_open_age(base, open_age), width)
+    return with_single_open_age(graduated(base), open_age)
+
+
+def with_single_open_age(base: Base, open_age: int | None) -> Base:
+    """:func:`projsim.model.base.with_open_age` of a base by single year, its rates of
+    every period moved the same way, each period's by its own death rates."""
+    moved = with_open_age(base, open_age)
+    periods = base.periods
+    if periods is None or moved is base:
+        return moved
+    each = [with_open_age(replace(base, mortality_rate=mortality, fertility_rate=fertility,
+                                  net_migration=migrants, periods=None), open_age)
+            for mortality, fertility, migrants in zip(periods.mortality_rate,
+                                                      periods.fertility_rate,
+                                                      periods.net_migration)]
+    return replace(moved, periods=replace(
+        periods, **{name: np.stack([getattr(one, name) for one in each])
+                    for name in ("mortality_rate", "fertility_rate", "net_migration")}))
 
 
 # --- single years to groups ------------------------------------------------------------
