@@ -470,3 +470,13 @@ def test_a_local_cluster_talks_over_tls():
 
     with local_cluster(1) as client:
         assert client.scheduler.address.startswith("tls://127.0.0.1:")
+
+
+def test_summary_of_a_five_year_scenario(capsys):
+    assert main(["run", "wpp2024-belgium-5x5"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "Population on 1 July (persons, Belgium)" in out
+    assert "Components of change and rates per year of the 5-year step from each date" in out
+    assert "share 65+ [%]" in out and "persons 65+ per 100 aged 15-64" in out
+    header = next(line for line in out.splitlines() if line.strip().startswith("2020"))
+    assert header.split() == [str(y) for y in range(2020, 2101, 10)]

@@ -708,3 +708,48 @@ def test_rendered_figures_credit_their_sources(single):
     assert drawn["credit"].startswith(
         "Sources: Statbel, HMD, HFC, FPB (base belgium-2012); scenario belgium-2012. Method: "
         "projsim")
+
+
+# --- a five-year result ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def five():
+    return projsim.project("wpp2024-belgium-5x5")
+
+
+def test_pyramid_of_five_year_groups(five):
+    """Bars five years high from each group's first age, dated by the result's 1 July."""
+    ax = plots.pyramid(five, compare_year=2020)
+    females = ax.containers[1]
+    assert {bar.get_height() for bar in females} == {5.0}
+    assert [bar.get_y() for bar in females] == list(range(0, 131, 5))
+    np.testing.assert_allclose(
+        [bar.get_width() for bar in females],
+        five.population.sel(time=2100, sex="female").sum("region") / 1e3)
+    assert ax.get_title() == "Population on 1 July 2100\nBelgium"
+    assert ax.get_ylabel() == "age on 1 July [years, 5-year groups]"
+    assert ax.get_ylim() == (0.0, 135.0)
+
+
+def test_totals_and_components_of_five_year_steps(five):
+    ax = plots.totals(five)
+    assert ax.get_title() == "Population on 1 July, Belgium"
+    np.testing.assert_allclose(ax.lines[0].get_xdata(), range(2020, 2101, 5))
+    ax = plots.components(five)
+    births = ax.containers[0]
+    assert {bar.get_width() for bar in births} == {4.0}
+    np.testing.assert_allclose([bar.get_height() for bar in births],
+                               five.births.sum(["region", "sex"]).values[:-1] / 1e3)
+    change = five.population.sum(["region", "sex", "age"]).diff("time").values / 5 / 1e3
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), change)
+    assert ax.get_ylabel() == "persons per year, means of 5-year steps [thousands]"
+
+
+def test_cli_plots_a_five_year_result(five, tmp_path):
+    path = tmp_path / "five.nc"
+    write_netcdf(five, path)
+    for kind in ("pyramid", "totals", "components", "tfr", "e0", "dependency"):
+        out = tmp_path / f"{kind}.png"
+        assert main(["plot", str(path), "--kind", kind, "-o", str(out)]) == EXIT_OK
+        assert out.stat().st_size > 1000

@@ -282,3 +282,20 @@ def test_households_of_regions_the_model_lacks_are_left_out(single):
     page = report_html(other, figures=False)
     assert ('<h2>Households</h2>\n<p class="note">Households are left out: the household model '
             "households_belgium does not cover the region Antwerp.</p>") in page
+def test_report_of_a_five_year_result(tmp_path):
+    """A 5x5 result through projsim report: its dates on 1 July, its steps, the UN's
+    working ages, and no single-year wording."""
+    five = projsim.project("wpp2024-belgium-5x5")
+    path = tmp_path / "five.nc"
+    write_netcdf(five, path)
+    out = tmp_path / "five.html"
+    assert main(["report", str(path), "-o", str(out)]) == EXIT_OK
+    page = out.read_text(encoding="utf-8")
+    assert "is projected in five-year steps to 1 July 2100" in page
+    assert "Population on 1 July [persons]" in page
+    assert "persons 65+ per 100 aged 15-64" in page
+    assert "A step runs from 1 July of its first year to 1 July 5 years later" in page
+    assert "1 January" not in page and "single year of age" not in page
+    assert ("Households are left out: the household model households_belgium counts single "
+            "years of age, and this result is by 5-year groups.") in page
+    assert len(IMAGE.findall(page)) == 7

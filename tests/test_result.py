@@ -95,3 +95,56 @@ def test_assumed_rates_are_stored(result):
 
 def test_no_negative_population(result):
     assert float(result.population.min()) >= 0.0
+
+
+# --- a five-year grid ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def five():
+    return projsim.project("wpp2024-belgium-5x5")
+
+
+def test_a_five_year_result_labels_its_grid(five):
+    """Dates every five years on 1 July, ages by the first age of each group with the
+    width in attrs, death rates by abridged group, and the grid and date recorded."""
+    assert five.time.values.tolist() == list(range(2020, 2101, 5))
+    assert five.time.attrs["long_name"] == "year (stocks on 1 July)"
+    assert five.age.values.tolist() == list(range(0, 131, 5))
+    assert five.age.attrs["age_width"] == 5
+    assert five.age.attrs["note"] == ("the first age of each 5-year group: 125 is 125-129; "
+                                      "130 is the open group 130+")
+    assert five.mortality_rate.dims == ("time", "region", "sex", "mortality_age")
+    assert five.mortality_age.values.tolist() == [0, 1, *range(5, 101, 5)]
+    assert (five.attrs["grid"], five.attrs["stock_date"]) == ("5x5", "1 July")
+    assert five.population.attrs["long_name"] == "population on 1 July"
+    assert five.deaths.attrs["units"] == "persons per year"
+    assert five.deaths.attrs["period"] == ("from 1 July of time to 1 July of time + 5; counts "
+                                           "are means per year over the step")
+    assert "Greville" in five.attrs["conventions"]
+
+
+def test_accounting_identity_of_five_year_steps(five):
+    """P[t+5, a] = P[t, a-5] + 5 (net migrants + moves in - out - deaths)[t, a] + floor:
+    the flows are the annual means of each step."""
+    start = five.population.isel(time=slice(None, -1))
+    end = five.population.isel(time=slice(1, None)).assign_coords(time=start.time)
+    flows = five.isel(time=slice(None, -1))
+    change = 5 * (-flows.deaths + flows.net_migration + flows.internal_in - flows.internal_out) \
+        + flows.population_floor
+    aged = start.shift(age=1, fill_value=0.0)
+    aged[dict(age=-1)] += start.isel(age=-1)
+    aged[dict(age=0)] = 5 * flows.births
+    np.testing.assert_allclose(end, aged + change, rtol=1e-12, atol=1e-6)
+
+
+def test_single_year_results_keep_their_layout(result):
+    """No grid, date or width attributes on a result by single year on 1 January."""
+    assert "grid" not in result.attrs and "stock_date" not in result.attrs
+    assert "age_width" not in result.age.attrs and "mortality_age" not in result.dims
+
+
+def test_a_five_year_result_round_trips_through_netcdf(five, tmp_path):
+    path = tmp_path / "five.nc"
+    write_netcdf(five, path)
+    xr.testing.assert_identical(read_netcdf(path), five)

@@ -166,9 +166,10 @@ def _parser() -> argparse.ArgumentParser:
 
 # --- summaries -------------------------------------------------------------------------------
 
-def default_years(first: int, last: int) -> list[int]:
-    """The base year, every tenth year and the horizon."""
-    return [first, *range((first // 10 + 1) * 10, last, 10), last]
+def default_years(first: int, last: int, width: int = 1) -> list[int]:
+    """The base year, every tenth year on the grid of ``width``-year steps, and the horizon."""
+    return [first, *(year for year in range((first // 10 + 1) * 10, last, 10)
+                     if (year - first) % width == 0), last]
 
 
 def _row(label: str, values, width: int, digits: int = 0) -> str:
@@ -187,7 +188,10 @@ def summary(dataset, years: Sequence[int] | None = None) -> str:
     for the whole area, and the overrides in cells and in persons; and, for
     a scenario with a ``[households]`` section, the private households on
     1 January by type, their total, the persons per household and the
-    one-person share.
+    one-person share. A result
+    by five-year group and step is summarised on its own grid: its dates
+    (1 July for WPP's), its steps' flows per year, and the UN's working ages
+    15-64 (:func:`projsim.indicators.default_working_age`).
 
     Parameters
     ----------
@@ -201,9 +205,11 @@ def summary(dataset, years: Sequence[int] | None = None) -> str:
     str
     """
     from projsim.plots import area_name
+    from projsim.result import age_width
 
     first, last = int(dataset.time[0]), int(dataset.time[-1])
-    years = default_years(first, last) if years is None else [int(y) for y in years]
+    years = default_years(first, last, age_width(dataset)) if years is None \
+        else [int(y) for y in years]
     batch = "scenario" in dataset.dims
     names = [str(s) for s in dataset.scenario.values] if batch else [None]
     blocks = []
@@ -219,13 +225,16 @@ def summary(dataset, years: Sequence[int] | None = None) -> str:
 def _block(title: str, data, years: list[int], area: str) -> str:
     """The summary of one scenario (:func:`summary`)."""
     from projsim.analysis import indicators
+    from projsim.result import age_width, stock_date
 
     states = list(state_dims(data))
     others = [dim for dim in states if dim != REGION]
     last = int(data.time[-1])
     flows = [y for y in years if y != last]
     people = (*states, "sex")
-    young, old = indicators.WORKING_AGE
+    young, old = indicators.default_working_age(data)
+    date, step = stock_date(data), age_width(data)
+    during = "during the year" if step == 1 else f"per year of the {step}-year step from each date"
     totals = data.population.sum([*others, "sex", "age"])
     regions = [shown(r) for r in data[REGION].values]
     rates = []
@@ -249,21 +258,21 @@ def _block(title: str, data, years: list[int], area: str) -> str:
     def header(columns):
         return f"{'':<{width}}" + "".join(f"{y:>13}" for y in columns)
 
-    lines = [title, "", f"Population on 1 January (persons, {shown(area)})", header(years)]
+    lines = [title, "", f"Population on {date} (persons, {shown(area)})", header(years)]
     lines += [_row(region, totals.isel({REGION: r}).sel(time=years).values, width)
               for r, region in enumerate(regions)]
     lines.append(_row("Total", totals.sum(REGION).sel(time=years).values, width))
-    lines += ["", f"Components of change and rates during the year ({shown(area)})",
+    lines += ["", f"Components of change and rates {during} ({shown(area)})",
               header(flows)]
     lines += [_row(label, array.sel(time=flows).values, width) for label, array in components]
     lines += [_row(label, array.sel(time=flows).values, width, digits)
               for label, array, digits in rates]
-    lines += ["", f"Age structure on 1 January ({shown(area)})", header(years)]
+    lines += ["", f"Age structure on {date} ({shown(area)})", header(years)]
     lines += [_row(label, array.sel(time=years).values, width, digits)
               for label, array, digits in structure]
     if rates:
         lines += ["", "TFR: children per woman; e0: life expectancy at birth [years] (period "
-                      "indicators of the year's rates)."]
+                      f"indicators of the {'year' if step == 1 else 'step'}'s rates)."]
     lines += [f"Old-age dependency: persons {old}+ per 100 aged {young}-{old - 1}; median age "
               "[years].", "", _overrides(data)]
     if "households" in data:
@@ -514,6 +523,12 @@ def _run(args) -> int:
 
     _check_draw_options(args)
     scenario = load_scenario(args.scenario or DEFAULT_SCENARIO)
+    if args.draws is not None and scenario.width != 1:
+        raise InputError("option --draws", f"a scenario on the grid {scenario.grid!r} "
+                         f"({shown(scenario.name)})",
+                         "a scenario by single year of age (grid '1x1'): stochastic draws "
+                         "project one-year steps",
+                         "drop --draws, or run a scenario on the grid '1x1'")
     if args.output is not None:
         check_output_path(args.output, input_files(scenario))
     if args.draws is None:

@@ -18,6 +18,10 @@ Conventions
 -----------
 * Counts are shown in thousands of persons; flows in thousands of persons
   per year, in the year from 1 January ``time`` to 1 January ``time + 1``.
+  A result by five-year group and step is drawn on its own grid: the bars
+  of a pyramid are five years high, stocks are dated by the base's day
+  (1 July for WPP's), and flows are the annual means of each step, drawn
+  at its first year (:mod:`projsim.result`).
 * Without ``region``, figures show the sum of all regions, named after the
   result's base (:func:`area_name`: "Belgium"), and without ``nationality``
   the sum of all nationalities: counts are summed
@@ -61,7 +65,8 @@ import xarray as xr
 from projsim.analysis import indicators
 from projsim.errors import InputError
 from projsim.model.states import state_dims
-from projsim.types import MOVES, NATIONALITY, REGION, SEXES
+from projsim.result import age_width, stock_date
+from projsim.types import MOVES, NATIONALITY, REGION, SEXES, STOCK_DATES
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -138,13 +143,15 @@ def area_name(dataset: xr.Dataset) -> str:
     --------
     >>> area_name(xr.Dataset(attrs={"base": "belgium-2012"}))
     'Belgium'
+    >>> area_name(xr.Dataset(attrs={"base": "wpp2024-belgium"}))
+    'Belgium'
     >>> area_name(xr.Dataset())
     'all regions'
     """
     base = str(dataset.attrs.get("base", "")).strip()
     if not base:
         return ALL_REGIONS
-    match = re.fullmatch(r"(.+?)[-_ ](\d{4})", base)
+    match = re.fullmatch(r"(.+?)[-_ ](\d{4})", base) or re.fullmatch(r"[a-z]+\d{4}[-_ ](.+)", base)
     return match.group(1).replace("-", " ").replace("_", " ").title() if match else base
 
 
@@ -500,12 +507,14 @@ def _pyramid_sides(population: xr.DataArray) -> dict[str, np.ndarray]:
 
 
 def _draw_pyramid(ax: Axes, bars: xr.DataArray, bars_label: str, outline: xr.DataArray | None,
-                  outline_label: str, title: str) -> None:
+                  outline_label: str, title: str, width: int = 1,
+                  date: str = STOCK_DATES[0]) -> None:
+    """Bars of ``width`` years from each group's first age, the open group as high."""
     ages = bars.age.values
-    edges = np.append(ages, ages[-1] + 1)
+    edges = np.append(ages, ages[-1] + width)
     for sex, values in _pyramid_sides(bars).items():
-        ax.barh(ages, values, height=1.0, align="edge", color=SEX_COLOURS[sex], alpha=0.75,
-                linewidth=0, label=f"{sex}s, {bars_label}")
+        ax.barh(ages, values, height=float(width), align="edge", color=SEX_COLOURS[sex],
+                alpha=0.75, linewidth=0, label=f"{sex}s, {bars_label}")
     if outline is not None:
         for sex, values in _pyramid_sides(outline).items():
             ax.stairs(values, edges, orientation="horizontal", baseline=None, color="black",
@@ -517,10 +526,12 @@ def _draw_pyramid(ax: Axes, bars: xr.DataArray, bars_label: str, outline: xr.Dat
     open_age = int(ages[-1])
     ticks = [a for a in range(0, open_age, 10) if open_age - a >= 5] + [open_age]
     ax.set_yticks(ticks, [*map(str, ticks[:-1]), f"{open_age}+"])
-    ax.set_ylim(0, open_age + 1)
+    ax.set_ylim(0, open_age + width)
     ax.text(0.02, 0.98, "males", transform=ax.transAxes, ha="left", va="top")
     ax.text(0.98, 0.98, "females", transform=ax.transAxes, ha="right", va="top")
-    ax.set(title=title, xlabel="population [thousands]", ylabel="age on 1 January [years]")
+    grouped = "" if width == 1 else f", {width}-year groups"
+    ax.set(title=title, xlabel="population [thousands]",
+           ylabel=f"age on {date} [years{grouped}]")
 
 
 def pyramid(
@@ -538,8 +549,10 @@ def pyramid(
 ) -> Axes | np.ndarray:
     """Population pyramid on 1 January: males left, females right.
 
-    Bars show the population of ``year`` in thousands by single year of age,
-    the open group labelled ``"110+"`` (its first age). An outline overlays
+    Bars show the population of ``year`` in thousands by single year of age
+    (by age group, each bar as high as its group, on a five-year grid; the
+    date is the result's, 1 July for WPP's), the open group labelled
+    ``"110+"`` (its first age). An outline overlays
     the population of ``compare_year``, or of ``compare_scenario`` in
     ``year``.
 
@@ -613,14 +626,15 @@ def pyramid(
         outline_label = f"outline: {compare_year}"
     bars_label = f"{name}, {year}" if compare_scenario is not None else str(year)
     bars = population.sel(time=year)
-    title = f"Population on 1 January {year}{_draw_note(dataset, 'mean')}"
+    step, date = age_width(dataset), stock_date(dataset)
+    title = f"Population on {date} {year}{_draw_note(dataset, 'mean')}"
     if len(_scenario_names(dataset)) > 1 and compare_scenario is None:
         title += f", {name}"
     if facet is None:
         ax = _axes(ax, "pyramid")
         _draw_pyramid(ax, _pooled(bars, chosen), bars_label,
                       None if outline is None else _pooled(outline, chosen), outline_label,
-                      f"{title}\n{where}")
+                      f"{title}\n{where}", step, date)
         _legend(ax)
         return ax
     labels = [str(label) for label in dataset[facet].values]
@@ -639,7 +653,7 @@ def pyramid(
     for axis, label in zip(axes, labels):
         _draw_pyramid(axis, _pooled(bars, {**chosen, facet: label}), bars_label,
                       None if outline is None else _pooled(outline, {**chosen, facet: label}),
-                      outline_label, label)
+                      outline_label, label, step, date)
     limit = max(float(np.abs(axis.get_xlim()).max()) for axis in axes)
     for axis in axes:
         axis.set_xlim(-limit, limit)
@@ -715,7 +729,7 @@ def totals(
         years, values = points
         ax.plot(years, values / THOUSAND, linestyle="none", marker="o", markersize=4,
                 color="black", markerfacecolor="white", label="observed")
-    ax.set(title=f"Population on 1 January, {where}{_draw_note(dataset)}",
+    ax.set(title=f"Population on {stock_date(dataset)}, {where}{_draw_note(dataset)}",
            ylabel="population [thousands]")
     _thousands_axis(ax.yaxis)
     _years_axis(ax)
@@ -774,22 +788,26 @@ def components(
               for key, value in series.items()}
     change = _median_draw(_pooled(data.population, chosen).sum(["sex", "age"]).diff("time",
                                                                                   label="lower"))
+    width = age_width(dataset)
+    change = change if width == 1 else change / width       # per year, as the flows
     ax = _axes(ax)
     years = flows.time.values
     up, down = np.zeros(len(years)), np.zeros(len(years))
     for key, values in series.items():
         values = values.values
         bottom = np.where(values >= 0, up, down)
-        ax.bar(years, values, bottom=bottom, width=0.8, color=COMPONENT_COLOURS[key],
-               label=COMPONENT_LABELS[key])
+        ax.bar(years, values, bottom=bottom, width=0.8 * width, align="center" if width == 1
+               else "edge", color=COMPONENT_COLOURS[key], label=COMPONENT_LABELS[key])
         up, down = up + np.maximum(values, 0), down + np.minimum(values, 0)
-    ax.plot(years, change.values / THOUSAND, color="black", linewidth=1.5,
+    middle = years if width == 1 else years + 0.4 * width     # the middle of each step's bar
+    ax.plot(middle, change.values / THOUSAND, color="black", linewidth=1.5,
             label="population change")
     ax.axhline(0, color="black", linewidth=0.6)
     title = f"Components of change, {where}{_draw_note(dataset)}"
     if len(_scenario_names(dataset)) > 1:
         title += f", {name}"
-    ax.set(title=title, ylabel="persons per year [thousands]")
+    per = "per year" if width == 1 else f"per year, means of {width}-year steps"
+    ax.set(title=title, ylabel=f"persons {per} [thousands]")
     _thousands_axis(ax.yaxis)
     _years_axis(ax)
     _legend(ax)
@@ -906,13 +924,14 @@ def dependency(
     region: str | None = None,
     nationality: str | None = None,
     kind: indicators.DependencyKind = "old",
-    working_age: tuple[int, int] = indicators.WORKING_AGE,
+    working_age: tuple[int, int] | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Dependency ratio on 1 January over time, one line per scenario.
 
     See :func:`projsim.indicators.dependency_ratio`; by default persons
-    aged 67 and over per 100 persons aged 18 to 66.
+    aged 67 and over per 100 persons aged 18 to 66 (65 and over per 100 aged
+    15 to 64 on five-year groups, :func:`projsim.indicators.default_working_age`).
 
     Parameters
     ----------
@@ -926,8 +945,9 @@ def dependency(
         One nationality, for a result by nationality; by default all together.
     kind : {"old", "young", "total"}, default "old"
         Persons over working age, under it, or both.
-    working_age : (int, int), default (18, 67)
-        The first working age and the first age after it [years].
+    working_age : (int, int), optional
+        The first working age and the first age after it [years]; by
+        default the result's (:func:`projsim.indicators.default_working_age`).
     ax : matplotlib Axes, optional
 
     Returns
@@ -936,6 +956,7 @@ def dependency(
         One line per scenario (``ax.lines``) [persons per 100 of working age].
     """
     chosen, where = _where(dataset, region, nationality)
+    working_age = indicators.default_working_age(dataset) if working_age is None else working_age
     paths = {name: _median_draw(_of(indicators.dependency_ratio(
         data, kind, working_age=working_age, aggregate=_aggregate(data, chosen, "sex")), chosen))
         for name, data in _scenarios(dataset, scenarios)}

@@ -16,6 +16,14 @@ from projsim.result import to_dataset
 #: Planning Bureau's 2012-2060 projection rebuilt on the embedded Belgian base
 #: of 1 January 2012.
 DEFAULT_SCENARIO = "fpb-2013"
+#: The conventions a result records, by width of the grid [years].
+CONVENTIONS = {
+    1: "projsim cohort-component step (README, Method); survival ratios from life tables "
+       "(HMD Methods Protocol v6, Andreev-Kingkade a0)",
+    5: "projsim cohort-component step (README, Method) in five-year steps; survival ratios "
+       "from abridged life tables (Greville a(x) from age 15 as in MORTPAK, Andreev-Kingkade "
+       "1a0, Coale-Demeny 4a1), ages 0 and 1-4 pooled into 0-4; flows are means per year",
+}
 
 
 def run(scenario: Scenario) -> tuple[Inputs, engine.Projection]:
@@ -35,7 +43,7 @@ def run(scenario: Scenario) -> tuple[Inputs, engine.Projection]:
     inputs = build_inputs(scenario)
 
     def once(inputs):
-        return engine.project(inputs.population, inputs.rates, width=1,
+        return engine.project(inputs.population, inputs.rates, width=scenario.width,
                               timing=scenario.migration_timing, safeguard=scenario.safeguard)
 
     result = once(inputs)
@@ -57,8 +65,9 @@ def project(scenario: str | Path | Scenario = DEFAULT_SCENARIO) -> xr.Dataset:
     Returns
     -------
     xarray.Dataset
-        Population on 1 January of every year from the base to the horizon,
-        the flows of every year, and provenance in ``attrs``
+        Population on 1 January of every year from the base to the horizon
+        (on the base's day, every five years, on a grid of five years), the
+        flows of every step, and provenance in ``attrs``
         (see :mod:`projsim.result`). A scenario with variants gives a
         ``scenario`` dimension, the scenario itself first. The households of a
         scenario with a ``[households]`` section are added by
@@ -80,6 +89,7 @@ def project(scenario: str | Path | Scenario = DEFAULT_SCENARIO) -> xr.Dataset:
 
 def label(scenario: Scenario, inputs: Inputs, result: engine.Projection) -> xr.Dataset:
     """Attach labels, units and provenance to a run of :func:`run`."""
+    base = inputs.base
     attrs = {
         "scenario": scenario.name,
         "scenario_description": scenario.description,
@@ -89,8 +99,7 @@ def label(scenario: Scenario, inputs: Inputs, result: engine.Projection) -> xr.D
         **{f"sha256_base_{k}": v for k, v in inputs.base.sha256.items()},
         "migration_timing": scenario.migration_timing,
         "safeguard": scenario.safeguard,
-        "conventions": "projsim cohort-component step (README, Method); survival ratios "
-                       "from life tables (HMD Methods Protocol v6, Andreev-Kingkade a0)",
+        "conventions": CONVENTIONS[base.age_width],
         "seed": "none (deterministic projection)",
     }
     return to_dataset(
@@ -101,4 +110,5 @@ def label(scenario: Scenario, inputs: Inputs, result: engine.Projection) -> xr.D
                "fertility_rate": inputs.rates.fertility_rate,
                "sex_ratio_at_birth": inputs.rates.sex_ratio_at_birth},
         scenarios=inputs.variants if len(inputs.variants) > 1 else None,
+        width=base.age_width, date=base.date, mortality_ages=base.mortality_ages,
     )

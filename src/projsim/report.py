@@ -22,6 +22,7 @@ from projsim import plots
 from projsim.analysis import indicators
 from projsim.io.households import DEFAULT_HOUSEHOLD_MODEL, read_household_model
 from projsim.model.states import state_dims
+from projsim.result import age_width, stock_date
 from projsim.types import NATIONALITY, REGION
 
 #: Plain-language meaning of the option values recorded in a result.
@@ -76,9 +77,39 @@ def _median(array: xr.DataArray) -> xr.DataArray:
 
 
 def default_years(dataset: xr.Dataset) -> list[int]:
-    """The base year, every tenth year and the horizon."""
+    """The base year, every tenth year of the result's dates and the horizon."""
     first, last = int(dataset.time[0]), int(dataset.time[-1])
-    return [first, *range((first // 10 + 1) * 10, last, 10), last]
+    dates = set(dataset.time.values.tolist())
+    return [first, *(y for y in range((first // 10 + 1) * 10, last, 10) if y in dates), last]
+
+
+def _words(dataset: xr.Dataset) -> dict[str, str]:
+    """The words of the result's grid: its date, its step, its ages and the timing of migrants.
+
+    Examples
+    --------
+    >>> _words(xr.Dataset(attrs={"grid": "5x5", "stock_date": "1 July"}))["by"]
+    'in five-year steps'
+    """
+    date, width = stock_date(dataset), age_width(dataset)
+    if width == 1:
+        period = "A year runs from 1 January to 31 December." if date == "1 January" \
+            else f"A year runs from {date} to {date} of the next year."
+        return {"date": date, "step": "year", "by": "year by year", "ages": "single year of age",
+                "ageing": "grow one year older", "period": period,
+                "even": _MEANINGS[("migration_timing", "even")]}
+    step = f"{_NUMBERS.get(width, width)}-year step"
+    return {"date": date, "step": step, "by": f"in {step}s", "ages": f"{width}-year age group",
+            "ageing": "move into the next age group",
+            "period": f"A step runs from {date} of its first year to {date} {width} years "
+                      "later; its flows are shown per year, the step's count divided by "
+                      f"{width}.",
+            "even": "half of each step's international migrants arrive at its start and half "
+                    "at its end"}
+
+
+#: Widths of steps in words.
+_NUMBERS = {5: "five"}
 
 
 def _number(value: float, digits: int) -> str:
@@ -118,6 +149,8 @@ def _assumptions(dataset: xr.Dataset) -> str:
         if key in attrs:
             value = str(attrs[key])
             meaning = _MEANINGS.get((key, value))
+            if (key, value) == ("migration_timing", "even"):
+                meaning = _words(dataset)["even"]
             rows.append(f"<tr><th>{_e(label)}</th><td>{_e(value)}"
                         + (f" ({_e(meaning)})" if meaning else "") + "</td></tr>")
     adjusted = attrs.get("overrides_migration_cells")
@@ -166,7 +199,7 @@ def _population_table(data: xr.Dataset, years: list[int]) -> str:
     note = ("Medians over the draws; the total is the median of the national total, not the "
             "sum of the medians above." if "draw" in data.dims or plots.is_draws_summary(data)
             else "")
-    return _table("Population on 1 January [persons]", header, rows, note)
+    return _table(f"Population on {stock_date(data)} [persons]", header, rows, note)
 
 
 def _quantiles_table(data: xr.Dataset, years: list[int]) -> str:
@@ -191,10 +224,14 @@ def _components_table(data: xr.Dataset, years: list[int]) -> str:
     natural = indicators.natural_balance(data, aggregate=(*states, "sex"))
     rows = [("Births", births), ("Deaths", deaths), ("Natural balance (births - deaths)", natural),
             ("International net migration", migration), ("Population change", change)]
-    return _table(f"Components of change during the year, {plots.area_name(data)} "
+    width = age_width(data)
+    if width != 1:
+        rows[-1] = ("Population change", change / width)
+    during = "during the year" if width == 1 else "per year of each step"
+    return _table(f"Components of change {during}, {plots.area_name(data)} "
                   "[persons per year]",
                   [str(y) for y in years], [(label, _series(a, years, 0)) for label, a in rows],
-                  "A year runs from 1 January to 31 December. The population change also "
+                  f"{_words(data)['period']} The population change also "
                   "includes any persons added by the population floor; internal migration "
                   "moves people between regions and adds up to zero for all regions.")
 
@@ -212,7 +249,7 @@ def _has(dataset: xr.Dataset, part: str) -> bool:
 def _indicator_rows(data: xr.Dataset) -> list[tuple[str, str, xr.DataArray, int, bool]]:
     """Label, short label, values, decimals, and whether the values are of a year
     (else of 1 January), for the indicators the result has the variables of."""
-    young, old = indicators.WORKING_AGE
+    young, old = indicators.default_working_age(data)
     national = state_dims(data)
     people = (*national, "sex")
     rows = []
@@ -238,12 +275,13 @@ def _indicators_table(data: xr.Dataset, years: list[int]) -> str:
     indicator_rows = _indicator_rows(data)
     rows = [(label, _series(array, years, digits)) for label, _, array, digits, _ in
             indicator_rows]
-    note = "The dependency ratio and the median age are on 1 January."
+    note = f"The dependency ratio and the median age are on {stock_date(data)}."
     if any(of_year for *_, of_year in indicator_rows):
-        note = ("Fertility and life expectancy are those assumed for the year (the period "
-                "indicators of that year's rates, the regions weighted by their "
-                f"population); the last date has no year after it ({MISSING}), so see "
-                f"{int(data.time[-2])} for the last year projected. " + note)
+        step = _words(data)["step"]
+        note = (f"Fertility and life expectancy are those assumed for the {step} (the period "
+                f"indicators of that {step}'s rates, the regions weighted by their "
+                f"population); the last date has no {step} after it ({MISSING}), so see "
+                f"{int(data.time[-2])} for the last {step} projected. " + note)
     return _table(f"Key indicators, {plots.area_name(data)}", [str(y) for y in years], rows,
                   note)
 
@@ -251,7 +289,7 @@ def _indicators_table(data: xr.Dataset, years: list[int]) -> str:
 def _scenarios_table(dataset: xr.Dataset) -> str:
     first, last = int(dataset.time[0]), int(dataset.time[-1])
     last_year = int(dataset.time[-2])
-    header = [f"Population 1 January {last}", f"Change since {first} [%]"]
+    header = [f"Population {stock_date(dataset)} {last}", f"Change since {first} [%]"]
     rows = []
     for name in _scenario_names(dataset):
         data = _scenario(dataset, name)
@@ -265,7 +303,7 @@ def _scenarios_table(dataset: xr.Dataset) -> str:
         rows.append((name, cells))
     header += [f"{short} {last_year if of_year else last}"
                for _, short, _, _, of_year in indicator_rows]
-    young, old = indicators.WORKING_AGE
+    young, old = indicators.default_working_age(dataset)
     return _table(f"The scenarios at the end of the projection, {plots.area_name(dataset)}",
                   header, rows,
                   f"TFR: children per woman; e0: life expectancy at birth [years]; old-age "
@@ -290,6 +328,10 @@ def _household_counts(data: xr.Dataset, model) -> tuple[xr.Dataset | None, str]:
         return xr.Dataset(counted), note
     if model is None:
         return None, ""
+    if age_width(data) != 1:
+        return None, (f"Households are left out: the household model {model.attrs.get('model')} "
+                      f"counts single years of age, and this result is by {age_width(data)}-year "
+                      "groups.")
     missing = [str(r) for r in data[REGION].values if r not in model[REGION].values]
     if missing:
         return None, (f"Households are left out: the household model "
@@ -381,13 +423,15 @@ def report_html(dataset: xr.Dataset, *, years: Sequence[int] | None = None,
     states = ", ".join(f"{dim} ({', '.join(str(label) for label in dataset[dim].values)})"
                        for dim in state_dims(dataset))
     description = dataset.attrs.get("scenario_description", "")
+    words = _words(dataset)
+    date, step = words["date"], words["step"]
     parts = [
         f"<h1>Population projection: {_e(dataset.attrs.get('scenario', name))}</h1>",
         f'<p class="lead">{_e(description)}</p>' if description else "",
-        f"<p>The population on 1 January {first}, by {_e(states)}, sex and single "
-        f"year of age, is projected year by year to 1 January {last} with the "
-        "cohort-component method: each year the survivors of each cohort grow one year "
-        "older, births enter at age 0, and migrants are added or removed.</p>",
+        f"<p>The population on {date} {first}, by {_e(states)}, sex and {words['ages']}, "
+        f"is projected {words['by']} to {date} {last} with the "
+        f"cohort-component method: each {step} the survivors of each cohort "
+        f"{words['ageing']}, births enter at age 0, and migrants are added or removed.</p>",
     ]
     if len(scenarios) > 1:
         items = "".join(f"<li>{_e(s)}</li>" for s in scenarios)
@@ -416,7 +460,7 @@ def report_html(dataset: xr.Dataset, *, years: Sequence[int] | None = None,
     if summaries:
         parts.append(_quantiles_table(reference, years))
     if _has(dataset, "components") and not summaries:
-        flow_years = list(dict.fromkeys(min(y, last - 1) for y in years))
+        flow_years = list(dict.fromkeys(min(y, int(dataset.time[-2])) for y in years))
         parts.append(_components_table(reference, flow_years))
     if not summaries:
         parts.append(_indicators_table(reference, years))
@@ -433,7 +477,7 @@ def report_html(dataset: xr.Dataset, *, years: Sequence[int] | None = None,
         parts += ["<h2>Households</h2>", f'<p class="note">{_e(household_note)}</p>']
     plan = [
         ("pyramid", "Population pyramid",
-         f"Persons by single year of age on 1 January {last} (bars, thousands; men left, "
+         f"Persons by {words['ages']} on {date} {last} (bars, thousands; men left, "
          f"women right), with {first} as an outline. The top bar is the open age group.",
          {"year": last, "compare_year": first}),
         ("pyramid", "Population pyramids by region",
@@ -444,17 +488,18 @@ def report_html(dataset: xr.Dataset, *, years: Sequence[int] | None = None,
             {"year": last, "compare_year": first, "by": NATIONALITY})]
           if NATIONALITY in dataset.dims else []),
         ("totals", "Total population",
-         f"Population on 1 January in thousands, {plots.area_name(dataset)}, one line per "
+         f"Population on {date} in thousands, {plots.area_name(dataset)}, one line per "
          "scenario.", {}),
         ("components", "Components of change",
-         "Births, deaths (below zero) and international net migration in each year, in "
+         "Births, deaths (below zero) and international net migration in each "
+         f"{step}{'' if step == 'year' else ', per year'}, in "
          "thousands; the line is their sum, the change in population.", {}),
         ("tfr", "Fertility", "The total fertility rate assumed: the number of children a "
          "woman would have with the fertility rates of that year.", {}),
         ("e0", "Life expectancy", "Life expectancy at birth assumed: the mean length of life "
          "with the death rates of that year.", {}),
         ("dependency", "Old-age dependency ratio",
-         "Persons of pension age per 100 persons of working age, on 1 January.", {}),
+         f"Persons of pension age per 100 persons of working age, on {date}.", {}),
     ]
     if counted is not None:
         plan.append(("households", "Private households",
@@ -470,11 +515,14 @@ def report_html(dataset: xr.Dataset, *, years: Sequence[int] | None = None,
         parts.append(_figure(dataset, "fan", "Uncertainty of the total population",
                              "Median of the draws (line) with the ranges that hold 50% and "
                              "80% of them."))
+    flows_period = ("the year from 1 January to 31 December"
+                    if (step, date) == ("year", "1 January")
+                    else f"the {step} from {date} of their date on; flows are per year")
     parts += ["<h2>How to read these figures</h2>",
               "<ul><li>Stocks (the population, the dependency ratio, the median age) are "
-              "counted on 1 January.</li>"
-              "<li>Flows (births, deaths, migration) and the assumed rates refer to the year "
-              "from 1 January to 31 December; the last date of the projection has no year "
+              f"counted on {date}.</li>"
+              f"<li>Flows (births, deaths, migration) and the assumed rates refer to "
+              f"{flows_period}; the last date of the projection has no {step} "
               "after it.</li>"
               "<li>All regions together, a rate is the mean of the regions' rates weighted by "
               "their population of that age (person-years lived in the year).</li>"

@@ -62,6 +62,30 @@ InfantRule = Literal["andreev-kingkade", "coale-demeny"]
 SEPARATION_RULES: tuple[str, ...] = get_args(SeparationRule)
 INFANT_RULES: tuple[str, ...] = get_args(InfantRule)
 
+#: The grid of a projection, ``"NxN"``: age groups of N years and steps of N
+#: years. ``"1x1"`` projects by single year of age from one date to the same
+#: date a year later; ``"5x5"`` by five-year age group in five-year steps, as
+#: the UN's World Population Prospects do. The first is the default.
+Grid = Literal["1x1", "5x5"]
+GRIDS: tuple[str, ...] = get_args(Grid)
+#: The width [years] of the age groups and of the step of each grid.
+GRID_WIDTHS: dict[str, int] = {grid: int(grid.split("x")[0]) for grid in GRIDS}
+#: The separation rule of the life tables of each width of age groups
+#: (:mod:`projsim.demography.separation`): half the width for single years
+#: (the HMD's rule), Greville's formula for five-year groups (the UN's
+#: practice, which reproduces WPP's life expectancies).
+GRID_SEPARATION: dict[int, SeparationRule] = {1: "midpoint", 5: "greville"}
+
+#: The date of a base's stocks, which every stock of its projection keeps:
+#: 1 January (population registers, Statbel, HMD) or 1 July (the UN's World
+#: Population Prospects). The first is the default.
+StockDate = Literal["1 January", "1 July"]
+STOCK_DATES: tuple[str, ...] = get_args(StockDate)
+#: The dimension of death rates by abridged age group (0, 1-4, 5-9, ...) in a
+#: result whose age groups are wider than a year: the first age of each
+#: group, so that the infant separation factors survive the grouping into 0-4.
+MORTALITY_AGE = "mortality_age"
+
 #: The kinds of moves between states, in the order the engine applies them,
 #: with the names of their flows into a state and out of it.
 MOVES: dict[str, tuple[str, str]] = {
@@ -101,6 +125,21 @@ COHORT = (
     "by age group reached at the end of the year (Lexis parallelogram: the cohort "
     "aged a-1 on 1 January t, or born during t for a = 0)"
 )
+
+
+def cohort_note(width: int = 1, date: str = STOCK_DATES[0]) -> str:
+    """The meaning of a cohort flow's age label on a grid of ``width`` years whose
+    stocks are on ``date``: :data:`COHORT` for single years on 1 January.
+
+    Examples
+    --------
+    >>> cohort_note(5, "1 July")
+    'by age group reached at the end of the step (Lexis parallelogram: the cohort in group a-5 on 1 July t, or born during the step for a = 0)'
+    """
+    if width == 1:
+        return COHORT.replace(STOCK_DATES[0], date)
+    return ("by age group reached at the end of the step (Lexis parallelogram: the cohort "
+            f"in group a-{width} on {date} t, or born during the step for a = 0)")
 
 
 class Variable(NamedTuple):
@@ -170,6 +209,46 @@ VARIABLES: dict[str, Variable] = {
     "one_person_share": Variable((REGION,), "share of one-person households among private "
                                             "households", "%"),
 }
+
+def on_grid(name: str, width: int = 1, date: str = STOCK_DATES[0]) -> Variable:
+    """The registry's entry of a variable, worded for a grid of ``width`` years
+    whose stocks are on ``date``; the entry itself for single years on 1 January.
+
+    Stocks are dated by ``date``, ages are the first age of their group, and
+    flows keep their units per year: the mean of the step's years
+    (:mod:`projsim.result`).
+
+    Examples
+    --------
+    >>> on_grid("population", 5, "1 July").age_meaning
+    'first age of the 5-year age group (95 is 95-99) on 1 July'
+    >>> on_grid("population") == VARIABLES["population"]
+    True
+    """
+    spec = VARIABLES[name]
+    meaning = spec.age_meaning
+    if meaning == COHORT:
+        meaning = cohort_note(width, date)
+    elif meaning is not None and width != 1:
+        meaning = _group_meanings(width).get(meaning, meaning).replace(STOCK_DATES[0], date)
+    elif meaning is not None:
+        meaning = meaning.replace(STOCK_DATES[0], date)
+    return spec._replace(long_name=spec.long_name.replace(STOCK_DATES[0], date),
+                         age_meaning=meaning)
+
+
+def _group_meanings(width: int) -> dict[str, str]:
+    """The age meanings of the registry reworded for groups of ``width`` years."""
+    last = 19 * width
+    return {
+        "age in completed years on 1 January":
+            f"first age of the {width}-year age group ({last} is {last}-{last + width - 1}) "
+            "on 1 January",
+        "age of the mother on 1 January t": "age group of the mother on 1 January t",
+        "age in completed years during the year":
+            f"abridged age group during the step (0, 1-4, 5-9, ...; dimension {MORTALITY_AGE})",
+    }
+
 
 #: What a stochastic run keeps: streaming summaries, or every draw's population too.
 Keep = Literal["summary", "draws"]

@@ -16,7 +16,7 @@ def test_the_accessor_delegates(small):
     xr.testing.assert_identical(small.projsim.life_expectancy(2),
                                 indicators.life_expectancy(small, 2))
     assert str(inspect.signature(IndicatorAccessor.dependency_ratio)) == (
-        "(self, kind: 'DependencyKind' = 'total', *, working_age: 'tuple[int, int]' = (18, 67), "
+        "(self, kind: 'DependencyKind' = 'total', *, working_age: 'tuple[int, int] | None' = None, "
         "aggregate: 'Aggregate' = ()) -> 'xr.DataArray'")
     for function in indicators.INDICATORS:
         assert hasattr(small.projsim, function.__name__)

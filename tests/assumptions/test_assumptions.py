@@ -6,6 +6,7 @@ import pytest
 import projsim
 from projsim.assumptions import build_inputs
 from projsim.demography.lifetable import life_expectancy_at_birth
+from projsim.demography.pooling import pooled_oldest
 from projsim.io import load_base, load_scenario
 from projsim.model.base import with_open_age
 from projsim.types import SEXES
@@ -196,3 +197,75 @@ def test_e0_targets_on_a_base_with_empty_oldest_ages(tmp_path):
     ds = projsim.project(path)
     e0 = ds.projsim.life_expectancy(0).sel(time=1990)
     np.testing.assert_allclose(e0.squeeze(), [79.0, 72.5], atol=2e-3)
+
+
+# --- a five-year grid -----------------------------------------------------------------
+
+
+FIVE_YEARS = """grid = "5x5"
+[fertility]
+tfr = { 2012 = 1.7, 2031 = 1.89 }
+[mortality]
+e0 = { female = { 2012 = 83.0, 2031 = 85.85 }, male = { 2012 = 78.0, 2031 = 81.8 } }
+[international_migration]
+net_total = { 2012 = 40000, 2031 = 21000 }
+"""
+
+
+@pytest.fixture(scope="module")
+def five_year_inputs(tmp_path_factory):
+    path = tmp_path_factory.mktemp("grid") / "s.toml"
+    path.write_text('name = "t"\nbase = "belgium-2012"\nhorizon = 2032\n' + FIVE_YEARS)
+    scenario = load_scenario(path)
+    return scenario, build_inputs(scenario)
+
+
+def test_five_year_steps_take_the_mean_of_their_years(five_year_inputs):
+    """On the grid 5x5: steps 2012, 2017, 2022, 2027; the TFR of the base's women, 5 x
+    the sum of the rates, is each step's mean target; e0 of the national abridged
+    rates (Greville), each step's mean target; net migrants per step, 5 x the mean."""
+    scenario, inputs = five_year_inputs
+    base, steps = inputs.base, inputs.years[:-1]
+    assert steps.tolist() == [2012, 2017, 2022, 2027] and base.age_width == 5
+    years = steps[:, None] + np.arange(5)
+    tfr = 1.7 + 0.01 * (years - 2012)
+    women = base.population[:, 0]
+    national = (inputs.rates.fertility_rate[:, 0] * women).sum(-2) / women.sum(-2)
+    np.testing.assert_allclose(5 * national.sum(-1), tfr.mean(-1), rtol=1e-12)
+    weights = pooled_oldest(base.mortality_weights(base.population))
+    rates = (inputs.mortality_rate[:, 0] * weights).sum(1) / weights.sum(0)
+    e0 = life_expectancy_at_birth(rates, np.array(SEXES), **base.life_table_rules)
+    targets = np.stack([83 + 0.15 * (years - 2012), 78 + 0.2 * (years - 2012)], -1).mean(1)
+    np.testing.assert_allclose(e0, targets, atol=1e-4)
+    migrants = inputs.rates.net_migration[:, 0].sum(axis=(1, 2, 3))
+    np.testing.assert_allclose(migrants, 5 * (40000 - 1000 * (years - 2012)).mean(-1), rtol=1e-12)
+    assert inputs.rates.survival.shape == (4, 1, 3, 2, 23)
+
+
+def test_the_wpp_scenario_takes_the_rates_of_every_period():
+    scenario = load_scenario("wpp2024-belgium-5x5")
+    inputs = build_inputs(scenario)
+    periods = scenario.base_data.periods
+    np.testing.assert_array_equal(inputs.rates.fertility_rate[:, 0],
+                                  np.concatenate([periods.fertility_rate,
+                                                  np.zeros((16, 1, 6))], axis=-1))
+    np.testing.assert_array_equal(inputs.rates.sex_ratio_at_birth[:, 0, 0], periods.sex_ratio_at_birth)
+    np.testing.assert_allclose(inputs.rates.net_migration[:, 0].sum(axis=(1, 2, 3)),
+                               5 * periods.net_migration.sum(axis=(1, 2, 3)), rtol=1e-12)
+    assert inputs.years.tolist() == list(range(2020, 2101, 5))
+
+
+def test_a_single_year_projection_from_the_wpp_base(tmp_path):
+    """The WPP base graduated to single years, open at 110 (Kannisto on the graduated
+    rates of every period), with WPP's rates of each period held over its years: the
+    population follows the bundled 5x5 projection within 0.05 % to 2050."""
+    path = tmp_path / "s.toml"
+    path.write_text('name = "t"\nbase = "wpp2024-belgium"\nhorizon = 2050\nopen_age = 110\n'
+                    '[fertility]\ntable = "base"\n[mortality]\ntable = "base"\n'
+                    '[international_migration]\ntable = "base"\n')
+    single = projsim.project(path)
+    assert single.age.values[-1] == 110 and "grid" not in single.attrs
+    assert single.attrs["stock_date"] == "1 July"
+    five = projsim.project("wpp2024-belgium-5x5").sel(time=slice(2020, 2050))
+    totals = [ds.population.sum(["region", "sex", "age"]) for ds in (single, five)]
+    np.testing.assert_allclose(totals[0].sel(time=five.time), totals[1], rtol=5e-4)

@@ -71,6 +71,27 @@ def test_error_lee_carter_ages():
         load_lee_carter([1, 2, 3])
 
 
+def test_lee_carter_on_abridged_groups():
+    """Each closed group takes the mean of its single ages, the open group its first age's."""
+    model = load_lee_carter()
+    starts = np.array([0, 1, *range(5, 101, 5)])
+    grouped = model.on_groups(starts)
+    assert grouped.ages.tolist() == starts.tolist() and grouped.age_pattern.shape == (2, 22)
+    np.testing.assert_allclose(grouped.age_pattern[:, 2], model.age_pattern[:, 5:10].mean(axis=1))
+    np.testing.assert_array_equal(grouped.age_pattern[:, 0], model.age_pattern[:, 0])
+    np.testing.assert_array_equal(grouped.age_pattern[:, -1], model.age_pattern[:, 100])
+    assert not grouped.age_pattern.flags.writeable
+
+
+def test_error_lee_carter_groups():
+    with raises_exactly(
+        "argument 'first_ages': got [0, 5, 5, 10]; expected increasing first ages of the groups "
+        "from 0, the last one open. Fix: pass the first ages of the groups, for example "
+        "[0, 1, 5, 10, ..., 100]."
+    ):
+        load_lee_carter().on_groups([0, 5, 5, 10])
+
+
 def test_lee_carter_fit_against_hmd_e0():
     """The fitted exp(a + b k) has HMD's e0 within 0.7 years every year, and within 0.05 on average."""
     with HMD_E0.open(newline="") as handle:

@@ -13,6 +13,7 @@ import numpy as np
 from helpers import raises_exactly
 from mortality_cases import SEX_AXIS, random_patterns, random_schedules
 
+from projsim.demography.e0_solver import reachable_e0
 from projsim.demography.lifetable import life_expectancy_at_birth
 from projsim.demography.mortality import (
     mortality_index_for_e0,
@@ -127,3 +128,25 @@ def test_error_regional_rates_without_region_axis():
         "sex, age). Fix: add the region and sex axes, with length 1 if there is one region."
     ):
         regional_rates_for_e0(np.full((2, 111), 0.01), 1.0, np.full(111, 0.01), [[80.0, 75.0]], SEXES)
+
+
+def test_e0_targets_of_abridged_rates_by_greville():
+    """WPP's abridged rates of 2020-2025 moved to e0 targets two years higher, with the
+    life table of the projection's survival ratios: Greville's, on the abridged groups."""
+    from projsim.io.wpp import load_wpp
+
+    inputs = load_wpp("wpp2024-belgium")
+    rates, widths = inputs.mortality_rate[0], inputs.mortality_widths
+    pattern = load_lee_carter().on_groups(inputs.mortality_ages).age_pattern
+    rules = {"age_width": widths, "separation": "greville"}
+    start = life_expectancy_at_birth(rates, np.array(SEXES), **rules)
+    moved = shift_to_e0(rates, pattern, start + 2, np.array(SEXES), **rules)
+    np.testing.assert_allclose(life_expectancy_at_birth(moved, np.array(SEXES), **rules),
+                               start + 2, atol=1e-4)
+    k = mortality_index_for_e0(rates, pattern, start + 2, np.array(SEXES), **rules)
+    again = refine_mortality_index(rates * 1.01, pattern, start + 2, np.array(SEXES), k, **rules)
+    np.testing.assert_allclose(life_expectancy_at_birth(
+        rates * 1.01 * np.exp(again[:, None] * pattern), np.array(SEXES), **rules), start + 2,
+        atol=1e-4)
+    low, high = reachable_e0(rates, pattern, np.array(SEXES), **rules)
+    assert np.all(low < start) and np.all(start < high)

@@ -8,7 +8,9 @@ from helpers import raises_exactly
 from lifetable_cases import ABRIDGED_WIDTHS, HMD_CASES, abridge, hmd_rates, hmd_tables
 
 from projsim.demography.lifetable import life_table
-from projsim.demography.survival import survival_ratios, survival_ratios_from_rates
+from projsim.demography.survival import (
+    open_group_shares, survival_ratios, survival_ratios_from_rates,
+)
 from projsim.types import SEXES
 
 
@@ -113,3 +115,38 @@ def test_error_survival_ratios_of_something_else():
         "Fix: build the table with projsim.demography.life_table."
     ):
         survival_ratios(np.ones(3))
+
+
+# --- the open group split at its constant force ------------------------------------
+
+
+def test_split_open_group_is_the_constant_force_table_of_the_open_group():
+    """The split ratios are those of the life table's own closure L = l / m: the
+    person-years of the open group 100+ of an abridged table spread over 100-104,
+    105-109 and 110+ at the open group's force, and the stationary shares."""
+    rates = 1e-4 * 2 ** (np.array([0, 1, *range(5, 101, 5)]) / 10)
+    widths = [1, 4] + [5] * 19 + [np.inf]
+    table = life_table(rates, "female", age_width=widths, separation="greville")
+    split = survival_ratios_from_rates(rates, "female", step_width=5, age_width=widths,
+                                       separation="greville", open_groups=2)
+    force = rates[-1]
+    person_years = table.lx[-1] * np.exp(-5 * force * np.arange(3)) / force
+    person_years[:2] *= 1 - np.exp(-5 * force)                # 100-104, 105-109, 110+
+    assert split.shape == (23,)
+    np.testing.assert_allclose(split[20], person_years[0] / table.Lx[-2], rtol=1e-12)
+    np.testing.assert_allclose(split[21], person_years[1] / person_years[0], rtol=1e-12)
+    np.testing.assert_allclose(split[22], person_years[2] / (person_years[1] + person_years[2]),
+                               rtol=1e-12)
+    np.testing.assert_array_equal(split[:20], survival_ratios_from_rates(
+        rates, "female", step_width=5, age_width=widths, separation="greville")[:20])
+    shares = open_group_shares(force, 2, 5)
+    np.testing.assert_allclose(shares, person_years / person_years.sum(), rtol=1e-12)
+    assert shares.sum() == pytest.approx(1.0, abs=1e-15)
+
+
+def test_split_open_group_by_sex_and_period():
+    """Any leading dimensions: each schedule is split at its own open-group force."""
+    rates = 0.01 * np.array([[[1.0, 3.0, 40.0], [1.2, 3.5, 45.0]]])      # (period, sex, age)
+    split = survival_ratios_from_rates(rates, np.array(SEXES), step_width=5, open_groups=3)
+    assert split.shape == (1, 2, 6)
+    np.testing.assert_allclose(split[..., -1], np.exp(-5 * rates[..., -1]))

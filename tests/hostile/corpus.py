@@ -401,6 +401,10 @@ CASES: list[Case] = [
     scenario("base-population-that-is-a-pipe", USER_BASE,
              base=lambda b: ((b / "population.csv").unlink(), os.mkfifo(b / "population.csv"))),
     scenario("base-year-is-text", USER_BASE, base=meta("year", '"2012"')),
+    scenario("base-of-three-year-groups", USER_BASE, base=meta("first", "0\nwidth = 3")),
+    scenario("grid-horizon-between-steps", HEAD + 'grid = "5x5"\n'),
+    scenario("grid-open-age-between-groups", 'name = "t"\nbase = "belgium-2012"\nhorizon = 2022\n'
+             'grid = "5x5"\nopen_age = 97\n'),
     scenario("base-region-twice", USER_BASE,
              base=meta("regions", '["Flemish Region", "Flemish Region", "Walloon Region"]')),
     scenario("base-csv-with-semicolons-and-a-bad-number", USER_BASE,
@@ -429,6 +433,7 @@ CASES: list[Case] = [
     Case("draws-0", ["run", "--draws", "0"]),
     Case("draws-minus-5", ["run", "--draws", "-5"]),
     Case("draws-1e9-without-yes", ["run", "--draws", "1000000000"]),
+    Case("draws-of-a-five-year-scenario", ["run", "wpp2024-belgium-5x5", "--draws", "64"]),
     Case("chunk-0", ["run", "--draws", "64", "--chunk", "0"]),
     Case("chunk-not-a-multiple-of-64", ["run", "--draws", "100", "--chunk", "50"]),
     Case("keep-unknown", ["run", "--draws", "64", "--keep", "everything"]),

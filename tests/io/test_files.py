@@ -100,7 +100,7 @@ def test_embedded_bases_load_on_the_kernel_axes(name):
     base = load_base(name)
     states, ages = len(base.regions), len(base.ages)
     assert base.population.shape == (states, 2, ages)
-    assert base.mortality_rate.shape == (states, 2, ages)
+    assert base.mortality_rate.shape == (states, 2, len(base.death_rate_ages))
     assert base.fertility_rate.shape == (states, ages)
     assert base.net_migration.shape == (states, 2, ages)
     assert base.open_age == base.ages[-1]

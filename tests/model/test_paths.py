@@ -4,7 +4,7 @@ import numpy as np
 from helpers import raises_exactly
 
 from projsim.io import load_scenario
-from projsim.model.paths import TimePath, parse_path
+from projsim.model.paths import TimePath, over_steps, parse_path
 from projsim.model.schema import METHODS
 
 VALID = """\
@@ -63,3 +63,13 @@ def test_a_path_written_beyond_its_own_horizon_still_fails(tmp_path):
             "base year 2012 and years before the horizon 2022. Fix: start the path at 2012 and end "
             "it by 2021."):
         load_scenario(path)
+
+
+def test_a_five_year_step_takes_the_mean_of_its_years():
+    """over_steps: a step of one year its year's value; of five years the mean of its
+    years' (for a linear path, the value two years after its first)."""
+    path = TimePath(np.array([2020, 2030]), np.array([0.0, 10.0]))
+    np.testing.assert_array_equal(over_steps(path, np.array([2020, 2021]), 1), [0.0, 1.0])
+    np.testing.assert_allclose(over_steps(path, np.array([2020, 2025, 2030]), 5), [2.0, 7.0, 10.0])
+    np.testing.assert_array_equal(over_steps(path, np.arange(2020, 2031), 1),
+                                  path.at(np.arange(2020, 2031)))

@@ -5,6 +5,11 @@ move between states the result holds (:data:`projsim.types.MOVES`: internal
 migration, naturalisation), in minus out. A move conserves the total of the
 dimension it does not change, so it cancels when that dimension is pooled:
 internal migration in a national figure, naturalisation in a regional one.
+
+On a grid of n-year steps the flows of a result are annual means over the
+step (:mod:`projsim.result`), so balances and crude rates are per year, and
+growth rates are per year over the step: the balances times n add up to the
+change between the two dates.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import xarray as xr
 
 from projsim.analysis.common import Aggregate, inputs, labelled, mid_year, ratio, summed
 from projsim.errors import InputError
+from projsim.result import age_width
 from projsim.types import MOVES
 
 __all__ = [
@@ -222,6 +228,10 @@ def growth_rate(ds: xr.Dataset, *, aggregate: Aggregate = (),
       year, so that it is (CBR - CDR + CNMR) / 10.
 
     They differ by terms of order :math:`r^2`: 0.001 points at 0.5 % a year.
+    Between dates :math:`n` years apart (a five-year grid) each is per year:
+    :math:`100\\,((P_1/P_0)^{1/n} - 1)`, :math:`100 \\ln(P_1/P_0) / n` and
+    :math:`100\\,(P_1 - P_0) / n / \\tfrac12(P_0 + P_1)`, the last still
+    (CBR - CDR + CNMR) / 10 with the annual flows of the step.
 
     Parameters
     ----------
@@ -242,6 +252,10 @@ def growth_rate(ds: xr.Dataset, *, aggregate: Aggregate = (),
                          "see projsim.indicators.GrowthMethod")
     start = summed(ds["population"], ["age", *dims])
     end = start.shift(time=-1)
+    width = age_width(ds)
+    if width != 1:
+        return labelled(100 * _growth_per_year(start, end, width, method),
+                        f"population growth rate ({method})", "% per year")
     if method == "geometric":
         rate = ratio(end, start) - 1
     elif method == "exponential":
@@ -249,3 +263,13 @@ def growth_rate(ds: xr.Dataset, *, aggregate: Aggregate = (),
     else:
         rate = ratio(end - start, 0.5 * (start + end))
     return labelled(100 * rate, f"population growth rate ({method})", "% per year")
+
+
+def _growth_per_year(start: xr.DataArray, end: xr.DataArray, width: int,
+                     method: str) -> xr.DataArray:
+    """The growth rate per year [1] between totals ``width`` years apart."""
+    if method == "geometric":
+        return ratio(end, start) ** (1 / width) - 1
+    if method == "exponential":
+        return np.log(ratio(end, start)) / width
+    return ratio(end - start, 0.5 * width * (start + end))

@@ -23,7 +23,8 @@ import xarray as xr
 from projsim.engine import compiled
 from projsim.errors import InputError
 from projsim.model.states import StateSpace
-from projsim.types import VARIABLES
+from projsim.result import age_width, stock_date
+from projsim.types import MORTALITY_AGE, VARIABLES
 
 #: Dimensions to pool: one name or several.
 Aggregate = str | Sequence[str]
@@ -99,10 +100,13 @@ def _is_dataset(ds, names: tuple[str, ...], indicator: str) -> None:
 
 def checked(ds, names: tuple[str, ...], indicator: str) -> xr.Dataset:
     """``ds`` after checking it is a projsim result with the variables ``names``,
-    each with its dimensions (:data:`projsim.types.VARIABLES`), single years of
-    age and consecutive dates."""
+    each with its dimensions (:data:`projsim.types.VARIABLES`; death rates by
+    abridged group on :data:`projsim.types.MORTALITY_AGE`), age groups of its
+    width (single years unless it says otherwise, :func:`projsim.result.age_width`)
+    and dates one step apart."""
     _is_dataset(ds, names, indicator)
     states = StateSpace.from_dataset(ds)
+    width = age_width(ds)
     for name in names:
         if name not in ds.data_vars:
             raise InputError(
@@ -111,6 +115,8 @@ def checked(ds, names: tuple[str, ...], indicator: str) -> xr.Dataset:
                 "pass the Dataset returned by projsim.project, or one read back from its "
                 "netCDF file")
         expected = ("time",) + states.expand(VARIABLES[name].dims)
+        if name == "mortality_rate" and MORTALITY_AGE in ds[name].dims:
+            expected = tuple(MORTALITY_AGE if dim == "age" else dim for dim in expected)
         if not set(expected) <= set(ds[name].dims):
             raise InputError(
                 f"variable '{name}'", f"dimensions {ds[name].dims}",
@@ -119,15 +125,19 @@ def checked(ds, names: tuple[str, ...], indicator: str) -> xr.Dataset:
                 "keep a dimension of length 1 when selecting, for example "
                 "ds.sel(region=['Flemish Region'])")
     ages, times = ds["age"].values, ds["time"].values
-    if not np.array_equal(ages, np.arange(ages.size)):
+    if not np.array_equal(ages, width * np.arange(ages.size)):
+        groups = "single years of age 0, 1, ..., omega" if width == 1 else \
+            f"groups of {width} years labelled 0, {width}, {2 * width}, ..., omega"
         raise InputError(
             "coordinate 'age'", np.array2string(ages, threshold=6, separator=", "),
-            "single years of age 0, 1, ..., omega, the last one open",
+            f"{groups}, the last one open",
             "compute indicators on the result's own age groups")
-    if times.size > 1 and not np.all(np.diff(times) == 1):
+    date = stock_date(ds)
+    if times.size > 1 and not np.all(np.diff(times) == width):
+        dates = "consecutive years" if width == 1 else f"dates {width} years apart"
         raise InputError(
             "coordinate 'time'", np.array2string(times, threshold=6, separator=", "),
-            "consecutive years: flows run from 1 January of time to 1 January of time + 1",
+            f"{dates}: flows run from {date} of time to {date} of time + {width}",
             "select a contiguous range of years, for example ds.sel(time=slice(2020, 2040))")
     return ds
 
@@ -147,15 +157,33 @@ def _aggregated(requested: tuple, states: tuple[str, ...], others: tuple[str, ..
     return list(dict.fromkeys(requested))
 
 
-def checked_age(age, ds: xr.Dataset, name: str) -> int:
-    """``age`` after checking it is an age of the result [years]."""
-    open_age = int(ds["age"][-1])
+def checked_age(age, ds: xr.Dataset, name: str, ages=None) -> int:
+    """``age`` after checking it is an age of the result [years]: on wider age
+    groups, the first age of one of them (of ``ages``, by default the result's)."""
+    ages = ds["age"].values if ages is None else np.asarray(ages)
+    open_age, width = int(ages[-1]), age_width(ds)
     if not (isinstance(age, (int, np.integer)) and 0 <= age <= open_age):
         raise InputError(
             f"argument '{name}'", repr(age),
             f"an integer age from 0 to {open_age}, the open age of the result [years]",
             "choose an age the result covers, or project with a higher open_age")
+    if width != 1 and age not in ages:
+        raise InputError(
+            f"argument '{name}'", repr(age),
+            f"the first age of one of the result's groups {_groups(ages)} [years]",
+            f"choose an age on the grid of {width} years, such as {_nearest(ages, age)}")
     return int(age)
+
+
+def _groups(ages: np.ndarray) -> str:
+    shown = [str(a) for a in ages[:4]] + ["..."] + [f"{ages[-1]}+"]
+    return "(" + ", ".join(shown) + ")"
+
+
+def _nearest(ages: np.ndarray, age: int) -> str:
+    """The two first ages of groups around ``age``, for a message."""
+    above = int(np.searchsorted(ages, age))
+    return " or ".join(str(int(a)) for a in ages[max(above - 1, 0): above + 1])
 
 
 # --- arithmetic and labels ----------------------------------------------------

@@ -142,8 +142,8 @@ def decompose_difference(
     a, b = loaded(scenario_a), loaded(scenario_b)
     _check_comparable(a, b)
     components = _check_components(components)
-    years = np.arange(a.base_data.year, a.horizon + 1)
-    dates = None if at is None else _dates(years, at)
+    years, day = np.arange(a.base_data.year, a.horizon + 1, a.width), a.base_data.date
+    dates = None if at is None else _dates(years, at, day)
     inputs = [run(scenario)[0] for scenario in (a, b)]
     _check_held(inputs, components, a.name, b.name)
 
@@ -159,7 +159,7 @@ def decompose_difference(
 
     dims = ("time", *states.dims, "sex", "age")
     coords = {"component": ("component", list(components)),
-              "time": ("time", years, {"long_name": "year (stocks on 1 January)", "units": "year"}),
+              "time": ("time", years, {"long_name": f"year (stocks on {day})", "units": "year"}),
               **{dim: (dim, labels) for dim, labels in states.coords().items()},
               "sex": ("sex", list(SEXES)),
               "age": ("age", inputs[0].base.ages, {"long_name": "age group", "units": "years"})}
@@ -172,8 +172,8 @@ def decompose_difference(
                                   "contribution of the component to population_b - population_a "
                                   "(Shapley value of sequential replacement)", ("component",)),
          "difference": variable(outcomes[-1] - outcomes[0], "population_b - population_a"),
-         "population_a": variable(outcomes[0], f"population on 1 January, {a.name}"),
-         "population_b": variable(outcomes[-1], f"population on 1 January, {b.name}")},
+         "population_a": variable(outcomes[0], f"population on {day}, {a.name}"),
+         "population_b": variable(outcomes[-1], f"population on {day}, {b.name}")},
         coords=coords,
         attrs={"scenario_a": a.name, "scenario_b": b.name, "base": a.base,
                "held_at_scenario_a": ", ".join(c for c in COMPONENTS if c not in components),
@@ -219,20 +219,22 @@ def shapley_contributions(outcomes: np.ndarray) -> np.ndarray:
     return contributions
 
 
-def _dates(years: np.ndarray, at: int | Sequence[int]) -> int | list[int]:
+def _dates(years: np.ndarray, at: int | Sequence[int], day: str = "1 January") -> int | list[int]:
     dates = [at] if np.ndim(at) == 0 else list(at)
     bad = [d for d in dates if isinstance(d, bool) or not isinstance(d, (int, np.integer))
            or d not in years]
+    every = "" if years.size < 2 or years[1] - years[0] == 1 else \
+        f", every {years[1] - years[0]} years"
     if bad or not dates:
         raise InputError("argument 'at'", repr(at),
-                         f"1 January dates of the projection, from {years[0]} to {years[-1]}",
-                         f"give years from {years[0]} to {years[-1]}, or None for all")
+                         f"{day} dates of the projection, from {years[0]} to {years[-1]}{every}",
+                         f"give years from {years[0]} to {years[-1]}{every}, or None for all")
     return at if np.ndim(at) == 0 else dates
 
 
 def _check_comparable(a: Scenario, b: Scenario) -> None:
     """Base, horizon, open age and conventions must be the same."""
-    keys = ("base", "horizon", "open_age", "migration_timing", "safeguard")
+    keys = ("base", "horizon", "open_age", "grid", "migration_timing", "safeguard")
     differ = [k for k in keys if getattr(a, k) != getattr(b, k)]
     if differ:
         def show(s):

@@ -3,7 +3,8 @@
 Pooled figures (national, or over any state dimension) average the states'
 rates at each age with the women's mid-year populations as weights, so that
 a pooled rate is the births of the pooled population over its women's
-exposure (:func:`tfr`).
+exposure (:func:`tfr`). On age groups of n years a rate holds for the n
+years of its group: the TFR is n times the sum of the rates.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from projsim.analysis import common
 from projsim.analysis.common import (
     Aggregate, broadcast, divide, inputs, labelled, merged, ratio, summed,
 )
-from projsim.analysis.mortality import death_rates, life_table_columns
+from projsim.analysis.mortality import death_rates, life_table_columns, rate_ages, table_rules
+from projsim.result import age_width
 from projsim.types import SEXES
 
 __all__ = ["grr", "mean_age_at_childbearing", "nrr", "tfr"]
@@ -91,9 +93,10 @@ def _fertility_inputs(ds, aggregate, indicator, names):
 def tfr(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.DataArray:
     """Period total fertility rate of the assumed rates [births per woman].
 
-    .. math:: \\mathrm{TFR} = \\sum_x f_x
+    .. math:: \\mathrm{TFR} = n \\sum_x f_x
 
-    over single years of age, :math:`f_x` being ``fertility_rate``. With
+    over age groups of :math:`n` years (1 for single years), :math:`f_x`
+    being ``fertility_rate``. With
     ``aggregate`` naming state dimensions (all of them for the nation), the
     rates are first pooled over those states with the women's mid-year
     populations as weights,
@@ -131,14 +134,20 @@ def tfr(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.DataArray:
     array([1.888, 1.798, 1.85 ])
     """
     ds, dims = _fertility_inputs(ds, aggregate, "the total fertility rate", ("fertility_rate",))
-    return labelled(summed(_fertility(ds, dims), ["age"]), "period total fertility rate",
-                    "births per woman")
+    return labelled(_width_times(ds, summed(_fertility(ds, dims), ["age"])),
+                    "period total fertility rate", "births per woman")
+
+
+def _width_times(ds: xr.Dataset, total: xr.DataArray) -> xr.DataArray:
+    """A sum of rates over age groups times their width: the years each rate holds."""
+    width = age_width(ds)
+    return total if width == 1 else width * total
 
 
 def grr(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.DataArray:
     """Period gross reproduction rate [daughters per woman].
 
-    .. math:: \\mathrm{GRR} = \\sum_x \\frac{f_x}{1 + s}
+    .. math:: \\mathrm{GRR} = n \\sum_x \\frac{f_x}{1 + s}
 
     with :math:`s` the ``sex_ratio_at_birth`` (male per female births), so
     that :math:`1/(1+s)` is the share of girls among births; for one state,
@@ -169,7 +178,8 @@ def grr(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.DataArray:
         daughters = summed(_fertility(ds, dims, daughters=True), ["age"])
     else:
         daughters = summed(_fertility(ds, dims), ["age"]) / (1 + ds["sex_ratio_at_birth"])
-    return labelled(daughters, "period gross reproduction rate", "daughters per woman")
+    return labelled(_width_times(ds, daughters), "period gross reproduction rate",
+                    "daughters per woman")
 
 
 def nrr(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.DataArray:
@@ -178,8 +188,9 @@ def nrr(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.DataArray:
     .. math:: \\mathrm{NRR} = \\sum_x \\frac{f_x}{1 + s} \\, \\frac{L^F_x}{l_0}
 
     where :math:`L^F_x / l_0` is the expected number of years a newborn girl
-    lives between ages :math:`x` and :math:`x + 1` in the female life table of
-    the same year's assumed death rates (:func:`projsim.analysis.mortality.life_table`),
+    lives in age group :math:`x` (between ages :math:`x` and :math:`x + n`) in
+    the female life table of the same year's assumed death rates
+    (:func:`projsim.analysis.mortality.life_table`; abridged on five-year groups),
     and :math:`s` the sex ratio at birth. This is the usual discrete
     approximation of :math:`\\int p(a) m^F(a)\\, da` (Preston, Heuveline and
     Guillot 2001, ch. 5): it takes the daughters' rate as constant within
@@ -209,14 +220,22 @@ def nrr(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.DataArray:
     ds, dims = _fertility_inputs(ds, aggregate, "the net reproduction rate",
                                  ("fertility_rate", "sex_ratio_at_birth", "mortality_rate"))
     daughters = _fertility(ds, dims, daughters=True, childbearing=True)
-    last = int(daughters["age"][-1])
-    # L(x) up to the last childbearing age does not depend on the rates above it,
-    # so a table of the ages up to it, closed after them, gives the same L(x)
-    # for a fraction of the work.
     female = list(ds["sex"].values).index(SEXES[0])
-    women = death_rates(ds, dims, sex=slice(female, female + 1), age=slice(0, last + 1))
-    (person_years,) = life_table_columns(women, ("Lx",), ages=daughters["age"].values,
-                                         radix=1.0, closed=True)
+    if age_width(ds) == 1:
+        # L(x) up to the last childbearing age does not depend on the rates above
+        # it, so a table of the ages up to it, closed after them, gives the same
+        # L(x) for a fraction of the work.
+        last = int(daughters["age"][-1])
+        women = death_rates(ds, dims, sex=slice(female, female + 1), age=slice(0, last + 1))
+        (person_years,) = life_table_columns(women, ("Lx",), ages=daughters["age"].values,
+                                             radix=1.0, closed=True)
+    else:
+        # the abridged table's groups from 5 are the age groups (0-4 holds no births)
+        women = death_rates(ds, dims, sex=slice(female, female + 1))
+        groups = ds[rate_ages(ds)].values
+        (person_years,) = life_table_columns(women, ("Lx",),
+                                             ages=np.searchsorted(groups, daughters["age"].values),
+                                             radix=1.0, rules=table_rules(ds))
     survival = person_years.isel(sex=0, drop=True)
     return labelled(xr.dot(daughters, survival, dim="age"),
                     "period net reproduction rate", "surviving daughters per woman")
@@ -225,10 +244,10 @@ def nrr(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.DataArray:
 def mean_age_at_childbearing(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.DataArray:
     """Period mean age at childbearing [years].
 
-    .. math:: \\mathrm{MAC} = \\frac{\\sum_x (x + \\tfrac12) f_x}{\\sum_x f_x}
+    .. math:: \\mathrm{MAC} = \\frac{\\sum_x (x + \\tfrac{n}{2}) f_x}{\\sum_x f_x}
 
     the mean age of the fertility schedule, births at age :math:`x` being
-    placed at the group's midpoint. It does not depend on the population's
+    placed at the midpoint of the group of :math:`n` years. It does not depend on the population's
     age structure (unlike the mean age of the mothers of the year's births).
     A pooled value uses the pooled rates of :func:`tfr`.
 
@@ -253,6 +272,6 @@ def mean_age_at_childbearing(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr
     ds, dims = _fertility_inputs(ds, aggregate, "the mean age at childbearing",
                                  ("fertility_rate",))
     rates = _fertility(ds, dims)
-    midpoint = ds["age"] + 0.5
+    midpoint = ds["age"] + 0.5 * age_width(ds)
     return labelled(ratio(xr.dot(midpoint, rates, dim="age"), summed(rates, ["age"])),
                     "period mean age at childbearing", "years")

@@ -61,6 +61,17 @@ open group, in ``ds.age.attrs["open_age"]``. A woman's fertility rate and a
 death rate at age ``x`` refer to the Lexis square of age ``x`` during the
 year (see the README's Method section).
 
+**Grids.** A result by five-year group and step (``ds.attrs["grid"] ==
+"5x5"``, :func:`projsim.result.age_width`) has its stocks every five years
+on the base's day (1 July for WPP's), its flows as annual means of each
+step, and its death rates by abridged group (0, 1-4, 5-9, ...). Its
+indicators follow: the TFR is 5 times the sum of the rates, life tables are
+abridged with Greville's separation factors (the rule of the projection's
+survival ratios), a group is placed at its midpoint for the mean and median
+ages, ages that bound a band are first ages of groups (the default working
+ages are then the UN's 15-64, :func:`default_working_age`; 18 or 67 are
+refused), crude rates are per year and growth rates per year over the step.
+
 References
 ----------
 Preston, S. H., Heuveline, P. and Guillot, M. (2001). *Demography: Measuring
@@ -97,16 +108,18 @@ from projsim.analysis.households import (
 )
 from projsim.analysis.mortality import LIFE_TABLE_COLUMNS, life_expectancy, life_table
 from projsim.analysis.structure import (
-    DEPENDENCY_KINDS, WORKING_AGE, DependencyKind, dependency_ratio, foreign_share, mean_age,
-    median_age, mid_year_population, sex_ratio, share_aged,
+    DEPENDENCY_KINDS, WORKING_AGE, WORKING_AGE_OF_GROUPS, DependencyKind, default_working_age,
+    dependency_ratio, foreign_share, mean_age, median_age, mid_year_population, sex_ratio,
+    share_aged,
 )
 
 __all__ = [
     "DEPENDENCY_KINDS", "GROWTH_METHODS", "INDICATORS", "LIFE_TABLE_COLUMNS", "WORKING_AGE",
-    "Aggregate", "DependencyKind", "GrowthMethod", "IndicatorAccessor",
+    "WORKING_AGE_OF_GROUPS", "Aggregate", "DependencyKind", "GrowthMethod", "IndicatorAccessor",
     "average_household_size", "crude_birth_rate", "crude_death_rate",
-    "crude_net_migration_rate", "dependency_ratio", "foreign_share", "growth_rate", "grr",
-    "households", "life_expectancy", "life_table", "mean_age", "mean_age_at_childbearing",
-    "median_age", "mid_year_population", "migration_balance", "natural_balance", "nrr",
-    "one_person_share", "persons_by_position", "sex_ratio", "share_aged", "tfr",
+    "crude_net_migration_rate", "default_working_age", "dependency_ratio", "foreign_share",
+    "growth_rate", "grr", "households", "life_expectancy", "life_table", "mean_age",
+    "mean_age_at_childbearing", "median_age", "mid_year_population", "migration_balance",
+    "natural_balance", "nrr", "one_person_share", "persons_by_position", "sex_ratio",
+    "share_aged", "tfr",
 ]

@@ -234,13 +234,14 @@ def migration_contribution(
     True
     """
     scenario = loaded(scenario)
-    states = scenario.base_data.states
-    years = np.arange(scenario.base_data.year, scenario.horizon + 1)
-    start, end = _period(years, start, end)
+    states, width = scenario.base_data.states, scenario.width
+    years = np.arange(scenario.base_data.year, scenario.horizon + 1, width)
+    start, end = _period(years, start, end, scenario.base_data.date)
     cell = states.expand(KEEP_DIMS)
     by = _keep(by, cell)
     inputs, projection = run(scenario)
-    periods = list(dict.fromkeys([(start, end), *((t, t + 1) for t in range(start, end))]))
+    periods = list(dict.fromkeys([(start, end),
+                                  *((t, t + width) for t in range(start, end, width))]))
     first = np.searchsorted(years, [s for s, _ in periods])
     last = np.searchsorted(years, [e for _, e in periods])
 
@@ -343,19 +344,23 @@ def _project(scenario: Scenario, empty: Sequence[str]) -> engine.Projection:
     inputs = build_inputs(scenario)
     population = inputs.population.reshape(len(RUNS), -1, *inputs.population.shape[1:])
     population[[RUNS.index(name) for name in empty]] = 0.0
-    return engine.project(population.reshape(inputs.population.shape), inputs.rates, width=1,
-                          timing=scenario.migration_timing, safeguard=scenario.safeguard)
+    return engine.project(population.reshape(inputs.population.shape), inputs.rates,
+                          width=scenario.width, timing=scenario.migration_timing,
+                          safeguard=scenario.safeguard)
 
 
-def _period(years: np.ndarray, start: int | None, end: int | None) -> tuple[int, int]:
+def _period(years: np.ndarray, start: int | None, end: int | None,
+            day: str = "1 January") -> tuple[int, int]:
     start = int(years[0]) if start is None else start
     end = int(years[-1]) if end is None else end
+    width = int(years[1] - years[0]) if years.size > 1 else 1
+    every = "" if width == 1 else f", every {width} years"
     for name, date in (("start", start), ("end", end)):
         if isinstance(date, bool) or not isinstance(date, (int, np.integer)) \
-                or not years[0] <= date <= years[-1]:
+                or not years[0] <= date <= years[-1] or date not in years:
             raise InputError(f"argument '{name}'", repr(date),
-                             f"a 1 January date of the projection, from {years[0]} to {years[-1]}",
-                             f"give a year from {years[0]} to {years[-1]}")
+                             f"a {day} date of the projection, from {years[0]} to {years[-1]}"
+                             f"{every}", f"give a year from {years[0]} to {years[-1]}{every}")
     if start >= end:
         raise InputError("arguments 'start' and 'end'", f"start {start} and end {end}",
                          "a start before the end", "swap them or widen the period")

@@ -3,6 +3,12 @@
 National (or any pooled) tables pool the states' death rates with their
 mid-year populations as weights, the oldest ages pooled from the first age at
 which some state and sex has nobody, year by year (:func:`life_table`).
+
+A result by five-year group holds its death rates by abridged group (0, 1-4,
+5-9, ...; dimension :data:`projsim.types.MORTALITY_AGE`); its tables are
+abridged tables with the grid's separation rule (Greville's, the rule the
+projection's survival ratios came from), labelled ``age`` by the first age
+of each group.
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ from projsim.demography.lifetable import life_table as _numpy_life_table
 from projsim.demography.lifetable import single_year_summary
 from projsim.demography.pooling import national_rates, pooled_oldest
 from projsim.errors import InputError
-from projsim.types import SEXES
+from projsim.result import age_width
+from projsim.types import GRID_SEPARATION, MORTALITY_AGE, SEXES
 
 __all__ = ["LIFE_TABLE_COLUMNS", "life_expectancy", "life_table"]
 
@@ -77,15 +84,20 @@ def _national_mortality_kernel(rates: np.ndarray, population: np.ndarray, *, sex
 
 
 def _life_table_kernel(rates: np.ndarray, sex: np.ndarray, *, columns: tuple[str, ...],
-                       age_index, radix: float, closed: bool = False) -> tuple[np.ndarray, ...]:
+                       age_index, radix: float, closed: bool = False,
+                       rules: dict | None = None) -> tuple[np.ndarray, ...]:
     """Life-table columns from rates (..., sex, age): one array (..., sex, ages kept)
     per column; rows with a missing rate give NaN. With ``closed``, the rates
-    are of closed groups only (columns l, d and L)."""
+    are of closed groups only (columns l, d and L). ``rules`` are the widths
+    and separation rule of groups wider than a year
+    (:func:`projsim.demography.lifetable.life_table`)."""
     leading, n_ages = rates.shape[:-1], rates.shape[-1]
     rows = rates.reshape(-1, n_ages)
     labels = np.broadcast_to(sex, leading).reshape(-1)
     groups = np.arange(n_ages)[age_index]
-    if set(columns) <= {"ex", "Lx"}:
+    if rules:
+        found = _full_table(rows, labels, columns, groups, radix, rules)
+    elif set(columns) <= {"ex", "Lx"}:
         sex_index = np.broadcast_to([SEXES.index(label) for label in sex], leading).reshape(-1)
         found = _summary(rows, sex_index, columns, groups, radix, closed)
     else:
@@ -112,7 +124,8 @@ def _summary(rows: np.ndarray, sex_index: np.ndarray, columns: tuple[str, ...],
 
 
 def _full_table(rows: np.ndarray, labels: np.ndarray, columns: tuple[str, ...],
-                groups: np.ndarray, radix: float) -> tuple[np.ndarray, ...]:
+                groups: np.ndarray, radix: float, rules: dict | None = None
+                ) -> tuple[np.ndarray, ...]:
     """Any columns at ``groups`` of schedules (rows, age), by blocks of rows that
     keep the temporaries in cache; rows with a missing rate are computed on a
     placeholder, then blanked."""
@@ -122,7 +135,8 @@ def _full_table(rows: np.ndarray, labels: np.ndarray, columns: tuple[str, ...],
         chunk = rows[start:start + block]
         missing = ~np.isfinite(chunk).all(axis=-1)
         placeholder = np.where(missing[:, None], 1.0, chunk)
-        table = _numpy_life_table(placeholder, labels[start:start + block], radix=radix)
+        table = _numpy_life_table(placeholder, labels[start:start + block], radix=radix,
+                                  **(rules or {}))
         for column, array in zip(columns, out):
             values = getattr(table, column)[:, groups]
             values[missing] = np.nan
@@ -156,34 +170,70 @@ def _check_rates(rates: xr.DataArray, *, closed: bool = False) -> None:
             "close the rates with projsim.lifetable.kannisto_extend")
 
 
+def rate_ages(ds: xr.Dataset) -> str:
+    """The dimension of the result's death rates by age: ``age``, or the abridged
+    :data:`projsim.types.MORTALITY_AGE` of a result by five-year group."""
+    return MORTALITY_AGE if MORTALITY_AGE in ds["mortality_rate"].dims else "age"
+
+
+def table_rules(ds: xr.Dataset) -> dict:
+    """The widths of the groups of the result's death rates and the separation rule
+    of its grid (:data:`projsim.types.GRID_SEPARATION`), for
+    :func:`projsim.demography.lifetable.life_table`; none for single years."""
+    width = age_width(ds)
+    if width == 1:
+        return {}
+    ages = ds[rate_ages(ds)].values
+    return {"age_width": np.append(np.diff(ages), np.inf), "separation": GRID_SEPARATION[width]}
+
+
+def _exposures(ds: xr.Dataset) -> xr.DataArray:
+    """The population on the groups of the death rates, as weights: each abridged
+    group takes its age group's, the open group the sum from its first age."""
+    population, by_age = ds["population"], rate_ages(ds)
+    if by_age == "age":
+        return population
+    ages, first = ds["age"].values, ds[by_age].values
+    index = np.searchsorted(ages, first, side="right") - 1
+    weights = population.isel(age=index).rename(age=by_age).assign_coords({by_age: first})
+    oldest = population.isel(age=slice(index[-1], None)).sum("age")
+    return xr.where(weights[by_age] == first[-1], oldest, weights).transpose(*weights.dims)
+
+
 def death_rates(ds: xr.Dataset, dims: list[str], *, sex: slice = slice(None),
                 age: slice = slice(None)) -> xr.DataArray:
-    """Death rates at the positions ``sex`` and ``age``, pooled over the state
-    dimensions ``dims`` with pooled-oldest exposures."""
-    rates = ds["mortality_rate"]
+    """Death rates at the positions ``sex`` and ``age`` (of the death rates' own
+    age groups), pooled over the state dimensions ``dims`` with pooled-oldest
+    exposures."""
+    rates, by_age = ds["mortality_rate"], rate_ages(ds)
     if not dims:
-        return rates.isel(sex=sex, age=age)
-    core = ["time", *dims, "sex", "age"]
-    pooled = xr.apply_ufunc(_national_mortality_kernel, rates, ds["population"],
+        return rates.isel({"sex": sex, by_age: age})
+    core = ["time", *dims, "sex", by_age]
+    pooled = xr.apply_ufunc(_national_mortality_kernel, rates, _exposures(ds),
                             input_core_dims=[core, core],
-                            output_core_dims=[["time", "sex", "age"]],
-                            exclude_dims={"sex", "age"},
+                            output_core_dims=[["time", "sex", by_age]],
+                            exclude_dims={"sex", by_age},
                             kwargs={"sex": sex, "age": age, "n_pooled": len(dims)})
-    kept = rates.isel({dim: 0 for dim in dims}, drop=True).isel(sex=sex, age=age)
-    return pooled.assign_coords(sex=kept["sex"], age=kept["age"]).transpose(*kept.dims)
+    kept = rates.isel({dim: 0 for dim in dims}, drop=True).isel({"sex": sex, by_age: age})
+    return pooled.assign_coords({"sex": kept["sex"], by_age: kept[by_age]}).transpose(*kept.dims)
 
 
 def life_table_columns(rates: xr.DataArray, columns: tuple[str, ...], ages=None,
-                       radix: float = 100_000.0, closed: bool = False) -> list[xr.DataArray]:
-    """Life-table ``columns`` of death rates with dims (..., sex, age), at ``ages``
-    (default all), as DataArrays with the leading dims of ``rates``. With
-    ``closed``, ``rates`` are of closed groups only (columns l, d, L)."""
+                       radix: float = 100_000.0, closed: bool = False,
+                       rules: dict | None = None) -> list[xr.DataArray]:
+    """Life-table ``columns`` of death rates with dims (..., sex, age), at the
+    positions ``ages`` of their age groups (default all), as DataArrays with
+    the leading dims of ``rates`` and ``age`` last. With ``closed``, ``rates``
+    are of closed groups only (columns l, d, L); ``rules`` are the widths and
+    separation rule of groups wider than a year (:func:`table_rules`)."""
+    by_age = MORTALITY_AGE if MORTALITY_AGE in rates.dims else "age"
+    rates = rates.rename({MORTALITY_AGE: "age"}) if by_age != "age" else rates
     _check_rates(rates, closed=closed)
     index = slice(None) if ages is None else np.asarray(ages)
 
     def kernel(values):
         arrays = _life_table_kernel(values, rates["sex"].values, columns=columns,
-                                    age_index=index, radix=radix, closed=closed)
+                                    age_index=index, radix=radix, closed=closed, rules=rules)
         return arrays if len(columns) > 1 else arrays[0]
 
     arrays = xr.apply_ufunc(kernel, rates, input_core_dims=[["sex", "age"]],
@@ -268,7 +318,8 @@ def life_table(ds: xr.Dataset, *, aggregate: Aggregate = (),
     ds, dims = inputs(ds, aggregate, "a life table", ("mortality_rate",),
                       to_pool=("population",))
     columns = tuple(LIFE_TABLE_COLUMNS)
-    arrays = life_table_columns(death_rates(ds, dims), columns, radix=radix)
+    arrays = life_table_columns(death_rates(ds, dims), columns, radix=radix,
+                                rules=table_rules(ds))
     return xr.Dataset({name: labelled(array, *LIFE_TABLE_COLUMNS[name])
                        for name, array in zip(columns, arrays)})
 
@@ -287,7 +338,9 @@ def life_expectancy(ds: xr.Dataset, age: int | Sequence[int] = 0, *,
         A projsim result with ``mortality_rate`` (and ``population`` to
         aggregate).
     age : int or sequence of int, default 0
-        Exact age(s) [years] from 0 to the open age.
+        Exact age(s) [years] from 0 to the open age; on a grid of five-year
+        groups, first ages of the abridged groups of the death rates (0, 1,
+        5, 10, ...).
     aggregate : str or sequence of str, default ()
         State dimensions to pool: all of them for the nation.
 
@@ -316,8 +369,10 @@ def life_expectancy(ds: xr.Dataset, age: int | Sequence[int] = 0, *,
     """
     ds, dims = inputs(ds, aggregate, "life expectancy", ("mortality_rate",),
                       to_pool=("population",))
-    ages = [checked_age(a, ds, "age") for a in (age if np.ndim(age) else [age])]
-    (expectancy,) = life_table_columns(death_rates(ds, dims), ("ex",), ages=ages)
+    groups = ds[rate_ages(ds)].values
+    ages = [checked_age(a, ds, "age", groups) for a in (age if np.ndim(age) else [age])]
+    (expectancy,) = life_table_columns(death_rates(ds, dims), ("ex",),
+                                       ages=np.searchsorted(groups, ages), rules=table_rules(ds))
     if not np.ndim(age):
         expectancy = expectancy.isel(age=0)
     return labelled(expectancy, "period life expectancy at exact age", "years")

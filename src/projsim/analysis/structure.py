@@ -1,7 +1,10 @@
 """The population's structure: exposure, mean and median age, dependency ratios, shares.
 
-Stock indicators refer to 1 January of ``time``; the mid-year population is
-the exposure of every rate of :mod:`projsim.analysis.indicators`.
+Stock indicators refer to 1 January of ``time`` (the base's day on other
+grids: 1 July for WPP's); the mid-year population is the exposure of every
+rate of :mod:`projsim.analysis.indicators`. On age groups of n years, a
+group is placed at its midpoint (first age + n/2) and ages that bound a
+band (working ages, a share's first age) are first ages of groups.
 """
 
 from __future__ import annotations
@@ -17,11 +20,13 @@ from projsim.analysis.common import (
 )
 from projsim.errors import InputError
 from projsim.model.states import StateSpace
+from projsim.result import age_width, stock_date
 from projsim.types import FOREIGN, NATIONALITY, SEXES, STATE, VARIABLES
 
 __all__ = [
-    "DEPENDENCY_KINDS", "DependencyKind", "WORKING_AGE", "dependency_ratio", "foreign_share",
-    "mean_age", "median_age", "mid_year_population", "sex_ratio", "share_aged",
+    "DEPENDENCY_KINDS", "DependencyKind", "WORKING_AGE", "WORKING_AGE_OF_GROUPS",
+    "default_working_age", "dependency_ratio", "foreign_share", "mean_age", "median_age",
+    "mid_year_population", "sex_ratio", "share_aged",
 ]
 
 #: The three dependency ratios: persons under working age, persons over it,
@@ -33,6 +38,21 @@ DEPENDENCY_KINDS: tuple[str, ...] = get_args(DependencyKind)
 #: the Federal Planning Bureau's (end of compulsory schooling, legal pension
 #: age from 2030); the UN's convention is (15, 65).
 WORKING_AGE = (18, 67)
+#: Default working ages on age groups wider than a year, whose limits must be
+#: first ages of groups: the UN's convention, 15-64 (World Population Prospects).
+WORKING_AGE_OF_GROUPS = (15, 65)
+
+
+def default_working_age(ds: xr.Dataset) -> tuple[int, int]:
+    """The default working ages of a result: :data:`WORKING_AGE` on single years,
+    :data:`WORKING_AGE_OF_GROUPS` on five-year groups.
+
+    Examples
+    --------
+    >>> default_working_age(xr.Dataset()), default_working_age(xr.Dataset(attrs={"grid": "5x5"}))
+    ((18, 67), (15, 65))
+    """
+    return WORKING_AGE if age_width(ds) == 1 else WORKING_AGE_OF_GROUPS
 
 #: The dimensions of a population cell besides its state (sex and age), which
 #: a structure indicator may pool with the state dimensions.
@@ -78,9 +98,11 @@ def mid_year_population(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.Data
     11,081,791
     """
     ds, population = _structure(ds, aggregate, "the mid-year population", others=_CELL)
+    width, date = age_width(ds), stock_date(ds)
     return labelled(mid_year(population),
-                    "mid-year population (mean of 1 January of time and time + 1)",
-                    "person-years per year")
+                    f"mid-year population (mean of {date} of time and time + {width})"
+                    if width == 1 else f"mean population over the step (mean of {date} of time "
+                    f"and time + {width})", "person-years per year")
 
 
 # --- kernels ------------------------------------------------------------------
@@ -117,9 +139,9 @@ def _persons_aged(population: xr.DataArray, dims: list[str],
 
 
 def _median_kernel(population: np.ndarray) -> np.ndarray:
-    """Median age [years] of populations (..., age) by single year of age,
-    interpolated linearly within the group; NaN in the open group. Blocks of
-    rows keep the temporaries in cache."""
+    """Median age [age groups] of populations (..., age), interpolated linearly
+    within the group, in units of the group's width (years for single years);
+    NaN in the open group. Blocks of rows keep the temporaries in cache."""
     leading, n_ages = population.shape[:-1], population.shape[-1]
     rows = population.reshape(-1, n_ages)
     median = np.empty(rows.shape[0])
@@ -164,7 +186,8 @@ def mean_age(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.DataArray:
     placed at :math:`\\omega + 1/2` too, which understates its mean age
     :math:`\\omega + e_\\omega` by a year or two; with the open group at 110
     it holds about one person in a million, so the mean age is short by less
-    than 0.0001 years.
+    than 0.0001 years. On groups of :math:`n` years each group, the open one
+    too, is placed at its midpoint :math:`x + n/2`.
 
     Parameters
     ----------
@@ -184,18 +207,18 @@ def mean_age(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.DataArray:
        Materials of Demography*, ch. 7. New York: Academic Press.
     """
     ds, population = _structure(ds, aggregate, "the mean age")
-    midpoint = ds["age"] + 0.5
+    midpoint = ds["age"] + 0.5 * age_width(ds)
     return labelled(ratio(xr.dot(midpoint, population, dim="age"), summed(population, ["age"])),
-                    "mean age on 1 January", "years")
+                    f"mean age on {stock_date(ds)}", "years")
 
 
 def median_age(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.DataArray:
     """Median age of the population on 1 January [years].
 
     The age :math:`m` below which half the population is, with persons spread
-    evenly within each single year of age:
+    evenly within each age group of :math:`n` years (single years: n = 1):
 
-    .. math:: m = x + \\frac{N/2 - C_x}{P_x}
+    .. math:: m = x + n\\,\\frac{N/2 - C_x}{P_x}
 
     where :math:`x` is the group in which the cumulated population reaches
     half the total :math:`N`, and :math:`C_x` the population below age
@@ -228,11 +251,13 @@ def median_age(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.DataArray:
     """
     ds, population = _structure(ds, aggregate, "the median age")
     median = xr.apply_ufunc(_median_kernel, population, input_core_dims=[["age"]])
-    return labelled(median, "median age on 1 January", "years")
+    width = age_width(ds)
+    return labelled(median if width == 1 else width * median, f"median age on {stock_date(ds)}",
+                    "years")
 
 
 def dependency_ratio(ds: xr.Dataset, kind: DependencyKind = "total", *,
-                     working_age: tuple[int, int] = WORKING_AGE,
+                     working_age: tuple[int, int] | None = None,
                      aggregate: Aggregate = ()) -> xr.DataArray:
     """Dependency ratio on 1 January [persons per 100 of working age].
 
@@ -244,19 +269,22 @@ def dependency_ratio(ds: xr.Dataset, kind: DependencyKind = "total", *,
         \\mathrm{old} = 100\\,\\frac{P_{[b, \\infty)}}{P_{[a, b)}}, \\qquad
         \\mathrm{total} = \\mathrm{young} + \\mathrm{old}.
 
-    The default (18, 67) counts ages 0-17 as young, 18-66 as of working age
-    and 67+ as old, the Federal Planning Bureau's convention (legal pension
-    age 67 from 2030); the UN's convention is ``working_age=(15, 65)``:
-    0-14, 15-64 and 65+ (United Nations, *World Population Prospects*).
+    The default on single years, (18, 67), counts ages 0-17 as young, 18-66
+    as of working age and 67+ as old, the Federal Planning Bureau's
+    convention (legal pension age 67 from 2030); the UN's convention is
+    ``working_age=(15, 65)``: 0-14, 15-64 and 65+ (United Nations, *World
+    Population Prospects*), the default on five-year groups, whose limits
+    must be first ages of groups (:func:`default_working_age`).
 
     Parameters
     ----------
     ds : xarray.Dataset
         A projsim result with ``population``.
     kind : {"young", "old", "total"}, default "total"
-    working_age : tuple of int, default (18, 67)
+    working_age : tuple of int, optional
         First age of working age and first age after it [years]; 0 < a < b
-        <= the open age.
+        <= the open age, first ages of groups on a grid wider than a year.
+        By default (18, 67) on single years, (15, 65) on five-year groups.
     aggregate : str or sequence of str, default ()
         Among the state dimensions and ``"sex"``.
 
@@ -282,7 +310,8 @@ def dependency_ratio(ds: xr.Dataset, kind: DependencyKind = "total", *,
     if kind not in DEPENDENCY_KINDS:
         raise InputError("argument 'kind'", repr(kind), " or ".join(map(repr, DEPENDENCY_KINDS)),
                          "see projsim.indicators.DependencyKind")
-    open_age = int(ds["age"][-1])
+    open_age, width = int(ds["age"][-1]), age_width(ds)
+    working_age = default_working_age(ds) if working_age is None else working_age
     valid = (isinstance(working_age, tuple) and len(working_age) == 2
              and all(isinstance(a, (int, np.integer)) for a in working_age)
              and 0 < working_age[0] < working_age[1] <= open_age)
@@ -292,16 +321,24 @@ def dependency_ratio(ds: xr.Dataset, kind: DependencyKind = "total", *,
             f"two integer ages (first, after) with 0 < first < after <= {open_age}, "
             "the open age of the result [years]",
             "give working ages such as (18, 67) or (15, 65)")
-    first, after = (int(a) for a in working_age)
+    if any(a % width for a in working_age):
+        raise InputError(
+            "argument 'working_age'", repr(working_age),
+            f"two first ages of the result's {width}-year age groups (multiples of {width}) "
+            f"with 0 < first < after <= {open_age} [years]",
+            f"give working ages on the grid, such as {WORKING_AGE_OF_GROUPS} or (20, 65)")
+    first, after = (int(a) // width for a in working_age)
     young, working, old = _persons_aged(ds["population"], dims,
-                                        [(0, first), (first, after), (after, open_age + 1)])
+                                        [(0, first), (first, after), (after, ds.sizes["age"])])
+    first, after = (int(a) for a in working_age)
     dependants = {"young": young, "old": old, "total": young + old}[kind]
     return labelled(ratio(dependants, working, 100),
                     f"{kind} dependency ratio (working ages {first}-{after - 1})",
                     f"persons per 100 persons aged {first}-{after - 1}")
 
 
-def share_aged(ds: xr.Dataset, age: int = 67, *, aggregate: Aggregate = ()) -> xr.DataArray:
+def share_aged(ds: xr.Dataset, age: int | None = None, *,
+               aggregate: Aggregate = ()) -> xr.DataArray:
     """Share of the population aged ``age`` or over on 1 January [%].
 
     :math:`100\\, P_{[x, \\infty)} / P`; ``age=67`` and ``age=80`` give the
@@ -311,8 +348,11 @@ def share_aged(ds: xr.Dataset, age: int = 67, *, aggregate: Aggregate = ()) -> x
     ----------
     ds : xarray.Dataset
         A projsim result with ``population``.
-    age : int, default 67
-        First age counted [years], from 0 to the open age.
+    age : int, optional
+        First age counted [years], from 0 to the open age, the first age of a
+        group on a grid wider than a year; by default the first age after
+        working age (:func:`default_working_age`): 67, or 65 on five-year
+        groups.
     aggregate : str or sequence of str, default ()
         Among the state dimensions and ``"sex"``.
 
@@ -323,9 +363,10 @@ def share_aged(ds: xr.Dataset, age: int = 67, *, aggregate: Aggregate = ()) -> x
     """
     ds, dims = inputs(ds, aggregate, "a share of the population", ("population",),
                       others=("sex",))
-    first = checked_age(age, ds, "age")
-    end = int(ds["age"][-1]) + 1
-    older, everyone = _persons_aged(ds["population"], dims, [(first, end), (0, end)])
+    first = checked_age(default_working_age(ds)[1] if age is None else age, ds, "age")
+    end = ds.sizes["age"]
+    older, everyone = _persons_aged(ds["population"], dims,
+                                    [(first // age_width(ds), end), (0, end)])
     return labelled(ratio(older, everyone, 100),
                     f"share of the population aged {first} or over", "%")
 

@@ -10,6 +10,12 @@ life-expectancy targets by one vectorised solver call, net migration totals
 are spread by their profile, and life tables turn death rates into survival
 ratios. The result is a :class:`projsim.engine.Rates` with axes
 (time, batch, ...). Nothing here reads a file: the scenario carries its base.
+
+The base is first put on the scenario's grid (:func:`projsim.model.grids.with_grid`).
+On a grid of n years a step is n years long: paths are read as the mean of
+the step's years, the TFR is n times the sum of the rates, life tables are
+abridged with Greville's separation factors, and migrants, stated per year,
+reach the kernel per step (n times as many).
 """
 
 from __future__ import annotations
@@ -24,7 +30,8 @@ from projsim.assumptions.fertility import (
 from projsim.assumptions.migration import births_into, international_migration, moves
 from projsim.assumptions.mortality import key, mortality_rates, reweight_e0, survival
 from projsim.engine import Rates
-from projsim.model.base import Base, with_open_age
+from projsim.model.base import Base
+from projsim.model.grids import with_grid
 from projsim.model.scenario import Scenario
 from projsim.types import MOVES
 
@@ -36,10 +43,11 @@ class Inputs:
     Attributes
     ----------
     base : Base
-        The base dataset (with the scenario's open age).
+        The base dataset, on the scenario's grid with its open age.
     years : ndarray of int
-        The 1 January dates of the projection, from the base year to the
-        horizon; step ``t`` runs from ``years[t]`` to ``years[t + 1]``.
+        The dates of the projection (the base's day of the year), from the
+        base year to the horizon, a step apart; step ``t`` runs from
+        ``years[t]`` to ``years[t + 1]``.
     variants : tuple of str
         Names of the batch entries: the scenario, then its variants.
     population : ndarray, (batch, state, sex, age)
@@ -85,8 +93,8 @@ def build_inputs(scenario: Scenario) -> Inputs:
     >>> inputs.rates.survival.shape
     (49, 1, 3, 2, 111)
     """
-    base = with_open_age(scenario.base_data, scenario.open_age)
-    years = np.arange(base.year, scenario.horizon + 1)
+    base = with_grid(scenario.base_data, scenario.width, scenario.open_age)
+    years = np.arange(base.year, scenario.horizon + 1, scenario.width)
     steps = years[:-1]
     variants = scenario.variants
 
@@ -98,13 +106,13 @@ def build_inputs(scenario: Scenario) -> Inputs:
     kinds, move_rate, move_destination = moves(
         base, {kind: each(kind) for kind in MOVES if kind in scenario.components}, steps)
     rates = Rates(
-        survival=survival(mortality, [key(c) for c in each("mortality")]),
+        survival=survival(mortality, [key(c) for c in each("mortality")], base),
         fertility_rate=fertility_rates(base, each("fertility"), steps),
-        sex_ratio_at_birth=sex_ratios(base, each("fertility")),
-        net_migration=migration.net_migration,
-        immigration=migration.immigration,
+        sex_ratio_at_birth=sex_ratios(base, each("fertility"), steps),
+        net_migration=per_step(migration.net_migration, scenario.width),
+        immigration=per_step(migration.immigration, scenario.width),
         emigration_rate=migration.emigration_rate,
-        net_total=migration.net_total,
+        net_total=per_step(migration.net_total, scenario.width),
         move_rate=move_rate,
         move_destination=move_destination,
         birth_destination=births_into(base),
@@ -115,6 +123,12 @@ def build_inputs(scenario: Scenario) -> Inputs:
                   mortality_index=index, moves=kinds)
 
 
+def per_step(per_year: np.ndarray | None, width: int) -> np.ndarray | None:
+    """Counts per year [persons per year] as the kernel takes them, per step of
+    ``width`` years [persons per step]."""
+    return per_year if per_year is None or width == 1 else width * per_year
+
+
 def reweight(inputs: Inputs, scenario: Scenario, population: np.ndarray) -> Inputs:
     """The inputs of a second pass: e0 targets and national TFR paths solved again
     on the first pass's projected population (:func:`reweight_e0`,
@@ -122,7 +136,7 @@ def reweight(inputs: Inputs, scenario: Scenario, population: np.ndarray) -> Inpu
     inputs = reweight_e0(inputs, scenario, population)
     fertility = [v.components["fertility"] for v in scenario.variants]
     rates = inputs.rates._replace(fertility_rate=reweight_tfr(
-        inputs.rates.fertility_rate, fertility, inputs.years[:-1], population))
+        inputs.rates.fertility_rate, fertility, inputs.years[:-1], population, scenario.width))
     return replace(inputs, rates=rates)
 
 
@@ -132,4 +146,4 @@ def needs_second_pass(scenario: Scenario) -> bool:
                for v in scenario.variants)
 
 
-__all__ = ["Inputs", "build_inputs", "needs_second_pass", "reweight", "reweight_e0"]
+__all__ = ["Inputs", "build_inputs", "needs_second_pass", "per_step", "reweight", "reweight_e0"]

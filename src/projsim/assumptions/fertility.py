@@ -7,6 +7,7 @@ import numpy as np
 from projsim.assumptions.common import scaled, stack
 from projsim.demography.pooling import national_fertility
 from projsim.model.base import Base
+from projsim.model.paths import over_steps
 from projsim.model.scenario import Component
 from projsim.types import REGION
 
@@ -17,8 +18,9 @@ def schedule_of(base: Base, component: Component) -> np.ndarray:
 
 
 def schedule_tfr(base: Base, schedule: np.ndarray) -> float:
-    """The national TFR of a schedule, weighted by the base's women at each age."""
-    return float(national_fertility(schedule, base.population[:, 0, :]).sum())
+    """The national TFR of a schedule, weighted by the base's women at each age:
+    the width of the age groups times the sum of the rates [children per woman]."""
+    return float(base.age_width * national_fertility(schedule, base.population[:, 0, :]).sum())
 
 
 def regional_tfr(base: Base, schedule: np.ndarray) -> np.ndarray:
@@ -26,8 +28,9 @@ def regional_tfr(base: Base, schedule: np.ndarray) -> np.ndarray:
     by their women at each age in the base."""
     regions = base.states.codes(REGION)
     women = base.population[:, 0, :]
-    return np.array([national_fertility(schedule[regions == r], women[regions == r]).sum()
-                     for r in range(len(base.regions))])
+    return base.age_width * np.array([
+        national_fertility(schedule[regions == r], women[regions == r]).sum()
+        for r in range(len(base.regions))])
 
 
 def fertility_rates(base: Base, components: list[Component], steps) -> np.ndarray:
@@ -39,24 +42,28 @@ def fertility_rates(base: Base, components: list[Component], steps) -> np.ndarra
     with the base's female population as weights at each age, equals the
     target; a path per region rescales the schedules of each region's states
     by one factor, so that the region's TFR, defined in the same way, equals
-    the target.
+    the target. On age groups of n years the TFR is n times the sum of the
+    rates, and a five-year step takes the mean of its years' targets
+    (:func:`~projsim.model.paths.over_steps`).
     """
     built = []
     regions = base.states.codes(REGION)
+    width = base.age_width
     for component in components:
         if component.method == "table":
             built.append(component.values)
             continue
         if component.method == "scale":
-            built.append(scaled(base.fertility_rate, component, steps))
+            built.append(scaled(base.fertility_rate, component, steps, width))
             continue
         schedule = schedule_of(base, component)
         if isinstance(component.path, dict):
-            targets = np.stack([component.path[r].at(steps) for r in base.regions], axis=-1)
+            targets = np.stack([over_steps(component.path[r], steps, width) for r in base.regions],
+                               axis=-1)
             built.append(schedule * (targets / regional_tfr(base, schedule))[:, regions, None])
         else:
-            factor = component.path.at(steps) / national_fertility(
-                schedule, base.population[:, 0, :]).sum()
+            factor = over_steps(component.path, steps, width) / (width * national_fertility(
+                schedule, base.population[:, 0, :]).sum())
             built.append(factor[:, None, None] * schedule)
     return stack(built)
 
@@ -67,7 +74,7 @@ def national_path(component: Component) -> bool:
 
 
 def reweight_tfr(fertility_rate: np.ndarray, components: list[Component], steps,
-                 population: np.ndarray) -> np.ndarray:
+                 population: np.ndarray, width: int = 1) -> np.ndarray:
     """Rescale national TFR paths so that the projected population meets them.
 
     A first projection rescales every state's schedule by one factor per
@@ -88,7 +95,11 @@ def reweight_tfr(fertility_rate: np.ndarray, components: list[Component], steps,
     steps : ndarray of int
         The years of the steps.
     population : ndarray, (time + 1, batch, state, sex, age)
-        The first projection's populations on 1 January [persons].
+        The first projection's populations at the start of each step [persons].
+    width : int, default 1
+        The width of the age groups and of the steps [years]: the TFR is
+        ``width`` times the sum of the rates, and a step's target the mean of
+        its years'.
 
     Returns
     -------
@@ -100,8 +111,8 @@ def reweight_tfr(fertility_rate: np.ndarray, components: list[Component], steps,
         return fertility_rate
     women = 0.5 * (population[:-1, rows] + population[1:, rows])[..., 0, :]     # (T, V, S, A)
     rates = fertility_rate[:, rows]
-    realised = (national_fertility_by_row(rates, women)).sum(axis=-1)         # (T, V)
-    targets = np.stack([components[i].path.at(steps) for i in rows], axis=1)
+    realised = width * (national_fertility_by_row(rates, women)).sum(axis=-1)  # (T, V)
+    targets = np.stack([over_steps(components[i].path, steps, width) for i in rows], axis=1)
     rescaled = np.array(fertility_rate, copy=True)
     rescaled[:, rows] = rates * (targets / realised)[..., None, None]
     return rescaled
@@ -114,8 +125,13 @@ def national_fertility_by_row(rates: np.ndarray, women: np.ndarray) -> np.ndarra
                      where=total > 0)
 
 
-def sex_ratios(base: Base, components: list[Component]) -> np.ndarray:
-    """The sex ratio at birth (time 1, batch, state 1) of every variant [male per female]."""
-    ratio = np.array([c.options.get("sex_ratio_at_birth", base.sex_ratio_at_birth)
-                      for c in components])
-    return np.broadcast_to(ratio[None, :, None], (1, len(components), 1))
+def sex_ratios(base: Base, components: list[Component], steps) -> np.ndarray:
+    """The sex ratio at birth (time, batch, state 1) of every variant [male per female]:
+    a time axis of length 1 when every variant holds one ratio, else one ratio per
+    step (those of the base's periods, ``table = "base"``)."""
+    given = [c.options.get("sex_ratio_at_birth", base.sex_ratio_at_birth) for c in components]
+    if all(np.ndim(value) == 0 for value in given):
+        ratio = np.array(given)
+        return np.broadcast_to(ratio[None, :, None], (1, len(components), 1))
+    by_step = np.stack([np.broadcast_to(value, (len(steps),)) for value in given], axis=1)
+    return by_step[:, :, None]

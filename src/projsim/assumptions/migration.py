@@ -7,8 +7,10 @@ from typing import NamedTuple
 import numpy as np
 
 from projsim.assumptions.common import scaled, stack
+from projsim.demography.graduation import group_counts
 from projsim.demography.schedules import rogers_castro
 from projsim.model.base import Base
+from projsim.model.paths import over_steps
 from projsim.model.scenario import Component, balancing
 from projsim.types import NATIONALITY, SEXES
 
@@ -42,7 +44,12 @@ def international_migration(base: Base, components: list[Component], steps):
         that its immigrants balance each year (``immigration`` then gives
         their distribution, :func:`immigration_profile`); NaN for the other
         variants, whose immigrants are counts.
+
+    Counts are per year, a five-year step's the mean of its years' values
+    (:func:`~projsim.model.paths.over_steps`); the kernel takes them per
+    step, ``width`` times as many (:func:`projsim.assumptions.build_inputs`).
     """
+    width = base.age_width
     cell = (len(steps), base.states.size, len(SEXES), len(base.ages))
     net, immigration, emigration, totals = [], [], [], []
     for component in components:
@@ -51,16 +58,17 @@ def international_migration(base: Base, components: list[Component], steps):
         if component.method == "table":
             moved = component.values
         elif component.method == "scale" and gross_flows(base):
-            arrival = scaled(base.immigration, component, steps)
-            leaving = scaled(base.emigration_rate, component, steps)
+            arrival = scaled(base.immigration, component, steps, width)
+            leaving = scaled(base.emigration_rate, component, steps, width)
         elif component.method == "scale":
-            moved = scaled(base.net_migration, component, steps)
+            moved = scaled(base.net_migration, component, steps, width)
         elif balanced(component):
-            total = component.path.at(steps)
+            total = over_steps(component.path, steps, width)
             arrival = immigration_profile(base, component)
             leaving = emigration_rates(base, component, steps)
         elif component.method == "net_total":
-            moved = component.path.at(steps)[:, None, None, None] * migration_profile(base, component)
+            moved = over_steps(component.path, steps, width)[:, None, None, None] \
+                * migration_profile(base, component)
         else:
             arrival = immigrants(base, component, steps)
             leaving = emigration_rates(base, component, steps)
@@ -116,12 +124,15 @@ def immigrants(base: Base, component: Component, steps) -> np.ndarray:
     path per nationality over the states of that nationality.
     """
     profile = immigration_profile(base, component)
+    width = base.age_width
     if not isinstance(component.path, dict):
-        return component.path.at(steps)[:, None, None, None] * (profile / profile.sum())
+        return over_steps(component.path, steps, width)[:, None, None, None] \
+            * (profile / profile.sum())
     nationality = base.states.codes(NATIONALITY)
     labels = base.states.labels_of(NATIONALITY)
     totals = np.stack([profile[nationality == n].sum() for n in range(len(labels))])
-    paths = np.stack([component.path[label].at(steps) for label in labels], axis=-1)  # (T, N)
+    paths = np.stack([over_steps(component.path[label], steps, width) for label in labels],
+                     axis=-1)                                                         # (T, N)
     return (paths / totals)[:, nationality, None, None] * profile
 
 
@@ -134,7 +145,7 @@ def emigration_rates(base: Base, component: Component, steps) -> np.ndarray:
     given = component.options.get("emigration_rate", "base")
     rates = base.emigration_rate if isinstance(given, str) else given
     factor = component.options.get("emigration_scale")
-    factor = np.ones(len(steps)) if factor is None else factor.at(steps)
+    factor = np.ones(len(steps)) if factor is None else over_steps(factor, steps, base.age_width)
     return factor[:, None, None, None] * np.broadcast_to(rates, np.shape(base.population))
 
 
@@ -143,7 +154,8 @@ def migration_profile(base: Base, component: Component) -> np.ndarray:
 
     ``"base"``: the base's net migration; ``"rogers-castro"``: the base's
     shares by state and sex, each spread over age by the Rogers-Castro
-    standard schedule; a table: its values.
+    standard schedule (on single years, summed into the base's age groups);
+    a table: its values.
     """
     profile = component.options.get("profile", "base")
     if isinstance(profile, np.ndarray):
@@ -151,7 +163,8 @@ def migration_profile(base: Base, component: Component) -> np.ndarray:
     total = base.net_migration.sum()
     if profile == "base":
         return base.net_migration / total
-    by_age = rogers_castro(base.ages)
+    by_age = rogers_castro(base.ages) if base.age_width == 1 else \
+        group_counts(rogers_castro(np.arange(base.open_age + 1)), base.age_width)
     return (base.net_migration.sum(-1, keepdims=True) / total) * by_age / by_age.sum()
 
 
@@ -199,7 +212,7 @@ def moves(base: Base, components: dict[str, list[Component]], steps):
         held = [None] * len(next(iter(components.values())))     # no section: base rates held
         constant = np.broadcast_to(base_rate, (len(steps), *base_rate.shape))
         rates.append(stack([constant if c is None else c.values if c.method == "table"
-                            else scaled(base_rate, c, steps)
+                            else scaled(base_rate, c, steps, base.age_width)
                             for c in components.get(kind, held)]))
         destinations.append(destination)
     if not any(rate.any() for rate in rates):

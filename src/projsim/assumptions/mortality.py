@@ -11,6 +11,7 @@ from projsim.demography.lifetable import survival_ratios_from_rates
 from projsim.demography.mortality import mortality_index_for_e0, refine_mortality_index
 from projsim.demography.pooling import national_rates, pooled_oldest
 from projsim.model.base import Base
+from projsim.model.paths import over_steps
 from projsim.model.scenario import Component, Scenario
 from projsim.types import SEXES
 
@@ -23,18 +24,27 @@ def key(component: Component):
     return (component.method, tuple((k, tuple(p.years), tuple(p.values)) for k, p in paths.items()))
 
 
-def survival(mortality, keys) -> np.ndarray:
+def survival(mortality, keys, base: Base) -> np.ndarray:
     """Survival ratios (time, batch, state, sex, age) from death rates, with
-    one life table per distinct assumption (``keys`` name them by variant)."""
+    one life table per distinct assumption (``keys`` name them by variant).
+
+    On single years the HMD's life table; on a five-year grid the abridged
+    table of the base's death-rate groups with Greville's separation factors,
+    pooled into the grid's groups, the groups above the death rates' open
+    group at its constant force (:attr:`projsim.model.base.Base.survival_rules`).
+    """
     first = {k: i for i, k in reversed(list(enumerate(keys)))}
     distinct = sorted(set(first.values()))
-    ratios = survival_ratios_from_rates(mortality[:, distinct], np.array(SEXES))
+    ratios = survival_ratios_from_rates(mortality[:, distinct], np.array(SEXES),
+                                        **base.survival_rules)
     return ratios[:, [distinct.index(first[k]) for k in keys]]
 
 
-def e0_targets(components: list[Component], steps) -> np.ndarray:
-    """The e0 targets (variant, time, sex) of components with the ``e0`` method [years]."""
-    return np.stack([np.stack([c.path[s].at(steps) for s in SEXES], axis=-1) for c in components])
+def e0_targets(components: list[Component], steps, width: int = 1) -> np.ndarray:
+    """The e0 targets (variant, time, sex) of components with the ``e0`` method [years],
+    each step's the mean of its years' (:func:`~projsim.model.paths.over_steps`)."""
+    return np.stack([np.stack([over_steps(c.path[s], steps, width) for s in SEXES], axis=-1)
+                     for c in components])
 
 
 def mortality_rates(base: Base, components: list[Component], steps):
@@ -46,19 +56,23 @@ def mortality_rates(base: Base, components: list[Component], steps):
     weights), moved along the Lee-Carter age pattern; the same index moves
     every state, so the differences between states stay those of the base
     (:mod:`projsim.demography.mortality`). Distinct target paths are solved
-    once, in one vectorised call.
+    once, in one vectorised call. On a five-year grid the rates, the pattern
+    and the life table are those of the abridged groups, and e0 is that of
+    the abridged table with Greville's separation factors
+    (:attr:`projsim.model.base.Base.life_table_rules`).
     """
     built: list = [None] * len(components)
     index = np.full((len(steps), len(components), len(SEXES)), np.nan)
     targeted = [i for i, c in enumerate(components) if c.method == "e0"]
     if targeted:
-        targets = e0_targets([components[i] for i in targeted], steps)             # (V, T, S)
+        targets = e0_targets([components[i] for i in targeted], steps, base.age_width)  # (V, T, S)
         distinct, which = np.unique(targets.reshape(len(targeted), -1), axis=0,
                                     return_inverse=True)
         pattern = base.age_pattern()
-        national = national_rates(base.mortality_rate, pooled_oldest(base.population))
+        national = national_rates(base.mortality_rate,
+                                  pooled_oldest(base.mortality_weights(base.population)))
         solved = mortality_index_for_e0(national, pattern, distinct.reshape(-1, *targets.shape[1:]),
-                                        np.array(SEXES))                           # (U, T, S)
+                                        np.array(SEXES), **base.life_table_rules)  # (U, T, S)
         index[:, targeted] = np.moveaxis(solved[which.ravel()], 0, 1)
         for i in targeted:
             built[i] = base.mortality_rate * np.exp(index[:, i, None, :, None] * pattern)
@@ -66,7 +80,7 @@ def mortality_rates(base: Base, components: list[Component], steps):
         if component.method == "table":
             built[i] = component.values
         elif component.method == "scale":
-            built[i] = scaled(base.mortality_rate, component, steps)
+            built[i] = scaled(base.mortality_rate, component, steps, base.age_width)
     return stack(built), index
 
 
@@ -101,17 +115,21 @@ def reweight_e0(inputs, scenario: Scenario, population: np.ndarray):
     rows = [i for i, v in enumerate(scenario.variants) if v.components["mortality"].method == "e0"]
     if not rows:
         return inputs
+    base = inputs.base
     targets = np.ascontiguousarray(np.moveaxis(e0_targets(
-        [scenario.variants[i].components["mortality"] for i in rows], steps), 0, 1))  # (T, V, S)
-    exposure = pooled_oldest(0.5 * (population[:-1] + population[1:])[:, rows])    # (T, V, R, S, A)
-    base_rates = inputs.base.mortality_rate
-    pattern = inputs.base.age_pattern()                                               # (S, A)
+        [scenario.variants[i].components["mortality"] for i in rows], steps, base.age_width),
+        0, 1))                                                                        # (T, V, S)
+    exposure = pooled_oldest(base.mortality_weights(
+        0.5 * (population[:-1] + population[1:])[:, rows]))              # (T, V, R, S, A)
+    base_rates = base.mortality_rate
+    pattern = base.age_pattern()                                                      # (S, A)
     index = inputs.mortality_index.copy()
     index[:, rows] = refine_mortality_index(national_rates(base_rates, exposure), pattern,
-                                            targets, np.array(SEXES), index[:, rows])
+                                            targets, np.array(SEXES), index[:, rows],
+                                            **base.life_table_rules)
     mortality = inputs.mortality_rate.copy()
     mortality[:, rows] = base_rates * np.exp(index[:, rows, None, :, None] * pattern)
     keys = [(key(v.components["mortality"]), i if i in rows else None)
             for i, v in enumerate(scenario.variants)]
-    rates = inputs.rates._replace(survival=survival(mortality, keys))
+    rates = inputs.rates._replace(survival=survival(mortality, keys, base))
     return replace(inputs, rates=rates, mortality_rate=mortality, mortality_index=index)

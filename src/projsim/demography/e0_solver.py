@@ -26,6 +26,7 @@ import numpy as np
 
 from projsim.demography.lifetable import life_expectancy_at_birth
 from projsim.errors import InputError, first_index
+from projsim.types import SeparationRule
 
 #: Highest life expectancy at birth [years] a target may have. Above it,
 #: nearly everyone would reach the oldest ages ever recorded (122 years).
@@ -152,11 +153,12 @@ class _Schedules:
     grid_k: np.ndarray
     grid_e0: np.ndarray
     centre: int
+    rules: dict
 
     def e0(self, index: np.ndarray, mortality_index: np.ndarray) -> np.ndarray:
         """e0 [years] of the schedules ``index`` moved by ``mortality_index``."""
         shifted = self.rates[index] * np.exp(mortality_index[:, None] * self.pattern[index])
-        return life_expectancy_at_birth(shifted, self.sex[index])
+        return life_expectancy_at_birth(shifted, self.sex[index], **self.rules)
 
     def bracket(self, index: np.ndarray, level: np.ndarray) -> tuple[np.ndarray, ...]:
         """The two grid indices around the root of e0 = level nearest to k = 0, with their residuals.
@@ -284,13 +286,15 @@ def _check_reachable(target, reach_min, reach_max, shape) -> None:
     )
 
 
-def reachable_e0(mortality_rate, age_pattern, sex) -> tuple[np.ndarray, np.ndarray]:
+def reachable_e0(mortality_rate, age_pattern, sex, *, age_width=1,
+                 separation: SeparationRule = "midpoint") -> tuple[np.ndarray, np.ndarray]:
     """The lowest and highest life expectancy at birth the solver can reach [years].
 
     They are the extremes of e0 over the search interval of :func:`solve`
     (``|k * age_pattern| <= 20``), computed as :func:`solve` computes them
     before it refuses a target outside, so that a scenario can be checked
-    when it loads.
+    when it loads. ``age_width`` and ``separation`` are those of the life
+    table (:func:`projsim.demography.lifetable.life_table`).
 
     Examples
     --------
@@ -303,7 +307,8 @@ def reachable_e0(mortality_rate, age_pattern, sex) -> tuple[np.ndarray, np.ndarr
     pattern = np.broadcast_to(np.asarray(age_pattern, dtype=float), rates.shape)
     grid_k = _index_grid(pattern)[0]
     grid_e0 = np.stack([life_expectancy_at_birth(rates * np.exp(grid_k[..., j, None] * pattern),
-                                                 sex) for j in range(grid_k.shape[-1])], axis=-1)
+                                                 sex, age_width=age_width, separation=separation)
+                        for j in range(grid_k.shape[-1])], axis=-1)
     return grid_e0.min(axis=-1), np.minimum(grid_e0.max(axis=-1), MAX_LIFE_EXPECTANCY)
 
 
@@ -321,12 +326,14 @@ def _index_grid(pattern: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return (_MAX_LOG_CHANGE / largest)[..., None] * grid, _SLOPE_STEP / largest
 
 
-def solve(mortality_rate, age_pattern, target_e0, sex, tolerance) -> tuple[np.ndarray, np.ndarray]:
+def solve(mortality_rate, age_pattern, target_e0, sex, tolerance, *, age_width=1,
+          separation: SeparationRule = "midpoint") -> tuple[np.ndarray, np.ndarray]:
     """Mortality index k (...) and moved rates (..., n_ages) for every target.
 
     The arguments are those of :func:`projsim.demography.mortality.shift_to_e0`,
     checked here, each problem raised as an InputError.
     """
+    rules = {"age_width": age_width, "separation": separation}
     tolerance = _check_tolerance(tolerance)
     rates = np.asarray(mortality_rate, dtype=float)
     if rates.ndim == 0:
@@ -345,15 +352,16 @@ def solve(mortality_rate, age_pattern, target_e0, sex, tolerance) -> tuple[np.nd
     base = np.broadcast_to(rates, schedule_shape + (n_ages,))
     pattern = np.broadcast_to(pattern, schedule_shape + (n_ages,))
     labels = np.broadcast_to(labels, schedule_shape)
-    base_e0 = life_expectancy_at_birth(base, labels)
+    base_e0 = life_expectancy_at_birth(base, labels, **rules)
     grid_k, step = _index_grid(pattern)
     centre = grid_k.shape[-1] // 2
     grid_e0 = np.stack(
-        [life_expectancy_at_birth(base * np.exp(grid_k[..., j, None] * pattern), labels) if j != centre else base_e0
-         for j in range(grid_k.shape[-1])], axis=-1,
+        [life_expectancy_at_birth(base * np.exp(grid_k[..., j, None] * pattern), labels, **rules)
+         if j != centre else base_e0 for j in range(grid_k.shape[-1])], axis=-1,
     )
     _check_reachable(target, grid_e0.min(axis=-1), grid_e0.max(axis=-1), shape)
-    slope = (life_expectancy_at_birth(base * np.exp(step[..., None] * pattern), labels) - base_e0) / step
+    slope = (life_expectancy_at_birth(base * np.exp(step[..., None] * pattern), labels, **rules)
+             - base_e0) / step
 
     # Group the targets by schedule: the axes along which only the target varies go last.
     padded = (1,) * (len(shape) - len(schedule_shape)) + schedule_shape
@@ -363,7 +371,7 @@ def solve(mortality_rate, age_pattern, target_e0, sex, tolerance) -> tuple[np.nd
     targets = _group(np.broadcast_to(target, shape), order, n_schedules)
     n_grid = grid_k.shape[-1]
     schedules = _Schedules(base.reshape(-1, n_ages), pattern.reshape(-1, n_ages), labels.reshape(-1),
-                           grid_k.reshape(-1, n_grid), grid_e0.reshape(-1, n_grid), centre)
+                           grid_k.reshape(-1, n_grid), grid_e0.reshape(-1, n_grid), centre, rules)
     base_e0, slope = base_e0.reshape(-1), slope.reshape(-1)
 
     def secant(schedule_of, level, k, f, tolerance):
@@ -390,7 +398,7 @@ def solve(mortality_rate, age_pattern, target_e0, sex, tolerance) -> tuple[np.nd
     moved = move(k)
     if interpolate:
         # Check every interpolated index on its life table and finish those that miss.
-        residual = life_expectancy_at_birth(moved, schedules.sex[:, None]) - targets
+        residual = life_expectancy_at_birth(moved, schedules.sex[:, None], **rules) - targets
         missed = np.flatnonzero(np.abs(residual) >= tolerance)
         if missed.size:
             schedule_of = missed // n_targets

@@ -89,3 +89,45 @@ class LeeCarter:
         ages, mean_log_rate, age_pattern = arrays
         return LeeCarter(self.sexes, ages, self.years, mean_log_rate, age_pattern,
                          self.mortality_index)
+
+    def on_groups(self, first_ages) -> LeeCarter:
+        """The model on age groups, such as the abridged 0, 1-4, 5-9, ..., the last one open.
+
+        Each closed group takes the mean of :math:`a(x)` and of :math:`b(x)`
+        over its single ages (:meth:`on_ages`), the open group the values of
+        its first age, as :meth:`on_ages` gives an open group: the change of
+        a group's log rate is then close to the mean change of its single
+        ages' log rates.
+
+        Parameters
+        ----------
+        first_ages : array_like of int
+            First age of each group [years], increasing from 0, the last one
+            the open group.
+
+        Examples
+        --------
+        >>> from projsim.io import load_lee_carter
+        >>> model = load_lee_carter()
+        >>> grouped = model.on_groups([0, 1, 5, 10])
+        >>> bool(np.isclose(grouped.age_pattern[0, 1], model.age_pattern[0, 1:5].mean()))
+        True
+        """
+        starts = np.asarray(first_ages)
+        widths = np.diff(starts) if starts.ndim == 1 else starts
+        if not (starts.ndim == 1 and starts.size >= 2 and starts[0] == 0 and np.all(widths > 0)):
+            raise InputError(
+                "argument 'first_ages'", repr(starts.tolist()),
+                "increasing first ages of the groups from 0, the last one open",
+                "pass the first ages of the groups, for example [0, 1, 5, 10, ..., 100]")
+
+        single = self.on_ages(np.arange(starts[-1] + 1))
+
+        def grouped(values):
+            sums = np.add.reduceat(values[:, :-1], starts[:-1], axis=-1)
+            return np.concatenate([sums / widths, values[:, -1:]], axis=-1)
+
+        arrays = (starts.copy(), grouped(single.mean_log_rate), grouped(single.age_pattern))
+        for array in arrays:
+            array.setflags(write=False)
+        return LeeCarter(self.sexes, *arrays[:1], self.years, *arrays[1:], self.mortality_index)

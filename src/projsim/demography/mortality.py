@@ -51,6 +51,7 @@ import numpy as np
 from projsim.demography.e0_solver import MAX_LIFE_EXPECTANCY, solve
 from projsim.demography.lifetable import life_expectancy_at_birth
 from projsim.errors import InputError, first_index
+from projsim.types import SeparationRule
 
 __all__ = [
     "MAX_LIFE_EXPECTANCY", "mortality_index_for_e0", "refine_mortality_index",
@@ -58,7 +59,8 @@ __all__ = [
 ]
 
 
-def mortality_index_for_e0(mortality_rate, age_pattern, target_e0, sex, *, tolerance=1e-4) -> np.ndarray:
+def mortality_index_for_e0(mortality_rate, age_pattern, target_e0, sex, *, tolerance=1e-4,
+                           age_width=1, separation: SeparationRule = "midpoint") -> np.ndarray:
     """Mortality index :math:`k` that moves death rates to a target life expectancy.
 
     Solves :math:`e_0\\big(m_0(x)\\, e^{k\\, b(x)}\\big) = e_0^{*}` for
@@ -82,10 +84,12 @@ def mortality_index_for_e0(mortality_rate, age_pattern, target_e0, sex, *, toler
     >>> print(f"k = {k:.2f}: every rate times {np.exp(k / 101):.4f}")
     k = -6.04: every rate times 0.9419
     """
-    return solve(mortality_rate, age_pattern, target_e0, sex, tolerance)[0]
+    return solve(mortality_rate, age_pattern, target_e0, sex, tolerance, age_width=age_width,
+                 separation=separation)[0]
 
 
-def shift_to_e0(mortality_rate, age_pattern, target_e0, sex, *, tolerance=1e-4) -> np.ndarray:
+def shift_to_e0(mortality_rate, age_pattern, target_e0, sex, *, tolerance=1e-4, age_width=1,
+                separation: SeparationRule = "midpoint") -> np.ndarray:
     """Move log death rates along an age pattern until life expectancy hits a target.
 
     Returns :math:`m(x) = m_0(x)\\, e^{k\\, b(x)}`, where the mortality index
@@ -97,7 +101,9 @@ def shift_to_e0(mortality_rate, age_pattern, target_e0, sex, *, tolerance=1e-4) 
     observed rates :math:`m_0`.
 
     Life expectancy is that of :func:`projsim.demography.lifetable.life_expectancy_at_birth`
-    (HMD conventions); the open age group's rate is moved like the others.
+    (HMD conventions by default; ``age_width`` and ``separation`` as there,
+    such as an abridged table by Greville's rule); the open age group's rate
+    is moved like the others.
 
     **Solver.** :math:`k` is searched in :math:`|k| \\max_x |b(x)| \\le 20`,
     so that no rate changes by more than a factor :math:`e^{20}`. A target
@@ -141,6 +147,12 @@ def shift_to_e0(mortality_rate, age_pattern, target_e0, sex, *, tolerance=1e-4) 
         table.
     tolerance : float, default 1e-4
         Largest accepted :math:`|e_0 - e_0^*|` [years], from 1e-10 to 1e-3.
+    age_width : int, float or array_like, default 1
+        Widths of the age groups of the rates [years], as in
+        :func:`~projsim.demography.lifetable.life_table`: ``[1, 4, 5, ...,
+        np.inf]`` for abridged rates.
+    separation : {"midpoint", "greville", "constant-force"}, default "midpoint"
+        The separation rule of the life table (:data:`projsim.types.SeparationRule`).
 
     The leading dimensions of ``mortality_rate``, ``age_pattern``,
     ``target_e0`` and ``sex`` are broadcast together, with numpy's rules.
@@ -188,7 +200,8 @@ def shift_to_e0(mortality_rate, age_pattern, target_e0, sex, *, tolerance=1e-4) 
      [88.  84. ]
      [88.5 85. ]]
     """
-    return np.ascontiguousarray(solve(mortality_rate, age_pattern, target_e0, sex, tolerance)[1])
+    return np.ascontiguousarray(solve(mortality_rate, age_pattern, target_e0, sex, tolerance,
+                                      age_width=age_width, separation=separation)[1])
 
 
 def _check_rates(regional_rates) -> np.ndarray:
@@ -336,7 +349,8 @@ def regional_rates_for_e0(regional_rates, weights, age_pattern, target_e0, sex, 
 
 
 def refine_mortality_index(mortality_rate, age_pattern, target_e0, sex, start, *,
-                           tolerance=1e-4, iterations=12) -> np.ndarray:
+                           tolerance=1e-4, iterations=12, age_width=1,
+                           separation: SeparationRule = "midpoint") -> np.ndarray:
     """Mortality index for a target, by secant steps from a nearby index.
 
     For schedules that moved only a little since an index was solved (for
@@ -355,6 +369,8 @@ def refine_mortality_index(mortality_rate, age_pattern, target_e0, sex, start, *
         Largest accepted error on :math:`e_0` [years].
     iterations : int, default 12
         Most secant steps before falling back.
+    age_width, separation
+        The life table's, as in :func:`shift_to_e0`.
 
     Returns
     -------
@@ -374,8 +390,11 @@ def refine_mortality_index(mortality_rate, age_pattern, target_e0, sex, start, *
     rates, pattern = np.asarray(mortality_rate, dtype=float), np.asarray(age_pattern, dtype=float)
     target = np.asarray(target_e0, dtype=float)
 
+    rules = {"age_width": age_width, "separation": separation}
+
     def miss(k):
-        return life_expectancy_at_birth(rates * np.exp(k[..., None] * pattern), sex) - target
+        return life_expectancy_at_birth(rates * np.exp(k[..., None] * pattern), sex,
+                                        **rules) - target
 
     k_old = np.asarray(start, dtype=float) + np.zeros(np.broadcast_shapes(
         rates.shape[:-1], pattern.shape[:-1], target.shape, np.shape(start)))
@@ -394,5 +413,5 @@ def refine_mortality_index(mortality_rate, age_pattern, target_e0, sex, start, *
             np.broadcast_to(rates, k.shape + rates.shape[-1:])[unfinished],
             np.broadcast_to(pattern, k.shape + pattern.shape[-1:])[unfinished],
             np.broadcast_to(target, k.shape)[unfinished],
-            np.broadcast_to(np.asarray(sex), k.shape)[unfinished], tolerance=tolerance)
+            np.broadcast_to(np.asarray(sex), k.shape)[unfinished], tolerance=tolerance, **rules)
     return k

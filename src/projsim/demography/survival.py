@@ -184,7 +184,8 @@ def _projection_survival(rates, widths, separation, death_probability, step_widt
 
 def survival_ratios_from_rates(mortality_rate, sex, *, step_width=1, age_width=None,
                                separation: SeparationRule = "midpoint",
-                               infant: InfantRule = "andreev-kingkade") -> np.ndarray:
+                               infant: InfantRule = "andreev-kingkade",
+                               open_groups: int = 0) -> np.ndarray:
     """Projection survival ratios straight from central death rates.
 
     The same numbers as ``survival_ratios(life_table(mortality_rate, sex,
@@ -210,10 +211,15 @@ def survival_ratios_from_rates(mortality_rate, sex, *, step_width=1, age_width=N
         ``"greville"`` for five-year groups.
     infant : {"andreev-kingkade", "coale-demeny"}, default "andreev-kingkade"
         The rule of 1a0 (:data:`projsim.types.InfantRule`).
+    open_groups : int, default 0
+        Projection groups to open above the table's open group: that group is
+        split into ``open_groups`` closed groups of ``step_width`` years and
+        a later open group, at its own constant force
+        (:func:`split_open_group`).
 
     Returns
     -------
-    numpy.ndarray, shape (..., n_projection_groups)
+    numpy.ndarray, shape (..., n_projection_groups + open_groups)
         Survival ratios [dimensionless], see :func:`survival_ratios`.
 
     Examples
@@ -239,5 +245,97 @@ def survival_ratios_from_rates(mortality_rate, sex, *, step_width=1, age_width=N
     first_groups = step_groups(widths, step_width, "argument 'age_width'")
     factors = separation_factors(rates, widths, sex_index, separation, infant)
     death_probability = death_probabilities(rates, widths, factors)
-    return _projection_survival(rates, widths, factors, death_probability, step_width,
-                                first_groups)
+    ratios = _projection_survival(rates, widths, factors, death_probability, step_width,
+                                  first_groups)
+    return split_open_group(ratios, rates[..., -1], open_groups, step_width) if open_groups \
+        else ratios
+
+
+def split_open_group(ratios, open_rate, open_groups: int, step_width) -> np.ndarray:
+    """Survival ratios with the open group split into closed groups at its constant force.
+
+    A life table closes its open group :math:`\\omega+` with
+    :math:`L = l_\\omega / m`, a constant force :math:`m` from its first age.
+    Split into groups of :math:`n` = ``step_width`` years at that force,
+    :math:`{}_nL_{\\omega+kn} = l_\\omega e^{-knm} (1 - e^{-nm}) / m`, so the
+    ratios into the first new group, into each later one and into the new
+    open group are
+
+    .. math::
+
+        \\frac{{}_nL_\\omega}{{}_nL_{\\omega-n}} = \\frac{S}{1 - S} (1 - e^{-nm}),
+        \\qquad e^{-nm}, \\qquad \\frac{T_{\\omega+Kn}}{T_{\\omega+(K-1)n}} = e^{-nm},
+
+    where :math:`S = T_\\omega / T_{\\omega-n}` is the pooled ratio into the
+    old open group (so that :math:`T_\\omega / {}_nL_{\\omega-n} = S / (1-S)`).
+    The ratios below the open group are unchanged. The survival of those
+    aged :math:`\\omega-n` to :math:`\\omega-1` into the open group then no
+    longer depends on how many are already in it: the pooled ratio treats
+    both as one stationary group, which under-projects the oldest when the
+    cohorts entering the open group are larger than the stationary
+    population's (``validation/README.md``, "WPP 2024").
+
+    Parameters
+    ----------
+    ratios : numpy.ndarray, shape (..., n_groups)
+        Survival ratios in the UN labelling (:func:`survival_ratios`).
+    open_rate : numpy.ndarray, shape (...)
+        The open group's central death rate [per person-year], positive.
+    open_groups : int
+        Closed groups to add: the new open group starts ``open_groups``
+        steps above the old one.
+    step_width : int or float
+        Width of the groups and of the step [years].
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., n_groups + open_groups)
+
+    Examples
+    --------
+    A table with groups 0-4, 5-9, 10-14 and 15+, its open group split into
+    15-19, 20-24 and 25+:
+
+    >>> rates = np.array([0.01, 0.05, 0.2, 0.4])
+    >>> pooled = survival_ratios_from_rates(rates, "female", step_width=5)
+    >>> split = survival_ratios_from_rates(rates, "female", step_width=5, open_groups=2)
+    >>> print(np.round(pooled, 4), np.round(split, 4))
+    [0.9756 0.8667 0.5833 0.2   ] [0.9756 0.8667 0.5833 0.2162 0.1353 0.1353]
+    """
+    decay = np.exp(-step_width * np.asarray(open_rate, dtype=float))[..., None]
+    pooled = ratios[..., -1:]
+    entering = pooled / (1 - pooled) * (1 - decay)
+    return np.concatenate([ratios[..., :-1], entering,
+                           np.repeat(decay, open_groups, axis=-1)], axis=-1)
+
+
+def open_group_shares(open_rate, open_groups: int, step_width) -> np.ndarray:
+    """Shares [1] of a stationary open group in the groups it is split into.
+
+    At a constant force :math:`m`, the stationary persons of an open group
+    :math:`\\omega+` are in its ``open_groups`` groups of :math:`n` years and
+    the new open group in the proportions
+    :math:`e^{-knm}(1 - e^{-nm})` for :math:`k = 0, 1, ...` and
+    :math:`e^{-Knm}` for the last (:func:`split_open_group`).
+
+    Parameters
+    ----------
+    open_rate : array_like, shape (...)
+        The open group's central death rate [per person-year].
+    open_groups, step_width
+        As in :func:`split_open_group`.
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., open_groups + 1)
+        Shares summing to 1.
+
+    Examples
+    --------
+    >>> print(np.round(open_group_shares(0.4, 2, 5), 4))
+    [0.8647 0.117  0.0183]
+    """
+    decay = np.exp(-step_width * np.asarray(open_rate, dtype=float))[..., None]
+    shares = decay ** np.arange(open_groups + 1)
+    shares[..., :-1] *= 1 - decay
+    return shares

@@ -1,10 +1,21 @@
 """Reading bases: the embedded ones (``projsim/data/``) and a user's folder or netCDF file.
 
-Each embedded base is a folder written by ``tools/build_belgium.py`` from the
+Each embedded base is a folder written by a script of ``tools/`` from the
 raw files in ``data-raw/``; its ``README.md`` states every source, licence
 and estimation method. A base is read into a :class:`projsim.model.base.Base`
 (unlabeled arrays on the axes (state, sex, age), the labels beside them)
 and checked once.
+
+A folder is a base when it holds a ``meta.toml``. Its ``kind`` is
+``"projsim"`` (the default: the CSV files of the README, "Your own base", by
+single year or, with ``[ages] width = 5``, by five-year group) or ``"wpp"``:
+the tables of a UN World Population Prospects extract in the layout of
+:mod:`projsim.io.wpp` (``wpp2024-belgium``), read by
+:func:`projsim.io.wpp.load_wpp` with the ``year``, ``location`` and
+``variant`` of ``meta.toml``: population on 1 July by five-year group, the
+abridged death rates, fertility, sex ratio at birth and net migration of
+the first period as the base's rates, and those of every period after it as
+its :class:`~projsim.model.base.Periods`.
 
 Examples
 --------
@@ -34,10 +45,14 @@ from projsim.io.packaged import (
     DEFAULT_MORTALITY_PATTERN, DEFAULT_UNCERTAINTY, data_folder, read_lee_carter,
     read_uncertainty_parameters,
 )
-from projsim.model.base import Base, check_base
 from projsim.io.results import load_netcdf_file, write_netcdf
+from projsim.io.wpp import WPP_DATE, load_wpp
+from projsim.model.base import Base, Periods, check_base
+from projsim.model.grids import abridged_ages
 from projsim.model.states import STATE_DIMS_ATTRIBUTE, StateSpace
-from projsim.types import NATIONALITY, REGION, SEXES, STATE_DIMS
+from projsim.types import (
+    GRID_WIDTHS, MORTALITY_AGE, NATIONALITY, REGION, SEXES, STATE_DIMS, STOCK_DATES,
+)
 
 #: Suffixes of a base in one netCDF file (netCDF3 or, with ``projsim[netcdf4]``, netCDF4).
 NETCDF_SUFFIXES = (".nc", ".nc4")
@@ -45,6 +60,8 @@ NETCDF_SUFFIXES = (".nc", ".nc4")
 MAX_BASE_OPEN_AGE = 150
 #: The years a base's 1 January may be.
 BASE_YEARS = (1000, 9999)
+#: The kinds of base folder: projsim's CSV files, or a WPP extract (:mod:`projsim.io.wpp`).
+BASE_KINDS = ("projsim", "wpp")
 
 
 def _folder(name: str) -> Path:
@@ -58,7 +75,7 @@ def list_bases() -> tuple[str, ...]:
     Examples
     --------
     >>> list_bases()
-    ('belgium-1988', 'belgium-2012')
+    ('belgium-1988', 'belgium-2012', 'wpp2024-belgium')
     """
     root = data_folder()
     return tuple(sorted(p.name.replace("_", "-") for p in root.iterdir()
@@ -126,14 +143,50 @@ def _year(where, mapping) -> int:
     return year
 
 
-def _ages(where, mapping) -> np.ndarray:
+def _ages(where, mapping, width: int = 1) -> np.ndarray:
     given = mapping.get("open_age") if isinstance(mapping, dict) else None
     open_age = int(_attribute(where, {"ages.open_age": given}, "ages.open_age", int))
     if not 1 <= open_age <= MAX_BASE_OPEN_AGE:
         raise InputError(f"{shown(where)}: ages.open_age", repr(open_age),
                          f"a whole number of years from 1 to {MAX_BASE_OPEN_AGE}",
                          "give the first age of the base's open age group, e.g. 110")
-    return np.arange(open_age + 1)
+    if open_age % width or open_age < 2 * width:
+        raise InputError(f"{shown(where)}: ages.open_age", repr(open_age),
+                         f"a multiple of the age width {width}, from {2 * width}",
+                         f"give the first age of the open group of {width}-year groups, e.g. 100")
+    return np.arange(0, open_age + 1, width)
+
+
+def _width(where, mapping) -> int:
+    """The width of a base's age groups, ``[ages] width`` (1 when left out)."""
+    given = mapping.get("width", 1) if isinstance(mapping, dict) else 1
+    if isinstance(given, bool) or given not in GRID_WIDTHS.values():
+        raise InputError(f"{shown(where)}: ages.width", repr(given),
+                         f"one of {sorted(set(GRID_WIDTHS.values()))} [years]",
+                         "give the width of the base's age groups: 1 for single years, 5 for "
+                         "five-year groups")
+    return int(given)
+
+
+def _date(where, meta) -> str:
+    """The day of the base's stocks, ``date`` (1 January when left out)."""
+    date = meta.get("date", STOCK_DATES[0])
+    if date not in STOCK_DATES:
+        raise InputError(f"{shown(where)}: date", repr(date), f"one of {list(STOCK_DATES)}",
+                         "give the day of the year of the base population")
+    return date
+
+
+def _mortality_ages(where, mapping, ages: np.ndarray, width: int) -> np.ndarray | None:
+    """The abridged ages of the death rates of a base by groups (``[ages] mortality =
+    "abridged"``), or None when they are on the base's groups (``"groups"``, the default)."""
+    given = mapping.get("mortality", "groups") if isinstance(mapping, dict) else "groups"
+    if given not in ("groups", "abridged") or (given == "abridged" and width == 1):
+        raise InputError(f"{shown(where)}: ages.mortality", repr(given),
+                         "'groups' (death rates by the base's age groups) or, for groups wider "
+                         "than a year, 'abridged' (0, 1-4, 5-9, ...)",
+                         "leave it out for death rates by the base's own age groups")
+    return abridged_ages(width, int(ages[-1])) if given == "abridged" else None
 
 
 def _unique(where, dim, labels) -> None:
@@ -208,8 +261,17 @@ def _states(where: Path, meta: dict) -> StateSpace:
 def _load_folder(folder: Path, name: str) -> Base:
     where = folder / "meta.toml"
     meta = read_toml(where)
+    kind = meta.get("kind", BASE_KINDS[0])
+    if kind not in BASE_KINDS:
+        raise InputError(f"{shown(where)}: kind", repr(kind), f"one of {list(BASE_KINDS)}",
+                         "leave kind out for a folder of projsim's CSV files, or write "
+                         "kind = \"wpp\" for a WPP extract")
+    if kind == "wpp":
+        return _load_wpp_folder(folder, name, meta)
     states = _states(where, meta)
-    ages = _ages(where, meta.get("ages"))
+    width = _width(where, meta.get("ages"))
+    ages = _ages(where, meta.get("ages"), width)
+    mortality_ages = _mortality_ages(where, meta.get("ages"), ages, width)
     by_state = states.coords()
     cells = {**by_state, "sex": SEXES, "age": tuple(ages)}
 
@@ -231,7 +293,9 @@ def _load_folder(folder: Path, name: str) -> Base:
         states=states,
         ages=ages,
         population=read("population.csv", "population"),
-        mortality_rate=read("mortality_rate.csv", "mortality_rate"),
+        mortality_rate=read("mortality_rate.csv", "mortality_rate",
+                            cells if mortality_ages is None
+                            else {**cells, "age": tuple(mortality_ages)}),
         fertility_rate=read("fertility_rate.csv", "fertility_rate",
                             {**by_state, "age": tuple(ages)}),
         sex_ratio_at_birth=float(_attribute(where, meta, "sex_ratio_at_birth", float)),
@@ -244,9 +308,45 @@ def _load_folder(folder: Path, name: str) -> Base:
         emigration_rate=optional("emigration_rate.csv", "emigration_rate"),
         naturalisation_rate=optional("naturalisation_rate.csv", "naturalisation_rate"),
         birth_destination=_birth_destination(folder, states, files),
+        age_width=width, date=_date(where, meta), mortality_ages=mortality_ages,
         **_models(where, meta),
     )
     return replace(base, sha256={f: file_sha256(folder / f) for f in files})
+
+
+def _load_wpp_folder(folder: Path, name: str, meta: dict) -> Base:
+    """A base of ``kind = "wpp"``: the tables of a WPP extract (:func:`projsim.io.wpp.load_wpp`),
+    on 1 July of ``year``, with the rates of every period from it."""
+    where = folder / "meta.toml"
+    states = _states(where, meta)
+    if states.size != 1:
+        raise InputError(f"{shown(where)}: regions", repr(list(states.labels_of(REGION))),
+                         "one region, the area of the WPP extract",
+                         'write for example regions = ["Belgium"]')
+    location = meta.get("location")
+    if location is not None:
+        location = int(_attribute(where, meta, "location", int))
+    variant = meta.get("variant", "median")
+    if not isinstance(variant, str):
+        raise InputError(f"{shown(where)}: variant", repr(variant), "a text in quotes",
+                         'write for example variant = "median"')
+    inputs = load_wpp(folder, year=_year(where, meta), location=location, variant=variant)
+    one = (slice(None), None)                   # a state axis of length 1 after the period
+    periods = Periods(years=inputs.periods, width=inputs.age_width,
+                      mortality_rate=inputs.mortality_rate[one],
+                      fertility_rate=inputs.fertility_rate[one],
+                      sex_ratio_at_birth=inputs.sex_ratio_at_birth,
+                      net_migration=inputs.net_migration[one])
+    return Base(
+        name=name if name in list_bases() else folder.name, year=inputs.year, states=states,
+        ages=inputs.ages, population=inputs.population[None],
+        mortality_rate=periods.mortality_rate[0], fertility_rate=periods.fertility_rate[0],
+        sex_ratio_at_birth=float(inputs.sex_ratio_at_birth[0]),
+        net_migration=periods.net_migration[0], internal_migration_rate=None,
+        internal_migration_destination=None,
+        sha256={"meta.toml": file_sha256(where), **inputs.sha256},
+        age_width=inputs.age_width, date=WPP_DATE, mortality_ages=inputs.mortality_ages,
+        periods=periods, **_models(where, meta))
 
 
 def _internal_destination(folder: Path, states: StateSpace, files: list) -> np.ndarray:
@@ -304,16 +404,18 @@ def _has_column(path: Path, column: str) -> bool:
 
 
 def _immigrant_profile(path: Path, states: StateSpace, ages):
-    """Immigrants by state, sex and single age from 5-year groups, spread evenly.
+    """Immigrants by state, sex and age group of the base from 5-year groups, spread evenly.
 
     Rows give ``region, citizenship, sex, age_start, age_end, persons``;
     citizenships are summed and each group's persons are shared equally among
-    its single ages (ages above the open age fold into it). Ages are whole
-    numbers from 0 to :data:`MAX_BASE_OPEN_AGE`, the first not above the last.
+    its single ages, which fall in the base's age groups (ages above the open
+    age fold into it). Ages are whole numbers from 0 to
+    :data:`MAX_BASE_OPEN_AGE`, the first not above the last.
     """
     if not _present(path):
         return None
     regions = states.labels_of(REGION)
+    width = int(ages[1] - ages[0])
     table = read_csv(path)
     index = {REGION: {r: i for i, r in enumerate(regions)},
              "sex": {s: i for i, s in enumerate(SEXES)}}
@@ -331,7 +433,8 @@ def _immigrant_profile(path: Path, states: StateSpace, ages):
         if persons < 0:
             raise InputError(f"{shown(path)}, line {line}, column 'persons'", repr(row["persons"]),
                              "a number of persons, 0 or more", "correct the profile")
-        np.add.at(profile[region, sex], np.minimum(spread, ages[-1]), persons / spread.size)
+        np.add.at(profile[region, sex], np.minimum(spread // width, ages.size - 1),
+                  persons / spread.size)
     return profile
 
 
@@ -344,12 +447,13 @@ def _whole_age(path, line, column, text) -> int:
     return int(text)
 
 
-def _netcdf_variables(states: StateSpace) -> dict[str, tuple[str, ...]]:
-    """Variables of a netCDF base, with their dimensions; the last two are optional."""
+def _netcdf_variables(states: StateSpace, abridged: bool = False) -> dict[str, tuple[str, ...]]:
+    """Variables of a netCDF base, with their dimensions; the last two are optional.
+    Death rates by abridged group have the dimension :data:`projsim.types.MORTALITY_AGE`."""
     cell = (*states.dims, "sex", "age")
     return {
         "population": cell,
-        "mortality_rate": cell,
+        "mortality_rate": (*states.dims, "sex", MORTALITY_AGE) if abridged else cell,
         "fertility_rate": (*states.dims, "age"),
         "net_migration": cell,
         "internal_migration_rate": cell,
@@ -366,7 +470,8 @@ def _load_netcdf(path: Path) -> Base:
     where = shown(path)
     states = _netcdf_states(where, dataset)
     optional = ("internal_migration_rate", "internal_destination")
-    for name, dims in _netcdf_variables(states).items():
+    abridged = MORTALITY_AGE in dataset.dims
+    for name, dims in _netcdf_variables(states, abridged).items():
         if name not in dataset and name not in optional:
             raise InputError(f"{where}: {name}", "no such variable", f"a variable {name}{dims}",
                              "write the base with projsim.io.write_base_netcdf")
@@ -391,11 +496,23 @@ def _load_netcdf(path: Path) -> Base:
         raise InputError(f"{where}: sex", repr(sexes), repr(list(SEXES)),
                          "label and order the sexes as projsim does")
     ages = dataset.age.values
-    if ages.dtype.kind not in "iu" or not np.array_equal(ages, np.arange(len(ages))) \
-            or not 1 <= len(ages) - 1 <= MAX_BASE_OPEN_AGE:
+    # bases written before grids existed have no width: single years
+    width = _width(path, {"width": dataset.attrs.get("age_width", 1)})
+    if ages.dtype.kind not in "iu" or not np.array_equal(ages, width * np.arange(len(ages))) \
+            or not 1 <= ages[-1] <= MAX_BASE_OPEN_AGE or len(ages) < 2:
+        expected = "single ages 0, 1, ..." if width == 1 else f"groups 0, {width}, {2 * width}, ..."
         raise InputError(f"{where}: age", f"ages {ages[:3].tolist()}...{ages[-1:].tolist()}",
-                         f"single ages 0, 1, ..., the last one open, at most "
-                         f"{MAX_BASE_OPEN_AGE}", "use single years of age")
+                         f"{expected}, the last one open, at most {MAX_BASE_OPEN_AGE}",
+                         "use single years of age" if width == 1 else
+                         f"label the groups of {width} years by their first age")
+    mortality_ages = None
+    if abridged:
+        mortality_ages = abridged_ages(width, int(ages[-1]))
+        if width == 1 or not np.array_equal(dataset[MORTALITY_AGE].values, mortality_ages):
+            raise InputError(f"{where}: {MORTALITY_AGE}",
+                             repr(dataset[MORTALITY_AGE].values.tolist()),
+                             f"the abridged ages {mortality_ages.tolist()} of groups of {width} "
+                             "years", "write the base with projsim.io.write_base_netcdf")
     internal = "internal_migration_rate" in dataset
     if internal:
         for dim in ("origin", "destination"):
@@ -420,6 +537,7 @@ def _load_netcdf(path: Path) -> Base:
         internal_migration_rate=values("internal_migration_rate") if internal else None,
         internal_migration_destination=dataset.internal_destination.values if internal else None,
         sha256={path.name: file_sha256(path)},
+        age_width=width, date=_date(path, dataset.attrs), mortality_ages=mortality_ages,
         **_models(where, dataset.attrs),
     )
 
@@ -450,7 +568,10 @@ def write_base_netcdf(base: Base, path: Path) -> None:
 
     The format follows the suffix: ``.nc`` (netCDF3) or ``.nc4`` (compressed
     netCDF4, with ``projsim[netcdf4]``); the write is atomic, as
-    :func:`projsim.io.write_netcdf`'s.
+    :func:`projsim.io.write_netcdf`'s. A base by age groups records their
+    width (``age_width``) and a base on another day than 1 January its date
+    (``date``) in the attributes; death rates by abridged group have the
+    dimension ``mortality_age``. Rates by period are not written.
 
     Examples
     --------
@@ -467,15 +588,18 @@ def write_base_netcdf(base: Base, path: Path) -> None:
               "fertility_rate": base.fertility_rate, "net_migration": base.net_migration,
               "internal_migration_rate": base.internal_migration_rate,
               "internal_destination": base.internal_migration_destination}
-    variables = _netcdf_variables(states)
+    variables = _netcdf_variables(states, base.mortality_ages is not None)
+    grid = {**({"age_width": base.age_width} if base.age_width != 1 else {}),
+            **({"date": base.date} if base.date != STOCK_DATES[0] else {})}
+    mortality_ages = {} if base.mortality_ages is None else {MORTALITY_AGE: base.mortality_ages}
     dataset = xr.Dataset(
         {name: (variables[name], array if name == "internal_destination"
                 else states.unflatten(array, 0))
          for name, array in arrays.items() if array is not None},
-        coords={**states.coords(), "sex": list(SEXES), "age": base.ages,
+        coords={**states.coords(), "sex": list(SEXES), "age": base.ages, **mortality_ages,
                 "origin": list(base.regions), "destination": list(base.regions)},
         attrs={"year": base.year, "sex_ratio_at_birth": base.sex_ratio_at_birth,
-               "source": f"projsim base {base.name}"})
+               "source": f"projsim base {base.name}", **grid})
     if Path(path).suffix not in NETCDF_SUFFIXES:
         raise InputError("argument 'path'", repr(str(path)),
                          f"a name ending in {' or '.join(NETCDF_SUFFIXES)}",

@@ -62,10 +62,12 @@ import numpy as np
 from projsim.errors import InputError
 from projsim.io.files import CsvTable, file_sha256, iter_records, read_csv, shown
 from projsim.io.packaged import data_folder
-from projsim.types import SEXES
+from projsim.types import SEXES, STOCK_DATES
 
 #: The width of WPP's age groups and periods [years].
 WPP_WIDTH = 5
+#: The day of the year of WPP's stocks, on which its periods start and end.
+WPP_DATE = STOCK_DATES[1]
 #: WPP's sex codes, in the order of :data:`projsim.types.SEXES`; ``T`` (both) is skipped.
 SEX_CODES: dict[str, int] = {"F": SEXES.index("female"), "M": SEXES.index("male")}
 BOTH_SEXES = "T"

@@ -17,7 +17,57 @@ from projsim.demography.lifetable import kannisto_extend, life_table
 from projsim.errors import InputError
 from projsim.model.schema import MAX_PERSONS, MAX_RATES, OPTIONS, bad_number, expected_number
 from projsim.model.states import StateSpace
-from projsim.types import NATIONALITY, REGION, SEXES
+from projsim.types import GRID_SEPARATION, MORTALITY_AGE, NATIONALITY, REGION, SEXES, STOCK_DATES
+
+
+@dataclass(frozen=True)
+class Periods:
+    """Rates a base states for every period after its date, such as the UN's
+    World Population Prospects, on the base's axes.
+
+    A scenario takes them with ``table = "base"``
+    (:mod:`projsim.model.scenario`); a projection step that starts in a
+    period takes that period's rates.
+
+    Attributes
+    ----------
+    years : ndarray of int
+        First year of each period, from the base year, ``width`` years apart;
+        a period runs from the base's date in that year for ``width`` years.
+    width : int
+        Length of each period [years].
+    mortality_rate : ndarray, (period, state, sex, mortality age)
+        Central death rates [per person-year], on the base's mortality ages.
+    fertility_rate : ndarray, (period, state, age)
+        Fertility rates [births per woman per year].
+    sex_ratio_at_birth : ndarray, (period,)
+        Male births per female birth [1].
+    net_migration : ndarray, (period, state, sex, age)
+        International net migrants [persons per year], by age group at migration.
+    """
+
+    years: np.ndarray
+    width: int
+    mortality_rate: np.ndarray = field(repr=False)
+    fertility_rate: np.ndarray = field(repr=False)
+    sex_ratio_at_birth: np.ndarray = field(repr=False)
+    net_migration: np.ndarray = field(repr=False)
+
+    def at(self, years) -> np.ndarray:
+        """The index of the period each of ``years`` falls in (-1 before the first).
+
+        Examples
+        --------
+        >>> periods = Periods(np.array([2020, 2025]), 5, *(np.zeros(2),) * 4)
+        >>> periods.at([2020, 2024, 2025, 2029]).tolist()
+        [0, 0, 1, 1]
+        """
+        return np.searchsorted(self.years, np.asarray(years), side="right") - 1
+
+    @property
+    def end(self) -> int:
+        """The year the last period ends."""
+        return int(self.years[-1]) + self.width
 
 
 @dataclass(frozen=True)
@@ -29,15 +79,17 @@ class Base:
     name : str
         The base's name, e.g. ``"belgium-2012"``.
     year : int
-        The base date is 1 January of this year.
+        The base date is ``date`` of this year (1 January by default).
     states : StateSpace
         The labelled state dimensions behind the state axis.
     ages : ndarray of int
-        Age groups (single years); the last is the open group.
+        First age of each age group, ``age_width`` years apart (single years
+        by default); the last is the open group.
     population : ndarray, (state, sex, age)
-        Population on 1 January of ``year`` [persons].
-    mortality_rate : ndarray, (state, sex, age)
-        Central death rates [per person-year].
+        Population on the base date [persons].
+    mortality_rate : ndarray, (state, sex, age or mortality age)
+        Central death rates [per person-year], on ``mortality_ages`` when the
+        base has them.
     fertility_rate : ndarray, (state, age)
         Fertility rates by age of mother [births per woman per year].
     sex_ratio_at_birth : float
@@ -76,6 +128,22 @@ class Base:
     birth_destination : ndarray or None, (state, state)
         Share of the births to mothers of each state (rows) born into each
         state (columns) [1]: the child's nationality.
+    age_width : int
+        Width of the closed age groups [years]: 1 (single years) or 5
+        (:data:`projsim.types.GRID_WIDTHS`).
+    date : str
+        The day of the year of the base's stocks (:data:`projsim.types.STOCK_DATES`):
+        ``"1 January"``, or ``"1 July"`` for the UN's World Population Prospects.
+    mortality_ages : ndarray of int or None
+        First age of each group of the death rates when they differ from
+        ``ages``: the abridged groups 0, 1-4, 5-9, ... of a five-year base, so
+        that the separation factors of ages 0 and 1-4 survive the pooling
+        into 0-4 (:func:`projsim.demography.survival_ratios_from_rates`).
+        Their open group may start below the open age group of ``ages``:
+        the groups above it then die at its constant force
+        (:func:`projsim.demography.survival.split_open_group`).
+    periods : Periods or None
+        Rates of every period after the base date, when the base states them.
     """
 
     name: str
@@ -97,11 +165,57 @@ class Base:
     emigration_rate: np.ndarray | None = field(default=None, repr=False)
     naturalisation_rate: np.ndarray | None = field(default=None, repr=False)
     birth_destination: np.ndarray | None = field(default=None, repr=False)
+    age_width: int = 1
+    date: str = STOCK_DATES[0]
+    mortality_ages: np.ndarray | None = field(default=None, repr=False)
+    periods: Periods | None = field(default=None, repr=False, compare=False)
 
     @property
     def open_age(self) -> int:
         """The first age of the open age group [years]."""
         return int(self.ages[-1])
+
+    @property
+    def death_rate_ages(self) -> np.ndarray:
+        """The first ages of the groups of the death rates: ``mortality_ages``, else ``ages``."""
+        return self.ages if self.mortality_ages is None else self.mortality_ages
+
+    @property
+    def mortality_widths(self) -> np.ndarray:
+        """Widths of the groups of the death rates [years], ``np.inf`` for the open one."""
+        return np.append(np.diff(self.death_rate_ages), np.inf)
+
+    @property
+    def life_table_rules(self) -> dict:
+        """Keyword arguments of :func:`projsim.demography.lifetable.life_table` for the
+        base's death rates: none for single years (the HMD's rules), else their
+        widths and the separation rule of the grid (:data:`projsim.types.GRID_SEPARATION`)."""
+        if self.age_width == 1 and self.mortality_ages is None:
+            return {}
+        return {"age_width": self.mortality_widths, "separation": GRID_SEPARATION[self.age_width]}
+
+    @property
+    def survival_rules(self) -> dict:
+        """Keyword arguments of :func:`projsim.demography.survival_ratios_from_rates`
+        that give the survival ratios of the base's age groups from its death
+        rates: the life table's rules, the step and, when the death rates
+        close their open group below the base's, the groups to open above it."""
+        rules = self.life_table_rules
+        if not rules:
+            return {}
+        open_groups = (self.open_age - int(self.death_rate_ages[-1])) // self.age_width
+        return {**rules, "step_width": self.age_width, "open_groups": open_groups}
+
+    def mortality_weights(self, population: np.ndarray) -> np.ndarray:
+        """Counts (..., age) on the groups of the death rates (..., mortality age),
+        as weights of pooled death rates: each group takes the count of the age
+        group it lies in, and the open group the sum from its first age."""
+        if self.mortality_ages is None:
+            return population
+        index = np.searchsorted(self.ages, self.mortality_ages, side="right") - 1
+        weights = population[..., index]
+        weights[..., -1] = population[..., index[-1]:].sum(-1)
+        return weights
 
     @property
     def regions(self) -> tuple[str, ...]:
@@ -123,6 +237,8 @@ class Base:
             raise InputError(f"base {self.name}", "no Lee-Carter model",
                              "a base with a mortality age pattern",
                              "read the base with projsim.io.load_base")
+        if self.age_width != 1 or self.mortality_ages is not None:
+            return self.mortality_pattern.on_groups(self.death_rate_ages).age_pattern
         return self.mortality_pattern.on_ages(self.ages).age_pattern
 
 
@@ -140,31 +256,38 @@ def check_base(base: Base, where: str) -> None:
 
     cells = ("state", "sex", "age")
     arrays = [(name, getattr(base, attribute)) for name, attribute in _ARRAYS]
+    arrays += [(f"periods.{name}", getattr(base.periods, name)) for name in _PERIODS
+               if base.periods is not None]
     arrays = [(name, values) for name, values in arrays if values is not None]
     dims = {name: _DIMS.get(name, cells) for name, _ in arrays}
+    if base.mortality_ages is not None:
+        dims["mortality_rate"] = ("state", "sex", MORTALITY_AGE)
+    dims.update({f"periods.{name}": ("period", *dims.get(name, _DIMS.get(name, cells)))
+                 for name in _PERIODS if base.periods is not None})
     checks = [(name, dims[name], values, ~np.isfinite(values), "a finite number")
               for name, values in arrays]
-    open_group, outside = at(base.mortality_rate, [-1]), at(base.fertility_rate, [0, -1])
-    checks += [
-        ("population", cells, base.population, base.population < 0, "persons, not negative"),
-        ("mortality_rate", cells, base.mortality_rate, base.mortality_rate < 0,
-         "death rates, not negative"),
-        ("mortality_rate", cells, base.mortality_rate, open_group & (base.mortality_rate <= 0),
-         "a positive death rate in the open age group"),
-        ("fertility_rate", ("state", "age"), base.fertility_rate, base.fertility_rate < 0,
-         "fertility rates, not negative"),
-        ("fertility_rate", ("state", "age"), base.fertility_rate,
-         outside & (base.fertility_rate != 0), "no fertility at age 0 or in the open age group"),
-    ]
+    checks.append(("population", cells, base.population, base.population < 0,
+                   "persons, not negative"))
     for name, values in arrays:
-        if name in _COUNTS:
-            limit = (-MAX_PERSONS if name == "net_migration" else 0.0, MAX_PERSONS)
+        kind = name.removeprefix("periods.")
+        if kind == "mortality_rate":
+            checks += [(name, dims[name], values, values < 0, "death rates, not negative"),
+                       (name, dims[name], values, at(values, [-1]) & (values <= 0),
+                        "a positive death rate in the open age group")]
+        if kind == "fertility_rate":
+            checks += [(name, dims[name], values, values < 0, "fertility rates, not negative"),
+                       (name, dims[name], values, at(values, [0, -1]) & (values != 0),
+                        "no fertility at age 0 or in the open age group")]
+    for name, values in arrays:
+        kind = name.removeprefix("periods.")
+        if kind in _COUNTS:
+            limit = (-MAX_PERSONS if kind == "net_migration" else 0.0, MAX_PERSONS)
             expected = (f"persons, from {-MAX_PERSONS:g} to {MAX_PERSONS:g} in a cell"
-                        if name == "net_migration" else
+                        if kind == "net_migration" else
                         f"persons, from 0 to {MAX_PERSONS:g} in a cell")
-        elif name in MAX_RATES:
-            limit = (0.0, MAX_RATES[name])
-            expected = f"rates from 0 to {MAX_RATES[name]:g}"
+        elif kind in MAX_RATES:
+            limit = (0.0, MAX_RATES[kind])
+            expected = f"rates from 0 to {MAX_RATES[kind]:g}"
         else:
             limit, expected = (0.0, 1.0), "shares from 0 to 1"
         checks.append((name, dims[name], values, (values < limit[0]) | (values > limit[1]),
@@ -188,7 +311,8 @@ def check_base(base: Base, where: str) -> None:
         rows = base.birth_destination.sum(-1)
         checks.append(("birth_nationality", ("origin",), rows, np.abs(rows - 1) > 1e-9,
                        "shares of each mother's nationality summing to 1"))
-    labels = {"sex": SEXES, "age": base.ages}
+    labels = {"sex": SEXES, "age": base.ages, MORTALITY_AGE: base.death_rate_ages,
+              "period": () if base.periods is None else base.periods.years}
     for name, dims_of, values, bad, expected in checks:
         if bad.any():
             index = tuple(int(i) for i in np.argwhere(bad)[0])
@@ -199,6 +323,11 @@ def check_base(base: Base, where: str) -> None:
     if bad_number(base.sex_ratio_at_birth, ratio):
         raise InputError(f"{where}: sex_ratio_at_birth", repr(base.sex_ratio_at_birth),
                          expected_number(ratio), f"give {ratio.meaning}, about 1.05")
+    for year, value in ([] if base.periods is None else
+                        zip(base.periods.years, base.periods.sex_ratio_at_birth.tolist())):
+        if bad_number(value, ratio):
+            raise InputError(f"{where}: periods.sex_ratio_at_birth", f"{value!r} in {year}",
+                             expected_number(ratio), f"give {ratio.meaning}, about 1.05")
 
 
 #: The arrays of a base that :func:`check_base` checks, by their names in messages.
@@ -211,7 +340,10 @@ _ARRAYS = (("population", "population"), ("mortality_rate", "mortality_rate"),
            ("birth_nationality", "birth_destination"))
 #: Their dimensions, where they are not (state, sex, age).
 _DIMS = {"fertility_rate": ("state", "age"), "internal_destination": ("origin", "destination"),
-         "birth_nationality": ("origin", "destination")}
+         "birth_nationality": ("origin", "destination"), "sex_ratio_at_birth": ()}
+#: The arrays of a base's :class:`Periods` that :func:`check_base` checks, with a
+#: leading period axis.
+_PERIODS = ("mortality_rate", "fertility_rate", "net_migration")
 #: The arrays of persons (the others are rates or shares).
 _COUNTS = ("population", "net_migration", "immigrant_profile", "immigration")
 

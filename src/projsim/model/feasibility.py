@@ -31,26 +31,32 @@ import numpy as np
 from projsim.demography.e0_solver import reachable_e0
 from projsim.demography.pooling import national_fertility, national_rates, pooled_oldest
 from projsim.errors import InputError
-from projsim.model.base import KANNISTO_FIT_AGES, Base, with_open_age
-from projsim.model.paths import TimePath
+from projsim.model.base import KANNISTO_FIT_AGES, Base
+from projsim.model.grids import graduated, with_grid
+from projsim.model.paths import TimePath, over_steps
 from projsim.model.schema import (
     E0_MARGIN, MAX_PERSONS, MAX_RATES, PROFILE_LEAST_NET_SHARE, PROFILE_LEAST_TOTAL,
 )
 from projsim.types import NATIONALITY, REGION, SEXES
 
 
-def projected_base(where: str, open_age: int | None, base: Base, problems: list) -> Base | None:
-    """The base with the scenario's open age, or None (with the problem) if it cannot move."""
+def projected_base(where: str, open_age: int | None, base: Base, problems: list,
+                   width: int = 1) -> Base | None:
+    """The base on the scenario's grid of ``width`` years with its open age, or None
+    (with the problem) if the open age cannot move (:func:`projsim.model.grids.with_grid`)."""
+    if base.age_width > width:
+        base = graduated(base)
     if open_age is None or open_age == base.open_age:
-        return base
-    if open_age < base.open_age and np.any(base.fertility_rate[:, open_age:] != 0):
-        age = int(np.flatnonzero(np.any(base.fertility_rate[:, open_age:] != 0, axis=0))[0])
+        return with_grid(base, width)
+    fertile = np.any(base.fertility_rate != 0, axis=0) & (base.ages >= open_age)
+    if open_age < base.open_age and fertile.any():
+        age = int(base.ages[np.flatnonzero(fertile)[0]])
         problems.append(InputError(where, f"{open_age}, but the base {base.name} has births to "
-                                   f"mothers aged {open_age + age}",
+                                   f"mothers aged {age}",
                                    "an open age above every age with births",
-                                   f"raise open_age above {open_age + age}"))
+                                   f"raise open_age above {age}"))
         return None
-    if open_age > base.open_age:
+    if open_age > base.open_age and base.age_width == 1:
         fit = np.arange(*KANNISTO_FIT_AGES)
         if base.open_age < fit[-1] + 1:
             problems.append(InputError(where, f"{open_age}, above the open age "
@@ -73,7 +79,7 @@ def projected_base(where: str, open_age: int | None, base: Base, problems: list)
                 f"{fit[0]}-{fit[-1]}, which the Kannisto model that extends them is fitted to",
                 f"keep the base's open age {base.open_age}, or correct its death rates"))
             return None
-    return with_open_age(base, open_age)
+    return with_grid(base, width, open_age)
 
 
 def _point(where: str, path: TimePath, year: int, value: float) -> tuple[str, str]:
@@ -89,11 +95,13 @@ def check_e0(where: str, paths: dict[str, TimePath], base: Base, steps: np.ndarr
     """Each target must be reachable from the base's national death rates
     (weighted by the base population) along the mortality age pattern, with
     :data:`E0_MARGIN` years to spare at either end."""
-    national = national_rates(base.mortality_rate, pooled_oldest(base.population))  # (sex, age)
-    low, high = reachable_e0(national, base.age_pattern(), np.array(SEXES))
+    national = national_rates(base.mortality_rate,
+                              pooled_oldest(base.mortality_weights(base.population)))  # (sex, age)
+    low, high = reachable_e0(national, base.age_pattern(), np.array(SEXES),
+                             **base.life_table_rules)
     for s, sex in enumerate(SEXES):
         path = paths[sex]
-        targets = path.at(steps)
+        targets = over_steps(path, steps, base.age_width)
         bad = (targets < low[s] + E0_MARGIN) | (targets > high[s] - E0_MARGIN)
         if bad.any():
             i = int(np.flatnonzero(bad)[0])

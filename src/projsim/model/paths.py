@@ -53,6 +53,26 @@ class TimePath:
         return np.interp(np.asarray(years, dtype=float), self.years, self.values)
 
 
+def over_steps(path: TimePath, steps: np.ndarray, width: int = 1) -> np.ndarray:
+    """A path's value in each step: the mean of its values in the step's ``width`` years.
+
+    A step of one year takes the value of its year. A five-year step takes
+    the mean of the values of its five years, the value a single-year
+    projection would apply on average: for a linear path, the value two
+    years after the step's first (its midpoint, for years counted from their
+    start); a flow per year times the width gives the step's total.
+
+    Examples
+    --------
+    >>> path = TimePath(np.array([2020, 2030]), np.array([0.0, 10.0]))
+    >>> over_steps(path, np.array([2020, 2025]), 5)
+    array([2., 7.])
+    """
+    if width == 1:
+        return path.at(steps)
+    return path.at(np.asarray(steps)[:, None] + np.arange(width)).mean(axis=-1)
+
+
 def parse_labelled_paths(where, value, spec, base, head, problems, inherited=False):
     """A path, or (for methods given by region or sex) a dict of paths."""
     by_state = spec.by in (REGION, NATIONALITY) and base.states.has(spec.by)

@@ -17,10 +17,20 @@ the conventions and, for each component of change, how its rates evolve:
 * ``[households]``, optional: how the households of the projection are
   counted (:mod:`~projsim.model.households`), shared by all variants.
 
+``grid`` (:data:`projsim.types.Grid`) chooses single years of age and
+one-year steps (``"1x1"``, the default) or five-year groups and five-year
+steps (``"5x5"``); on a five-year grid the horizon lies a whole number of
+steps after the base year and the open age is a multiple of 5. The base is
+grouped or graduated to the grid (:mod:`projsim.model.grids`). ``table =
+"base"`` takes the base's own rates of every period (WPP's) for fertility,
+mortality or international migration.
+
 A value over time is a number (constant) or a table ``{year = value}``
-(:mod:`~projsim.model.paths`). A section left out keeps the base rates
-constant. ``extends = "other"`` starts from another scenario (a bundled name
-or a file relative to this one) and overrides only what it states: a key
+(:mod:`~projsim.model.paths`); a five-year step takes the mean of its years'
+values (:func:`~projsim.model.paths.over_steps`). A section left out keeps
+the base rates constant. ``extends = "other"`` starts from another scenario
+(a bundled name or a file relative to this one) and overrides only what it
+states: a key
 replaces the parent's key, and stating one of a section's methods
 (``scale``, ``tfr``, ``e0``, ``net_total``, ``table``) replaces the parent's
 method. ``[variants.NAME]`` tables state variants in the same way; the
@@ -57,11 +67,11 @@ from projsim.model.feasibility import (
 from projsim.model.households import Households, validate_households
 from projsim.model.paths import TimePath, check_net_total, parse_labelled_paths, parse_path
 from projsim.model.schema import (
-    CONVENTION_KEYS, IMMIGRATION_PROFILES, MAX_YEARS, METHODS, OPEN_AGES, OPTIONS, PROFILES,
-    SHARED_KEYS, TABLE_VALUES, TOP_KEYS, UNCERTAINTY, Method, Option, bad_number, did_you_mean,
-    expected_number, unknown_keys,
+    BASE_TABLE, BASE_TABLES, CONVENTION_KEYS, IMMIGRATION_PROFILES, MAX_YEARS, METHODS, OPEN_AGES,
+    OPTIONS, PROFILES, SHARED_KEYS, TABLE_VALUES, TOP_KEYS, UNCERTAINTY, Method, Option, bad_number,
+    did_you_mean, expected_number, unknown_keys,
 )
-from projsim.types import NATIONALITY, SEXES, STATE
+from projsim.types import GRID_WIDTHS, GRIDS, NATIONALITY, SEXES, STATE
 
 __all__ = [
     "CONVENTION_KEYS", "IMMIGRATION_PROFILES", "MAX_YEARS", "METHODS", "OPEN_AGES", "OPTIONS",
@@ -118,7 +128,8 @@ class Scenario:
     base : str
         Name of the embedded base dataset (see :func:`projsim.base.list_bases`).
     horizon : int
-        The last 1 January projected [year].
+        The last date projected [year], on the base's day (1 January, or
+        1 July for a WPP base).
     open_age : int or None
         First age of the open age group [years]; ``None`` keeps the base's.
     migration_timing, safeguard : str
@@ -141,6 +152,9 @@ class Scenario:
         The ``[households]`` section with its household model
         (:mod:`projsim.model.households`); None without the section, when a
         projection counts no households.
+    grid : str
+        The grid of the projection (:data:`projsim.types.Grid`): ``"1x1"``
+        or ``"5x5"``.
     """
 
     name: str
@@ -156,6 +170,17 @@ class Scenario:
     uncertainty: dict = field(default_factory=dict, repr=False)
     base_data: Base | None = field(default=None, repr=False, compare=False)
     households: Households | None = field(default=None, repr=False)
+    grid: str = GRIDS[0]
+
+    @property
+    def width(self) -> int:
+        """The width of the age groups and of the steps [years]."""
+        return GRID_WIDTHS[self.grid]
+
+    @property
+    def steps(self) -> np.ndarray:
+        """The first year of every step, from the base year to the last before the horizon."""
+        return np.arange(self.base_data.year, self.horizon, self.width)
 
     @property
     def components(self) -> dict[str, Component]:
@@ -224,7 +249,13 @@ def validate(document: Document, path: Path, problems: list, sources: Sources) -
         variant_document.top["name"] = (name, origin)
         variants.append(_validate_variant(variant_document, head, origin, problems, sources))
     households = None
-    if head is not None and "households" in document.top:
+    if head is not None and "households" in document.top and head["grid"] not in (None, GRIDS[0]):
+        problems.append(InputError(f"{document.top['households'][1]}: households",
+                                   f"a [households] section on the grid {head['grid']!r}",
+                                   f"households counted on the grid {GRIDS[0]!r}: the household "
+                                   "model holds shares by single year of age",
+                                   f"remove the section, or set grid = {GRIDS[0]!r}"))
+    elif head is not None and "households" in document.top:
         households = validate_households(document.top["households"][0], path, head, problems,
                                          sources.household_model,
                                          lambda origin: _inherited(origin, head))
@@ -237,7 +268,8 @@ def validate(document: Document, path: Path, problems: list, sources: Sources) -
         migration_timing=head["migration_timing"], safeguard=head["safeguard"],
         variants=tuple(variants), source=str(path),
         sha256=sources.digest(document.files + tables),
-        uncertainty=head["uncertainty"], base_data=head["base_data"], households=households)
+        uncertainty=head["uncertainty"], base_data=head["base_data"], households=households,
+        grid=head["grid"])
 
 
 def balancing(component: Component) -> bool:
@@ -274,25 +306,58 @@ def _validate_head(document: Document, path: Path, problems: list, sources: Sour
         except InputError as error:
             where = f"{origin}: base" if error.where == "base" else f"{origin}: base: {error.where}"
             problems.append(InputError(where, error.got, error.expected, error.fix))
+    grid, grid_origin = top.get("grid", (GRIDS[0], path))
+    if grid not in GRIDS:
+        problems.append(InputError(f"{grid_origin}: grid", repr(grid), f"one of {list(GRIDS)}",
+                                   did_you_mean(str(grid), GRIDS) or "pick one of them"))
+        grid = None
+    head["grid"] = grid
+    width = GRID_WIDTHS.get(grid, 1)
     first = head["base_year"]
     if first is not None and head["horizon"] is not None \
             and not first < head["horizon"] <= first + MAX_YEARS:
         problems.append(InputError(f"{top['horizon'][1]}: horizon", repr(head["horizon"]),
                                    f"a year after the base year {first} and at most "
-                                   f"{first + MAX_YEARS}", "set the last 1 January to project"))
+                                   f"{first + MAX_YEARS}",
+                                   f"set the last {head['base_data'].date} to project"))
+        head["horizon"] = None
+    elif first is not None and head["horizon"] is not None and (head["horizon"] - first) % width:
+        below = head["horizon"] - (head["horizon"] - first) % width
+        problems.append(InputError(
+            f"{top['horizon'][1]}: horizon", repr(head["horizon"]),
+            f"a year a whole number of {width}-year steps after the base year {first}, on the "
+            f"grid {grid!r}", f"set horizon to {below} or {below + width}"
+            if below > first else f"set horizon to {below + width}"))
         head["horizon"] = None
     open_age, origin = top.get("open_age", (None, path))
+    on_grid = True
     if open_age is not None and (not isinstance(open_age, int) or isinstance(open_age, bool)
                                  or not OPEN_AGES[0] <= open_age <= OPEN_AGES[1]):
         problems.append(InputError(f"{origin}: open_age", repr(open_age),
                                    f"a whole number of years from {OPEN_AGES[0]} to {OPEN_AGES[1]}",
                                    "give the first age of the open age group, e.g. 110"))
+    elif open_age is not None and open_age % width:
+        below = open_age - open_age % width
+        problems.append(InputError(
+            f"{origin}: open_age", repr(open_age),
+            f"a multiple of {width} from {OPEN_AGES[0]} to {OPEN_AGES[1]}, on the grid {grid!r}",
+            f"set open_age to {below} or {below + width}"))
+        on_grid = False
+    elif open_age is None and head["base_data"] is not None \
+            and head["base_data"].open_age % width:
+        problems.append(InputError(
+            f"{grid_origin}: grid", f"{grid!r} with the base {head['base_data'].name}, whose "
+            f"open age {head['base_data'].open_age} is not a multiple of {width}",
+            f"an open age that is a multiple of {width} on the grid {grid!r}",
+            f"add open_age = a multiple of {width}, such as 100"))
+        on_grid = False
     head["open_age"] = open_age
     head["files"] = [Path(f).resolve() for f in document.files]
     head["projected"] = None
-    if head["base_data"] is not None and (open_age is None or isinstance(open_age, int)):
+    if head["base_data"] is not None and grid is not None and on_grid \
+            and (open_age is None or isinstance(open_age, int)):
         head["projected"] = projected_base(f"{origin}: open_age", open_age, head["base_data"],
-                                           problems)
+                                           problems, width)
     conventions, origin = top.get("conventions", ({}, path))
     for key, allowed in CONVENTION_KEYS.items():
         value = conventions.get(key, allowed[0])
@@ -377,6 +442,14 @@ def _validate_variant(document, head, path, problems, sources) -> Variant | None
         value, origin, prefix = section.get(method, (1.0, path, ""))
         where = f"{origin}: {prefix}{component}.{method}"
         options = _options(component, method, section, base, head, problems, sources)
+        if method == "table" and value == BASE_TABLE:
+            values = _base_table(where, component, head, problems)
+            if values is not None and component == "fertility" \
+                    and "sex_ratio_at_birth" not in options:
+                options["sex_ratio_at_birth"] = values[1]
+            components[component] = Component(method, values=None if values is None
+                                              else values[0], options=options)
+            continue
         if method == "table":
             dims = ("year", STATE, "age") if component == "fertility" \
                 else ("year", STATE, "sex", "age")
@@ -397,6 +470,35 @@ def _validate_variant(document, head, path, problems, sources) -> Variant | None
     return Variant(str(name), str(description), components)
 
 
+def _base_table(where: str, component: str, head: dict, problems: list):
+    """The base's rates of every period at the step years (``table = "base"``), for
+    fertility with the sex ratio at birth of each step; None, with the problem,
+    when the base has none or they end before the horizon."""
+    base = head["projected"]
+    periods = base.periods
+    if component not in BASE_TABLES:
+        problems.append(InputError(
+            where, repr(BASE_TABLE), f"a CSV file of {TABLE_VALUES[component]} (a base's own "
+            f"rates of every period hold {', '.join(BASE_TABLES)} only)",
+            "give a CSV table of rates by year"))
+        return None
+    if periods is None:
+        problems.append(InputError(
+            where, f"{BASE_TABLE!r} with the base {base.name}, which has no rates by period",
+            "a base with rates of every period (such as wpp2024-belgium), or a CSV file",
+            "give a CSV table of rates by year, or use a base with rates by period"))
+        return None
+    if head["horizon"] > periods.end:
+        problems.append(InputError(
+            where, f"{BASE_TABLE!r} with rates by period to {periods.end}",
+            f"a horizon at most {periods.end}, the end of the base's last period",
+            f"set horizon to {periods.end} or earlier, or give a CSV table"))
+        return None
+    index = periods.at(np.arange(head["base_year"], head["horizon"], GRID_WIDTHS[head["grid"]]))
+    rates = getattr(periods, BASE_TABLES[component])[index]
+    return rates, periods.sex_ratio_at_birth[index]
+
+
 def _inherited(origin: Path, head: dict) -> bool:
     """Whether a value was written in a file that the file setting the horizon
     extends (directly or not): only such a value's path may reach to or past
@@ -411,7 +513,7 @@ def _inherited(origin: Path, head: dict) -> bool:
 def _check_feasible(document, components, head, path, problems):
     """What the variant's components ask of the base (:mod:`projsim.model.feasibility`)."""
     base = head["projected"]
-    steps = np.arange(head["base_year"], head["horizon"])
+    steps = np.arange(head["base_year"], head["horizon"], base.age_width)
 
     def where(component, key):
         _, origin, prefix = document.sections[component].get(key, (None, path, ""))
@@ -565,9 +667,10 @@ def _read_table(where, value, origin, column, dims, base, head, problems, source
     """Read a CSV table over ``dims`` (among year, the state dimensions, sex and
     age), with values its variable can hold (:func:`~projsim.model.feasibility.table_problem`);
     return its path and values (year, state, ...) or None."""
-    states = base.states
-    labels = {"year": tuple(range(head["base_year"], head["horizon"])), **states.coords(),
-              "sex": SEXES, "age": tuple(range((head["open_age"] or base.open_age) + 1))}
+    states, projected = base.states, head["projected"]
+    ages = projected.death_rate_ages if column == TABLE_VALUES["mortality"] else projected.ages
+    labels = {"year": tuple(range(head["base_year"], head["horizon"], projected.age_width)),
+              **states.coords(), "sex": SEXES, "age": tuple(int(a) for a in ages)}
     full = states.expand(dims)
     grid = {d: tuple(labels[d]) for d in full}
     read = sources.table(where, value, origin, grid, column, problems)

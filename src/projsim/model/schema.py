@@ -180,7 +180,7 @@ HOUSEHOLD_KEYS = ("method", "model", "scale")
 HOUSEHOLD_SCALE = Method(0.0, 10.0, "a multiplier of the odds of the position [1]", by=REGION,
                          open_low=True)
 #: Keys at the top of a scenario file.
-TOP_KEYS = ("name", "description", "base", "horizon", "open_age", "extends", "conventions",
+TOP_KEYS = ("name", "description", "base", "horizon", "open_age", "grid", "extends", "conventions",
             *METHODS, "households", "uncertainty", "variants")
 #: The [uncertainty] table: for each section, its keys and accepted ranges
 #: (see projsim.stochastic).
@@ -198,8 +198,14 @@ UNCERTAINTY = {
 #: The [conventions] keys and their choices; the first is the default.
 CONVENTION_KEYS = {"migration_timing": MIGRATION_TIMINGS, "safeguard": SAFEGUARDS}
 #: Keys a variant may not change: they fix the shape of the shared projection.
-SHARED_KEYS = ("base", "horizon", "open_age", "conventions", "extends", "variants", "name",
+SHARED_KEYS = ("base", "horizon", "open_age", "grid", "conventions", "extends", "variants", "name",
                "uncertainty", "households")
+#: The value of ``table`` that takes the base's own rates of every period
+#: (:class:`projsim.model.base.Periods`, such as WPP's) instead of a CSV file.
+BASE_TABLE = "base"
+#: The components whose ``table`` may be :data:`BASE_TABLE`, with the rates they take.
+BASE_TABLES = {"fertility": "fertility_rate", "mortality": "mortality_rate",
+               "international_migration": "net_migration"}
 
 
 def bad_number(number, spec: Method) -> bool:
