@@ -1,8 +1,8 @@
 """Raw Belgian inputs and estimates shared by the two 2012 builds.
 
-``build_belgium.py`` derives the three-region base ``belgium_2012`` and calls
+``build_belgium.py`` derives the three-region base ``belgium_2012_regions`` and calls
 ``belgium_nationality.py`` for the region x nationality base
-``belgium_2012_nationality``. Both rest on the same stocks, death quotients,
+``belgium_2012``. Both rest on the same stocks, death quotients,
 mortality, fertility and interregional figures, which this module reads from
 ``data-raw/belgium/`` (provenance: its ``SOURCES.md``) and checks:
 
@@ -34,7 +34,7 @@ import buildlib  # noqa: E402
 from buildlib import REPO_ROOT, BuildError, read_rows  # noqa: E402
 
 sys.path.insert(0, str(REPO_ROOT / "src"))
-from projsim.lifetable import kannisto_extend, life_expectancy_at_birth  # noqa: E402
+from projsim.demography.lifetable import kannisto_extend, life_expectancy_at_birth  # noqa: E402
 from projsim.types import SEXES  # noqa: E402
 
 REGIONS = ("Brussels-Capital Region", "Flemish Region", "Walloon Region")

@@ -1,4 +1,4 @@
-"""Estimates of the region x nationality base ``belgium_2012_nationality``.
+"""Estimates of the region x nationality base ``belgium_2012``.
 
 Called by ``build_belgium.py`` (which writes the files through
 ``belgium_nationality_files.py``). Every rate comes from data up to
@@ -7,7 +7,7 @@ Called by ``build_belgium.py`` (which writes the files through
 could have known them in 2013. The methods, with the measured check values,
 are stated in the generated README of the folder; in short:
 
-* **fertility** by nationality: the regional rates of ``belgium_2012``, with
+* **fertility** by nationality: the regional rates of ``belgium_2012_regions``, with
   foreign women's rates 2.52 / 1.74 times the Belgian women's (the FPB's TFRs
   of 2006-08), so that each region keeps its births;
 * **birth nationality**: the share of the children of foreign mothers born
@@ -44,7 +44,7 @@ from belgium_common import (  # noqa: E402  (it also puts this checkout's src/ o
     register_death_ratio, residual_net_migration, weighted_rate,
 )
 
-from projsim.lifetable import life_expectancy_at_birth  # noqa: E402
+from projsim.demography.lifetable import life_expectancy_at_birth  # noqa: E402
 from projsim.types import SEXES  # noqa: E402
 
 BELGIAN, FOREIGN = NATIONALITIES.index("Belgian"), NATIONALITIES.index("foreign")
@@ -515,7 +515,7 @@ def observed_residuals(stocks: Stocks, fertility: NationalityFertility, births_s
 
     R(t, x) = P(t+1, x) - P(t, x-1) (1 - q(t, x-1)); age 0: P(t+1, 0) minus the
     births of t by the child's nationality alive on 1 January t+1 (HMD births
-    shared among the regions by their 0-year-olds, as in ``belgium_2012``, then
+    shared among the regions by their 0-year-olds, as in ``belgium_2012_regions``, then
     by the mother's nationality phi_r(t) and the birth nationality s_r, times
     HMD's infant survival).
     """

@@ -1,4 +1,4 @@
-"""Build, check and write ``belgium_2012_nationality`` (region x nationality base, 1 January 2012).
+"""Build, check and write ``belgium_2012`` (region x nationality base, 1 January 2012).
 
 Called by ``build_belgium.py`` (``python tools/build_belgium.py``). The
 estimates come from ``belgium_nationality.py``; this module runs them, checks
@@ -26,11 +26,11 @@ from belgium_common import (  # noqa: E402
 import belgium_nationality as est  # noqa: E402
 from belgium_nationality import BELGIAN, BRUSSELS, FLANDERS, FOREIGN, Assumptions  # noqa: E402
 
-from projsim import kernel  # noqa: E402
-from projsim.lifetable import survival_ratios_from_rates  # noqa: E402
+from projsim import engine as kernel  # noqa: E402
+from projsim.demography.lifetable import survival_ratios_from_rates  # noqa: E402
 from projsim.types import SEXES  # noqa: E402
 
-NAME = "belgium_2012_nationality"
+NAME = "belgium_2012"
 FILES = (
     "population", "mortality_rate", "fertility_rate", "birth_nationality", "immigration", "emigration_rate",
     "naturalisation_rate", "internal_migration_rate", "internal_migration_destination", "net_migration",
@@ -89,7 +89,7 @@ def project_one_year(population, mortality_rate, fertility_rate, sex_ratio, immi
                      internal_rate, destination, naturalisation_rate, birth_share) -> tuple[np.ndarray, dict]:
     """One step of the region x nationality model with projsim's kernel, in the planned engine order.
 
-    ``projsim.kernel.step`` runs the international migrants ("even" timing),
+    ``projsim.engine.step`` runs the international migrants ("even" timing),
     survival and births on the six states (region x nationality, flattened);
     then the share ``birth_share[r]`` of the surviving children of foreign
     mothers of region r moves to the Belgian state of the region; then the
@@ -117,7 +117,7 @@ def project_one_year(population, mortality_rate, fertility_rate, sex_ratio, immi
     for n in range(len(NATIONALITIES)):
         index = [r * len(NATIONALITIES) + n for r in range(len(REGIONS))]
         block[0][np.ix_(index, index)] = destination[n]
-    moved_in, moved_out = kernel.move_internally(end.reshape(shape), internal_rate.reshape(shape), block, 1)
+    moved_in, moved_out = kernel.move_between(end.reshape(shape), internal_rate.reshape(shape), block, 1)
     end = end + (moved_in - moved_out).reshape(end.shape)
     naturalised = end[:, FOREIGN] * -np.expm1(-naturalisation_rate[:, FOREIGN])
     end[:, FOREIGN] -= naturalised
@@ -293,7 +293,7 @@ def cell_rows(*arrays, convert=float) -> list[tuple]:
 
 
 def build(out_dir: Path) -> list[str]:
-    """Compute, check and write ``belgium_2012_nationality``; return the printed report."""
+    """Compute, check and write ``belgium_2012``; return the printed report."""
     e = estimate()
     out_dir.mkdir(parents=True, exist_ok=True)
     population = e.stocks.population[BASE_YEAR]
@@ -347,12 +347,12 @@ def meta_toml(e: Estimates) -> str:
         "population": f"Statbel 1 Jan {BASE_YEAR} by region, nationality, sex and age 0-99 and 100+; each 100+ split "
         "over 100..109 and 110+ in proportion to HMD's national population of the same year and sex (whole persons, "
         "largest remainder).",
-        "mortality_rate": "The regional rates of belgium_2012 (HMD 2010-2012 times regional register-death ratios) "
+        "mortality_rate": "The regional rates of belgium_2012_regions (HMD 2010-2012 times regional register-death ratios) "
         "times a nationality ratio of register deaths (larray quotients, GPL-3.0) in the groups 0-19, 20-39, 40-59, "
         f"60-79, 80-94, pooled {MORTALITY_YEARS[0]}-{MORTALITY_YEARS[-1]}; ages {KANNISTO_FROM_2012}+ from a Kannisto "
         "fit "
         f"to {KANNISTO_FIT_2012[0]}-{KANNISTO_FIT_2012[1]}.",
-        "fertility_rate": "The regional rates of belgium_2012 with foreign women's rates 2.52/1.74 times the Belgian "
+        "fertility_rate": "The regional rates of belgium_2012_regions with foreign women's rates 2.52/1.74 times the Belgian "
         "women's (FPB, TFR 2006-08), each region's 2011 births kept.",
         "sex_ratio_at_birth": f"HMD live births {BIRTHS_YEAR}, male / female ({male:,} / {female:,}).",
         "birth_nationality": "Children of Belgian mothers are Belgian; the share of the children of foreign mothers "

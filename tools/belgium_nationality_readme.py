@@ -1,4 +1,4 @@
-"""The generated README of ``belgium_2012_nationality``: methods and the measured check values."""
+"""The generated README of ``belgium_2012``: methods and the measured check values."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ Base population on **1 January 2012** by **region x nationality (Belgian / forei
 rates of the years around 2011, for the Federal Planning Bureau's *Bevolkingsvooruitzichten 2012-2060* (May 2013),
 which projects Belgians and foreigners separately. Every file is **generated** by `tools/build_belgium.py` (the
 estimation is in `tools/belgium_nationality.py`) from the raw copies in `data-raw/belgium/` (provenance:
-`data-raw/belgium/SOURCES.md`); do not edit them by hand. `tests/test_embedded_data.py` checks that the shipped
+`data-raw/belgium/SOURCES.md`); do not edit them by hand. `tests/io/test_embedded_data.py` checks that the shipped
 files equal a rebuild.
 
 **Estimation window.** Every rate comes from data up to **1 January 2013**: the Statbel stocks of 1 January
@@ -138,7 +138,7 @@ published totals; the book's table of stocks prints the same number of foreigner
 
 Central death rates m(x) around 2011 [deaths per person-year] by region, nationality, sex and age 0..110+.
 
-1. **Regional rates**: those of `belgium_2012` (HMD national deaths / exposures pooled over
+1. **Regional rates**: those of `belgium_2012_regions` (HMD national deaths / exposures pooled over
    {MORTALITY_YEARS[0]}-{MORTALITY_YEARS[-1]}, times the regional ratio of observed to expected register deaths in
    broad age groups; see that folder's README).
 2. **Nationality ratio**: for each region, sex and age group {", ".join(groups)} (age on 1 January), the ratio of
@@ -151,7 +151,7 @@ Central death rates m(x) around 2011 [deaths per person-year] by region, nationa
    years (table below); finer groups would be noise.
 3. Regional rate x nationality ratio on ages 0..{KANNISTO_FROM_2012 - 1}; ages {KANNISTO_FROM_2012}..109 and 110+ from
    a Kannisto curve fitted to ages {KANNISTO_FIT_2012[0]}-{KANNISTO_FIT_2012[1]} of each region, nationality and sex
-   (`projsim.lifetable.kannisto_extend`, as for `belgium_2012`).
+   (`projsim.demography.kannisto_extend`, as for `belgium_2012_regions`).
 
 The differential is that of **register** deaths: foreigners who die abroad while still registered leave the
 register later as emigrants (or by ex-officio deletion), not as deaths. The rates are therefore consistent with the
@@ -166,13 +166,13 @@ Observed foreign register deaths behind the ratios (sum of {MORTALITY_YEARS[0]}-
 
 {markdown_table(["region, sex"] + groups, death_rows)}
 
-Life expectancy at birth [years] (`projsim.lifetable.life_expectancy_at_birth`):
+Life expectancy at birth [years] (`projsim.demography.life_expectancy_at_birth`):
 
 {markdown_table(["region", "Belgian female", "Belgian male", "foreign female", "foreign male"], e0_rows)}
 
 Check: the population-weighted rates of the six states give e0 **{f2(nm.e0_weighted[0])}** (female) and
 **{f2(nm.e0_weighted[1])}** (male), against {f2(e.mortality.e0_weighted_rates[0])} / {f2(e.mortality.e0_weighted_rates[1])}
-for the regional rates of `belgium_2012` and {f2(e.mortality.e0_hmd_2011[0])} / {f2(e.mortality.e0_hmd_2011[1])} in the
+for the regional rates of `belgium_2012_regions` and {f2(e.mortality.e0_hmd_2011[0])} / {f2(e.mortality.e0_hmd_2011[1])} in the
 HMD life table 2011 (the build stops beyond 0.5 year).""")
 
     # ---------------------------------------------------------------- fertility
@@ -187,7 +187,7 @@ HMD life table 2011 (the build stops beyond 0.5 year).""")
 Age-specific fertility rates [live births per woman per year] by region, nationality of the mother and single age
 0..110 (zero outside 12..55).
 
-1. **Regional rates**: those of `belgium_2012` (HFC 2010 shape, scaled to the HMD births of {BIRTHS_YEAR}, regional
+1. **Regional rates**: those of `belgium_2012_regions` (HFC 2010 shape, scaled to the HMD births of {BIRTHS_YEAR}, regional
    levels from the 0-year-olds of 1 January 2012).
 2. **Nationality**: foreign women's rates are **{est.TFR_FOREIGN_WOMEN_2006_08} / {est.TFR_BELGIAN_WOMEN_2006_08} =
    {f3(est.FOREIGN_FERTILITY_RATIO)}** times the Belgian women's at every age, the ratio of the TFRs of foreign and
@@ -198,7 +198,7 @@ Age-specific fertility rates [live births per woman per year] by region, nationa
 3. The same age shape is used for both nationalities: no fertility schedule by nationality was found for
    2009-2012. A younger schedule of foreign women would move births to younger mothers, not change their number.
 
-{markdown_table(["region", "regional TFR (belgium_2012)", "a_r", "TFR Belgian women", "TFR foreign women", "births kept (ratio)"], tfr_rows)}
+{markdown_table(["region", "regional TFR (belgium_2012_regions)", "a_r", "TFR Belgian women", "TFR foreign women", "births kept (ratio)"], tfr_rows)}
 
 Implied national TFRs ({BIRTHS_YEAR} exposure): Belgian women **{f3(nf.national_tfr[BELGIAN])}**, foreign women
 **{f3(nf.national_tfr[FOREIGN])}** (FPB, 2006-08: 1.74 and 2.52; the ratio is the FPB's by construction, the level
@@ -336,7 +336,7 @@ R = P(t+1, x) - P(t, x-1) (1 - q(t, x-1)), with P the Statbel stocks (100+ split
 quotients of t (larray register quotients below 100; from 100 on, HMD's quotient of the 100+: deaths during the
 year at 100+ except the lower triangle at 100, over HMD's 100+). Age 0: P(t+1, 0) minus the births of t by the
 child's nationality alive on 1 January t+1 (HMD births, shared among regions by their 0-year-olds as in
-`belgium_2012`, then by phi_r(t) and s_r, times HMD's infant survival). Age 110+ collects start ages 109 and 110+.
+`belgium_2012_regions`, then by phi_r(t) and s_r, times HMD's infant survival). Age 110+ collects start ages 109 and 110+.
 
 **Model.** With every flow labelled as the kernel labels it,
 
@@ -655,9 +655,9 @@ compare with IWEPS's total net migration of Wallonia ({f1(wallonia[2009])}, {f1(
     foreign_share_proj = p.projected[:, FOREIGN].sum() / p.projected.sum()
     sections.append(f"""## Consistency check: one projected year, 2012 -> 2013 (in sample)
 
-The base projected one year with projsim's kernel (`projsim.kernel.step` on the six states, immigration counts of
+The base projected one year with projsim's kernel (`projsim.engine.step.step` on the six states, immigration counts of
 `immigration.csv` and the emigration rates, "even" timing; then the children of foreign mothers born Belgian moved
-to the Belgian state; then `projsim.kernel.move_internally` with a block-diagonal 6 x 6 destination matrix; then
+to the Belgian state; then `projsim.engine.moves.move_between` with a block-diagonal 6 x 6 destination matrix; then
 naturalisation), against Statbel's 1 January 2013. The year is inside the estimation window, so this checks the
 consistency of the files with each other and with the kernel's conventions, not a forecast. The build stops if a
 region x nationality total is off by more than {PROJECTION_TOLERANCE:.0%}.

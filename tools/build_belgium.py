@@ -11,15 +11,15 @@ rates of the embedded data sets, checks them against published figures,
 prints the check values, and writes long CSV files, a ``meta.toml`` and a
 ``README.md`` for each data set. The README files are generated here so that
 the measured check values they quote are always those of the shipped files.
-The three-region ``belgium_2012`` and ``belgium_1988`` are built in this file,
+The three-region ``belgium_2012_regions`` and ``belgium_1988`` are built in this file,
 from the readers shared in ``belgium_common.py``; the region x nationality
-``belgium_2012_nationality`` by ``belgium_nationality_files.py`` (estimation
+``belgium_2012`` by ``belgium_nationality_files.py`` (estimation
 in ``belgium_nationality.py``, README in ``belgium_nationality_readme.py``).
 
 Output is deterministic: rows are sorted by their keys, integer counts are
 written as integers and every other number with ``%.10g`` (ten significant
 digits), so that a last-bit difference between two platforms' ``exp`` or
-``log`` cannot change a byte. ``tests/test_embedded_data.py`` rebuilds into a
+``log`` cannot change a byte. ``tests/io/test_embedded_data.py`` rebuilds into a
 temporary directory and compares the files byte for byte.
 
 Every estimate is described in the generated README files and in the
@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-# Run as a file or loaded by path (tests/test_embedded_data.py), so tools/ may not be on sys.path.
+# Run as a file or loaded by path (tests/io/test_embedded_data.py), so tools/ may not be on sys.path.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from buildlib import (  # noqa: E402
     REPO_ROOT, BuildError, format_value, markdown_table, run, toml_array, toml_string, toml_table, write_csv,
@@ -84,7 +84,7 @@ class InternalMigration:
 def internal_migration(population: np.ndarray) -> InternalMigration:
     """Interregional out-migration rates and destination shares around 2012.
 
-    The kernel (:func:`projsim.kernel.move_internally`) moves
+    The kernel (:func:`projsim.engine.moves.move_between`) moves
     ``P (1 - exp(-rate))`` persons out of the population ``P`` at the end of a
     one-year step, by age group at the end of the step. The out-migration
     probability ``p = c_o shape`` is therefore normalised on ``population``
@@ -444,7 +444,7 @@ projsim's code is BSD-3-Clause; these data files keep the terms of their sources
 
 
 def build_2012(out_dir: Path) -> list[str]:
-    """Compute, check and write ``belgium_2012``; return the printed report."""
+    """Compute, check and write ``belgium_2012_regions``; return the printed report."""
     stocks = read_stocks()
     population = stocks.regional(BASE_YEAR)
     mortality = mortality_2012(stocks)
@@ -523,7 +523,7 @@ def build_2012(out_dir: Path) -> list[str]:
     meta = "\n".join(
         [
             *meta_header(
-                name="belgium_2012",
+                name="belgium_2012_regions",
                 title="Belgium by region",
                 base_year=BASE_YEAR,
                 regions=REGIONS,
@@ -600,7 +600,7 @@ def build_2012(out_dir: Path) -> list[str]:
     )
     (out_dir / "README.md").write_text(readme, encoding="utf-8")
 
-    report = [f"belgium_2012 -> {out_dir}"]
+    report = [f"belgium_2012_regions -> {out_dir}"]
     report.append(f"  population 1 Jan 2012: total {population.sum():,.0f}; " + ", ".join(
         f"{SHORT_REGION[r]} {population[i].sum():,.0f}" for i, r in enumerate(REGIONS)))
     for s, sex in enumerate(SEXES):
@@ -706,7 +706,7 @@ Base population on **1 January 2012** and the rates of the years around 2011 for
 reproduce the Federal Planning Bureau's *Bevolkingsvooruitzichten / Perspectives de population 2012-2060*
 (May 2013) with projsim. Every file is **generated** by `tools/build_belgium.py` from the raw copies in
 `data-raw/belgium/` (provenance: `data-raw/belgium/SOURCES.md`); do not edit them by hand. Rebuild with
-`python tools/build_belgium.py`; `tests/test_embedded_data.py` checks that the shipped files equal a rebuild.
+`python tools/build_belgium.py`; `tests/io/test_embedded_data.py` checks that the shipped files equal a rebuild.
 
 Most files are **estimates**, not published statistics: only `population.csv` and `immigrant_profile.csv` are
 source counts. Each method, the years it uses and the checks it passes are given below.
@@ -742,7 +742,7 @@ by region, nationality, sex and single age 0..99, and its 100+ total, summed ove
 region, nationality and sex is split into 100..109 and 110+ in proportion to the HMD national population of
 1 January 2012 of the same sex by single age 100..109 and 110+ (HMD's own estimates, CC BY 4.0), in whole
 persons: each age gets the integer part of its share and the persons left over go to the largest remainders
-(Hamilton's method). The split is the same as in `belgium_2012_nationality`, summed over nationality. Checked
+(Hamilton's method). The split is the same as in `belgium_2012`, summed over nationality. Checked
 totals: Belgium **{f1(population.sum())}**; Brussels
 {f1(population[0].sum())}, Flanders {f1(population[1].sum())}, Wallonia {f1(population[2].sum())} (the published
 figures). The 110+ group holds {f1(population[..., OPEN_AGE].sum())} persons.
@@ -761,7 +761,7 @@ Central death rates m(x) around 2011 [deaths per person-year], by region, sex an
    computed in the age groups **{groups}** (age on 1 January) and multiplies the national m(x) at every age of
    the group. The half-year offset between the quotients' ages (1 January) and m(x) (age during the year) is
    ignored at this resolution.
-3. **Ages 95..109 and 110+**: a Kannisto curve (`projsim.lifetable.kannisto_extend`) is fitted by least squares
+3. **Ages 95..109 and 110+**: a Kannisto curve (`projsim.demography.kannisto_extend`) is fitted by least squares
    on the logit of the regional rates at ages **{KANNISTO_FIT_2012[0]}-{KANNISTO_FIT_2012[1]}** and replaces the
    rates from age {KANNISTO_FROM_2012}; the 110+ rate is 1 / e(110) of the fitted curve.
 
@@ -769,7 +769,7 @@ Regional ratios (observed / expected register deaths, 2010-2012):
 
 {markdown_table(["region, sex"] + [f"{a}-{b}" for a, b in MORTALITY_RATIO_GROUPS], ratio_rows)}
 
-Check, life expectancy at birth [years] (`projsim.lifetable.life_expectancy_at_birth`: a(x) = 1/2,
+Check, life expectancy at birth [years] (`projsim.demography.life_expectancy_at_birth`: a(x) = 1/2,
 Andreev-Kingkade a0, the 110+ group lives 1/m years):
 
 {markdown_table(["", "female", "male"], e0_rows)}
@@ -1029,7 +1029,7 @@ def readme_1988(data: Belgium1988) -> str:
 The national base population on **1 January 1988** and the rates of **1987**, for reconstructing the NIS
 population forecast of that time (which assumed zero net migration). One region, `Belgium`. Every file is
 **generated** by `tools/build_belgium.py` from the raw copies in `data-raw/belgium/` (provenance:
-`data-raw/belgium/SOURCES.md`); do not edit them by hand. `tests/test_embedded_data.py` checks that the shipped
+`data-raw/belgium/SOURCES.md`); do not edit them by hand. `tests/io/test_embedded_data.py` checks that the shipped
 files equal a rebuild.
 
 ## Conventions
@@ -1060,10 +1060,10 @@ HMD central death rates (`Mx_1x1`, rounded by HMD to 6 decimals) of 1987 by sex,
 0..{KANNISTO_FROM_1988 - 1} as published. HMD has no rate (no exposure) at ages {replaced}, and its rates
 above 100 rest on a handful of deaths (the highest published rate is {np.nanmax(data.published_rate):.2f}).
 Therefore ages {KANNISTO_FROM_1988}..109 and
-110+ come from a Kannisto curve (`projsim.lifetable.kannisto_extend`) fitted on the logit of the rates at ages
+110+ come from a Kannisto curve (`projsim.demography.kannisto_extend`) fitted on the logit of the rates at ages
 {KANNISTO_FIT_1988[0]}-{KANNISTO_FIT_1988[1]}; the 110+ rate is 1 / e(110) of the curve.
 
-Check, life expectancy at birth [years] (`projsim.lifetable.life_expectancy_at_birth`: a(x) = 1/2,
+Check, life expectancy at birth [years] (`projsim.demography.life_expectancy_at_birth`: a(x) = 1/2,
 Andreev-Kingkade a0, the 110+ group lives 1/m years):
 female {data.e0[0]:.2f} (HMD life table 1987: {data.e0_hmd[0]:.2f}), male {data.e0[1]:.2f} (HMD: {data.e0_hmd[1]:.2f}).
 
@@ -1099,8 +1099,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv,
         __doc__.splitlines()[0],
         {
-            "belgium_2012": build_2012,
-            "belgium_2012_nationality": belgium_nationality_files.build,
+            "belgium_2012_regions": build_2012,
+            "belgium_2012": belgium_nationality_files.build,
             "belgium_1988": build_1988,
         },
     )

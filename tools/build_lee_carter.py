@@ -56,7 +56,7 @@ YEARS = tuple(range(1970, 2012))
 OPEN_AGE = 110
 N_AGES = OPEN_AGE + 1
 #: The singular value decomposition uses the observed rates of ages 0..SVD_LAST_AGE;
-#: older ages take a Kannisto curve fitted to KANNISTO_FIT, as in the belgium_2012 base.
+#: older ages take a Kannisto curve fitted to KANNISTO_FIT, as in the belgium_2012_regions base.
 SVD_LAST_AGE = 94
 KANNISTO_FIT = (80, 94)
 
@@ -215,7 +215,7 @@ def model_toml(fit: Estimate) -> str:
     methods = {
         "rates": f"HMD Mx_1x1 of Belgium {YEARS[0]}-{YEARS[-1]} by sex, ages 0-{SVD_LAST_AGE} as published; ages "
         f"{SVD_LAST_AGE + 1}-109 and 110+ from a Kannisto curve fitted to ages {KANNISTO_FIT[0]}-{KANNISTO_FIT[1]} "
-        "of each year and sex (projsim.lifetable.kannisto_extend).",
+        "of each year and sex (projsim.demography.kannisto_extend).",
         "ax": "Mean over the years of ln m(x, t).",
         "bx": f"First right singular vector of the centred ln m of ages 0-{SVD_LAST_AGE} (unweighted SVD, Lee and "
         f"Carter 1992); ages {SVD_LAST_AGE + 1}-110 the least-squares slope of the centred ln m on k(t), floored "
@@ -324,8 +324,8 @@ ln m(x, t) = a(x) + b(x) k(t) + error, by sex (Lee and Carter 1992), with m(x, t
    above 95 rest on few deaths (the highest is {rate:.3f}, {rate_sex} {rate_year} at age {rate_age}). The
    observed rates are used at ages 0..{SVD_LAST_AGE}, every one of them positive. Ages {SVD_LAST_AGE + 1}..109 and
    110+ take the Kannisto curve fitted to ages {KANNISTO_FIT[0]}-{KANNISTO_FIT[1]} of the same year and sex
-   (`projsim.lifetable.kannisto_extend`; the 110+ rate is 1 / e(110) of the curve), the rule of the
-   `belgium_2012` base rates. The e0 of these closed rates differs from HMD's published e0 by at most
+   (`projsim.demography.kannisto_extend`; the 110+ rate is 1 / e(110) of the curve), the rule of the
+   `belgium_2012_regions` base rates. The e0 of these closed rates differs from HMD's published e0 by at most
    {closure:.3f} years in any year (HMD rounds e0 to 0.01 and smooths its own tables above age 80).
 2. **a(x)** is the mean over the years of ln m(x, t), at every age 0..{OPEN_AGE}.
 3. **b(x) and k(t)** come from the singular value decomposition of the matrix ln m(x, t) - a(x), years by
@@ -349,7 +349,7 @@ ln m(x, t) = a(x) + b(x) k(t) + error, by sex (Lee and Carter 1992), with m(x, t
    {k_gap[m].max():.2f} (male), over a range of k of {np.ptp(fit.mortality_index[f]):.1f} and
    {np.ptp(fit.mortality_index[m]):.1f}.
 
-Life expectancies are computed with `projsim.lifetable.life_expectancy_at_birth` (HMD conventions; the
+Life expectancies are computed with `projsim.demography.life_expectancy_at_birth` (HMD conventions; the
 110+ group lives 1/m years).
 
 ## Fit
