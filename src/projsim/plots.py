@@ -136,12 +136,15 @@ _SIZES = {"pyramid": (7.5, 6.0), "facet": (4.2, 6.0), "line": (8.5, 4.5)}
 
 def area_name(dataset: xr.Dataset) -> str:
     """The name of the whole area of a result, for titles: the base's name
-    without its year (``"belgium-2012"`` gives ``"Belgium"``), else the base's
-    name as it is, else "all regions".
+    without its year and what follows it (``"belgium-2012"`` and
+    ``"belgium-2012-regions"`` give ``"Belgium"``), else the base's name as it
+    is, else "all regions".
 
     Examples
     --------
     >>> area_name(xr.Dataset(attrs={"base": "belgium-2012"}))
+    'Belgium'
+    >>> area_name(xr.Dataset(attrs={"base": "belgium-2012-regions"}))
     'Belgium'
     >>> area_name(xr.Dataset(attrs={"base": "wpp2024-belgium"}))
     'Belgium'
@@ -151,7 +154,8 @@ def area_name(dataset: xr.Dataset) -> str:
     base = str(dataset.attrs.get("base", "")).strip()
     if not base:
         return ALL_REGIONS
-    match = re.fullmatch(r"(.+?)[-_ ](\d{4})", base) or re.fullmatch(r"[a-z]+\d{4}[-_ ](.+)", base)
+    match = (re.fullmatch(r"(.+?)[-_ ](\d{4})(?:[-_ ].*)?", base)
+             or re.fullmatch(r"[a-z]+\d{4}[-_ ](.+)", base))
     return match.group(1).replace("-", " ").replace("_", " ").title() if match else base
 
 
@@ -1043,7 +1047,7 @@ def households(
     >>> import projsim
     >>> ax = households(projsim.project("fpb-2013-households"))
     >>> print(f"{ax.lines[0].get_ydata()[-1]:,.0f}")    # thousands, 1 January 2061
-    5,678
+    5,810
     """
     chosen, where = _where(dataset, region)
     data, name = _one_scenario(dataset, scenario)

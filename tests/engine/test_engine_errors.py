@@ -309,3 +309,27 @@ def test_destination_shared_by_all_origins_is_rejected():
         "argument 'move_destination': got shape (1, 1, 1, 1, 2); expected one row and one "
         "column per state: (..., 2, 2). Fix: give the full origin-destination matrix."
     )
+
+
+def balancing_inputs(immigrants, net_total):
+    """Immigrants (batch of 2) who balance ``net_total`` against an emigration rate."""
+    return {
+        "immigration": np.array(immigrants, dtype=float).reshape(1, 2, 1, 1, 1)
+        * np.array([0.0, 1.0, 0.0]),
+        "emigration_rate": np.full((1, 2, 1, 2, AGES), 0.05),
+        "net_total": np.array([net_total], dtype=float),
+    }
+
+
+def test_balancing_without_immigrants_to_distribute():
+    rates = valid_rates(**balancing_inputs([1.0, 0.0], [10.0, 10.0]))
+    assert message(np.ones((2, 1, 2, AGES)), rates) == (
+        "argument 'immigration': got no immigrants to distribute; expected a positive total. "
+        "Fix: give the distribution of the immigrants who balance net_total.")
+
+
+def test_immigrants_given_as_counts_need_no_distribution():
+    """A variant whose net total is NaN takes its immigrants as counts: none is fine."""
+    rates = valid_rates(**balancing_inputs([1.0, 0.0], [10.0, np.nan]))
+    projected = project(np.ones((2, 1, 2, AGES)), rates)
+    assert np.isfinite(projected.population).all()

@@ -1,7 +1,7 @@
 """The hostile inputs of the command line, each made in an empty folder.
 
 A :class:`Case` is a command (``argv``) and the files it needs: a scenario,
-a copy of the embedded 2012 base edited (``base``), tables, netCDF files,
+a copy of the embedded three-region 2012 base edited (``base``), tables, netCDF files,
 pipes. ``message`` is the one line the command must print on standard error
 after ``error: ``, with ``{dir}`` for the case's folder. Scenario cases run
 through ``projsim validate`` too, which must print the same line first:
@@ -20,7 +20,7 @@ from pathlib import Path
 
 REGIONS = ("Brussels-Capital Region", "Flemish Region", "Walloon Region")
 SEXES = ("female", "male")
-HEAD = 'name = "t"\nbase = "belgium-2012"\nhorizon = 2020\n'
+HEAD = 'name = "t"\nbase = "belgium-2012-regions"\nhorizon = 2020\n'
 USER_BASE = 'name = "t"\nbase = "b"\nhorizon = 2020\n'
 
 
@@ -33,18 +33,26 @@ class Case:
     files: dict[str, str | bytes | Callable[[Path], None]] = field(default_factory=dict)
     base: Callable[[Path], None] | None = None
     validate: bool = False
+    base_folder: str = "belgium_2012_regions"
 
 
-def scenario(name: str, text: str, files=None, base=None) -> Case:
-    """A scenario file s.toml run with 'projsim run' (and checked by 'validate')."""
+def scenario(name: str, text: str, files=None, base=None,
+             base_folder: str = "belgium_2012_regions") -> Case:
+    """A scenario file s.toml run with 'projsim run' (and checked by 'validate'); its
+    base ``b`` a copy of the embedded ``base_folder`` edited by ``base``."""
     return Case(name, ["run", "s.toml"], {"s.toml": text, **(files or {})}, base,
-                validate=True)
+                validate=True, base_folder=base_folder)
+
+
+def by_nationality(name: str, edited: Callable[[Path], None]) -> Case:
+    """A scenario on a copy of the region x nationality base, edited."""
+    return scenario(name, USER_BASE, base=edited, base_folder="belgium_2012")
 
 
 def make(case: Case, folder: Path) -> None:
     """Write a case's files in ``folder``."""
     if case.base is not None:
-        shutil.copytree(Path(str(resources.files("projsim") / "data" / "belgium_2012")),
+        shutil.copytree(Path(str(resources.files("projsim") / "data" / case.base_folder)),
                         folder / "b")
         case.base(folder / "b")
     for name, content in case.files.items():
@@ -107,7 +115,7 @@ def fifo(path: Path) -> None:
 
 def netcdf_base(change: Callable | None = None, cut: int | None = None,
                 content: bytes | None = None) -> Callable[[Path], None]:
-    """A netCDF base file: the 2012 base, changed, cut short, or other bytes."""
+    """A netCDF base file: the three-region 2012 base, changed, cut short, or other bytes."""
     def apply(path: Path) -> None:
         import xarray as xr
 
@@ -116,7 +124,7 @@ def netcdf_base(change: Callable | None = None, cut: int | None = None,
         if content is not None:
             path.write_bytes(content)
             return
-        write_base_netcdf(load_base("belgium-2012"), path)
+        write_base_netcdf(load_base("belgium-2012-regions"), path)
         if change is not None:
             dataset = change(xr.load_dataset(path, engine="scipy", mmap=False))
             dataset.to_netcdf(path, engine="scipy")
@@ -330,6 +338,20 @@ CASES: list[Case] = [
     scenario("households-scale-path-of-text",
              HEAD + '[households]\nscale = { living_alone = { 2012 = "1.2" } }\n'),
     # bases: a copy of the embedded 2012 base with one thing wrong
+    by_nationality("base-birth-nationality-not-summing-to-one",
+                   edit("birth_nationality.csv", "share", lambda n, f: "0.5" if n == 2 else f[3])),
+    by_nationality("base-naturalisation-rate-negative",
+                   edit("naturalisation_rate.csv", "naturalisation_rate",
+                        lambda n, f: "-0.01" if n == 300 else f[4])),
+    by_nationality("base-immigration-nan",
+                   edit("immigration.csv", "immigration", lambda n, f: "NaN" if n == 40 else f[4])),
+    by_nationality("base-emigration-rate-of-an-unknown-nationality",
+                   edit("emigration_rate.csv", "nationality",
+                        lambda n, f: "Belgain" if n == 7 else f[1])),
+    by_nationality("base-states-without-nationality-labels",
+                   lambda b: (b / "meta.toml").write_text(
+                       (b / "meta.toml").read_text().replace(
+                           'nationality = ["Belgian", "foreign"]', "nationality = []"))),
     scenario("base-sex-ratio-0", USER_BASE, base=meta("sex_ratio_at_birth", "0.0")),
     scenario("base-sex-ratio-minus-1", USER_BASE, base=meta("sex_ratio_at_birth", "-1.0")),
     scenario("base-sex-ratio-1e9", USER_BASE, base=meta("sex_ratio_at_birth", "1e9")),

@@ -1,7 +1,7 @@
 """The embedded Belgian data sets equal a rebuild and satisfy their identities.
 
-``tools/build_belgium.py`` derives ``src/projsim/data/belgium_2012`` (three
-regions), ``belgium_2012_nationality`` (region x nationality) and
+``tools/build_belgium.py`` derives ``src/projsim/data/belgium_2012_regions`` (three
+regions), ``belgium_2012`` (region x nationality) and
 ``belgium_1988`` from ``data-raw/belgium``. These tests rebuild into a
 temporary directory and compare bytes, then check the shipped files: exact
 published totals, complete age grids, signs, the internal-migration
@@ -30,8 +30,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 RAW = REPO_ROOT / "data-raw" / "belgium"
 STATBEL = "statbel_population_jan1_region_nationality_sex_1x1_2009_2013.csv"
 SHIPPED = REPO_ROOT / "src" / "projsim" / "data"
-DATA_SETS = ("belgium_2012", "belgium_2012_nationality", "belgium_1988")
-NATIONALITY = "belgium_2012_nationality"
+DATA_SETS = ("belgium_2012_regions", "belgium_2012", "belgium_1988")
+NATIONALITY = "belgium_2012"
 REGIONS_2012 = ("Brussels-Capital Region", "Flemish Region", "Walloon Region")
 NATIONALITIES = ("Belgian", "foreign")
 SEXES = ("female", "male")
@@ -85,7 +85,7 @@ def test_shipped_files_equal_a_rebuild(rebuilt, data_set):
 
 
 def test_population_2012_has_the_published_totals():
-    population = by_cell(shipped("belgium_2012", "population.csv"), "population")
+    population = by_cell(shipped("belgium_2012_regions", "population.csv"), "population")
     assert all(value == int(value) >= 0 for value in population.values())
     assert sum(population.values()) == 11_035_948
     by_region = defaultdict(float)
@@ -98,7 +98,7 @@ def test_population_2012_has_the_published_totals():
     ("data_set", "regions", "files"),
     [
         (
-            "belgium_2012",
+            "belgium_2012_regions",
             REGIONS_2012,
             ("population.csv", "mortality_rate.csv", "net_migration.csv", "internal_migration_rate.csv"),
         ),
@@ -114,14 +114,14 @@ def test_every_region_sex_and_age_appears_once_in_order(data_set, regions, files
     assert [(row["region"], row["age"]) for row in fertility] == [(r, str(a)) for r in regions for a in AGES]
 
 
-@pytest.mark.parametrize("data_set", ("belgium_2012", "belgium_1988"))
+@pytest.mark.parametrize("data_set", ("belgium_2012_regions", "belgium_1988"))
 def test_values_are_finite_and_signed_as_allowed(data_set):
     checks = {
         "population.csv": ("population", lambda v: v >= 0),
         "mortality_rate.csv": ("mortality_rate", lambda v: v > 0),
         "fertility_rate.csv": ("fertility_rate", lambda v: v >= 0),
     }
-    if data_set == "belgium_2012":
+    if data_set == "belgium_2012_regions":
         checks["internal_migration_rate.csv"] = ("internal_migration_rate", lambda v: v >= 0)
         checks["internal_destination.csv"] = ("share", lambda v: 0 <= v <= 1)
         checks["immigrant_profile.csv"] = ("persons", lambda v: v >= 0)
@@ -131,7 +131,7 @@ def test_values_are_finite_and_signed_as_allowed(data_set):
         assert all(allowed(v) for v in values), name
     net_columns = (
         ("net_migration_total", "internal_net_migration", "international_net_migration")
-        if data_set == "belgium_2012"
+        if data_set == "belgium_2012_regions"
         else ("net_migration",)
     )
     net = shipped(data_set, "net_migration.csv")
@@ -146,7 +146,7 @@ def test_fertility_is_zero_outside_the_hfc_ages():
 
 
 def test_destination_shares_sum_to_one_with_zero_diagonal():
-    shares = by_cell(shipped("belgium_2012", "internal_destination.csv"), "share", ("origin", "destination"))
+    shares = by_cell(shipped("belgium_2012_regions", "internal_destination.csv"), "share", ("origin", "destination"))
     assert set(shares) == {(o, d) for o in REGIONS_2012 for d in REGIONS_2012}
     for origin in REGIONS_2012:
         assert shares[(origin, origin)] == 0.0
@@ -166,9 +166,9 @@ def test_internal_rates_reproduce_the_scaled_out_flows():
     assert out_2019[brussels] - in_brussels == 15_722
     scale = 13_714 / 15_722
 
-    rate = by_cell(shipped("belgium_2012", "internal_migration_rate.csv"), "internal_migration_rate")
-    population = by_cell(shipped("belgium_2012", "population.csv"), "population")
-    shares = by_cell(shipped("belgium_2012", "internal_destination.csv"), "share", ("origin", "destination"))
+    rate = by_cell(shipped("belgium_2012_regions", "internal_migration_rate.csv"), "internal_migration_rate")
+    population = by_cell(shipped("belgium_2012_regions", "population.csv"), "population")
+    shares = by_cell(shipped("belgium_2012_regions", "internal_destination.csv"), "share", ("origin", "destination"))
     cells = [(o, s, str(a)) for o in REGIONS_2012 for s in SEXES for a in AGES]
     shape = (1, len(REGIONS_2012), len(SEXES), len(AGES))
     # The kernel moves P (1 - exp(-rate)) out of the population at the end of
@@ -179,7 +179,7 @@ def test_internal_rates_reproduce_the_scaled_out_flows():
         np.array([[[shares[(o, d)] for d in REGIONS_2012] for o in REGIONS_2012]]),
         1,
     )
-    meta = tomllib.loads((SHIPPED / "belgium_2012" / "meta.toml").read_text(encoding="utf-8"))
+    meta = tomllib.loads((SHIPPED / "belgium_2012_regions" / "meta.toml").read_text(encoding="utf-8"))
     for i, origin in enumerate(REGIONS_2012):
         assert moved_out[0, i].sum() == pytest.approx(scale * out_2019[origin], rel=1e-8)
         assert meta["internal_migration"]["out_flow_total"][origin] == pytest.approx(scale * out_2019[origin], rel=1e-9)
@@ -187,7 +187,7 @@ def test_internal_rates_reproduce_the_scaled_out_flows():
 
 
 def test_internal_and_international_add_up_to_the_residual_and_internal_cancels():
-    rows = shipped("belgium_2012", "net_migration.csv")
+    rows = shipped("belgium_2012_regions", "net_migration.csv")
     for row in rows:
         total = float(row["net_migration_total"])
         parts = float(row["internal_net_migration"]) + float(row["international_net_migration"])
@@ -220,7 +220,7 @@ def test_residual_identity_at_single_cells(region, sex, end_age):
         residuals.append(end - survivors)
         assert start > 0
     label = {"F": "female", "M": "male"}[sex]
-    net = by_cell(shipped("belgium_2012", "net_migration.csv"), "net_migration_total")
+    net = by_cell(shipped("belgium_2012_regions", "net_migration.csv"), "net_migration_total")
     assert net[(region, label, str(end_age))] == pytest.approx(np.mean(residuals), rel=1e-9)
 
 
@@ -253,7 +253,7 @@ def test_national_fertility_gives_the_hmd_2011_births():
     statbel = defaultdict(float)
     for (year, region, _, sex, age), value in by_nationality.items():
         statbel[(year, region, sex, age)] += value
-    fertility = by_cell(shipped("belgium_2012", "fertility_rate.csv"), "fertility_rate", ("region", "age"))
+    fertility = by_cell(shipped("belgium_2012_regions", "fertility_rate.csv"), "fertility_rate", ("region", "age"))
     births = sum(
         fertility[(region, str(age))]
         * 0.5 * (statbel[("2011", region, "F", str(age))] + statbel[("2012", region, "F", str(age))])
@@ -265,7 +265,7 @@ def test_national_fertility_gives_the_hmd_2011_births():
 
 def test_meta_names_the_ages_and_the_sex_ratios():
     for data_set, regions, male, female in (
-        ("belgium_2012", list(REGIONS_2012), 65_891, 62_814),
+        ("belgium_2012_regions", list(REGIONS_2012), 65_891, 62_814),
         (NATIONALITY, list(REGIONS_2012), 65_891, 62_814),
         ("belgium_1988", ["Belgium"], 60_390, 56_964),
     ):
@@ -316,7 +316,7 @@ def test_an_out_migration_probability_of_one_or_more_stops_the_build(build, monk
 
 
 # --------------------------------------------------------------------------
-# belgium_2012_nationality
+# belgium_2012
 
 CELL = ("region", "nationality", "sex", "age")
 
@@ -340,7 +340,7 @@ def test_nationality_population_has_the_published_totals_and_adds_up_to_the_regi
     assert all(value == int(value) >= 0 for value in population.values())
     assert sum(population.values()) == 11_035_948
     assert sum(v for (_, n, _, _), v in population.items() if n == "foreign") == 1_169_064
-    regional = by_cell(shipped("belgium_2012", "population.csv"), "population")
+    regional = by_cell(shipped("belgium_2012_regions", "population.csv"), "population")
     summed = defaultdict(float)
     for (r, _, s, a), value in population.items():
         summed[(r, s, a)] += value
@@ -419,7 +419,7 @@ def test_nationality_fertility_keeps_each_regions_2011_births():
     women = raw_table(STATBEL, "population", ("year", "region", "nationality", "sex", "age"),
                       select=lambda r: r["sex"] == "F" and r["year"] in ("2011", "2012"))
     split = by_cell(shipped(NATIONALITY, "fertility_rate.csv"), "fertility_rate", ("region", "nationality", "age"))
-    regional = by_cell(shipped("belgium_2012", "fertility_rate.csv"), "fertility_rate", ("region", "age"))
+    regional = by_cell(shipped("belgium_2012_regions", "fertility_rate.csv"), "fertility_rate", ("region", "age"))
     for region in REGIONS_2012:
         def exposure(n, a):
             return 0.5 * sum(women[(y, region, n, "F", str(a))] for y in ("2011", "2012"))
@@ -440,8 +440,7 @@ def test_nationality_meta_declares_the_states_and_every_file():
     assert set(meta["units"]) >= set(meta["files"])
 
 
-def test_the_nationality_base_is_not_listed_for_the_region_loader():
-    from projsim.base import list_bases
+def test_both_2012_bases_are_listed():
+    from projsim.io import list_bases
 
-    assert "belgium-2012-nationality" not in list_bases()
-    assert "belgium-2012" in list_bases()
+    assert {"belgium-2012", "belgium-2012-regions", "belgium-1988"} <= set(list_bases())

@@ -98,7 +98,7 @@ def test_unknown_base():
 @pytest.mark.parametrize("name", list_bases())
 def test_embedded_bases_load_on_the_kernel_axes(name):
     base = load_base(name)
-    states, ages = len(base.regions), len(base.ages)
+    states, ages = base.states.size, len(base.ages)
     assert base.population.shape == (states, 2, ages)
     assert base.mortality_rate.shape == (states, 2, len(base.death_rate_ages))
     assert base.fertility_rate.shape == (states, ages)

@@ -63,7 +63,7 @@ def write_folder(base, folder: Path, width: int) -> None:
 
 
 def test_a_folder_by_five_year_group(tmp_path):
-    five = grouped(load_base("belgium-2012"), 5)
+    five = grouped(load_base("belgium-2012-regions"), 5)
     write_folder(five, tmp_path / "b", 5)
     base = load_base(str(tmp_path / "b"))
     assert base.age_width == 5 and base.date == "1 January"

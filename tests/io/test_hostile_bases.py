@@ -33,10 +33,44 @@ def embedded(name: str) -> Path:
 
 @pytest.fixture(scope="module")
 def base_file(tmp_path_factory) -> Path:
-    """The 2012 base written to netCDF."""
+    """The three-region 2012 base written to netCDF."""
     path = tmp_path_factory.mktemp("base") / "belgium.nc"
-    write_base_netcdf(load_base("belgium-2012"), path)
+    write_base_netcdf(load_base("belgium-2012-regions"), path)
     return path
+
+
+def test_a_base_by_region_and_nationality_round_trips(tmp_path):
+    """Every array of the base by nationality comes back, and a scenario projects the
+    same from the file as from the embedded folder."""
+    import dataclasses
+
+    path = tmp_path / "belgium.nc"
+    embedded_base = load_base("belgium-2012")
+    write_base_netcdf(embedded_base, path)
+    back = load_base(str(path))
+    assert back.states == embedded_base.states
+    for field in dataclasses.fields(embedded_base):
+        value = getattr(embedded_base, field.name)
+        if isinstance(value, np.ndarray):
+            np.testing.assert_array_equal(getattr(back, field.name), value, err_msg=field.name)
+    (tmp_path / "s.toml").write_text('name = "s"\nextends = "fpb-2013"\nbase = "belgium.nc"\n'
+                                      'horizon = 2020\n', encoding="utf-8")
+    from_file = projsim.project(tmp_path / "s.toml")
+    (tmp_path / "t.toml").write_text('name = "s"\nextends = "fpb-2013"\nhorizon = 2020\n',
+                                      encoding="utf-8")
+    np.testing.assert_array_equal(from_file.population,
+                                  projsim.project(tmp_path / "t.toml").population)
+
+
+def test_a_matrix_between_states_labelled_otherwise(tmp_path):
+    path = tmp_path / "belgium.nc"
+    write_base_netcdf(load_base("belgium-2012"), path)
+    changed = rewritten(path, tmp_path, lambda d: d.assign_coords(
+        destination_nationality=["foreign", "Belgian"]))
+    with raises_exactly(f"{changed}: destination_nationality: got ['foreign', 'Belgian']; "
+                        "expected the labels ['Belgian', 'foreign'] of nationality, in that "
+                        "order. Fix: label internal_destination by the base's states."):
+        load_base(str(changed))
 
 
 def rewritten(base_file, tmp_path, change) -> Path:
@@ -143,8 +177,8 @@ BAD_NETCDF = {
         "Fix: set sex_ratio_at_birth in the base's metadata."),
     "destinations in another order": (
         lambda d: d.assign_coords(origin=REGIONS[::-1]),
-        f"origin: got {REGIONS[::-1]!r}; expected the regions {REGIONS!r}, in that order. "
-        "Fix: label internal_destination by the base's regions."),
+        f"origin: got {REGIONS[::-1]!r}; expected the labels {REGIONS!r} of region, in that "
+        "order. Fix: label internal_destination by the base's states."),
 }
 
 

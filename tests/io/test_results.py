@@ -60,7 +60,7 @@ def test_every_format_round_trips(tmp_path, result, suffix):
 def test_netcdf4_is_compressed(tmp_path, reference):
     write_netcdf(reference, tmp_path / "a.nc")
     write_netcdf(reference, tmp_path / "a.nc4")
-    assert (tmp_path / "a.nc4").stat().st_size < 0.6 * (tmp_path / "a.nc").stat().st_size
+    assert (tmp_path / "a.nc4").stat().st_size < 0.7 * (tmp_path / "a.nc").stat().st_size
 
 
 @pytest.mark.parametrize("suffix", SUFFIXES)

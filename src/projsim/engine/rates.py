@@ -348,8 +348,9 @@ def validate(population, rates, *, steps, width, timing, safeguard) -> int:
         _fail("net_total", "a net total without immigration and emigration_rate",
               "both, to distribute the immigrants and count the emigrants",
               "give the immigrants' distribution and the emigration rates with the net total")
-    if rates.net_total is not None and np.any(np.asarray(rates.immigration).sum(
-            axis=(-3, -2, -1)) <= 0):
+    if rates.net_total is not None and np.any(
+            (np.asarray(rates.immigration).sum(axis=(-3, -2, -1)) <= 0)
+            & ~np.isnan(np.asarray(rates.net_total))):
         _fail("immigration", "no immigrants to distribute", "a positive total",
               "give the distribution of the immigrants who balance net_total")
     if rates.birth_destination is not None:

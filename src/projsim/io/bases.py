@@ -39,7 +39,7 @@ import numpy as np
 from projsim.errors import InputError
 from projsim.io.files import (
     NETCDF_BASE, TOML_FILE, check_regular_file, file_sha256, iter_records, label_index,
-    parse_number, read_csv, read_csv_header, read_grid_csv, read_toml, shown,
+    read_csv, read_csv_header, read_grid_csv, read_toml, shown,
 )
 from projsim.io.packaged import (
     DEFAULT_MORTALITY_PATTERN, DEFAULT_UNCERTAINTY, data_folder, read_lee_carter,
@@ -75,7 +75,7 @@ def list_bases() -> tuple[str, ...]:
     Examples
     --------
     >>> list_bases()
-    ('belgium-1988', 'belgium-2012', 'wpp2024-belgium')
+    ('belgium-1988', 'belgium-2012', 'belgium-2012-regions', 'wpp2024-belgium')
     """
     root = data_folder()
     return tuple(sorted(p.name.replace("_", "-") for p in root.iterdir()
@@ -239,6 +239,10 @@ def _models(where, meta: dict) -> dict:
             "uncertainty_parameters": read_uncertainty_parameters(names["uncertainty"])}
 
 
+#: Labels of each state dimension shown in the fix of a message.
+_EXAMPLE_LABELS = {REGION: '["North", "South"]', NATIONALITY: '["national", "foreign"]'}
+
+
 def _states(where: Path, meta: dict) -> StateSpace:
     """The state space of a base's metadata: a ``[states]`` table, or a ``regions`` list."""
     table = meta.get("states")
@@ -253,7 +257,7 @@ def _states(where: Path, meta: dict) -> StateSpace:
         if not values or not all(isinstance(v, str) and v.strip() == v and v for v in values):
             raise InputError(f"{shown(where)}: {dim}", repr(values),
                              "a list of labels in quotes, without spaces around them",
-                             f'write for example {dim} = ["North", "South"]')
+                             f'write for example {dim} = {_EXAMPLE_LABELS[dim]}')
         _unique(where, dim, values)
     return StateSpace.of(labels)
 
@@ -447,9 +451,19 @@ def _whole_age(path, line, column, text) -> int:
     return int(text)
 
 
+#: The optional variables of a netCDF base (:func:`_netcdf_variables`).
+NETCDF_OPTIONAL = ("internal_migration_rate", "internal_destination", "immigrant_profile",
+                   "immigration", "emigration_rate", "naturalisation_rate", "birth_destination")
+#: Matrices between states in a netCDF base: the name of their row and column dimensions.
+NETCDF_PAIRS = {"internal_destination": ("origin", "destination"),
+                "birth_destination": ("mother", "child")}
+
+
 def _netcdf_variables(states: StateSpace, abridged: bool = False) -> dict[str, tuple[str, ...]]:
-    """Variables of a netCDF base, with their dimensions; the last two are optional.
-    Death rates by abridged group have the dimension :data:`projsim.types.MORTALITY_AGE`."""
+    """Variables of a netCDF base, with their dimensions (:data:`NETCDF_OPTIONAL` may be
+    left out). Death rates by abridged group have the dimension
+    :data:`projsim.types.MORTALITY_AGE`; a matrix between states has a row and a column
+    dimension per state dimension (:func:`_pair_dims`)."""
     cell = (*states.dims, "sex", "age")
     return {
         "population": cell,
@@ -457,8 +471,32 @@ def _netcdf_variables(states: StateSpace, abridged: bool = False) -> dict[str, t
         "fertility_rate": (*states.dims, "age"),
         "net_migration": cell,
         "internal_migration_rate": cell,
-        "internal_destination": ("origin", "destination"),
+        "immigrant_profile": cell,
+        "immigration": cell,
+        "emigration_rate": cell,
+        "naturalisation_rate": cell,
+        **{name: _pair_dims(states, name) for name in NETCDF_PAIRS},
     }
+
+
+def _pair_dims(states: StateSpace, name: str) -> tuple[str, ...]:
+    """The dimensions of a matrix between states: ``origin`` and ``destination`` on
+    a base by region (the format of bases written before nationality), else
+    ``origin_region``, ``origin_nationality``, ..., ``destination_nationality``."""
+    row, column = NETCDF_PAIRS[name]
+    if states.dims == (REGION,):
+        return row, column
+    return (*(f"{row}_{d}" for d in states.dims), *(f"{column}_{d}" for d in states.dims))
+
+
+def _pair_coords(states: StateSpace) -> dict[str, list[str]]:
+    """The labels of every dimension of the matrices between states."""
+    coords = {}
+    for name in NETCDF_PAIRS:
+        dims = _pair_dims(states, name)
+        for dim, state_dim in zip(dims, states.dims * 2):
+            coords[dim] = list(states.labels_of(state_dim))
+    return coords
 
 
 def _load_netcdf(path: Path) -> Base:
@@ -469,7 +507,7 @@ def _load_netcdf(path: Path) -> Base:
         raise InputError(shown(path), "no such file", expected, "check the path") from None
     where = shown(path)
     states = _netcdf_states(where, dataset)
-    optional = ("internal_migration_rate", "internal_destination")
+    optional = NETCDF_OPTIONAL
     abridged = MORTALITY_AGE in dataset.dims
     for name, dims in _netcdf_variables(states, abridged).items():
         if name not in dataset and name not in optional:
@@ -514,15 +552,27 @@ def _load_netcdf(path: Path) -> Base:
                              f"the abridged ages {mortality_ages.tolist()} of groups of {width} "
                              "years", "write the base with projsim.io.write_base_netcdf")
     internal = "internal_migration_rate" in dataset
-    if internal:
-        for dim in ("origin", "destination"):
-            if [str(v) for v in dataset[dim].values] != list(states.labels_of(REGION)):
-                raise InputError(f"{where}: {dim}", repr([str(v) for v in dataset[dim].values]),
-                                 f"the regions {list(states.labels_of(REGION))}, in that order",
-                                 "label internal_destination by the base's regions")
+    if internal != ("internal_destination" in dataset):
+        raise InputError(f"{where}: internal_destination",
+                         "only one of internal_migration_rate and internal_destination",
+                         "both or neither", "write the base with projsim.io.write_base_netcdf")
+    for name in NETCDF_PAIRS:
+        if name not in dataset:
+            continue
+        for dim, state_dim in zip(_pair_dims(states, name), states.dims * 2):
+            labels = [str(v) for v in dataset[dim].values]
+            if labels != list(states.labels_of(state_dim)):
+                raise InputError(f"{where}: {dim}", repr(labels),
+                                 f"the labels {list(states.labels_of(state_dim))} of "
+                                 f"{state_dim}, in that order",
+                                 f"label {name} by the base's states")
 
     def values(name):
-        return states.flatten(dataset[name].values, 0)
+        return states.flatten(dataset[name].values, 0) if name in dataset else None
+
+    def matrix(name):
+        return dataset[name].values.reshape(states.size, states.size) if name in dataset \
+            else None
 
     return Base(
         name=path.stem,
@@ -534,9 +584,14 @@ def _load_netcdf(path: Path) -> Base:
         fertility_rate=values("fertility_rate"),
         sex_ratio_at_birth=float(_attribute(path, dataset.attrs, "sex_ratio_at_birth", float)),
         net_migration=values("net_migration"),
-        internal_migration_rate=values("internal_migration_rate") if internal else None,
-        internal_migration_destination=dataset.internal_destination.values if internal else None,
+        internal_migration_rate=values("internal_migration_rate"),
+        internal_migration_destination=matrix("internal_destination"),
         sha256={path.name: file_sha256(path)},
+        immigrant_profile=values("immigrant_profile"),
+        immigration=values("immigration"),
+        emigration_rate=values("emigration_rate"),
+        naturalisation_rate=values("naturalisation_rate"),
+        birth_destination=matrix("birth_destination"),
         age_width=width, date=_date(path, dataset.attrs), mortality_ages=mortality_ages,
         **_models(where, dataset.attrs),
     )
@@ -571,15 +626,19 @@ def write_base_netcdf(base: Base, path: Path) -> None:
     :func:`projsim.io.write_netcdf`'s. A base by age groups records their
     width (``age_width``) and a base on another day than 1 January its date
     (``date``) in the attributes; death rates by abridged group have the
-    dimension ``mortality_age``. Rates by period are not written.
+    dimension ``mortality_age``. A base by region and nationality keeps its
+    gross flows (immigrants, emigration and naturalisation rates) and its
+    matrices between states, labelled by origin and destination (and mother
+    and child) region and nationality. Rates by period are not written.
 
     Examples
     --------
     >>> import tempfile
     >>> path = Path(tempfile.mkdtemp()) / "belgium.nc"
     >>> write_base_netcdf(load_base("belgium-2012"), path)
-    >>> int(load_base(str(path)).population.sum())
-    11035948
+    >>> back = load_base(str(path))
+    >>> int(back.population.sum()), back.states.dims, int(back.immigration.sum())
+    (11035948, ('region', 'nationality'), 129477)
     """
     import xarray as xr
 
@@ -587,17 +646,26 @@ def write_base_netcdf(base: Base, path: Path) -> None:
     arrays = {"population": base.population, "mortality_rate": base.mortality_rate,
               "fertility_rate": base.fertility_rate, "net_migration": base.net_migration,
               "internal_migration_rate": base.internal_migration_rate,
-              "internal_destination": base.internal_migration_destination}
+              "internal_destination": base.internal_migration_destination,
+              "immigrant_profile": base.immigrant_profile, "immigration": base.immigration,
+              "emigration_rate": base.emigration_rate,
+              "naturalisation_rate": base.naturalisation_rate,
+              "birth_destination": base.birth_destination}
     variables = _netcdf_variables(states, base.mortality_ages is not None)
     grid = {**({"age_width": base.age_width} if base.age_width != 1 else {}),
             **({"date": base.date} if base.date != STOCK_DATES[0] else {})}
     mortality_ages = {} if base.mortality_ages is None else {MORTALITY_AGE: base.mortality_ages}
+
+    def labelled(name, array):
+        if name in NETCDF_PAIRS:
+            return np.asarray(array).reshape(states.shape * 2)
+        return states.unflatten(array, 0)
+
     dataset = xr.Dataset(
-        {name: (variables[name], array if name == "internal_destination"
-                else states.unflatten(array, 0))
+        {name: (variables[name], labelled(name, array))
          for name, array in arrays.items() if array is not None},
         coords={**states.coords(), "sex": list(SEXES), "age": base.ages, **mortality_ages,
-                "origin": list(base.regions), "destination": list(base.regions)},
+                **_pair_coords(states)},
         attrs={"year": base.year, "sex_ratio_at_birth": base.sex_ratio_at_birth,
                "source": f"projsim base {base.name}", **grid})
     if Path(path).suffix not in NETCDF_SUFFIXES:

@@ -309,7 +309,7 @@ def check_base(base: Base, where: str) -> None:
                        "0 for those who have the country's nationality already"))
     if base.birth_destination is not None:
         rows = base.birth_destination.sum(-1)
-        checks.append(("birth_nationality", ("origin",), rows, np.abs(rows - 1) > 1e-9,
+        checks.append(("birth_nationality", ("mother",), rows, np.abs(rows - 1) > 1e-9,
                        "shares of each mother's nationality summing to 1"))
     labels = {"sex": SEXES, "age": base.ages, MORTALITY_AGE: base.death_rate_ages,
               "period": () if base.periods is None else base.periods.years}
@@ -340,7 +340,7 @@ _ARRAYS = (("population", "population"), ("mortality_rate", "mortality_rate"),
            ("birth_nationality", "birth_destination"))
 #: Their dimensions, where they are not (state, sex, age).
 _DIMS = {"fertility_rate": ("state", "age"), "internal_destination": ("origin", "destination"),
-         "birth_nationality": ("origin", "destination"), "sex_ratio_at_birth": ()}
+         "birth_nationality": ("mother", "child"), "sex_ratio_at_birth": ()}
 #: The arrays of a base's :class:`Periods` that :func:`check_base` checks, with a
 #: leading period axis.
 _PERIODS = ("mortality_rate", "fertility_rate", "net_migration")
@@ -349,8 +349,11 @@ _COUNTS = ("population", "net_migration", "immigrant_profile", "immigration")
 
 
 def _label(states: StateSpace, labels, dim, index) -> str:
-    if dim in ("origin", "destination"):
-        return f"{dim}=" + "/".join(states.labels[index])
+    if dim in ("origin", "destination", "mother", "child"):
+        if len(states.dims) == 1:
+            return f"{dim}={states.labels[index][0]}"
+        return f"{dim} " + ", ".join(f"{d}={label}"
+                                     for d, label in zip(states.dims, states.labels[index]))
     if dim == "state":
         return ", ".join(f"{d}={label}" for d, label in zip(states.dims, states.labels[index]))
     return f"{dim}={labels[dim][index]}"
@@ -395,7 +398,7 @@ def with_open_age(base: Base, open_age: int | None) -> Base:
     (130, True)
     >>> narrower = with_open_age(base, 100)
     >>> narrower.population.shape, int(narrower.population.sum())
-    ((3, 2, 101), 11035948)
+    ((6, 2, 101), 11035948)
     """
     if open_age is None or open_age == base.open_age:
         return base

@@ -137,11 +137,11 @@ def grouped(base: Base, width: int) -> Base:
     Examples
     --------
     >>> from projsim.io import load_base
-    >>> base = load_base("belgium-2012")
+    >>> base = load_base("belgium-2012-regions")
     >>> five = grouped(base, 5)
     >>> print(round(5 * float(five.fertility_rate[1].sum()), 6),
     ...       round(float(base.fertility_rate[1].sum()), 6))
-    1.79849 1.79849
+    1.798486 1.798486
     """
     table = life_table(base.mortality_rate, np.array(SEXES))
     mortality_ages = abridged_ages(width, base.open_age)

@@ -38,7 +38,7 @@ import xarray as xr
 
 from projsim.errors import InputError
 from projsim.model.paths import TimePath, parse_labelled_paths
-from projsim.model.schema import HOUSEHOLD_KEYS, HOUSEHOLD_SCALE, did_you_mean
+from projsim.model.schema import HOUSEHOLD_SCALE, did_you_mean
 from projsim.types import HOUSEHOLD_METHODS, HOUSEHOLD_POSITIONS, POSITION, REGION, SEXES
 
 __all__ = ["MODEL_VARIABLES", "TREND_YEARS", "Households", "check_household_model",

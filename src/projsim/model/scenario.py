@@ -540,6 +540,13 @@ def _check_feasible(document, components, head, path, problems):
                 f"{base.name}, which has no {kind.replace('_', ' ')}",
                 f"a base with {TABLE_VALUES[kind]} and destinations",
                 f"remove the [{kind}] table, or use a base that has {kind.replace('_', ' ')}"))
+    if stated["naturalisation"] and components["naturalisation"].method == "scale" \
+            and base.naturalisation_rate is None:
+        problems.append(InputError(
+            where("naturalisation", "scale"), f"a [naturalisation] section with the base "
+            f"{base.name}, which has no nationality", "a base by region and nationality, with "
+            "naturalisation rates", "remove the [naturalisation] section, or use a base by "
+            "nationality such as belgium-2012"))
 
 
 def _check_migration(component, stated, base, where, problems):
@@ -657,10 +664,10 @@ def _check_in_base(where, key, value, base, problems):
     """A choice that reads the base (``"base"``, ``"census-2011"``) needs the base to have it."""
     attribute, words = _FROM_BASE[value][key]
     if getattr(base, attribute) is None:
+        given = "a number or a CSV file" if key == "emigration_rate" else "a CSV file"
         problems.append(InputError(where, f"{key} = {value!r} with the base {base.name}",
                                    f"a base with {words}",
-                                   f"give {key} as a number or a CSV file, or use a base "
-                                   f"that has them"))
+                                   f"give {key} as {given}, or use a base that has them"))
 
 
 def _read_table(where, value, origin, column, dims, base, head, problems, sources):
