@@ -32,8 +32,16 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def reference():
-    """The reference scenario's result (fpb-2013), projected once per session."""
+    """The reference scenario's result (fpb-2013, region x nationality), projected
+    once per session."""
     return projsim.project("fpb-2013")
+
+
+@pytest.fixture(scope="session")
+def regions():
+    """The reference on the three regions without nationality (fpb-2013-regions),
+    projected once per session."""
+    return projsim.project("fpb-2013-regions")
 
 
 @pytest.fixture(scope="session")
@@ -44,11 +52,11 @@ def variants():
 
 @pytest.fixture(scope="session")
 def by_nationality():
-    """The reference scenario on its base split into two nationalities, the
+    """The three-region reference on its base split into two nationalities, the
     foreign one a known share of every cell (nationality_cases.py)."""
     from nationality_cases import split_by_nationality
 
-    return projsim.project(split_by_nationality("fpb-2013"))
+    return projsim.project(split_by_nationality("fpb-2013-regions"))
 
 
 @pytest.fixture(scope="session")

@@ -106,7 +106,7 @@ def test_observed_totals_add_up(observed):
 
 
 def test_observed_2012_is_the_embedded_base(backtest, observed):
-    base = load_base("belgium-2012")
+    base = load_base("belgium-2012-regions")
     population = xr.DataArray(base.population[None], dims=("time", "region", "sex", "age"),
                               coords={"time": [base.year], "region": list(base.regions),
                                       "sex": list(SEXES), "age": base.ages})

@@ -17,6 +17,7 @@ from nationality_cases import NATIONALITIES  # noqa: E402
 
 import projsim  # noqa: E402
 from projsim import plots  # noqa: E402
+from projsim.analysis import indicators  # noqa: E402
 from projsim.cli import EXIT_INPUT, EXIT_OK, main  # noqa: E402
 from projsim.demography.lifetable import life_expectancy_at_birth  # noqa: E402
 from projsim.errors import InputError  # noqa: E402
@@ -24,6 +25,8 @@ from projsim.io import write_netcdf  # noqa: E402
 from projsim.types import FOREIGN  # noqa: E402
 
 FLEMISH = "Flemish Region"
+#: The state dimensions of the Belgian results, pooled for national figures.
+STATES = ("region", "nationality")
 
 
 @pytest.fixture(autouse=True)
@@ -67,7 +70,7 @@ def test_import_does_not_load_matplotlib():
 
 def test_pyramid_bars_are_thousands_males_left(single):
     ax = plots.pyramid(single, 2060, compare_year=2012)
-    population = single.population.sum("region")
+    population = single.population.sum(STATES)
     assert [c.get_label() for c in ax.containers] == ["males, 2060", "females, 2060"]
     males, females = ax.containers
     np.testing.assert_allclose(widths(males), -thousands(population.sel(time=2060, sex="male")))
@@ -89,7 +92,8 @@ def test_pyramid_bars_are_thousands_males_left(single):
 
 def test_pyramid_of_one_region_and_compare_scenario(variants):
     ax = plots.pyramid(variants, 2040, compare_scenario="zero-migration", region=FLEMISH)
-    other = variants.population.sel(scenario="zero-migration", region=FLEMISH, time=2040)
+    other = variants.population.sel(scenario="zero-migration", region=FLEMISH, time=2040).sum(
+        "nationality")
     outlines = [p for p in ax.patches if type(p).__name__ == "StepPatch"]
     np.testing.assert_allclose(outlines[0].get_data().values, -thousands(other.sel(sex="male")))
     assert ax.containers[0].get_label() == "males, fpb-2013, 2040"
@@ -104,7 +108,8 @@ def test_pyramid_facets_by_region(single):
     for ax, region in zip(axes, single.region.values):
         np.testing.assert_allclose(
             widths(ax.containers[1]),
-            thousands(single.population.sel(time=2030, region=region, sex="female")))
+            thousands(single.population.sel(time=2030, region=region, sex="female").sum(
+                "nationality")))
     assert axes[0].figure.get_suptitle() == (
         "Population on 1 January 2030, one scale for every region")
     assert len({a.get_xlim() for a in axes}) == 1
@@ -161,7 +166,7 @@ def test_totals_one_line_per_scenario(variants):
     names = list(variants.scenario.values)
     assert [line.get_label() for line in ax.lines] == names
     for line, name in zip(ax.lines, names):
-        expected = variants.population.sel(scenario=name).sum(["region", "sex", "age"])
+        expected = variants.population.sel(scenario=name).sum([*STATES, "sex", "age"])
         np.testing.assert_allclose(line.get_ydata(), thousands(expected))
         np.testing.assert_array_equal(line.get_xdata(), variants.time)
     assert ax.get_title() == "Population on 1 January, Belgium"
@@ -193,7 +198,7 @@ def test_totals_bad_observed(single):
 
 def test_components_stack_the_flows_and_add_up_to_the_change(single):
     ax = plots.components(single)
-    flows = single.isel(time=slice(None, -1)).sum("region")
+    flows = single.isel(time=slice(None, -1)).sum(STATES)
     births = container(ax, "births")
     deaths = container(ax, "deaths")
     migration = container(ax, "international net migration")
@@ -220,7 +225,7 @@ def test_components_of_a_region_include_internal_migration(variants):
                       "internal net migration"]
     flows = variants.sel(scenario="zero-migration", region="Brussels-Capital Region")
     flows = flows.isel(time=slice(None, -1))
-    internal = (flows.internal_in - flows.internal_out).sum(["sex", "age"])
+    internal = (flows.internal_in - flows.internal_out).sum(["nationality", "sex", "age"])
     np.testing.assert_allclose(heights(ax.containers[3]), thousands(internal))
     np.testing.assert_allclose(ax.lines[0].get_ydata(), sum(heights(c) for c in ax.containers),
                                rtol=1e-9, atol=1e-9)
@@ -229,9 +234,12 @@ def test_components_of_a_region_include_internal_migration(variants):
 
 def test_tfr_pools_regions_with_the_female_exposure(single):
     """The national TFR recomputed here by hand, not with projsim.indicators."""
-    rates = single.fertility_rate.isel(time=slice(None, -1)).values       # (T, R, A)
-    women = single.population.sel(sex="female").values                    # (T+1, R, A)
-    weight = (women[:-1] + women[1:]) / 2
+    def by_state(array):
+        return array.stack(state=STATES).transpose("time", "state", "age")
+
+    rates = by_state(single.fertility_rate.isel(time=slice(None, -1))).values   # (T, S, A)
+    women = by_state(single.population.sel(sex="female"))                      # (T+1, S, A)
+    weight = (women.values[:-1] + women.values[1:]) / 2
     expected = ((rates * weight).sum(1) / weight.sum(1)).sum(-1)
     ax = plots.tfr(single)
     np.testing.assert_allclose(ax.lines[0].get_ydata(), expected, rtol=1e-12)
@@ -242,7 +250,10 @@ def test_tfr_pools_regions_with_the_female_exposure(single):
     assert high - low == pytest.approx(plots.TFR_SPAN) and low < expected.min()
     plt.close("all")
     ax = plots.tfr(single, region=FLEMISH)
-    np.testing.assert_allclose(ax.lines[0].get_ydata(), rates[:, 1].sum(-1), rtol=1e-12)
+    flemish = women.region.values == FLEMISH
+    np.testing.assert_allclose(ax.lines[0].get_ydata(),
+                               ((rates * weight)[:, flemish].sum(1)
+                                / weight[:, flemish].sum(1)).sum(-1), rtol=1e-12)
     assert ax.get_title() == f"Total fertility rate, {FLEMISH}"
 
 
@@ -255,7 +266,13 @@ def test_e0_meets_the_reference_scenario_targets(variants):
     assert males.get_ydata()[-1] == pytest.approx(86.7, abs=0.01)
     plt.close("all")
     ax = plots.e0(variants, scenarios="fpb-2013", region=FLEMISH)
-    rates = variants.mortality_rate.sel(scenario="fpb-2013", region=FLEMISH, time=2030)
+    pooled = indicators.life_expectancy(variants.sel(scenario="fpb-2013"), aggregate="nationality")
+    assert ax.lines[1].get_ydata()[2030 - 2012] == pytest.approx(
+        float(pooled.sel(region=FLEMISH, sex="male", time=2030)), rel=1e-12)
+    plt.close("all")
+    ax = plots.e0(variants, scenarios="fpb-2013", region=FLEMISH, nationality=FOREIGN)
+    rates = variants.mortality_rate.sel(scenario="fpb-2013", region=FLEMISH, time=2030,
+                                        nationality=FOREIGN)
     assert ax.lines[1].get_ydata()[2030 - 2012] == pytest.approx(
         float(life_expectancy_at_birth(rates.sel(sex="male").values, "male")), rel=1e-12)
 
@@ -276,7 +293,7 @@ def test_e0_lines(single, variants):
 
 
 def test_dependency_ratio(single):
-    population = single.population.sum(["region", "sex"]).values
+    population = single.population.sum([*STATES, "sex"]).values
     ax = plots.dependency(single)
     np.testing.assert_allclose(ax.lines[0].get_ydata(),
                                100 * population[:, 67:].sum(1) / population[:, 18:67].sum(1))
@@ -284,7 +301,7 @@ def test_dependency_ratio(single):
     assert ax.get_ylabel() == "persons 67+\nper 100 aged 18-66"
     plt.close("all")
     ax = plots.dependency(single, kind="young", working_age=(20, 65), region=FLEMISH)
-    flemish = single.population.sel(region=FLEMISH).sum("sex").values
+    flemish = single.population.sel(region=FLEMISH).sum(["nationality", "sex"]).values
     np.testing.assert_allclose(ax.lines[0].get_ydata(),
                                100 * flemish[:, :20].sum(1) / flemish[:, 20:65].sum(1))
     assert ax.get_title() == f"Young-age dependency ratio, {FLEMISH}"
@@ -303,7 +320,7 @@ def test_dependency_errors_come_before_any_figure(single):
 
 def test_fan_median_and_bands(draws):
     ax = plots.fan(draws)
-    totals = thousands(draws.population.sum(["region", "sex", "age"]).transpose("time", "draw"))
+    totals = thousands(draws.population.sum([*STATES, "sex", "age"]).transpose("time", "draw"))
     assert len(ax.collections) == 2
     assert [c.get_label() for c in ax.collections] == [
         "80% interval (10% to 90%)", "50% interval (25% to 75%)"]
@@ -343,13 +360,13 @@ def test_fan_needs_draws(single):
         plots.fan(single)
     assert str(caught.value) == (
         "argument 'dataset': got a result without a 'draw' dimension (dimensions ['time', "
-        "'region', 'sex', 'age']); expected a result with stochastic draws. Fix: draw a fan "
+        "'region', 'nationality', 'sex', 'age']); expected a result with stochastic draws. Fix: draw a fan "
         "chart of a stochastic projection, or plot 'totals'.")
 
 
 def test_other_figures_show_the_median_of_draws(draws):
     ax = plots.totals(draws)
-    totals = draws.population.sum(["region", "sex", "age"]).median("draw")
+    totals = draws.population.sum([*STATES, "sex", "age"]).median("draw")
     np.testing.assert_allclose(ax.lines[0].get_ydata(), thousands(totals))
     assert ax.get_title() == "Population on 1 January, Belgium (median of 6 draws)"
 
@@ -570,12 +587,12 @@ def test_pyramid_of_one_nationality_and_by_nationality(by_nationality):
         f"Population on 1 January 2030, one scale for every nationality\n{FLEMISH}")
 
 
-def test_figures_of_a_result_by_nationality_sum_over_it(by_nationality, reference):
-    """Without a nationality chosen, every figure is the reference's."""
+def test_figures_of_a_result_by_nationality_sum_over_it(by_nationality, regions):
+    """Without a nationality chosen, every figure is the three-region reference's."""
     for kind in ("pyramid", "totals", "components", "tfr", "e0", "dependency"):
         for region in (None, FLEMISH):
             split = getattr(plots, kind)(by_nationality, region=region)
-            plain = getattr(plots, kind)(reference, region=region)
+            plain = getattr(plots, kind)(regions, region=region)
             assert split.get_title() == plain.get_title(), kind
             for ours, theirs in zip(split.containers, plain.containers, strict=True):
                 np.testing.assert_allclose(widths(ours) if kind == "pyramid" else heights(ours),
@@ -603,9 +620,9 @@ def test_components_show_the_moves_that_do_not_cancel(naturalised):
     assert ax.get_title() == f"Components of change, all regions, {FOREIGN}"
 
 
-def test_rates_of_one_nationality(by_nationality, reference):
+def test_rates_of_one_nationality(by_nationality, regions):
     ax = plots.tfr(by_nationality, nationality=FOREIGN)
-    plain = plots.tfr(reference)
+    plain = plots.tfr(regions)
     np.testing.assert_allclose(ax.lines[0].get_ydata(), plain.lines[0].get_ydata(), rtol=1e-9)
     assert ax.get_title() == f"Total fertility rate, Belgium, {FOREIGN}"
 
@@ -630,12 +647,12 @@ def test_errors_of_a_result_by_nationality(by_nationality, call, message):
         call(by_nationality)
 
 
-def test_error_nationality_of_a_result_without_it(single):
+def test_error_nationality_of_a_result_without_it(regions):
     with raises_exactly(
         "argument 'nationality': got 'foreign'; expected a result with a 'nationality' "
         "dimension. Fix: leave the nationality out: this result has none."
     ):
-        plots.totals(single, nationality=FOREIGN)
+        plots.totals(regions, nationality=FOREIGN)
 
 
 def test_render_facets_by_nationality(by_nationality):
@@ -682,7 +699,7 @@ def test_figures_of_the_summaries_of_draws():
     ax = plots.pyramid(summaries)
     assert ax.get_title() == "Population on 1 January 2061 (mean of 64 draws)\nBelgium"
     np.testing.assert_allclose(widths(ax.containers[1]), thousands(
-        summaries.population_mean.sel(time=2061, sex="female").sum("region")))
+        summaries.population_mean.sel(time=2061, sex="female").sum(STATES)))
     with raises_exactly("argument 'kind': got 'tfr' with the summaries of stochastic draws; "
                         "expected one of ['fan', 'totals', 'pyramid', 'households'], which the "
                         "summaries hold. Fix: keep the draws (--keep draws) for the other "

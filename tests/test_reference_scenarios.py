@@ -69,8 +69,11 @@ def test_reference_result_balances():
     aged = start.shift(age=1, fill_value=0.0)
     aged[dict(age=-1)] += start.isel(age=-1)
     aged[dict(age=0)] = flows.births
-    expected = aged - flows.deaths + flows.net_migration + flows.internal_in - flows.internal_out
+    expected = (aged - flows.deaths + flows.immigration - flows.emigration + flows.internal_in
+                - flows.internal_out + flows.naturalisation_in - flows.naturalisation_out)
     np.testing.assert_allclose(end, expected, rtol=1e-12, atol=1e-6)
+    moved = (flows.naturalisation_in - flows.naturalisation_out).sum(["nationality", "sex", "age"])
+    np.testing.assert_allclose(moved, 0.0, atol=1e-6)
 
 
 @pytest.mark.parametrize("name", sorted(bundled_scenarios()))

@@ -13,12 +13,21 @@ def result():
     return projsim.project("belgium-2012")
 
 
+@pytest.fixture(scope="module")
+def regions():
+    return projsim.project("fpb-2013-regions")
+
+
 def test_dimensions_and_coordinates(result):
-    assert result.population.dims == ("time", "region", "sex", "age")
-    assert result.births.dims == ("time", "region", "sex")
+    assert result.population.dims == ("time", "region", "nationality", "sex", "age")
+    assert result.births.dims == ("time", "region", "nationality", "sex")
+    for flow in ("immigration", "emigration", "naturalisation_in", "naturalisation_out"):
+        assert result[flow].dims == result.population.dims, flow
     assert list(result.sex.values) == ["female", "male"]
     assert list(result.region.values) == [
         "Brussels-Capital Region", "Flemish Region", "Walloon Region"]
+    assert list(result.nationality.values) == ["Belgian", "foreign"]
+    assert result.attrs["state_dims"] == "region nationality"
     assert result.time.values[[0, -1]].tolist() == [2012, 2061]
     assert result.age.attrs["open_age"] == int(result.age[-1])
 
@@ -34,7 +43,9 @@ def test_units_and_lexis_labels(result):
 
 def test_base_population_totals(result):
     base = result.population.sel(time=2012).sum(["sex", "age"])
-    assert base.values.tolist() == [1138854.0, 6350765.0, 3546329.0]
+    assert base.sum("nationality").values.tolist() == [1138854.0, 6350765.0, 3546329.0]
+    assert base.sel(nationality="foreign").values.tolist() == [371041.0, 453399.0, 344624.0]
+    assert float(base.sum()) == 11_035_948
 
 
 def test_flows_missing_only_at_horizon(result):
@@ -42,12 +53,21 @@ def test_flows_missing_only_at_horizon(result):
     assert result.deaths.sel(time=slice(2012, 2060)).notnull().all()
 
 
-def test_accounting_identity_on_the_dataset(result):
+@pytest.mark.parametrize("name", ["result", "regions"])
+def test_accounting_identity_on_the_dataset(name, request):
+    """P[t+1, a] = P[t, a-1] - deaths + net migration + internal in - out + naturalised
+    in - out (+ the floor), in every cell; the net migration of gross flows is the
+    immigrants less the emigrants."""
+    result = request.getfixturevalue(name)
     start = result.population.isel(time=slice(None, -1))
     end = result.population.isel(time=slice(1, None)).assign_coords(time=start.time)
     flows = result.isel(time=slice(None, -1))
     change = (-flows.deaths + flows.net_migration + flows.internal_in - flows.internal_out
               + flows.population_floor)
+    if "naturalisation_in" in flows:
+        change += flows.naturalisation_in - flows.naturalisation_out
+        np.testing.assert_allclose(flows.net_migration, flows.immigration - flows.emigration,
+                                   rtol=1e-12, atol=1e-9)
     aged = start.shift(age=1, fill_value=0.0)
     aged[dict(age=-1)] += start.isel(age=-1)
     aged[dict(age=0)] = flows.births
@@ -56,6 +76,7 @@ def test_accounting_identity_on_the_dataset(result):
 
 def test_internal_migration_conserves_the_total(result):
     moved = (result.internal_in - result.internal_out).sum("region").isel(time=slice(None, -1))
+    assert float(abs(result.internal_out.sel(nationality="foreign")).sum()) > 0
     np.testing.assert_allclose(moved, 0.0, atol=1e-7)
     assert float(result.internal_out.sel(time=2012).sum()) > 1e4
 
@@ -85,12 +106,12 @@ def test_netcdf_round_trip(result, tmp_path):
 
 
 def test_assumed_rates_are_stored(result):
-    assert result.mortality_rate.dims == ("time", "region", "sex", "age")
-    assert result.fertility_rate.dims == ("time", "region", "age")
+    assert result.mortality_rate.dims == ("time", "region", "nationality", "sex", "age")
+    assert result.fertility_rate.dims == ("time", "region", "nationality", "age")
     np.testing.assert_allclose(result.fertility_rate.sel(time=2012).sum("age"),
-                               [1.888, 1.798, 1.850], atol=1e-3)
+                               [[1.573, 2.278], [1.711, 2.478], [1.754, 2.541]], atol=1e-3)
     assert result.mortality_rate.sel(time=2061).isnull().all()
-    assert float(result.sex_ratio_at_birth.sel(time=2030, region="Flemish Region")) > 1
+    assert (result.sex_ratio_at_birth.sel(time=2030, region="Flemish Region") > 1).all()
 
 
 def test_no_negative_population(result):

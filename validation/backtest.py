@@ -7,8 +7,10 @@ Run from the repository root::
     python validation/backtest.py --scenario my.toml   # e.g. fpb-2013 with other [uncertainty]
     python validation/backtest.py --rebuild       # first rewrite observed_statbel.csv
 
-The reference scenario ``fpb-2013`` starts from the observed Statbel
-population of 1 January 2012, so its stochastic projection
+The reference scenario on the three regions, ``fpb-2013-regions`` (the
+stochastic summaries give quantiles by state, and the regions are the states
+of that model), starts from the observed Statbel population of 1 January
+2012, so its stochastic projection
 (:func:`projsim.ensemble.project_draws`) can be set against what happened
 next. For every 1 January of 2013-2021 and sixteen quantities (Belgium and its
 three regions, each in the age groups 0-17, 18-66, 67+ and all ages) the
@@ -65,7 +67,7 @@ RAW_E0 = RAW_DIR / "hmd_lifetables_period_age0_1950_2020.csv"
 RAW_NET_MIGRATION = RAW_DIR / "migration_international_net_belgium_1990_2023.csv"
 OBSERVED = Path(__file__).with_name("observed_statbel.csv")
 
-SCENARIO = "fpb-2013"
+SCENARIO = "fpb-2013-regions"
 #: The label of the national total beside the regions.
 NATIONAL = "Belgium"
 #: Raw sex codes, in the order of ``SEXES``.

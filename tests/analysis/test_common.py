@@ -70,7 +70,7 @@ def test_every_indicator_keeps_the_scenario_dimension(variants):
         first = function(variants.isel(scenario=0), **kwargs)
         np.testing.assert_allclose(result.isel(scenario=0).transpose(*first.dims), first,
                                    rtol=1e-12, err_msg=function.__name__)
-    tfr = indicators.tfr(variants, aggregate="region")
+    tfr = indicators.tfr(variants, aggregate=("region", "nationality"))
     assert tfr.dims == ("time", "scenario") and list(tfr.scenario.values) == list(
         variants.scenario.values)
 

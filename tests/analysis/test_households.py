@@ -87,26 +87,26 @@ def fpb_households() -> dict[tuple[int, str], float]:
 
 
 @pytest.mark.parametrize("method", ["constant", "trend"])
-def test_persons_by_position_add_up_to_the_population_in_every_cell(reference, model, method):
-    persons = persons_by_position(reference, model, method=method)
+def test_persons_by_position_add_up_to_the_population_in_every_cell(regions, model, method):
+    persons = persons_by_position(regions, model, method=method)
     assert persons.dims == ("time", REGION, "position", "sex", "age")
     assert persons.attrs == {"long_name": "persons by position in the household", "units": "persons"}
-    np.testing.assert_allclose(persons.sum("position").transpose(*reference.population.dims),
-                               reference.population, rtol=1e-12)
+    np.testing.assert_allclose(persons.sum("position").transpose(*regions.population.dims),
+                               regions.population, rtol=1e-12)
     assert float(persons.min()) >= 0
 
 
 @pytest.mark.parametrize("method", ["constant", "trend"])
-def test_households_by_type_follow_from_the_positions(reference, model, method):
+def test_households_by_type_follow_from_the_positions(regions, model, method):
     """One reference person per household: the households of each type are the persons
     of the position that heads them (half the partners), and couples with children hold
     the children of couples at the census's number per couple."""
-    persons = persons_by_position(reference, model, method=method).sum(("sex", "age"))
-    counts = households(reference, model, method=method)
+    persons = persons_by_position(regions, model, method=method).sum(("sex", "age"))
+    counts = households(regions, model, method=method)
     assert counts.dims == ("time", REGION, "household_type")
     assert tuple(counts["household_type"].values) == HOUSEHOLD_TYPES
     assert counts.attrs["units"] == "households"
-    regions = model.sel(region=list(REGIONS))
+    fitted = model.sel(region=list(REGIONS))
     kind = counts.sel
 
     def close(actual, expected, rtol):
@@ -116,14 +116,14 @@ def test_households_by_type_follow_from_the_positions(reference, model, method):
     close(kind(household_type="lone_parent"), persons.sel(position="lone_parent"), rtol=1e-10)
     close(kind(household_type=["couple_without_children", "couple_with_children"]).sum("household_type"),
           persons.sel(position="partner") / 2, rtol=1e-10)
-    close(kind(household_type="couple_with_children") * regions["children_per_couple"],
+    close(kind(household_type="couple_with_children") * fitted["children_per_couple"],
           persons.sel(position="child_of_couple"), rtol=1e-10)
-    close(kind(household_type="other"), regions["other_headship"] * persons.sel(position="other"),
+    close(kind(household_type="other"), fitted["other_headship"] * persons.sel(position="other"),
           rtol=1e-10)
     private = persons.drop_sel(position="institution").sum("position")
-    size = average_household_size(reference, model, method=method)
+    size = average_household_size(regions, model, method=method)
     close(size, private / counts.sum("household_type"), rtol=1e-10)
-    share = one_person_share(reference, model, method=method, aggregate=REGION)
+    share = one_person_share(regions, model, method=method, aggregate=REGION)
     close(share, 100 * kind(household_type="one_person").sum(REGION)
           / counts.sum(("household_type", REGION)), rtol=1e-10)
 
@@ -136,13 +136,22 @@ def test_couples_with_children_never_outnumber_couples():
     assert counts[0, HOUSEHOLD_TYPES.index("couple_without_children")] == 0
 
 
-def test_a_result_by_nationality_gives_the_households_of_its_regions(by_nationality, reference, model):
+def test_a_result_by_nationality_gives_the_households_of_its_regions(by_nationality, regions, model):
     split = households(by_nationality, model, method="trend")
-    np.testing.assert_allclose(split, households(reference, model, method="trend"), rtol=1e-10)
+    np.testing.assert_allclose(split, households(regions, model, method="trend"), rtol=1e-10)
     persons = persons_by_position(by_nationality, model)
     assert NATIONALITY not in persons.dims
     np.testing.assert_allclose(persons.sum("position"), by_nationality.population.sum(NATIONALITY),
                                rtol=1e-10)
+
+
+def test_a_result_by_region_and_nationality_pools_its_nationalities(reference, model):
+    """The reference (region x nationality) counts the households of its regions:
+    the same as its population pooled over nationality."""
+    pooled = result(reference.population.sum(NATIONALITY).transpose("time", REGION, "sex", "age")
+                    .values, reference["time"].values)
+    np.testing.assert_allclose(households(reference, model, method="trend"),
+                               households(pooled, model, method="trend"), rtol=1e-10)
 
 
 def test_variants_keep_their_dimension(variants, model):
@@ -153,11 +162,11 @@ def test_variants_keep_their_dimension(variants, model):
         np.testing.assert_allclose(counts.sel(scenario=name), one, rtol=1e-12)
 
 
-def test_a_national_result_uses_the_national_shares(reference, model):
-    national = result(reference.population.sum(REGION).values[:, None], reference["time"].values,
+def test_a_national_result_uses_the_national_shares(regions, model):
+    national = result(regions.population.sum(REGION).values[:, None], regions["time"].values,
                       ["Belgium"])
     counts = households(national, model).sum("household_type").sel(region="Belgium")
-    by_region = households(reference, model).sum(("household_type", REGION))
+    by_region = households(regions, model).sum(("household_type", REGION))
     np.testing.assert_allclose(counts, by_region, rtol=0.01)
 
 
@@ -233,9 +242,9 @@ def test_the_trend_starts_at_the_census_and_holds_after_its_last_year(model):
     xr.testing.assert_allclose(at(constant, 2060), at(constant, 2011))
 
 
-def test_a_scale_multiplies_the_odds_of_the_positions_it_names(reference, model):
+def test_a_scale_multiplies_the_odds_of_the_positions_it_names(regions, model):
     scale = xr.DataArray([2.0], dims="position", coords={"position": ["living_alone"]})
-    years = reference["time"].values
+    years = regions["time"].values
     scaled = position_shares(model, years, scale=scale).sel(region=REGIONS[1], sex="female", age=80)
     plain = position_shares(model, years).sel(region=REGIONS[1], sex="female", age=80)
     odds = scaled / scaled.sel(position="partner")
@@ -244,8 +253,8 @@ def test_a_scale_multiplies_the_odds_of_the_positions_it_names(reference, model)
     np.testing.assert_allclose(odds.sel(position="institution"), expected.sel(position="institution"))
     by_year = xr.DataArray(np.where(years >= 2030, 1.5, 1.0)[:, None], dims=("time", "position"),
                            coords={"time": years, "position": ["living_alone"]})
-    more = one_person_share(reference, model, scale=by_year, aggregate=REGION)
-    base = one_person_share(reference, model, aggregate=REGION)
+    more = one_person_share(regions, model, scale=by_year, aggregate=REGION)
+    base = one_person_share(regions, model, aggregate=REGION)
     assert float(more.sel(time=2029)) == pytest.approx(float(base.sel(time=2029)), rel=1e-12)
     assert float(more.sel(time=2040)) > float(base.sel(time=2040)) + 3
 
@@ -258,7 +267,7 @@ def draws():
     from projsim.io import load_scenario
     from projsim.stochastic import project_draws
 
-    return project_draws(load_scenario("fpb-2013"), 64, keep="draws", seed=3, engine="numpy")
+    return project_draws(load_scenario("fpb-2013-regions"), 64, keep="draws", seed=3, engine="numpy")
 
 
 def test_households_of_the_mean_are_the_mean_households_of_the_draws(draws, model):
@@ -404,12 +413,12 @@ def test_the_draws_of_a_scenario_keep_their_households(draws, scenario_with_hous
         average_household_size(kept)
 
 
-def test_a_result_without_households_needs_a_model(reference):
+def test_a_result_without_households_needs_a_model(regions):
     with raises_exactly("argument 'model': got None with a result without 'households'; expected "
                         "a household model, or a result that stores its households (a scenario "
                         "with a [households] section). Fix: pass projsim.io.households."
                         "read_household_model(), or add a [households] section to the scenario."):
-        households(reference)
+        households(regions)
 
 
 @pytest.mark.parametrize(("options", "message"), [
@@ -433,20 +442,20 @@ def test_stored_households_take_no_choice_of_counting(with_section, options, mes
 SOURCE = "the Dataset returned by projsim.io.households.read_household_model()"
 
 
-def test_a_model_that_is_not_a_dataset_is_refused(reference):
+def test_a_model_that_is_not_a_dataset_is_refused(regions):
     with raises_exactly("argument 'model': got an object of type dict; expected an xarray.Dataset "
                         f"holding a household model. Fix: pass {SOURCE}."):
-        households(reference, {})
+        households(regions, {})
 
 
-def test_a_model_without_a_variable_is_refused(reference, model):
+def test_a_model_without_a_variable_is_refused(regions, model):
     with raises_exactly("household model, variable 'trend': got no such variable; expected the "
                         "dimensions ('region', 'position'), in any order. Fix: pass "
                         f"{SOURCE}."):
-        households(reference, model.drop_vars("trend"))
+        households(regions, model.drop_vars("trend"))
 
 
-def test_a_model_with_other_positions_is_refused(reference, model):
+def test_a_model_with_other_positions_is_refused(regions, model):
     renamed = model.assign_coords(position=["alone", *HOUSEHOLD_POSITIONS[1:]])
     with raises_exactly("household model, coordinate 'position': got ['alone', 'partner', "
                         "'lone_parent', 'child_of_couple', 'child_of_lone_parent', 'other', "
@@ -454,35 +463,35 @@ def test_a_model_with_other_positions_is_refused(reference, model):
                         "'lone_parent', 'child_of_couple', 'child_of_lone_parent', 'other', "
                         "'institution']. Fix: label the model with projsim's vocabulary "
                         "(projsim.types)."):
-        households(reference, renamed)
+        households(regions, renamed)
 
 
-def test_a_model_with_negative_persons_is_refused(reference, model):
+def test_a_model_with_negative_persons_is_refused(regions, model):
     broken = model.copy(deep=True)
     broken["persons"].loc[{"region": "Walloon Region", "sex": "male", "age": 30,
                            "position": "other"}] = -1.0
     with raises_exactly("household model, variable 'persons': got -1.0 at {'region': 'Walloon "
                         "Region', 'sex': 'male', 'age': 30, 'position': 'other'}; expected "
                         f"numbers of persons >= 0. Fix: pass {SOURCE}, or correct the value."):
-        households(reference, broken)
+        households(regions, broken)
 
 
-def test_a_model_with_fewer_than_one_child_per_couple_is_refused(reference, model):
+def test_a_model_with_fewer_than_one_child_per_couple_is_refused(regions, model):
     broken = model.copy(deep=True)
     broken["children_per_couple"].loc[{"region": "Flemish Region"}] = 0.5
     with raises_exactly("household model, variable 'children_per_couple': got 0.5 at {'region': "
                         "'Flemish Region'}; expected at least 1 child per couple with children. "
                         f"Fix: pass {SOURCE}, or correct the value."):
-        households(reference, broken)
+        households(regions, broken)
 
 
-def test_a_model_whose_trend_years_are_out_of_order_is_refused(reference, model):
+def test_a_model_whose_trend_years_are_out_of_order_is_refused(regions, model):
     broken = model.copy()
     broken.attrs = {**model.attrs, "trend_until": 2001}
     with raises_exactly("household model, attributes trend_first, trend_origin, trend_until: got "
                         "[2006, 2011, 2001]; expected whole years with trend_first <= trend_origin "
                         "<= trend_until. Fix: date the trend: the years of its fit and its origin."):
-        households(reference, broken)
+        households(regions, broken)
 
 
 def test_a_region_the_model_lacks_is_refused(model):
@@ -494,17 +503,17 @@ def test_a_region_the_model_lacks_is_refused(model):
         households(other, model)
 
 
-def test_an_unknown_method_is_refused(reference, model):
+def test_an_unknown_method_is_refused(regions, model):
     with raises_exactly("argument 'method': got 'linear'; expected 'constant' or 'trend'. Fix: "
                         "choose how the shares move over time."):
-        households(reference, model, method="linear")
+        households(regions, model, method="linear")
 
 
-def test_an_unknown_stock_is_refused(reference, model):
+def test_an_unknown_stock_is_refused(regions, model):
     with raises_exactly("argument 'stock': got 'population_sd'; expected 'population' or "
                         "'population_mean'. Fix: choose the variable the households are computed "
                         "from."):
-        households(reference, model, stock="population_sd")
+        households(regions, model, stock="population_sd")
 
 
 def test_a_summary_without_draws_needs_the_mean(draws, model):
@@ -516,11 +525,11 @@ def test_a_summary_without_draws_needs_the_mean(draws, model):
     assert households(summary, model, stock="population_mean").dims[:2] == ("time", REGION)
 
 
-def test_pooling_sex_is_refused(reference, model):
+def test_pooling_sex_is_refused(regions, model):
     with raises_exactly("argument 'aggregate': got 'sex'; expected dimensions to aggregate among "
                         "'region' for the average household size. Fix: aggregate='region' gives "
                         "national figures; every other dimension (time, scenario, draw) is kept."):
-        average_household_size(reference, model, aggregate="sex")
+        average_household_size(regions, model, aggregate="sex")
 
 
 @pytest.mark.parametrize(("scale", "message"), [
@@ -541,6 +550,6 @@ def test_pooling_sex_is_refused(reference, model):
      "argument 'scale', coordinate 'time': got no value for 2013; expected a value for every time "
      "of the result. Fix: give the multipliers of every time, or leave 'time' out."),
 ])
-def test_a_malformed_scale_is_refused(reference, model, scale, message):
+def test_a_malformed_scale_is_refused(regions, model, scale, message):
     with raises_exactly(message):
-        households(reference, model, scale=scale)
+        households(regions, model, scale=scale)

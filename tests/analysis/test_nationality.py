@@ -1,6 +1,6 @@
 """A result by region and nationality needs nothing new in the analysis layer.
 
-The reference scenario projected on its base split into two nationalities
+The three-region reference (fpb-2013-regions) projected on its base split into two nationalities
 (nationality_cases.py: the foreign one holds a known share of every cell, at
 the same rates) is the reference split by that share. So every indicator
 pooled over nationality equals the reference's, national or by region, and
@@ -45,41 +45,41 @@ def close(split, plain, rtol=1e-9):
     np.testing.assert_allclose(split.transpose(*plain.dims), plain, rtol=rtol, atol=1e-6)
 
 
-def test_the_split_is_the_reference_by_nationality(by_nationality, reference):
+def test_the_split_is_the_regions_by_nationality(by_nationality, regions):
     assert by_nationality.population.dims == ("time", REGION, NATIONALITY, "sex", "age")
     assert by_nationality.attrs["state_dims"] == f"{REGION} {NATIONALITY}"
-    close(by_nationality.population.sum(NATIONALITY), reference.population, rtol=1e-12)
+    close(by_nationality.population.sum(NATIONALITY), regions.population, rtol=1e-12)
     foreign = by_nationality.population.sel({NATIONALITY: FOREIGN}, drop=True)
-    close(foreign, FOREIGN_SHARE * reference.population, rtol=1e-12)
+    close(foreign, FOREIGN_SHARE * regions.population, rtol=1e-12)
 
 
 @pytest.mark.parametrize("function, kwargs, others", INDICATORS,
                          ids=[f.__name__ for f, *_ in INDICATORS])
-def test_national_and_regional_figures_pool_nationality(by_nationality, reference, function,
+def test_national_and_regional_figures_pool_nationality(by_nationality, regions, function,
                                                         kwargs, others):
     national = function(by_nationality, aggregate=(REGION, NATIONALITY, *others), **kwargs)
-    close(national, function(reference, aggregate=(REGION, *others), **kwargs))
+    close(national, function(regions, aggregate=(REGION, *others), **kwargs))
     by_region = function(by_nationality, aggregate=(NATIONALITY, *others), **kwargs)
-    close(by_region, function(reference, aggregate=others, **kwargs))
-    assert national.attrs == function(reference, aggregate=(REGION, *others), **kwargs).attrs
+    close(by_region, function(regions, aggregate=others, **kwargs))
+    assert national.attrs == function(regions, aggregate=(REGION, *others), **kwargs).attrs
 
 
 @pytest.mark.parametrize("function", STRUCTURE, ids=[f.__name__ for f in STRUCTURE])
-def test_each_nationality_keeps_the_age_structure(by_nationality, reference, function):
+def test_each_nationality_keeps_the_age_structure(by_nationality, regions, function):
     kwargs = {"age": 80} if function is indicators.share_aged else {}
     kept = function(by_nationality, **kwargs)
     assert NATIONALITY in kept.dims
     for label in NATIONALITIES:
-        close(kept.sel({NATIONALITY: label}, drop=True), function(reference, **kwargs))
+        close(kept.sel({NATIONALITY: label}, drop=True), function(regions, **kwargs))
     national = function(by_nationality, aggregate=REGION, **kwargs)
     assert national.dims[:2] == ("time", NATIONALITY)
 
 
-def test_rates_kept_by_nationality_are_the_regions(by_nationality, reference):
+def test_rates_kept_by_nationality_are_the_regions(by_nationality, regions):
     for function in (indicators.tfr, indicators.life_expectancy):
         kept = function(by_nationality)
         for label in NATIONALITIES:
-            close(kept.sel({NATIONALITY: label}, drop=True), function(reference), rtol=1e-12)
+            close(kept.sel({NATIONALITY: label}, drop=True), function(regions), rtol=1e-12)
 
 
 def test_foreign_share_is_the_known_share(by_nationality):
@@ -147,12 +147,14 @@ def test_naturalisations_count_by_nationality_and_cancel_by_region(naturalised):
                                rtol=1e-12)
 
 
-def test_the_moves_counted_are_named(naturalised, reference):
+def test_the_moves_counted_are_named(naturalised, reference, regions):
     assert indicators.migration_balance(naturalised).attrs["long_name"] == (
         "migration balance (international net plus internal net plus naturalisation net)")
     assert indicators.crude_net_migration_rate(naturalised).attrs["long_name"] == (
         "crude net migration rate (international, internal and naturalisation)")
     assert indicators.migration_balance(reference).attrs["long_name"] == (
+        "migration balance (international net plus internal net plus naturalisation net)")
+    assert indicators.migration_balance(regions).attrs["long_name"] == (
         "migration balance (international net plus internal net)")
 
 
@@ -169,10 +171,10 @@ def test_error_a_move_with_one_flow_only(naturalised):
 # --- decompositions -------------------------------------------------------------------
 
 
-def test_migration_contribution_by_region_and_nationality(reference):
-    split = migration_contribution(split_by_nationality("fpb-2013"), 2012, 2030,
+def test_migration_contribution_by_region_and_nationality():
+    split = migration_contribution(split_by_nationality("fpb-2013-regions"), 2012, 2030,
                                    by=(REGION, NATIONALITY))
-    plain = migration_contribution("fpb-2013", 2012, 2030, by=REGION)
+    plain = migration_contribution("fpb-2013-regions", 2012, 2030, by=REGION)
     assert split.total_change.dims == ("period", REGION, NATIONALITY)
     for name in ("total_change", "natural_change_counterfactual", "migration_total",
                  "migration_direct", "migration_indirect", "migration_adjustment"):
@@ -187,13 +189,17 @@ def test_error_migration_contribution_by_names_the_state_dimensions():
         "argument 'by': got ('nationalty',); expected distinct dimensions among "
         "['region', 'nationality', 'sex', 'age']. Fix: did you mean 'nationality'?"
     ):
-        migration_contribution(split_by_nationality("belgium-2012"), by="nationalty")
+        migration_contribution(split_by_nationality("fpb-2013-regions"), by="nationalty")
 
 
-def test_decompose_difference_by_region_and_nationality():
-    split = decompose_difference(split_by_nationality("fpb-2011"),
-                                 split_by_nationality("fpb-2013"), at=[2030, 2060])
-    plain = decompose_difference("fpb-2011", "fpb-2013", at=[2030, 2060])
+def test_decompose_difference_by_region_and_nationality(tmp_path):
+    other = tmp_path / "other.toml"
+    other.write_text('name = "other"\nextends = "fpb-2013-regions"\n'
+                     '[fertility]\ntfr = { 2012 = 1.83, 2030 = 1.90 }\n'
+                     '[international_migration]\nnet_total = 30000\n', encoding="utf-8")
+    split = decompose_difference(split_by_nationality(other),
+                                 split_by_nationality("fpb-2013-regions"), at=[2030, 2060])
+    plain = decompose_difference(other, "fpb-2013-regions", at=[2030, 2060])
     assert split.contribution.dims == ("component", "time", REGION, NATIONALITY, "sex", "age")
     close(split.contribution.sum(NATIONALITY), plain.contribution, rtol=1e-7)
     close(split.difference.sum(NATIONALITY), plain.difference, rtol=1e-9)

@@ -65,7 +65,7 @@ def test_dependency_ratios_by_hand(small):
 
 
 def test_dependency_ratio_conventions(reference):
-    nation = ("region", "sex")
+    nation = ("region", "nationality", "sex")
     fpb = indicators.dependency_ratio(reference, "old", aggregate=nation)
     un = indicators.dependency_ratio(reference, "old", working_age=(15, 65), aggregate=nation)
     assert fpb.attrs["units"] == "persons per 100 persons aged 18-66"

@@ -14,7 +14,7 @@ from projsim.types import SEXES
 
 def scenario_file(tmp_path, body=""):
     path = tmp_path / "s.toml"
-    path.write_text(f'name = "t"\nbase = "belgium-2012"\nhorizon = 2031\n{body}')
+    path.write_text(f'name = "t"\nbase = "belgium-2012-regions"\nhorizon = 2031\n{body}')
     return path
 
 
@@ -22,7 +22,7 @@ def test_scale_paths_multiply_the_base_rates(tmp_path):
     path = scenario_file(tmp_path, "[fertility]\nscale = { 2012 = 1.0, 2022 = 1.5 }\n"
                                    "[international_migration]\nscale = 0\n")
     inputs = build_inputs(load_scenario(path))
-    base = load_base("belgium-2012")
+    base = load_base("belgium-2012-regions")
     fertility = inputs.rates.fertility_rate[:, 0]
     np.testing.assert_allclose(fertility[0], base.fertility_rate)
     np.testing.assert_allclose(fertility[5], 1.25 * base.fertility_rate)
@@ -45,7 +45,7 @@ def test_mortality_scale_lowers_deaths(tmp_path):
 
 @pytest.mark.parametrize("open_age", [100, 120, 130])
 def test_open_age_keeps_persons_and_life_expectancy(open_age):
-    base = load_base("belgium-2012")
+    base = load_base("belgium-2012-regions")
     moved = with_open_age(base, open_age)
     assert moved.population.shape[-1] == open_age + 1
     np.testing.assert_allclose(moved.population.sum(), base.population.sum(), rtol=1e-13)
@@ -111,12 +111,12 @@ def test_rogers_castro_profile_keeps_regional_shares(tmp_path):
 
 
 def test_a_table_replaces_the_rates(tmp_path):
-    base = load_base("belgium-2012")
+    base = load_base("belgium-2012-regions")
     rows = ["year,region,sex,age,internal_migration_rate"]
     rows += [f"2012,{r},{s},{a},0.01" for r in base.regions for s in SEXES for a in base.ages]
     (tmp_path / "internal.csv").write_text("\n".join(rows) + "\n")
     path = tmp_path / "s.toml"
-    path.write_text('base = "belgium-2012"\nhorizon = 2013\n[internal_migration]\n'
+    path.write_text('base = "belgium-2012-regions"\nhorizon = 2013\n[internal_migration]\n'
                     'table = "internal.csv"\n')
     inputs = build_inputs(load_scenario(path))
     assert np.all(inputs.rates.move_rate[:, :, 0] == 0.01)
@@ -124,7 +124,7 @@ def test_a_table_replaces_the_rates(tmp_path):
 
 def test_extends_overrides_only_what_it_states(tmp_path):
     parent = tmp_path / "parent.toml"
-    parent.write_text('name = "parent"\nbase = "belgium-2012"\nhorizon = 2031\n'
+    parent.write_text('name = "parent"\nbase = "belgium-2012-regions"\nhorizon = 2031\n'
                       '[fertility]\ntfr = 1.6\nsex_ratio_at_birth = 1.06\n'
                       '[international_migration]\nnet_total = 40000\n')
     child = tmp_path / "child.toml"
@@ -141,9 +141,11 @@ def test_variants_run_as_a_scenario_dimension():
     assert list(ds.scenario.values) == ["fpb-2013", "zero-migration", "low-migration",
                                         "high-migration", "constant-fertility",
                                         "constant-mortality"]
-    assert ds.population.dims == ("time", "scenario", "region", "sex", "age")
-    net = ds.net_migration.sum(["region", "sex", "age"]).sel(time=2020)
-    np.testing.assert_allclose(net, [35000, 0, 17500, 52500, 35000, 35000], atol=5.0)
+    assert ds.population.dims == ("time", "scenario", "region", "nationality", "sex", "age")
+    net = ds.net_migration.sum(["region", "nationality", "sex", "age"]).sel(time=2020)
+    np.testing.assert_allclose(net, [35000, 0, 17500, 52500, 35000, 35000], rtol=1e-9)
+    closed = ds.sel(scenario="zero-migration")
+    assert float(closed.immigration.sum()) == float(closed.emigration.sum()) == 0.0
     alone = projsim.project("fpb-2013").population
     np.testing.assert_allclose(ds.population.sel(scenario="fpb-2013"), alone, rtol=1e-12)
 
@@ -160,13 +162,13 @@ def test_immigration_and_emigration_rates(tmp_path):
     net = ds.net_migration - ds.immigration + ds.emigration
     assert float(abs(net.isel(time=slice(None, -1)) - ds.migration_adjustment.isel(
         time=slice(None, -1))).max()) < 1e-6
-    profile = load_base("belgium-2012").immigrant_profile
+    profile = load_base("belgium-2012-regions").immigrant_profile
     np.testing.assert_allclose(ds.immigration.sel(time=2012).sum(["sex", "age"]) / 150000,
                                profile.sum((1, 2)) / profile.sum(), rtol=1e-12)
 
 
 def test_schedule_and_profile_tables(tmp_path):
-    base = load_base("belgium-2012")
+    base = load_base("belgium-2012-regions")
     rows = ["region,age,fertility_rate"] + [
         f"{r},{a},{0.1 if 20 <= a < 40 else 0.0}" for r in base.regions for a in base.ages]
     (tmp_path / "schedule.csv").write_text("\n".join(rows) + "\n")
@@ -215,7 +217,7 @@ net_total = { 2012 = 40000, 2031 = 21000 }
 @pytest.fixture(scope="module")
 def five_year_inputs(tmp_path_factory):
     path = tmp_path_factory.mktemp("grid") / "s.toml"
-    path.write_text('name = "t"\nbase = "belgium-2012"\nhorizon = 2032\n' + FIVE_YEARS)
+    path.write_text('name = "t"\nbase = "belgium-2012-regions"\nhorizon = 2032\n' + FIVE_YEARS)
     scenario = load_scenario(path)
     return scenario, build_inputs(scenario)
 

@@ -99,7 +99,7 @@ def test_belgian_2012_population_round_trip():
 
 
 def test_rates_keep_each_group_mean_and_the_tfr():
-    fertility = load_base("belgium-2012").fertility_rate  # (state, age), single years, 110+
+    fertility = load_base("belgium-2012-regions").fertility_rate  # (region, age), 110+
     grouped = group_rates(fertility, 5)
     single = graduate_rates(grouped, 5)
     np.testing.assert_allclose(group_rates(single, 5), grouped, rtol=1e-13, atol=1e-17)

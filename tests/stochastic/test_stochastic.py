@@ -17,7 +17,7 @@ from projsim.stochastic.paths import (
     uncertainty,
 )
 
-SCENARIO = projsim.load_scenario("fpb-2013")
+SCENARIO = projsim.load_scenario("fpb-2013-regions")
 
 
 def test_normals_depend_only_on_seed_and_draw():
@@ -124,7 +124,7 @@ def test_chunk_must_align_with_seed_blocks():
 
 def test_draws_with_a_moved_open_age(tmp_path):
     path = tmp_path / "s.toml"
-    path.write_text('extends = "fpb-2013"\nopen_age = 120\n')
+    path.write_text('extends = "fpb-2013-regions"\nopen_age = 120\n')
     ds = project_draws(projsim.load_scenario(path), 64, engine="numpy")
     assert int(ds.age[-1]) == 120 and ds.age.attrs["open_age"] == 120
     np.testing.assert_allclose(ds.population_mean.sel(time=2012).sum(), 11035948)
@@ -230,7 +230,7 @@ def test_survival_is_interpolated_close_to_the_solved_ratios():
     from projsim.types import SEXES
 
     job = _chunk_job("numpy")
-    base = load_base("belgium-2012")
+    base = load_base("belgium-2012-regions")
     pattern = load_lee_carter(base.ages).age_pattern
     national = national_rates(base.mortality_rate, pooled_oldest(base.population))
     e0 = np.random.default_rng(3).uniform(77, 95, (40, 2))
@@ -253,7 +253,7 @@ def test_float32_compiled_chunks_stay_close():
 
 # --- demographic noise -------------------------------------------------------------
 
-CLOSED = """extends = "fpb-2013"
+CLOSED = """extends = "fpb-2013-regions"
 horizon = 2013
 [international_migration]
 net_total = 0
@@ -272,7 +272,7 @@ def test_without_noise_the_draws_are_unchanged(monkeypatch, tmp_path):
     from projsim.engine import noise
 
     path = tmp_path / "off.toml"
-    path.write_text('extends = "fpb-2013"\n[uncertainty]\ndemographic_noise = false\n')
+    path.write_text('extends = "fpb-2013-regions"\n[uncertainty]\ndemographic_noise = false\n')
     before = project_draws(SCENARIO, 70, keep="draws", engine="numpy")
 
     def refuse(*args, **kwargs):
@@ -304,7 +304,7 @@ def test_noise_does_not_depend_on_chunking_or_the_number_of_draws():
 @pytest.mark.slow
 def test_noise_runs_the_numpy_step_and_says_so(tmp_path):
     path = tmp_path / "on.toml"
-    path.write_text('extends = "fpb-2013"\nhorizon = 2015\n[uncertainty]\n'
+    path.write_text('extends = "fpb-2013-regions"\nhorizon = 2015\n[uncertainty]\n'
                     'demographic_noise = true\n')
     scenario = projsim.load_scenario(path)
     with pytest.raises(InputError) as excinfo:

@@ -154,9 +154,10 @@ def crude_birth_rate(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.DataArr
     Examples
     --------
     >>> import projsim
-    >>> cbr = crude_birth_rate(projsim.project("belgium-2012"), aggregate=('region', 'sex'))
+    >>> cbr = crude_birth_rate(projsim.project("belgium-2012"), aggregate=('region', 'nationality',
+    ...                                                                  'sex'))
     >>> print(f"{float(cbr.sel(time=2012)):.2f}")
-    11.75
+    11.77
     """
     ds, dims = _components(ds, aggregate, "the crude birth rate", ("births", "population"))
     return _per_thousand(ds, summed(ds["births"], dims), dims, "crude birth rate")

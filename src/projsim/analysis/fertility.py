@@ -130,8 +130,13 @@ def tfr(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.DataArray:
     Examples
     --------
     >>> import projsim
-    >>> tfr(projsim.project("belgium-2012")).sel(time=2012).round(3).values
-    array([1.888, 1.798, 1.85 ])
+    >>> ds = projsim.project("belgium-2012")
+    >>> tfr(ds).sel(time=2012).round(3).values    # regions x (Belgian, foreign)
+    array([[1.573, 2.278],
+           [1.711, 2.478],
+           [1.754, 2.541]])
+    >>> print(f"{float(tfr(ds, aggregate=('region', 'nationality')).sel(time=2012)):.3f}")
+    1.830
     """
     ds, dims = _fertility_inputs(ds, aggregate, "the total fertility rate", ("fertility_rate",))
     return labelled(_width_times(ds, summed(_fertility(ds, dims), ["age"])),

@@ -89,9 +89,10 @@ Examples
 --------
 >>> import projsim
 >>> ds = projsim.project("fpb-2013")
->>> print(f"{float(ds.projsim.tfr(aggregate='region').sel(time=2012)):.3f}")
+>>> national = ('region', 'nationality')
+>>> print(f"{float(ds.projsim.tfr(aggregate=national).sel(time=2012)):.3f}")
 1.830
->>> e0 = ds.projsim.life_expectancy(age=0, aggregate='region').sel(time=2060)
+>>> e0 = ds.projsim.life_expectancy(age=0, aggregate=national).sel(time=2060)
 >>> print(e0.round(1).to_series().to_dict())
 {'female': 89.1, 'male': 86.7}
 """

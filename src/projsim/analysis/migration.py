@@ -30,9 +30,9 @@ Examples
 --------
 >>> ds = migration_contribution("fpb-2013", 2012, 2060)
 >>> round(float(ds.migration_share_of_growth.sel(period="2012-2060")), 1)
-126.5
+134.8
 >>> round(float(ds.migration_share_of_growth.sel(period="2012-2013")), 1)
-74.1
+74.4
 
 References
 ----------

@@ -311,9 +311,10 @@ def life_table(ds: xr.Dataset, *, aggregate: Aggregate = (),
     --------
     >>> import projsim
     >>> table = life_table(projsim.project("belgium-2012"))
-    >>> table.ex.sel(time=2012, region="Flemish Region", age=[0, 65]).round(2).values
-    array([[83.44, 21.38],
-           [78.6 , 18.02]])
+    >>> flemish = table.ex.sel(time=2012, region="Flemish Region", age=[0, 65])
+    >>> flemish.sel(nationality="Belgian").round(2).values
+    array([[83.45, 21.38],
+           [78.56, 18.  ]])
     """
     ds, dims = inputs(ds, aggregate, "a life table", ("mortality_rate",),
                       to_pool=("population",))
@@ -363,7 +364,8 @@ def life_expectancy(ds: xr.Dataset, age: int | Sequence[int] = 0, *,
     Examples
     --------
     >>> import projsim
-    >>> e65 = life_expectancy(projsim.project("belgium-2012"), 65, aggregate='region')
+    >>> e65 = life_expectancy(projsim.project("belgium-2012"), 65,
+    ...                       aggregate=('region', 'nationality'))
     >>> e65.sel(time=2012).round(2).values
     array([21.  , 17.55])
     """

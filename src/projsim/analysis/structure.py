@@ -93,9 +93,9 @@ def mid_year_population(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.Data
     --------
     >>> import projsim
     >>> ds = projsim.project("belgium-2012")
-    >>> exposure = mid_year_population(ds, aggregate=('region', 'sex', 'age'))
+    >>> exposure = mid_year_population(ds, aggregate=('region', 'nationality', 'sex', 'age'))
     >>> print(f"{float(exposure.sel(time=2012)):,.0f}")
-    11,081,791
+    11,073,637
     """
     ds, population = _structure(ds, aggregate, "the mid-year population", others=_CELL)
     width, date = age_width(ds), stock_date(ds)
@@ -245,7 +245,8 @@ def median_age(ds: xr.Dataset, *, aggregate: Aggregate = ()) -> xr.DataArray:
     Examples
     --------
     >>> import projsim
-    >>> median = median_age(projsim.project("belgium-2012"), aggregate=('region', 'sex'))
+    >>> median = median_age(projsim.project("belgium-2012"),
+    ...                     aggregate=('region', 'nationality', 'sex'))
     >>> print(f"{float(median.sel(time=2012)):.1f}")
     41.1
     """
@@ -302,7 +303,7 @@ def dependency_ratio(ds: xr.Dataset, kind: DependencyKind = "total", *,
     --------
     >>> import projsim
     >>> ds = projsim.project("belgium-2012")
-    >>> old = dependency_ratio(ds, "old", aggregate=('region', 'sex'))
+    >>> old = dependency_ratio(ds, "old", aggregate=('region', 'nationality', 'sex'))
     >>> print(f"{float(old.sel(time=2012)):.1f}")
     23.8
     """

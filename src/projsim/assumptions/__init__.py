@@ -91,7 +91,7 @@ def build_inputs(scenario: Scenario) -> Inputs:
     >>> from projsim.io import load_scenario
     >>> inputs = build_inputs(load_scenario("belgium-2012"))
     >>> inputs.rates.survival.shape
-    (49, 1, 3, 2, 111)
+    (49, 1, 6, 2, 111)
     """
     base = with_grid(scenario.base_data, scenario.width, scenario.open_age)
     years = np.arange(base.year, scenario.horizon + 1, scenario.width)
