@@ -90,23 +90,28 @@ def repeat(function, runs: int, warmup: int = 0) -> list[float]:
     return times
 
 
-def interleaved(functions: dict, runs: int, warmup: int = 1) -> dict[str, list[float]]:
+def interleaved(functions: dict, runs: int, warmup: int = 1, cpu: bool = False):
     """Wall times [s] of each of ``functions`` (name -> callable), run in turn.
 
     The calls alternate (a, b, a, b, ...), so that a change in the load of
     the machine falls on every function alike and the ratio of two of them,
-    run by run, is measured in the same conditions.
+    run by run, is measured in the same conditions. With ``cpu``, also the
+    CPU time of the process during each call (all its threads), which
+    leaves out the time the call waited for a core on a loaded machine:
+    returns ``(wall, cpu)``.
     """
     for function in functions.values():
         for _ in range(warmup):
             function()
-    times: dict[str, list[float]] = {name: [] for name in functions}
+    walls: dict[str, list[float]] = {name: [] for name in functions}
+    cpus: dict[str, list[float]] = {name: [] for name in functions}
     for _ in range(runs):
         for name, function in functions.items():
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             function()
-            times[name].append(time.perf_counter() - start)
-    return times
+            walls[name].append(time.perf_counter() - start)
+            cpus[name].append(time.process_time() - start_cpu)
+    return (walls, cpus) if cpu else walls
 
 
 def ratios(numerators, denominators) -> Spread:
