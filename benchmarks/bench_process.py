@@ -197,6 +197,23 @@ raise SystemExit(status)
 """
 
 
+#: Calls the CLI's ``main`` again and again in one process: the in-process times
+#: of a command, printed as JSON (the first call pays the imports after
+#: ``projsim.cli`` and numba's loads; the later ones do not).
+IN_PROCESS = """
+import contextlib, io, json, sys, time
+arguments, runs = json.loads(sys.argv[1]), int(sys.argv[2])
+from projsim.cli import main
+times = []
+for _ in range(runs + 1):
+    start = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()):
+        main(arguments)
+    times.append(time.perf_counter() - start)
+print(json.dumps(times))
+"""
+
+
 class Sizes(NamedTuple):
     """What one run measures (full or ``--quick``)."""
 
@@ -353,9 +370,22 @@ def section_cold_warm(sizes, caches, commands):
                          f"{spread.median / warm.median:.2f}x" if state != "warm" else "1",
                          f"{spread.median / results['projsim run', 'warm'].median:.2f}x"])
             caches.remove_cold()
-    print_table(f"1. Whole processes (python -m projsim.cli): median (min-max) of {sizes.runs} "
-                f"runs warm, {sizes.cold_runs} cold, each a new process; {load_average()}",
-                ["command", "seconds", "/ warm", "/ projsim run, warm"], rows)
+        arguments = command[3:]
+        done = subprocess.run([sys.executable, "-c", IN_PROCESS, json.dumps(arguments),
+                               str(sizes.runs)], env=caches.environment("warm"), check=True,
+                              capture_output=True, text=True)
+        times = json.loads(done.stdout.strip().splitlines()[-1])
+        later = Spread.of(times[1:])
+        results[name, "in process"] = later
+        rows.append([f"{name}: in process, its first call (warm caches)", f"{times[0]:.3g} s",
+                     "", ""])
+        rows.append([f"{name}: in process, later calls", later.text(" s"),
+                     f"{later.median / results[name, 'warm'].median:.2f}x", ""])
+    print_table(f"1. Whole processes (python -m projsim.cli), each a new process, median "
+                f"(min-max) of {sizes.runs} runs warm, {sizes.cold_runs} cold; beside them the "
+                f"same command in process (the CLI's main called again in one process); "
+                f"{load_average()}", ["command", "seconds", "/ warm", "/ projsim run, warm"],
+                rows)
     draws = f"projsim run --draws {sizes.draws}"
     if (draws, "warm") in results:
         ratio = results[draws, "warm"].median / results["projsim run", "warm"].median
