@@ -515,6 +515,9 @@ def section_curve(sizes, caches, cold):
         if other == "fused" and draws < sizes.fused_below:
             entry["fused"] = timed(runner(arguments, fused_from=0), caches, "warm", sizes.runs)
         table[draws] = entry
+        print(f"   measured --draws {draws:,}: " + "; ".join(
+            f"{engine} {entry[engine].text(' s')}" for engine in ("numpy", "fused")
+            if engine in entry) + f" ({chosen} chosen); {load_average()}", flush=True)
     rows = []
     for draws, entry in table.items():
         double = table.get(2 * draws)
