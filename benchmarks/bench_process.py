@@ -103,28 +103,36 @@ def probe(arguments: list[str]) -> None:
                 wrap_dispatcher(sys.modules[spec.name].Dispatcher)
 
     def wrap_dispatcher(dispatcher):
+        from numba.core.compiler_lock import global_compiler_lock
+
         original = dispatcher.compile
 
         def compile(self, sig):
             depth = local.__dict__.setdefault("depth", 0)
             if depth:
                 return original(self, sig)
-            local.depth = 1
-            in_numba[0] += 1
-            versions, hits = len(self.overloads), sum(self._cache_hits.values())
-            start = time.perf_counter()
-            try:
-                return original(self, sig)
-            finally:
-                elapsed = time.perf_counter() - start
-                in_numba[0] -= 1
-                local.depth = 0
-                if len(self.overloads) > versions:
-                    compiled.append({
-                        "function": f"{self.py_func.__module__.rsplit('.', 1)[-1]}."
-                                    f"{self.py_func.__qualname__}",
-                        "seconds": elapsed,
-                        "loaded": sum(self._cache_hits.values()) > hits})
+            # numba's own lock (reentrant), taken here so that a thread that
+            # waited for another's load neither counts it nor its wait
+            with global_compiler_lock:
+                local.depth = 1
+                in_numba[0] += 1
+                versions, hits = len(self.overloads), sum(self._cache_hits.values())
+                start = time.perf_counter()
+                try:
+                    return original(self, sig)
+                finally:
+                    elapsed = time.perf_counter() - start
+                    in_numba[0] -= 1
+                    local.depth = 0
+                    record(self, versions, hits, elapsed)
+
+        def record(self, versions, hits, elapsed):
+            if len(self.overloads) > versions:
+                compiled.append({
+                    "function": f"{self.py_func.__module__.rsplit('.', 1)[-1]}."
+                                f"{self.py_func.__qualname__}",
+                    "seconds": elapsed,
+                    "loaded": sum(self._cache_hits.values()) > hits})
 
         dispatcher.compile = compile
 
