@@ -2,30 +2,39 @@
 
 Run from the repository root::
 
-    python benchmarks/bench_kernel.py            # full run, about a minute, 2.5 GB of memory
+    python benchmarks/bench_kernel.py            # full run, 2-4 minutes, about 5 GB of memory
     python benchmarks/bench_kernel.py --quick    # tiny sizes, a few seconds (CI smoke run)
 
-Every figure that is judged is a ratio of two timings taken in the same run,
-because the machines we run on are shared and their absolute speed drifts:
+Every figure is the median of at least five runs with the minimum and the
+maximum beside it, and every judged figure is a ratio of timings taken in the
+same run, because the machines we run on are shared and their absolute
+speed drifts:
 
-1. memory-copy bandwidth: the best of several ``np.copyto(dst, src)`` on
-   arrays of 10 MB to the size of the state, counting the bytes read and
-   written [bytes/s];
-2. :func:`projsim.kernel.step` looped over time on a state of
-   ``batch x state x sex x age`` cells, (a) with births, mortality and net
-   international migration, (b) the same plus internal migration between
-   states, each timed against the memory bound
-   ``2 x 8 bytes x cells / copy bandwidth``, the time a step would take if it
-   only read and wrote the population once; plus the peak memory of the loop
-   relative to the state;
-3. the overhead of :func:`projsim.kernel.project` (validation and the storage
-   of every step's flows) over the bare loop of ``step`` on a smaller state;
-4. the time of one single-population projection, 131 ages x 2 sexes x 100
-   years.
+1. the memory bound: the bandwidth of ``np.copyto`` on 1 GiB arrays, far
+   beyond the last-level cache, counting the bytes read and written; the
+   bound uses the best copy (the strictest bound), before or after the
+   kernels;
+2. the throughput of one step, :func:`projsim.engine.step` looped over time
+   on ``1,000 x 43 x 2 x 121`` cells, (a) births, mortality and net
+   international migration, (b) the same plus internal migration between the
+   43 states, population only, with every flow, and the fused compiled step;
+   the rates vary by batch and by year: the steps cycle through several full
+   sets of rates, as many as it takes for them to exceed twice the
+   last-level cache, so that the rates are read from memory as a real
+   ensemble's would be;
+3. the deterministic path as users run it, :func:`projsim.engine.project`
+   with every flow recorded, over 50 years of ``20 x 43 x 2 x 121`` cells
+   whose rates vary by batch and year, in cell-steps per second and against
+   the memory bound; and its parts (validation, the time loop, the flows);
+4. one population, 131 ages x 2 sexes x 100 years with every flow recorded,
+   in process: ``projsim.engine.project`` against ``benchmarks/textbook.py``,
+   the plain-numpy textbook loop (target: at most 1.5x), run in turn, and,
+   with numba warm, the compiled code against the 7e8 cell-steps/s of the UN
+   Population Division's C kernel on this size (target: within 10x).
 
-A ratio above its target prints ``MISS``; that is a measurement, not an
-error, and the script exits 0 unless something crashes. ``benchmarks/README.md``
-explains how to read the table and records the figures of past runs.
+A ratio that misses its target prints ``MISS``: a measurement, not an error;
+the script exits 0 unless something crashes. ``benchmarks/README.md``
+explains how to read the tables and records the figures of past runs.
 
 By default the script removes ``OPENBLAS_CORETYPE`` and ``OPENBLAS_L2_SIZE``
 from its own environment before numpy loads OpenBLAS, so that OpenBLAS picks
@@ -35,19 +44,18 @@ products in internal migration); ``--keep-openblas-env`` keeps them.
 
 from __future__ import annotations
 
-import os
 import sys
 
 from benchlib import (  # noqa: E402  (first: it clears OpenBLAS overrides before numpy)
-    OPENBLAS_OVERRIDES, REMOVED_OPENBLAS_ENV, copy_bandwidth, peak_rss_bytes, print_table,
+    BOUND_COPY_BYTES, OPENBLAS_OVERRIDES, RUNS, Spread, copy_bandwidths, interleaved,
+    last_level_cache_bytes, load_average, peak_rss_bytes, print_machine, print_table, ratios,
+    repeat,
 )
 
 import argparse  # noqa: E402
-import datetime  # noqa: E402
 import importlib.util  # noqa: E402
-import platform  # noqa: E402
+import math  # noqa: E402
 import resource  # noqa: E402
-import statistics  # noqa: E402
 import time  # noqa: E402
 import tracemalloc  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -60,17 +68,20 @@ try:
 except ImportError:  # a plain checkout: use the source tree next to this file
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     from projsim import engine as kernel
+from projsim.engine.loop import flows_of  # noqa: E402
+
+import textbook  # noqa: E402
 
 HAVE_NUMBA = importlib.util.find_spec("numba") is not None
-if HAVE_NUMBA:
-    import numba  # noqa: E402
 
-    from projsim.engine.compiled import fused  # noqa: E402
-
-    FUSED_THREADS = numba.get_num_threads()
-
-#: Ratio targets of (measured time per step) / (memory-bound time per step).
+#: Ratio targets of (time per step) / (memory-bound time per step).
 TARGETS = {"a": 3.0, "b": 6.0}
+#: One population: projsim's numpy ``project`` at most this many times the textbook loop.
+TEXTBOOK_TARGET = 1.5
+#: The UN Population Division's CCMPP C kernel on one population of 131 ages x 2
+#: sexes x 100 years (37 microseconds, issue "fast for every user") [cell-steps/s],
+#: and how far below it the compiled path may stay.
+C_KERNEL_RATE, C_KERNEL_TARGET = 7e8, 10.0
 BYTES_PER_CELL = np.dtype(np.float64).itemsize
 
 
@@ -78,27 +89,35 @@ class Sizes(NamedTuple):
     """Problem sizes of one run (full or ``--quick``)."""
 
     shape: tuple[int, int, int, int]  # (batch, state, sex, age) of the big state
-    steps: int  # timed steps of the big state
+    steps: int  # timed steps of the big state (each one a run)
     warmup: int  # untimed steps before them
-    copy_megabytes: tuple[int, ...]  # array sizes of the copy benchmark [MB]
-    copy_repeats: int
-    project_shape: tuple[int, int, int, int]  # state of the project-overhead test
+    copy_bytes: int  # array size of the bound's copy
+    copy_runs: int
+    project_shape: tuple[int, int, int, int]  # the deterministic all-flows path
     project_steps: int
-    single_shape: tuple[int, int, int, int]  # one population
+    project_runs: int
+    single_ages: int  # one population
     single_years: int
-    single_repeats: int
+    single_runs: int
+    rate_sets: int | None  # sets of rates of section 2; None: enough to exceed the cache
 
 
-FULL = Sizes((1000, 43, 2, 121), 50, 2, (10, 20, 40, 80), 7, (10, 43, 2, 121), 50,
-             (1, 1, 2, 131), 100, 20)
-QUICK = Sizes((4, 43, 2, 121), 5, 1, (1, 4), 3, (2, 5, 2, 121), 5, (1, 1, 2, 131), 100, 3)
+FULL = Sizes((1000, 43, 2, 121), 50, 2, BOUND_COPY_BYTES, 7, (20, 43, 2, 121), 50, RUNS,
+             131, 100, 30, None)
+QUICK = Sizes((4, 43, 2, 121), 5, 1, 2**24, 3, (2, 5, 2, 121), 5, 2, 131, 100, 3, 2)
 
 
-def synthetic_rates(shape, *, internal, seed=0):
-    """Realistic constant rates with a time axis of length 1, and a start population.
+def synthetic_rates(shape, *, internal, sets=1, seed=0, batch_rates=True):
+    """Plausible rates with a time axis of ``sets`` full sets, and a start population.
 
-    The rates vary by state, sex and age but not by batch, so they are small
-    next to the population and the step's memory traffic is the state's.
+    Survival ratios are about 0.99 at adult ages (Gompertz), fertility is
+    non-zero at ages 15-49 (TFR 1.3-2.0), the sex ratio at birth 1.05, net
+    migration a few persons per cell and internal out-migration 0.5-3.5 % a
+    year. With ``batch_rates`` every set has its own value for every batch,
+    state, sex and age (a few percent around those levels), so a step reads
+    as many bytes of rates as a draw's own rates would take; the destination
+    shares of internal migration are one matrix for all batches and years,
+    as in an ensemble.
 
     Parameters
     ----------
@@ -107,70 +126,98 @@ def synthetic_rates(shape, *, internal, seed=0):
     internal : bool
         Include internal migration (rates and a ``state x state`` destination
         matrix).
+    sets : int
+        Length of the rates' time axis: the sets a loop cycles through.
     seed : int
         Seed of the local random generator.
+    batch_rates : bool
+        Rates that differ by batch (else one value for all batches).
 
     Returns
     -------
     population : ndarray, (batch, state, sex, age)
         Start population [persons], decreasing with age.
-    rates : projsim.kernel.Rates
-        Rates with a leading time axis of length 1.
+    rates : projsim.engine.Rates
+        Rates with a leading time axis of length ``sets``.
     """
     rng = np.random.default_rng(seed)
     batch, states, sexes, ages = shape
+    lead = (sets, batch if batch_rates else 1)
     age = np.arange(ages, dtype=float)
-    # Gompertz death probabilities with an infant term; survival ratios ~0.99 at adult ages
+
+    def jitter(*trailing, spread=0.02):
+        return rng.uniform(1.0 - spread, 1.0 + spread, size=lead + trailing)
+
     death_probability = np.minimum(0.004 * np.exp(-age) + 5e-5 * np.exp(0.095 * age), 0.6)
-    survival = np.broadcast_to(1.0 - death_probability, (1, 1, states, sexes, ages)).copy()
+    survival = np.minimum(1.0 - death_probability * jitter(states, sexes, ages, spread=0.2), 1.0)
     survival[..., -1] = 0.55  # open age group T(omega) / T(omega - 1)
     fertile = (age >= 15) & (age < 50)
     schedule = np.where(fertile, np.exp(-0.5 * ((age - 30.0) / 6.0) ** 2), 0.0)
     total_fertility = rng.uniform(1.3, 2.0, size=(1, 1, states, 1))
-    fertility_rate = total_fertility * schedule / schedule.sum()
+    fertility_rate = total_fertility * schedule / schedule.sum() * jitter(states, ages)
     sex_ratio_at_birth = np.full((1, 1, states), 1.05)
     level = rng.uniform(200.0, 2000.0, size=(batch, states, 1, 1))
     population = level * np.exp(-0.012 * age) * rng.uniform(0.9, 1.1, size=shape)
     migration_age = np.exp(-0.5 * ((age - 28.0) / 8.0) ** 2)
-    net_migration = rng.normal(0.0, 2.0, size=(1, 1, states, sexes, 1)) * migration_age
+    net_migration = (rng.normal(0.0, 2.0, size=(1, 1, states, sexes, 1)) * migration_age
+                     * jitter(states, sexes, ages, spread=0.5))
     rates = kernel.Rates(survival, fertility_rate, sex_ratio_at_birth, net_migration=net_migration)
     if internal:
-        move_rate = np.broadcast_to(0.005 + 0.03 * migration_age, (1, 1, 1, states, sexes, ages))
+        move_rate = (0.005 + 0.03 * migration_age) * jitter(1, states, sexes, ages, spread=0.2)
         destination = rng.uniform(size=(1, 1, 1, states, states))
         destination[..., np.arange(states), np.arange(states)] = 0.0
         destination /= destination.sum(axis=-1, keepdims=True)
-        rates = rates._replace(move_rate=move_rate.copy(), move_destination=destination)
+        rates = rates._replace(move_rate=move_rate, move_destination=destination)
     return population, rates
 
 
-def at_time(rates, t=0):
-    """The rates of step ``t`` without the time axis (the slicing ``project`` does)."""
-    return kernel.Rates(*(None if a is None else a[min(t, a.shape[0] - 1)] for a in rates))
+def at_time(rates, t):
+    """The rates of step ``t`` of a loop that cycles through their time axis."""
+    return kernel.Rates(*(None if a is None else a[t % a.shape[0]] for a in rates))
+
+
+def rate_bytes(rates) -> int:
+    """Bytes of one step's rates (one entry of the time axis)."""
+    return sum(a[0].nbytes for a in rates if a is not None)
+
+
+def sets_beyond_cache(population, internal) -> int:
+    """The fewest full sets of rates (at least 2) whose bytes exceed twice the last-level cache."""
+    _, one = synthetic_rates((1,) + population.shape[1:], internal=internal)
+    per_set = rate_bytes(one) * population.shape[0]
+    return max(2, math.ceil(2 * last_level_cache_bytes() / per_set))
+
+
+# --- 2. the step loop ---------------------------------------------------------------------
 
 
 class LoopTiming(NamedTuple):
-    """Timings of a loop of ``kernel.step`` [s per step] and its CPU split."""
+    """Timings of a loop of steps [s per step] and its CPU split."""
 
-    first: float  # first (cold) step, excluded from the statistics
-    mean: float
-    best: float
-    worst: float
+    first: float  # first (cold) step, excluded from the spread
+    steps: Spread  # the timed steps
     system_share: float  # system CPU time / total CPU time (page faults of new arrays)
     minor_faults: float  # per timed step
 
 
 def step_loop(population, rates, steps, record, on_step=None):
     """Loop a step as a big-batch run does: two population buffers used in turn,
-    one workspace, and (with ``record=True``) one set of flow arrays overwritten
-    at every step. ``record="fused"`` loops :func:`projsim.fused.advance`."""
-    rates_t = at_time(rates)
+    one workspace, the rates of step ``t`` taken from set ``t`` modulo the sets,
+    and (with ``record=True``) one set of flow arrays overwritten at every step.
+    ``record="fused"`` loops the compiled :func:`projsim.engine.compiled.fused.advance`."""
     state, spare = population.copy(), np.empty_like(population)
     workspace = kernel.Workspace()
-    flows = kernel.empty_flows(population.shape, rates_t) if record is True else None
+    flows = kernel.empty_flows(population.shape, at_time(rates, 0)) if record is True else None
+    advance = None
+    if record == "fused":
+        from projsim.engine.compiled import load
+
+        advance = load("fused").advance
     for i in range(steps):
+        rates_t = at_time(rates, i)
         start = time.perf_counter()
-        if record == "fused":
-            fused.advance(state, rates_t, out=spare, workspace=workspace)
+        if advance is not None:
+            advance(state, rates_t, out=spare, workspace=workspace)
         else:
             kernel.step(state, rates_t, out=spare, flows=flows, record=record,
                         workspace=workspace)
@@ -191,19 +238,13 @@ def time_step_loop(population, rates, sizes, record):
         durations.append(seconds)
 
     step_loop(population, rates, sizes.warmup + sizes.steps, record, on_step)
-    usage_before = usage_before["usage"]
-    usage_after = resource.getrusage(resource.RUSAGE_SELF)
-    user = usage_after.ru_utime - usage_before.ru_utime
-    system = usage_after.ru_stime - usage_before.ru_stime
+    before = usage_before["usage"]
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    user, system = after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
     timed = durations[sizes.warmup:]
-    return LoopTiming(
-        first=durations[0],
-        mean=statistics.fmean(timed),
-        best=min(timed),
-        worst=max(timed),
-        system_share=system / max(user + system, 1e-12),
-        minor_faults=(usage_after.ru_minflt - usage_before.ru_minflt) / len(timed),
-    )
+    return LoopTiming(first=durations[0], steps=Spread.of(timed),
+                      system_share=system / max(user + system, 1e-12),
+                      minor_faults=(after.ru_minflt - before.ru_minflt) / len(timed))
 
 
 def peak_memory_of(run):
@@ -216,41 +257,224 @@ def peak_memory_of(run):
         tracemalloc.stop()
 
 
-def step_loop_peak(population, rates, record, steps=2):
-    """Peak memory of two steps of the loop, the state's own copies included."""
-    return peak_memory_of(lambda: step_loop(population, rates, steps, record))
+MODE_LABELS = {False: "population only", True: "all flows", "fused": "fused, compiled"}
 
 
-def best_time(run, repeats):
-    """Best wall time of ``run()`` over ``repeats`` calls [s]."""
-    best = np.inf
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
-    return best
+def throughput_section(sizes):
+    """Section 2: the step loop on the big state, rates varying by batch and year.
+
+    Returns what :func:`print_throughput` prints, once the bound is known.
+    """
+    measured = []
+    modes = (False, True, "fused") if HAVE_NUMBA else (False, True)
+    for name, internal in (("a", False), ("b", True)):
+        probe, _ = synthetic_rates(sizes.shape, internal=internal, sets=1, batch_rates=False)
+        sets = sizes.rate_sets or sets_beyond_cache(probe, internal)
+        population, rates = synthetic_rates(sizes.shape, internal=internal, sets=sets)
+        if HAVE_NUMBA:  # compile (or load the cache) outside the timings
+            step_loop(population[:1], kernel.Rates(*(None if a is None else a[:, :1]
+                                                     for a in rates)), 1, "fused")
+        for record in modes:
+            timing = time_step_loop(population, rates, sizes, record)
+            peak = peak_memory_of(lambda: step_loop(population, rates, 2, record))
+            measured.append((name, record, sets, rate_bytes(rates), timing, peak))
+        del population, rates
+    return measured
 
 
-def describe_environment(args):
-    """Print what the figures depend on: versions, CPU count and OpenBLAS settings."""
-    print(f"projsim kernel benchmark, {datetime.date.today().isoformat()}"
-          f"{' (--quick)' if args.quick else ''}")
-    print(f"python {platform.python_version()}, numpy {np.__version__}, "
-          f"{os.cpu_count()} CPUs, {platform.machine()}")
-    if REMOVED_OPENBLAS_ENV:
-        removed = ", ".join(f"{k}={v}" for k, v in REMOVED_OPENBLAS_ENV.items())
-        print(f"removed from this process's environment before loading numpy: {removed}")
-    kept = {k: os.environ[k] for k in OPENBLAS_OVERRIDES if k in os.environ}
-    if kept:
-        print("in effect: " + ", ".join(f"{k}={v}" for k, v in kept.items()))
-    if importlib.util.find_spec("threadpoolctl") is not None:
-        from threadpoolctl import threadpool_info
+def print_throughput(sizes, measured, bandwidth):
+    """Print section 2's table against the memory bound of ``bandwidth``."""
+    batch, states, sexes, ages = sizes.shape
+    cells = batch * states * sexes * ages
+    state_bytes = cells * BYTES_PER_CELL
+    bound = 2 * state_bytes / bandwidth
+    labels = {"a": "(a) births + mortality + net migration",
+              "b": f"(b) (a) + internal migration {states}x{states}"}
+    rows, notes, described = [], [], set()
+    for name, record, sets, per_step, timing, peak in measured:
+        if name not in described:
+            described.add(name)
+            notes.append(f"({name}) rates: {sets} full sets of {per_step / 1e6:.0f} MB "
+                         f"({sets * per_step / 1e9:.2f} GB in all), step t reads set t mod "
+                         f"{sets}; read once a step they add {per_step / state_bytes:.1f} "
+                         f"states of traffic to the bound's 2")
+        traffic_bound = (2 * state_bytes + per_step) / bandwidth
+        ratio = timing.steps.scaled(1 / bound)
+        rows.append([
+            f"{labels[name]}, {MODE_LABELS[record]}",
+            timing.steps.text(scale=1e3, digits=3),
+            f"{cells / timing.steps.median:.3g}",
+            f"{ratio.median:.1f}x ({ratio.minimum:.1f}-{ratio.maximum:.1f})",
+            f"<= {TARGETS[name]:.0f}x",
+            "PASS" if ratio.median <= TARGETS[name] else "MISS",
+            f"{timing.steps.median / traffic_bound:.1f}x",
+            f"{peak / state_bytes:.1f}x",
+        ])
+        notes.append(f"({name}, {MODE_LABELS[record]}) first (cold) step "
+                     f"{timing.first * 1e3:.0f} ms; system CPU {timing.system_share:.0%} of "
+                     f"CPU time; {timing.minor_faults:,.0f} minor page faults per step")
+    print_table(
+        f"2. One step on {batch} x {states} x {sexes} x {ages} = {cells:,} cells "
+        f"({state_bytes / 1e6:.0f} MB), rates varying by batch and year; ms per step: median "
+        f"(min-max) of {sizes.steps} steps after {sizes.warmup} warm-up; memory bound "
+        f"2 x state / copy bandwidth = {bound * 1e3:.3g} ms",
+        ["case", "ms/step", "cell-steps/s", "ratio to bound", "target", "verdict",
+         "ratio, rates counted", "peak/state"],
+        rows)
+    for note in notes:
+        print(note)
 
-        for pool in threadpool_info():
-            print(f"thread pool: {pool.get('internal_api')} {pool.get('architecture', '')} "
-                  f"{pool.get('num_threads')} threads")
-    else:
-        print("threadpoolctl not installed: BLAS thread pool not reported")
+
+# --- 3. the deterministic all-flows path --------------------------------------------------
+
+
+def output_bytes(projection) -> int:
+    """Bytes of a projection's arrays: what ``project`` has to write at least."""
+    return projection.population.nbytes + sum(f.nbytes for f in projection.flows if f is not None)
+
+
+def project_section(sizes, bandwidth):
+    """Section 3: ``project`` with every flow, rates varying by batch and year."""
+    batch, states, sexes, ages = sizes.project_shape
+    steps = sizes.project_steps
+    cells = batch * states * sexes * ages
+    rows = []
+    for name, internal in (("a", False), ("b", True)):
+        population, rates = synthetic_rates(sizes.project_shape, internal=internal, sets=steps)
+        options = {"width": 1, "timing": "even", "safeguard": "reduce"}
+        projection = kernel.project(population, rates, steps=steps, **options)
+        written = output_bytes(projection)
+        read = rate_bytes(rates) * steps
+        del projection
+        bound = 2 * BYTES_PER_CELL * cells * steps / bandwidth
+        traffic_bound = (written + read + population.nbytes) / bandwidth
+
+        workspace = kernel.Workspace()
+        populations = np.empty((steps + 1,) + population.shape)
+        populations[0] = population
+
+        def loop():
+            for t in range(steps):
+                kernel.step(populations[t], at_time(rates, t), out=populations[t + 1],
+                            record=False, workspace=workspace, **options)
+
+        parts = interleaved({
+            "project": lambda: kernel.project(population, rates, steps=steps, **options),
+            "validate": lambda: kernel.validate(population, rates, steps=steps, **options),
+            "time loop, population only": loop,
+            "flows_of, every flow": lambda: flows_of(populations, rates, **options),
+        }, sizes.project_runs)
+        whole = Spread.of(parts["project"])
+        ratio = whole.scaled(1 / bound)
+        label = {"a": "(a) births + mortality + net migration",
+                 "b": f"(b) (a) + internal migration {states}x{states}"}[name]
+        rows.append([f"{label}: project", whole.text(scale=1e3), f"{cells * steps / whole.median:.3g}",
+                     f"{ratio.median:.1f}x ({ratio.minimum:.1f}-{ratio.maximum:.1f})",
+                     f"{whole.median / traffic_bound:.1f}x"])
+        for part in ("validate", "time loop, population only", "flows_of, every flow"):
+            spread = Spread.of(parts[part])
+            rows.append([f"    of which {part}", spread.text(scale=1e3),
+                         f"{cells * steps / spread.median:.3g}",
+                         f"{spread.median / bound:.1f}x", ""])
+        print_table(
+            f"3{name}. The deterministic path with every flow: engine.project on {batch} x "
+            f"{states} x {sexes} x {ages} = {cells:,} cells x {steps} years, rates varying by "
+            f"batch and year ({read / 1e9:.2f} GB); median (min-max) of {sizes.project_runs} "
+            f"runs, in turn with its parts", ["", "ms", "cell-steps/s", "ratio to bound",
+                                                "ratio, all traffic"], rows[-4:])
+        print(f"bound: the population read and written once per step, 2 x 8 bytes x "
+              f"cell-steps / copy bandwidth = {bound * 1e3:.3g} ms; all traffic: the result "
+              f"written ({written / 1e9:.2f} GB: populations and every flow) and the rates "
+              f"read once = {traffic_bound * 1e3:.3g} ms")
+        del population, rates, populations
+
+
+# --- 4. one population --------------------------------------------------------------------
+
+
+def single_population(ages):
+    """One population with constant rates: the engine's arrays and the textbook's."""
+    population, rates = synthetic_rates((1, 1, 2, ages), internal=False, batch_rates=False)
+    migrants = np.abs(rates.net_migration)  # inflows only: no outflow is ever cut
+    rates = rates._replace(net_migration=migrants)
+    plain = (population[0, 0], rates.survival[0, 0, 0], rates.fertility_rate[0, 0, 0],
+             float(rates.sex_ratio_at_birth[0, 0, 0]), migrants[0, 0, 0])
+    return population, rates, plain
+
+
+def single_section(sizes):
+    """Section 4: one population, projsim against the textbook loop and the C kernel's rate."""
+    ages, years = sizes.single_ages, sizes.single_years
+    cell_steps = ages * 2 * years
+    population, rates, plain = single_population(ages)
+
+    def engine_project():
+        return kernel.project(population, rates, steps=years)
+
+    def textbook_project():
+        return textbook.project(*plain, years)
+
+    ours, theirs = engine_project().population[:, 0, 0], textbook_project()
+    difference = float(np.abs(ours - theirs).max() / np.abs(theirs).max())
+    runs = {"projsim.engine.project, every flow (numpy)": engine_project,
+            "benchmarks/textbook.py, population only (numpy)": textbook_project}
+    compiled_note = "numba not installed: no compiled figure"
+    if HAVE_NUMBA:
+        from projsim.engine.compiled import load
+
+        advance = load("fused").advance
+        constant = kernel.at_step(rates, 0)
+
+        import numba
+
+        def fused_loop(threads):
+            def run():
+                numba.set_num_threads(threads)
+                state, spare = population.copy(), np.empty_like(population)
+                workspace = kernel.Workspace()
+                for _ in range(years):
+                    advance(state, constant, out=spare, workspace=workspace)
+                    state, spare = spare, state
+                numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+                return state
+            return run
+
+        for threads in sorted({numba.config.NUMBA_NUM_THREADS, 1}, reverse=True):
+            fused_loop(threads)()  # numba warm: compiled or loaded from the cache before timing
+            runs[f"compiled fused.advance looped from Python, {threads} numba thread(s), "
+                 f"population only"] = fused_loop(threads)
+        compiled_note = ("there is no compiled single-projection path: project() always runs "
+                         "the numpy step; the nearest compiled code is the fused ensemble step, "
+                         "called once per year from Python, which records no flow")
+    times, cpu_times = interleaved(runs, sizes.single_runs, warmup=2, cpu=True)
+    names = list(runs)
+    rows = []
+    for name in names:
+        spread, cpu = Spread.of(times[name]), Spread.of(cpu_times[name])
+        rate = spread.inverse(cell_steps)
+        rows.append([name, spread.text(scale=1e3), cpu.text(scale=1e3), f"{rate.median:.3g}",
+                     f"{C_KERNEL_RATE / rate.median:.0f}x"])
+    print_table(f"4. One population, {ages} ages x 2 sexes x {years} years, constant rates, "
+                f"in process; median (min-max) of {sizes.single_runs} runs of each, in turn",
+                ["code", "wall ms", "CPU ms (all threads)", "cell-steps/s (wall)",
+                 "slower than the C kernel (7e8)"], rows)
+    ratio = ratios(times[names[0]], times[names[1]])
+    cpu_ratio = ratios(cpu_times[names[0]], cpu_times[names[1]])
+    print(f"projsim / textbook, run by run: wall {ratio.text('x')}, CPU time "
+          f"{cpu_ratio.text('x')} (on a loaded machine the longer call waits for a core more "
+          f"often: CPU time leaves that out); target <= {TEXTBOOK_TARGET}x (wall): "
+          f"{'PASS' if ratio.median <= TEXTBOOK_TARGET else 'MISS'}; largest difference of a "
+          f"population {difference:.1e} of the largest cell")
+    for name in names[2:]:
+        compiled = Spread.of(times[name]).inverse(cell_steps)
+        gap = C_KERNEL_RATE / compiled.median
+        print(f"{name}, numba warm: {compiled.median:.3g} cell-steps/s, {gap:.0f}x below the "
+              f"C kernel; target within {C_KERNEL_TARGET:.0f}x: "
+              f"{'PASS' if gap <= C_KERNEL_TARGET else 'MISS'}")
+    print(compiled_note)
+
+
+# --- main ---------------------------------------------------------------------------------
 
 
 def main(argv=None):
@@ -262,117 +486,28 @@ def main(argv=None):
                         help=f"keep {' and '.join(OPENBLAS_OVERRIDES)} if they are set")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
-    describe_environment(args)
+    print_machine("projsim kernel benchmark" + (" (--quick)" if args.quick else ""))
 
-    batch, states, sexes, ages = sizes.shape
-    cells = batch * states * sexes * ages
-    state_bytes = cells * BYTES_PER_CELL
-    problems = {
-        "a": ("births + mortality + net international migration",
-              synthetic_rates(sizes.shape, internal=False)),
-        "b": ("(a) + internal migration 43x43" if states == 43 else "(a) + internal migration",
-              synthetic_rates(sizes.shape, internal=True)),
-    }
-
-    # 1. copy bandwidth; the state-sized figure is measured again after the kernel
-    copy_sizes = sorted({mb * 10**6 for mb in sizes.copy_megabytes} | {state_bytes})
-    bandwidth = {n: copy_bandwidth(n, sizes.copy_repeats) for n in copy_sizes}
-
-    # 2. the kernel on the big state
-    timings, peaks = {}, {}
-    modes = (False, True, "fused") if HAVE_NUMBA else (False, True)
-    for name, (_, (population, rates)) in problems.items():
-        if HAVE_NUMBA:  # compile (or load the cache) outside the timings
-            step_loop(population[:1], rates, 1, "fused")
-        for record in modes:
-            timings[name, record] = time_step_loop(population, rates, sizes, record)
-            peaks[name, record] = step_loop_peak(population, rates, record)
-    bandwidth_after = copy_bandwidth(state_bytes, sizes.copy_repeats)
-    state_bandwidth = max(bandwidth[state_bytes], bandwidth_after)
-
-    rows = [[f"{n / 1e6:.1f} MB" + (" (the state)" if n == state_bytes else ""), f"{bw / 1e9:.1f}"]
-            for n, bw in bandwidth.items()]
-    rows.append([f"{state_bytes / 1e6:.1f} MB (the state, after the kernel)",
-                 f"{bandwidth_after / 1e9:.1f}"])
-    print_table("1. Memory-copy bandwidth, np.copyto, best of "
-                f"{sizes.copy_repeats}, (read + write bytes) / time",
-                ["array size", "GB/s"], rows)
-    print(f"memory bound uses {state_bandwidth / 1e9:.1f} GB/s, the best state-sized figure")
-
-    bound = 2 * state_bytes / state_bandwidth
-    rows = []
-    for (name, record), timing in timings.items():
-        label = problems[name][0] + {False: ", population only", True: ", all flows",
-                                     "fused": f", fused ({FUSED_THREADS} threads)"}[record]
-        ratio = timing.mean / bound
-        verdict = "PASS" if ratio <= TARGETS[name] else "MISS"
-        rows.append([
-            f"({name}) {label}",
-            f"{timing.mean * 1e3:.1f}",
-            f"{timing.best * 1e3:.1f} / {timing.worst * 1e3:.1f}",
-            f"{cells / timing.mean / 1e6:.1f}",
-            f"{bound * 1e3:.3g}",
-            f"{ratio:.1f}x",
-            f"{timing.best / bound:.1f}x",
-            f"<= {TARGETS[name]:.0f}x",
-            verdict,
-            f"{peaks[name, record] / state_bytes:.1f}x",
-        ])
-    print_table(
-        f"2. kernel.step on {batch} x {states} x {sexes} x {ages} = {cells:,} cells "
-        f"({state_bytes / 1e6:.0f} MB), mean of {sizes.steps} steps after {sizes.warmup} warm-up",
-        ["case", "ms/step", "best/worst", "Mcell-steps/s", "bound ms", "ratio", "best ratio",
-         "target", "verdict", "peak/state"],
-        rows,
-    )
-    for (name, record), timing in timings.items():
-        print(f"({name}{ {False: '', True: ', flows', 'fused': ', fused'}[record]}) first (cold) step {timing.first * 1e3:.0f} ms; system CPU "
-              f"{timing.system_share:.0%} of CPU time; {timing.minor_faults:,.0f} minor page "
-              f"faults per step")
-    print(f"process peak resident set (ru_maxrss) {peak_rss_bytes() / state_bytes:.1f}x the state")
+    before = copy_bandwidths(sizes.copy_bytes, sizes.copy_runs)
+    measured = throughput_section(sizes)
+    after = copy_bandwidths(sizes.copy_bytes, sizes.copy_runs)
+    bandwidth = max(before + after)
+    print_table(f"1. Memory-copy bandwidth, np.copyto of {sizes.copy_bytes / 2**30:.3g} GiB "
+                f"arrays, (read + write bytes) / time, {sizes.copy_runs} copies each",
+                ["", "GB/s"],
+                [["before section 2", Spread.of(before).text(scale=1e-9)],
+                 ["after section 2", Spread.of(after).text(scale=1e-9)]])
+    print(f"every bound below uses the best copy, {bandwidth / 1e9:.1f} GB/s (the strictest "
+          f"bound); last-level cache {last_level_cache_bytes() / 2**20:,.0f} MiB; "
+          f"{load_average()}")
+    print_throughput(sizes, measured, bandwidth)
+    project_section(sizes, bandwidth)
+    single_section(sizes)
+    print(f"\nprocess peak resident set (ru_maxrss) {peak_rss_bytes() / 1e9:.2f} GB; "
+          f"{load_average()}")
     if args.quick:
-        print("--quick: the state fits in the CPU caches and Python overhead dominates, so these "
-              "ratios say nothing about the full run")
-
-    # 3. project against the bare step loop on a smaller state
-    population, rates = synthetic_rates(sizes.project_shape, internal=False)
-    small_bytes = population.nbytes
-
-    def bare_loop():
-        step_loop(population, rates, sizes.project_steps, record=True)
-
-    def full_project():
-        kernel.project(population, rates, steps=sizes.project_steps)
-
-    repeats = 3
-    loop_time = best_time(bare_loop, repeats)
-    project_time = best_time(full_project, repeats)
-    validate_time = best_time(lambda: kernel.validate(
-        population, rates, steps=sizes.project_steps, width=1, timing="even",
-        safeguard="reduce"), repeats)
-    project_peak = peak_memory_of(full_project)
-    print_table(
-        f"3. project vs. a bare loop of step, {' x '.join(map(str, sizes.project_shape))}, "
-        f"{sizes.project_steps} steps (case a), best of {repeats}",
-        ["", "ms", "ratio to loop"],
-        [["loop of step", f"{loop_time * 1e3:.1f}", "1.00"],
-         ["project", f"{project_time * 1e3:.1f}", f"{project_time / loop_time:.2f}"],
-         ["  of which validate", f"{validate_time * 1e3:.1f}", f"{validate_time / loop_time:.2f}"]],
-    )
-    print(f"project peak memory {project_peak / small_bytes:.0f}x its state "
-          f"({project_peak / 1e6:.0f} MB): it keeps the population and flows of every step")
-
-    # 4. one population, 100 years
-    population, rates = synthetic_rates(sizes.single_shape, internal=False)
-    single = best_time(lambda: kernel.project(population, rates, steps=sizes.single_years),
-                       sizes.single_repeats)
-    print_table(
-        f"4. One population, {sizes.single_shape[3]} ages x 2 sexes x {sizes.single_years} "
-        f"years with project, best of {sizes.single_repeats}",
-        ["", "ms"],
-        [["projection", f"{single * 1e3:.1f}"],
-         ["per step", f"{single / sizes.single_years * 1e3:.3f}"]],
-    )
+        print("--quick: tiny states that fit in the CPU caches, where Python overhead dominates; "
+              "the ratios say nothing about a full run")
     return 0
 
 

@@ -1,38 +1,41 @@
-"""Benchmark stochastic ensembles (``projsim.ensemble.project_draws``) against memory bandwidth.
+"""Benchmark stochastic ensembles (``projsim.stochastic.project_draws``) against this machine.
 
 Run from the repository root::
 
-    python benchmarks/bench_stochastic.py            # full run, 1-3 minutes, ~4 GB of memory
-    python benchmarks/bench_stochastic.py --quick    # small sizes, about 30 s (CI smoke run)
+    python benchmarks/bench_stochastic.py            # full run, 10-25 minutes, ~4 GB of memory
+    python benchmarks/bench_stochastic.py --quick    # small sizes, one call each (CI smoke run)
 
-Every judged figure is a ratio of two timings taken in the same run, because
-the machines we run on are shared and their absolute speed drifts:
+Every time is the median of ``--runs`` calls (5 by default) with the minimum
+and the maximum, and every judged figure is a ratio of timings taken in the
+same run, because the machines we run on are shared and their absolute
+speed drifts:
 
-1. memory-copy bandwidth: the best of several ``np.copyto(dst, src)``
-   counting the bytes read and written [bytes/s], on arrays far larger than
-   the last-level cache (the DRAM bound) and on arrays of one chunk's state
-   (cache bandwidth, for context);
+1. memory-copy bandwidth of ``np.copyto(dst, src)`` on 1 GiB arrays, far
+   beyond the last-level cache, counting the bytes read and written, before
+   and after the projections (the bound uses the best copy, the strictest
+   bound); and on arrays of one chunk's state (cache, for context);
 2. ``project_draws`` on the reference scenario ``fpb-2013`` with ages 0-120
    (3 regions x 2 sexes x 121 ages, 49 yearly steps), 10,000 draws,
    ``keep="summary"`` with the default quantiles (``"auto"``: histograms at
    10,000 draws), for chunks of 64 to 4,096 draws and with numba's threads
-   at their default and at 1: total time, cell-steps per second
+   at their default and at 1: time, cell-steps per second
    (draws x regions x sexes x ages x steps / time) and the ratio of the time
    to the memory bound ``2 x 8 bytes x cell-steps / DRAM copy bandwidth``
-   (target: within 3x); one more run with ``quantiles="exact"`` for
-   contrast. The same runs, under ``cProfile``, split the time into setup
-   (``make_job``), drawing the paths (``draw_paths``), the kernel (the
-   compiled ``_fused_loops.project_blocks``, or ``fused.advance`` /
-   ``kernel.step`` on the year-by-year path), the summaries
-   (``_Running.add_totals`` and ``add_blocks``, or the ``record`` closure of
+   (target: within 3x); the same with ``quantiles="exact"`` for contrast.
+   One more call, under ``cProfile`` and not timed, splits the time into
+   setup (``make_job``), drawing the paths (``draw_paths``), the kernel
+   (the compiled ``blocks.project_blocks``, or ``fused.advance`` /
+   ``engine.step`` on the year-by-year path), the summaries
+   (``Running.add_totals`` and ``add_blocks``, or the ``record`` closure of
    the year-by-year path) and the rest (rates, casts, quantiles, Dataset);
    cProfile sees only the main thread, so the split of the compiled path is
    shown for its 1-thread runs;
 3. the same figures for 1,000 draws on a synthetic base of 43 regions with
-   internal migration (each Belgian region split into 14 or 15 equal parts),
-   with the arithmetic floor of its 43 x 43 destination product (2 x 43 flops
-   per cell-step at the rate of a numpy matmul of the same shapes timed in
-   the same run) beside the memory bound;
+   internal migration (each Belgian region split into 14 or 15 equal
+   parts), against its roofline: the larger of the memory bound and the
+   dense 43 x 43 destination product (2 x 43 flops per cell-step) at the
+   best matrix-multiply rate measured here over several shapes (target:
+   within 2x);
 4. peak memory (tracemalloc, and the resident set's peak, each run in a
    fresh process) of ``keep="summary"`` with streaming (``"histogram"``)
    quantiles for two numbers of draws and two chunk sizes, of exact
@@ -41,7 +44,10 @@ the machines we run on are shared and their absolute speed drifts:
    and stays within 2x one chunk's state), and what that peak holds,
    computed from the job;
 5. scaling: time against the number of draws (100 to 100,000) and against
-   the number of regions (3 and 43), with a least-squares fit;
+   the number of regions (3 and 43), with a least-squares fit; and (5c) the
+   numpy and fused engines side by side in process on ``fpb-2013`` (what
+   ``projsim run --draws N`` runs) around the engine threshold
+   ``FUSED_FROM``, each N flagged where the engine chosen is the slower;
 6. ``dask.distributed``: a local cluster of 2 single-threaded worker
    processes against one process on the same draws (a chunk that keeps only
    summaries is one task);
@@ -66,16 +72,15 @@ import os
 import sys
 
 from benchlib import (  # noqa: E402  (first: it clears OpenBLAS overrides before numpy)
-    OPENBLAS_OVERRIDES, REMOVED_OPENBLAS_ENV, copy_bandwidth, peak_rss_bytes, print_table,
+    BOUND_COPY_BYTES, OPENBLAS_OVERRIDES, RUNS, Spread, copy_bandwidths, matmul_rates,
+    peak_rss_bytes, print_machine, print_table,
 )
 
 import argparse  # noqa: E402
 import cProfile  # noqa: E402
 import dataclasses  # noqa: E402
-import datetime  # noqa: E402
 import importlib.util  # noqa: E402
 import json  # noqa: E402
-import platform  # noqa: E402
 import pstats  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
@@ -137,14 +142,18 @@ class Sizes(NamedTuple):
     dask_draws: int  # section 6
     dask_chunk: int
     float32_draws: int  # section 7
-    copy_megabytes: int  # DRAM-sized copy arrays [MB]
+    engine_draws: tuple[int, ...]  # section 5c
+    copy_bytes: int  # the bound's copy arrays [bytes]
     copy_repeats: int
+    matmul_repeats: int
+    repeats: int  # calls behind each timed figure
 
 
 FULL = Sizes(10_000, (64, 256, 1024, 4096), 1000, (64, 256, 1024), (1000, 4000), (256, 1024),
-             (100, 1000, 10_000, 100_000), 4000, 512, 1000, 256, 7)
+             (100, 1000, 10_000, 100_000), 4000, 512, 1000, (64, 256, 1024, 2047, 2048, 4096),
+             BOUND_COPY_BYTES, 7, 7, RUNS)
 QUICK = Sizes(256, (64, 256), 64, (64,), (128, 512), (256,), (64, 128, 256), 256, 64, 64,
-              16, 3)
+              (64, 128), 2**24, 3, 2, 1)
 
 
 # --- inputs -------------------------------------------------------------------------------
@@ -243,12 +252,17 @@ def set_threads(threads: int) -> None:
 
 
 class Run(NamedTuple):
-    """One timed ``project_draws`` call."""
+    """``project_draws`` timed over :data:`REPEATS` calls."""
 
-    seconds: float
+    seconds: float  # the median
+    spread: Spread
     cell_steps: int
-    split: dict  # label -> seconds, from cProfile
+    split: dict  # label -> share of one more, profiled call, times the median [s]
     dataset: object
+
+
+#: Calls behind every timed figure (``--runs``; at least 5 in a full run).
+REPEATS = RUNS
 
 
 #: Pieces of a run timed by cProfile: label -> (file, function) pairs whose cumulative
@@ -259,12 +273,11 @@ class Run(NamedTuple):
 #: in the main thread: with more than one thread the compiled path draws the paths and
 #: projects the blocks on worker threads, so its split is only shown for 1 thread.
 PIECES = {
-    "setup": (("ensemble.py", "make_job"),),
-    "paths": (("stochastic.py", "draw_paths"),),
-    "kernel": (("_fused_loops.py", "project_blocks"), ("fused.py", "advance"),
-               ("kernel.py", "step")),
-    "summaries": (("ensemble.py", "add_totals"), ("ensemble.py", "add_blocks"),
-                  ("ensemble.py", "record")),
+    "setup": (("jobs.py", "make_job"),),
+    "paths": (("paths.py", "draw_paths"),),
+    "kernel": (("blocks.py", "project_blocks"), ("fused.py", "advance"), ("step.py", "step")),
+    "summaries": (("summaries.py", "add_totals"), ("summaries.py", "add_blocks"),
+                  ("runners.py", "record")),
 }
 SPLIT_COLUMNS = ("setup", "paths", "kernel", "summaries", "rest")
 
@@ -290,38 +303,48 @@ def known_or_timed(scenario, draws, chunk, threads, quantiles="auto"):
 
 
 def fastest_of(runs):
-    """The run with the shortest time."""
+    """The run with the shortest median time."""
     return min(runs, key=lambda run: run.seconds)
 
 
 def timed_run(scenario, draws, chunk, threads, *, keep="summary", dtype="float64", client=None,
               quantiles="auto"):
-    """``project_draws`` timed, with the split of its time into :data:`SPLIT_COLUMNS`.
+    """``project_draws`` timed :data:`REPEATS` times, and the split of one more,
+    profiled call into :data:`SPLIT_COLUMNS` (not timed: cProfile slows it).
 
     ``rest`` is everything outside the four :data:`PIECES`: the compiled
     path's fixed inputs and casts (or the year-by-year path's survival
     ratios and other rates), the quantiles from the totals or histograms and
-    the Dataset.
+    the Dataset. The split is scaled to the median time.
     """
     set_threads(threads)
-    profile = cProfile.Profile() if client is None else None
-    start = time.perf_counter()
-    if profile is not None:
+
+    def call():
+        return ensemble.project_draws(scenario, draws, chunk=chunk, keep=keep, dtype=dtype,
+                                      engine=ENGINE, client=client, quantiles=quantiles)
+
+    times = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        dataset = call()
+        times.append(time.perf_counter() - start)
+    spread = Spread.of(times)
+    split = {}
+    threaded = ENGINE == "fused" and keep == "summary" and threads > 1
+    if client is None and not threaded:
+        profile = cProfile.Profile()
+        start = time.perf_counter()
         profile.enable()
-    dataset = ensemble.project_draws(scenario, draws, chunk=chunk, keep=keep, dtype=dtype,
-                                     engine=ENGINE, client=client, quantiles=quantiles)
-    if profile is not None:
+        call()
         profile.disable()
-    seconds = time.perf_counter() - start
+        profiled = time.perf_counter() - start
+        split = cumulative_times(profile)
+        split["rest"] = max(profiled - sum(split.values()), 0.0)
+        split = {k: v / profiled * spread.median for k, v in split.items()}
     set_threads(DEFAULT_THREADS)
     cell_steps = draws * dataset.sizes["region"] * dataset.sizes["sex"] * dataset.sizes["age"] \
         * (dataset.sizes["time"] - 1)
-    split = {}
-    threaded = ENGINE == "fused" and keep == "summary" and threads > 1
-    if profile is not None and not threaded:
-        split = cumulative_times(profile)
-        split["rest"] = max(seconds - sum(split.values()), 0.0)
-    return Run(seconds, cell_steps, split, dataset)
+    return Run(spread.median, spread, cell_steps, split, dataset)
 
 
 def memory_probe(spec: str) -> None:
@@ -417,9 +440,11 @@ def throughput_rows(runs, bandwidth, label=""):
         bound = 2 * BYTES_PER_CELL * run.cell_steps / bandwidth
         ratio = run.seconds / bound
         kernel = run.split.get("kernel", 0.0)
+        ratios = run.spread.scaled(1 / bound)
         rows.append([
             f"{threads} thread{'s' if threads > 1 else ''}, chunk {chunk}{label}",
-            f"{run.seconds:.2f}", f"{run.cell_steps / run.seconds:.3g}", f"{ratio:.1f}x",
+            run.spread.text(), f"{run.cell_steps / run.seconds:.3g}",
+            f"{ratio:.1f}x ({ratios.minimum:.1f}-{ratios.maximum:.1f})",
             verdict(ratio, TARGET_RATIO),
             f"{run.cell_steps / kernel:.3g}" if kernel else "n/a",
             " ".join(f"{100 * run.split[c] / run.seconds:3.0f}" for c in SPLIT_COLUMNS)
@@ -428,22 +453,19 @@ def throughput_rows(runs, bandwidth, label=""):
     return rows
 
 
-THROUGHPUT_HEADER = ["threads, chunk", "s", "cell-steps/s", "ratio", f"<= {TARGET_RATIO:.0f}x",
+THROUGHPUT_HEADER = ["threads, chunk", "s, median (min-max)", "cell-steps/s", "ratio to bound",
+                     f"<= {TARGET_RATIO:.0f}x",
                      "kernel-only cell-steps/s",
                      "% " + " ".join(c[:4].rjust(3) for c in SPLIT_COLUMNS)]
 
 
 def describe_environment(args):
-    """Print what the figures depend on: versions, CPUs, threads, OpenBLAS settings."""
-    print(f"projsim stochastic-ensemble benchmark, {datetime.date.today().isoformat()}"
-          f"{' (--quick)' if args.quick else ''}")
-    numba_text = f"numba {numba.__version__}, {DEFAULT_THREADS} threads by default" \
-        if HAVE_NUMBA else "no numba (numpy engine)"
-    print(f"python {platform.python_version()}, numpy {np.__version__}, {numba_text}, "
-          f"{os.cpu_count()} CPUs, {platform.machine()}; engine {ENGINE}; {load()}")
-    if REMOVED_OPENBLAS_ENV:
-        removed = ", ".join(f"{k}={v}" for k, v in REMOVED_OPENBLAS_ENV.items())
-        print(f"removed from this process's environment before loading numpy: {removed}")
+    """Print the machine and what else the figures depend on: threads, engine, OpenBLAS."""
+    print_machine("projsim stochastic-ensemble benchmark" + (" (--quick)" if args.quick else ""))
+    numba_text = f"numba {DEFAULT_THREADS} threads by default" if HAVE_NUMBA \
+        else "no numba (numpy engine)"
+    print(f"  {numba_text}; engine {ENGINE}; every time is the median (min-max) of {REPEATS} "
+          f"calls; {load()}")
 
 
 # --- sections -----------------------------------------------------------------------------
@@ -492,54 +514,65 @@ def streaming_parts(job, chunk: int, threads: int) -> dict:
     }
 
 
-def arithmetic_floor(job, runs, bandwidth):
-    """Print the time the 43 x 43 destination product alone needs, beside the memory bound.
+#: The 43-region ensemble's target: its time within this many rooflines.
+ROOFLINE_TARGET = 2.0
+
+
+def roofline(job, runs, bandwidth, repeats):
+    """Print the 43-region ensemble against its roofline.
 
     Internal migration adds, for every cell-step, ``2 x regions`` flops (a
-    multiply and an add for each destination of a dense matrix). Their rate
-    is that of a numpy matmul of the same shapes as one draw's product (the
-    destination matrix times its moves, regions x (sexes x ages)), the best
-    of many calls, timed here, and of a square 1,024 DGEMM for reference.
-    (A first multithreaded OpenBLAS call on 43 x 15,488 moves, a block's,
-    has run at 4 GFLOP/s here while later ones ran at 120: one draw's shape,
-    small and in cache, gives steadier figures.)
+    multiply and an add for each destination of a dense matrix), so the run
+    is held to the larger of two times: the memory bound (the state read and
+    written once per step at the best DRAM copy's speed) and the flops of
+    the destination product at the best matrix-multiply rate measured on
+    this machine, over several shapes (one draw's product, a block's, 64
+    draws stacked, square DGEMMs), the fastest of them all. (A first
+    multithreaded OpenBLAS call on a block's 43 x 15,488 moves has run at
+    4 GFLOP/s here while later ones ran at 120: every shape is timed after an
+    untimed call.)
     """
     destination = np.ascontiguousarray(job.move_destination[0, 0, 0], dtype=float)
     regions = destination.shape[0]
     columns = job.population[0].size
-    moves = np.random.default_rng(2).random((regions, columns))
-    square = np.random.default_rng(3).random((1024, 1024))
-    rates = {}
-    for name, (left, right, repeats) in {"same shapes": (destination.T, moves, 300),
-                                         "1,024 DGEMM": (square, square, 7)}.items():
-        out = np.empty((left.shape[0], right.shape[1]))
-        best = np.inf
-        for _ in range(repeats):
-            start = time.perf_counter()
-            np.matmul(left, right, out=out)
-            best = min(best, time.perf_counter() - start)
-        rates[name] = 2 * left.shape[0] * left.shape[1] * right.shape[1] / best
-    nonzero = np.count_nonzero(destination)
-    run = min(runs.values(), key=lambda r: r.seconds)
-    bound = 2 * BYTES_PER_CELL * run.cell_steps / bandwidth
-    flops = 2 * regions * run.cell_steps
+    block = DRAWS_PER_SEED * columns
+    shapes = {
+        f"one draw's product ({regions} x {regions} @ {regions} x {columns})":
+            (regions, regions, columns, 1),
+        f"a block's, 64 draws side by side ({regions} x {regions} @ {regions} x {block:,})":
+            (regions, regions, block, 1),
+        f"64 draws stacked (64 x {regions} x {regions} @ {regions} x {columns})":
+            (regions, regions, columns, DRAWS_PER_SEED),
+        "DGEMM 1,024 x 1,024": (1024, 1024, 1024, 1),
+        "DGEMM 2,048 x 2,048": (2048, 2048, 2048, 1),
+    }
+    rates = matmul_rates(shapes, repeats)
+    best_shape, best = max(rates.items(), key=lambda item: item[1].maximum)
+    print_table(f"3, roofline: numpy.matmul rates, GFLOP/s, median (min-max) of {repeats} timings "
+                f"(threads: OpenBLAS's default)", ["shape", "GFLOP/s"],
+                [[name, rate.text(scale=1e-9)] for name, rate in rates.items()])
+    run = fastest_of(runs.values())
     steps = len(job.steps)
-    floor = flops / rates["same shapes"]
-    print(f"arithmetic floor: the {regions} x {regions} destination product costs 2 x {regions} "
-          f"flops per cell-step, {flops / steps / 1e9:.2f} GFLOP per step of "
-          f"{run.cell_steps // (steps * job.population.size):,} draws; a numpy matmul of the "
-          f"same shapes as one draw's ({regions} x {regions} @ {regions} x {columns}) runs at "
-          f"{rates['same shapes'] / 1e9:.0f} GFLOP/s here, a 1,024 DGEMM at "
-          f"{rates['1,024 DGEMM'] / 1e9:.0f} GFLOP/s: the product alone takes "
-          f"{floor:.2f} s ({flops / rates['1,024 DGEMM']:.2f} s at the DGEMM rate), "
-          f"{floor / bound:.1f}x ({flops / rates['1,024 DGEMM'] / bound:.1f}x) the memory bound "
-          f"of {bound:.2f} s")
-    at_dgemm = run.seconds * rates["1,024 DGEMM"] / flops
-    print(f"the fastest run is {run.seconds / bound:.1f}x the memory bound and "
-          f"{run.seconds / floor:.1f}x that arithmetic floor ({at_dgemm:.1f}x at the DGEMM "
-          f"rate); the compiled loop skips the zero shares ({regions * regions - nonzero:,} "
-          f"of {regions * regions:,}, between parts of one region), so it does "
-          f"{nonzero / regions:.1f} of the {regions} multiply-adds per cell-step")
+    memory = 2 * BYTES_PER_CELL * run.cell_steps / bandwidth
+    flops = 2 * regions * run.cell_steps
+    compute = flops / best.maximum
+    roof = max(memory, compute)
+    ratio = run.spread.scaled(1 / roof)
+    nonzero = np.count_nonzero(destination)
+    print(f"roofline of {run.cell_steps // (steps * job.population.size):,} draws x "
+          f"{job.population.size:,} cells x {steps} steps: memory {memory:.3f} s (2 x 8 bytes "
+          f"per cell-step at {bandwidth / 1e9:.1f} GB/s); the destination product "
+          f"{flops / 1e9:.1f} GFLOP (2 x {regions} per cell-step) at the best rate measured, "
+          f"{best.maximum / 1e9:.0f} GFLOP/s ({best_shape}), {compute:.3f} s; the roofline is "
+          f"the larger, {roof:.3f} s ({'compute' if compute >= memory else 'memory'}-bound)")
+    print(f"the fastest configuration, {run.spread.text(' s')}, is {ratio.median:.1f}x the "
+          f"roofline ({ratio.minimum:.1f}-{ratio.maximum:.1f}): target <= "
+          f"{ROOFLINE_TARGET:.0f}x: {verdict(ratio.median, ROOFLINE_TARGET)}; "
+          f"{run.seconds / memory:.1f}x the memory bound alone")
+    print(f"the compiled loop skips the zero shares ({regions * regions - nonzero:,} of "
+          f"{regions * regions:,}, between parts of one region), so it does "
+          f"{nonzero / regions:.1f} of the {regions} multiply-adds per cell-step; the roofline "
+          f"counts the dense product")
 
 
 def memory_section(sizes, scenario_path, job):
@@ -639,8 +672,9 @@ def scaling_section(sizes, reference, regions_43, threads, chunk):
     fixed, per_draw, exponent, residuals = linear_fit(list(runs), seconds)
     print_table(f"5a. Time against draws, reference scenario, chunk {chunk}, {threads} thread(s), "
                 f"quantiles='histogram' at every size (one method throughout)",
-                ["draws", "s", "ms per draw", "cell-steps/s", "fit residual", "quantiles"],
-                [[f"{d:,}", f"{r.seconds:.2f}", f"{1e3 * r.seconds / d:.3f}",
+                ["draws", "s, median (min-max)", "ms per draw", "cell-steps/s", "fit residual",
+                 "quantiles"],
+                [[f"{d:,}", r.spread.text(), f"{1e3 * r.seconds / d:.3f}",
                   f"{r.cell_steps / r.seconds:.3g}", f"{100 * e:+.0f} %",
                   r.dataset.attrs.get("quantile_method", "?")]
                  for (d, r), e in zip(runs.items(), residuals)])
@@ -658,7 +692,7 @@ def scaling_section(sizes, reference, regions_43, threads, chunk):
     draws = sizes.draws_43
     by_regions = {3: known_or_timed(reference, draws, chunk, threads),
                   43: known_or_timed(regions_43, draws, chunk, threads)}
-    rows = [[f"{regions} regions", f"{r.seconds:.2f}", f"{1e9 * r.seconds / r.cell_steps:.2f}",
+    rows = [[f"{regions} regions", r.spread.text(), f"{1e9 * r.seconds / r.cell_steps:.2f}",
              f"{1e9 * r.split['kernel'] / r.cell_steps:.2f}" if r.split else "n/a"]
             for regions, r in by_regions.items()]
     print_table(f"5b. Time against regions, {draws:,} draws, chunk {chunk}, {threads} thread(s)",
@@ -668,6 +702,47 @@ def scaling_section(sizes, reference, regions_43, threads, chunk):
           f"{ratio / (43 / 3):.2f}x (1 is linear in regions; internal migration adds a "
           f"43 x 43 product per draw, quadratic in regions)")
     return runs
+
+
+def engine_section(sizes):
+    """Section 5c: the two engines in process on the CLI's default scenario, by draws.
+
+    ``projsim run --draws N`` runs ``fpb-2013`` (111 ages) with the engine
+    :func:`projsim.stochastic.choose_engine` picks; here both engines run
+    every N in this process, numba's code loaded beforehand, so the figures
+    are the engines' own costs, without a process's fixed costs
+    (``bench_process.py`` times those).
+    """
+    if not HAVE_NUMBA:
+        print("\n5c. numba not installed: one engine only, skipped")
+        return
+    scenario = load_scenario(REFERENCE)
+    for engine in ("numpy", "fused"):  # load numba's code outside the timings
+        ensemble.project_draws(scenario, 64, chunk=64, engine=engine)
+    rows, times = [], {}
+    for draws in sizes.engine_draws:
+        chosen = ensemble.choose_engine("auto", draws, scenario, noise=False)
+        for engine in ("numpy", "fused"):
+            calls = []
+            for _ in range(REPEATS):
+                start = time.perf_counter()
+                ensemble.project_draws(scenario, draws, engine=engine)
+                calls.append(time.perf_counter() - start)
+            times[draws, engine] = Spread.of(calls)
+        numpy_time, fused_time = times[draws, "numpy"], times[draws, "fused"]
+        faster = "numpy" if numpy_time.median < fused_time.median else "fused"
+        rows.append([f"{draws:,}", numpy_time.text(" s"), fused_time.text(" s"),
+                     f"{numpy_time.median / fused_time.median:.1f}x", chosen,
+                     "" if chosen == faster else "WRONG"])
+    print_table(f"5c. The engines in process, {REFERENCE} (as projsim run --draws N), numba "
+                f"loaded, default chunk and threads, median (min-max) of {REPEATS}",
+                ["draws", "numpy engine", "fused engine", "numpy / fused",
+                 f"chosen (FUSED_FROM {ensemble.FUSED_FROM:,})", ""], rows)
+    for engine in ("numpy", "fused"):
+        x = np.array(sizes.engine_draws, dtype=float)
+        y = np.array([times[int(d), engine].median for d in x])
+        per_draw, fixed = np.polyfit(x, y, 1)
+        print(f"{engine}: {fixed:.3f} s + {1e3 * per_draw:.4f} ms per draw (least squares)")
 
 
 def dask_section(sizes, reference):
@@ -686,8 +761,7 @@ def dask_section(sizes, reference):
     from distributed import Client, LocalCluster
 
     draws, chunk = sizes.dask_draws, sizes.dask_chunk
-    single = {threads: fastest_of([known_or_timed(reference, draws, chunk, threads),
-                                   timed_run(reference, draws, chunk, threads)])
+    single = {threads: known_or_timed(reference, draws, chunk, threads)
               for threads in sorted({DEFAULT_THREADS, 1}, reverse=True)}
     dask_environ = dask.config.get("distributed.nanny.pre-spawn-environ")
     variants = {
@@ -707,23 +781,22 @@ def dask_section(sizes, reference):
                 started.append(time.perf_counter() - start)
                 ensemble.project_draws(reference, 2 * chunk, chunk=chunk, engine=ENGINE,
                                        client=client)
-                distributed[name] = fastest_of([
-                    timed_run(reference, draws, chunk, DEFAULT_THREADS, client=client)
-                    for _ in range(2)])
+                distributed[name] = timed_run(reference, draws, chunk, DEFAULT_THREADS,
+                                              client=client)
         finally:  # the Nanny writes the pre-spawn variables into our environment, and the
             os.environ.clear()  # next cluster's workers would inherit them
             os.environ.update(saved_environ)
     baseline = min(r.seconds for r in single.values())
     rows = [[f"one process, numba {t} thread(s)" if HAVE_NUMBA else "one process",
-             f"{r.seconds:.2f}",
+             r.spread.text(),
              f"{r.cell_steps / r.seconds:.3g}", f"{baseline / r.seconds:.2f}"]
             for t, r in single.items()]
-    rows += [[f"dask, 2 processes x 1 thread, {name}", f"{r.seconds:.2f}",
+    rows += [[f"dask, 2 processes x 1 thread, {name}", r.spread.text(),
               f"{r.cell_steps / r.seconds:.3g}", f"{baseline / r.seconds:.2f}"]
              for name, r in distributed.items()]
     workers = ", ".join(f"{k}={v}" for k, v in WORKER_ENV.items())
     print_table(f"6. dask.distributed against one process, {draws:,} draws, chunk {chunk} "
-                f"(one task per chunk), best of 2, engine {ENGINE}; workers: {workers}",
+                f"(one task per chunk), median (min-max) of {REPEATS}, engine {ENGINE}; workers: {workers}",
                 ["", "s", "cell-steps/s", "speed-up over the faster single process"], rows)
     difference = max(float(np.abs(r.dataset.population_mean
                                   - single[max(single)].dataset.population_mean).max())
@@ -736,8 +809,9 @@ def dask_section(sizes, reference):
 def float32_section(sizes, reference, threads, chunk, steps):
     """Section 7: float32 state against float64, time and accuracy after 49 years."""
     draws = sizes.float32_draws
-    seconds = {dtype: min(timed_run(reference, draws, chunk, threads, dtype=dtype).seconds
-                          for _ in range(2)) for dtype in ("float64", "float32")}
+    timed = {dtype: timed_run(reference, draws, chunk, threads, dtype=dtype)
+             for dtype in ("float64", "float32")}
+    seconds = {dtype: run.seconds for dtype, run in timed.items()}
     final = {dtype: timed_run(reference, draws, chunk, threads, keep="draws",
                               dtype=dtype).dataset.population.isel(time=-1).values
              for dtype in ("float64", "float32")}
@@ -746,9 +820,10 @@ def float32_section(sizes, reference, threads, chunk, steps):
     counted = exact >= 1.0
     cells = (np.abs(single - exact)[counted] / exact[counted]).max()
     print_table(f"7. float32 state against float64, {draws:,} draws, chunk {chunk}, "
-                f"{threads} thread(s), best of 2, keep='summary' (both on the compiled path)",
-                ["dtype", "s", "ratio"],
-                [[d, f"{s:.2f}", f"{s / seconds['float64']:.2f}"] for d, s in seconds.items()])
+                f"{threads} thread(s), median (min-max) of {REPEATS}, keep='summary' (both on "
+                f"the compiled path)", ["dtype", "s", "ratio of medians"],
+                [[d, timed[d].spread.text(), f"{s / seconds['float64']:.2f}"]
+                 for d, s in seconds.items()])
     print(f"after {steps} years: largest "
           f"relative difference of a draw's national total {national:.2e}; of a cell with at "
           f"least 1 person {cells:.2e}; largest absolute difference of a cell "
@@ -766,11 +841,15 @@ def main(argv=None):
     parser.add_argument("--keep-openblas-env", action="store_true",
                         help=f"keep {' and '.join(OPENBLAS_OVERRIDES)} if they are set")
     parser.add_argument("--memory-probe", help=argparse.SUPPRESS)
+    parser.add_argument("--runs", type=int,
+                        help=f"calls behind each timed figure (default {RUNS}, 1 with --quick)")
     args = parser.parse_args(argv)
     if args.memory_probe:
         memory_probe(args.memory_probe)
         return 0
     sizes = QUICK if args.quick else FULL
+    global REPEATS
+    REPEATS = args.runs or sizes.repeats
     describe_environment(args)
 
     with tempfile.TemporaryDirectory() as temporary:
@@ -794,34 +873,38 @@ def main(argv=None):
             print(f"numba threading layer: {numba.threading_layer()}")
 
         # 1. copy bandwidth, measured again after the projections
-        dram_bytes = sizes.copy_megabytes * 10**6
+        dram_bytes = sizes.copy_bytes
         chunk_bytes = sorted({c * job.population.size * BYTES_PER_CELL for c in sizes.chunks})
-        bandwidth = {n: copy_bandwidth(n, sizes.copy_repeats) for n in [*chunk_bytes, dram_bytes]}
+        bandwidth = {n: Spread.of(copy_bandwidths(n, sizes.copy_repeats))
+                     for n in [*chunk_bytes, dram_bytes]}
 
         # 2. and 3. throughput
         runs = sweep(reference, sizes.draws, sizes.chunks)
         runs_43 = sweep(regions_43, sizes.draws_43, sizes.chunks_43)
-        after = copy_bandwidth(dram_bytes, sizes.copy_repeats)
-        rows = [[f"{n / 1e6:.2f} MB (a chunk's state)", f"{bw / 1e9:.1f}"]
-                for n, bw in bandwidth.items() if n != dram_bytes]
-        rows += [[f"{dram_bytes / 1e6:.0f} MB (DRAM), before / after the runs",
-                  f"{bandwidth[dram_bytes] / 1e9:.1f} / {after / 1e9:.1f}"]]
-        print_table(f"1. Memory-copy bandwidth, np.copyto, best of {sizes.copy_repeats}, "
+        after = Spread.of(copy_bandwidths(dram_bytes, sizes.copy_repeats))
+        rows = [[f"{n / 1e6:.2f} MB (a chunk's state: cache, for context)",
+                 bw.text(scale=1e-9)] for n, bw in bandwidth.items() if n != dram_bytes]
+        rows += [[f"{dram_bytes / 2**30:.3g} GiB (DRAM), before the runs",
+                  bandwidth[dram_bytes].text(scale=1e-9)],
+                 [f"{dram_bytes / 2**30:.3g} GiB (DRAM), after the runs",
+                  after.text(scale=1e-9)]]
+        print_table(f"1. Memory-copy bandwidth, np.copyto, {sizes.copy_repeats} copies each, "
                     "(read + write bytes) / time", ["array size", "GB/s"], rows)
-        dram = max(bandwidth[dram_bytes], after)
-        print(f"the memory bound uses {dram / 1e9:.1f} GB/s, the better DRAM figure: "
-              f"{TARGET_RATIO:.0f}x the bound is "
+        dram = max(bandwidth[dram_bytes].maximum, after.maximum)
+        print(f"the memory bound uses {dram / 1e9:.1f} GB/s, the best DRAM copy (the strictest "
+              f"bound): {TARGET_RATIO:.0f}x the bound is "
               f"{dram / (2 * BYTES_PER_CELL) / TARGET_RATIO:.3g} cell-steps/s")
-        print("split columns: % of the time in make_job (setup), draw_paths, the kernel "
-              "(project_blocks), the summaries (_Running.add_totals + add_blocks) and the rest "
-              "(inputs, casts, quantiles, Dataset)")
+        print("split columns (one more call, profiled, 1 thread only): % of the time in "
+              "make_job (setup), draw_paths, the kernel (project_blocks), the summaries "
+              "(Running.add_totals + add_blocks) and the rest (inputs, casts, quantiles, "
+              "Dataset)")
         auto = "histogram" if sizes.draws > ensemble.EXACT_UP_TO else "exact"
         threads, chunk = print_sweep(
             f"2. project_draws, {REFERENCE} with 121 ages, {sizes.draws:,} draws, "
             f"keep='summary', quantiles='auto' (= {auto!r} at {sizes.draws:,} draws)", runs, dram)
         exact = timed_run(reference, sizes.draws, chunk, threads, quantiles="exact")
-        print_table("2, for contrast: the fastest configuration with quantiles='exact' "
-                    "(one run)", THROUGHPUT_HEADER,
+        print_table("2, for contrast: the fastest configuration with quantiles='exact'",
+                    THROUGHPUT_HEADER,
                     throughput_rows({(threads, chunk): exact}, dram, ", exact"))
         slower = exact.seconds / runs[threads, chunk].seconds
         print(f"exact against 'auto' ({auto}): {slower:.2f}x the time")
@@ -829,7 +912,7 @@ def main(argv=None):
                     f"{sizes.draws_43:,} draws, keep='summary', quantiles='auto' (= "
                     f"{'histogram' if sizes.draws_43 > ensemble.EXACT_UP_TO else 'exact'!r})",
                     runs_43, dram)
-        arithmetic_floor(job_43, runs_43, dram)
+        roofline(job_43, runs_43, dram, sizes.matmul_repeats)
         print(load())
 
         # 4. memory
@@ -838,6 +921,7 @@ def main(argv=None):
 
         # 5. scaling, with the fastest configuration of section 2
         scaling_section(sizes, reference, regions_43, threads, chunk)
+        engine_section(sizes)
 
         print(load())
 
