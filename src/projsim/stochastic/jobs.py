@@ -35,9 +35,12 @@ AGE_GROUPS = {"0-17": (0, 17), "18-66": (18, 66), "67+": (67, None), "all": (0, 
 #: The e0 grid on which survival ratios are tabulated for draws: this far
 #: around the scenario's path [years], this finely [years].
 E0_MARGIN, E0_SPACING = 15.0, 0.25
-#: The highest e0 on the grid [years], below what moving Belgian mortality
-#: along its Lee-Carter pattern can reach (about 100 for men).
-E0_HIGHEST = 99.0
+#: The highest e0 on the grid [years]: moving Belgian mortality along its
+#: Lee-Carter pattern reaches 100.13 years for men within the e0 solver's
+#: bounds (more for women), and the grid has one level beyond its usable range,
+#: so draws may reach 99.5 years (a women's e0 of 93 in 2100, WPP 2024's
+#: median, plus three times the random walk's sd over 80 years).
+E0_HIGHEST = 99.75
 
 
 @dataclass(frozen=True)
