@@ -35,12 +35,13 @@ AGE_GROUPS = {"0-17": (0, 17), "18-66": (18, 66), "67+": (67, None), "all": (0, 
 #: The e0 grid on which survival ratios are tabulated for draws: this far
 #: around the scenario's path [years], this finely [years].
 E0_MARGIN, E0_SPACING = 15.0, 0.25
-#: The highest e0 on the grid [years]: moving Belgian mortality along its
-#: Lee-Carter pattern reaches 100.13 years for men within the e0 solver's
-#: bounds (more for women), and the grid has one level beyond its usable range,
-#: so draws may reach 99.5 years (a women's e0 of 93 in 2100, WPP 2024's
-#: median, plus three times the random walk's sd over 80 years).
-E0_HIGHEST = 99.75
+#: The highest usable e0 on the grid [years]. Moving Belgian mortality along
+#: its Lee-Carter pattern reaches 99.7 to 100.2 years for men within the e0
+#: solver's bounds (the bases of 1988, 1995-2013 and 2021; women reach about
+#: 103), and the grid has one level, 0.25 years, beyond its usable range.
+#: Around WPP 2024's median e0 of women in 2100 (93.1 years), a random walk
+#: of sd 0.2 years a year exceeds it about three times in ten thousand draws.
+E0_HIGHEST = 99.25
 
 
 @dataclass(frozen=True)
