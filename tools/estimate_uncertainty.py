@@ -776,10 +776,10 @@ def parameters_toml(values: Parameters) -> str:
             ("sex_correlation", values.mortality_sex_correlation, "[1]"),
         ]),
         ("international_migration", [
-            ("sd", values.migration_sd, "innovation sd of the common national deviation u [persons per year]"),
+            ("sd", values.migration_sd, "innovation sd of the national deviation u [persons per year]"),
             ("autocorrelation", values.migration_autocorrelation, "[1]"),
             ("regional_sd", values.migration_regional_sd,
-             "innovation sd of each region's own deviation [persons per year]"),
+             "innovation sd of each region's own deviation, before centring [persons per year]"),
         ]),
     ]
     lines = [

@@ -154,8 +154,8 @@ def jump_off_base(jump_off: int) -> Base:
 
 
 def last_year_migration(residuals: np.ndarray) -> np.ndarray:
-    """Net migration (region, sex, age) of the last year of ``residuals`` (year, region, sex, age) in
-    each region, in the mean age pattern of all the years.
+    """Net migration (region, sex, age): each region's total of the last year of ``residuals``
+    (year, region, sex, age), in the mean age pattern of all the years.
 
     The mean of the residuals by region, sex and age, shifted to each
     region's total of the last year by migrants spread like the mean's

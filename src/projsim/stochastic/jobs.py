@@ -137,7 +137,7 @@ def make_job(scenario: Scenario, parameters: Uncertainty, *, keep: Keep = "summa
 
 
 def _path_migrants(base, migration, steps) -> tuple[np.ndarray, np.ndarray]:
-    """The path's migrants (time, state, sex, age) and the shape (state, sex, age) of their deviations.
+    """The path's migrants (time, state, sex, age) and the shape (state, sex, age) of deviations.
 
     A net total is spread by its profile; immigrants (a path, or the
     immigrants that balance a net total) by the immigration profile, and a

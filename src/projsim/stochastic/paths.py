@@ -337,8 +337,8 @@ def turnover_spread(path: np.ndarray, turnover: np.ndarray, region: np.ndarray) 
                          "state a migration path, or run without draws")
     own_region = by_region[region]
     state_share = np.divide(turnover, own_region, out=np.zeros_like(turnover), where=own_region > 0)
-    return Spread(path=np.atleast_2d(path), region=np.asarray(region), region_share=by_region / by_region.sum(),
-                  state_share=state_share)
+    return Spread(path=np.atleast_2d(path), region=np.asarray(region),
+                  region_share=by_region / by_region.sum(), state_share=state_share)
 
 
 def check_perturbable(scenario: Scenario) -> None:
@@ -355,15 +355,6 @@ def check_perturbable(scenario: Scenario) -> None:
         raise InputError(f"{scenario.source}: variants", f"{len(scenario.variants)} variants",
                          "one scenario for a stochastic projection",
                          "run each variant's own scenario file with draws")
-
-
-def migration_path(component, steps: np.ndarray) -> np.ndarray:
-    """The national path (time) a draw perturbs: the net total, or all immigrants
-    (the sum of the paths by nationality) [persons per year]."""
-    path = component.path
-    if isinstance(path, dict):
-        return np.sum([p.at(steps) for p in path.values()], axis=0)
-    return path.at(steps)
 
 
 def draw_paths(scenario: Scenario, parameters: Uncertainty, spread: Spread,
@@ -407,7 +398,7 @@ def draw_paths(scenario: Scenario, parameters: Uncertainty, spread: Spread,
 
 def migration_deviation(parameters: Uncertainty, spread: Spread, national: np.ndarray,
                         own: np.ndarray) -> np.ndarray:
-    """The migration deviations (draw, time, state) of standard normal innovations [persons per year].
+    """The migration deviations (draw, time, state) of normal innovations [persons per year].
 
     Parameters
     ----------
