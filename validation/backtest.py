@@ -298,7 +298,7 @@ def print_components(scenario, draws: int, seed: int | None, years: np.ndarray) 
     parameters = parameters_of(scenario, seed)
     job = make_job(scenario, parameters)
     steps = job.steps
-    paths = draw_paths(scenario, parameters, job.regional_shares, steps, 0, draws)
+    paths = draw_paths(scenario, parameters, job.spread, steps, 0, draws)
     at = np.searchsorted(steps, years)
     mortality = scenario.components["mortality"].path
     start = np.array([mortality[sex].at([2011])[0] for sex in SEXES])
