@@ -116,10 +116,27 @@ TOTALS = "national and regional totals"
 RELIABILITY_LEVELS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98)
 
 
+class _MissingTool:
+    """Stands for a module of ``tools/`` where there is none: in the copy of this file
+    installed with the package (:func:`projsim.io.packaged.shipped`), which reads and scores
+    the shipped results but cannot rebuild them."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attribute: str):
+        raise RuntimeError(f"tools/{self._name}.py is not beside this copy of "
+                           f"rolling_backtest.py: run it from a checkout of the repository "
+                           f"to build the jump-offs' bases and parameters")
+
+
 def _load_tool(name: str):
     """A module of ``tools/``, loaded by path (``tools/`` is not a package)."""
+    path = REPO_ROOT / "tools" / f"{name}.py"
+    if not path.is_file():
+        return _MissingTool(name)
     if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "tools" / f"{name}.py")
+        spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module       # dataclasses look their module up while the class is built
         spec.loader.exec_module(module)
