@@ -168,3 +168,97 @@ def test_gross_flows_follow_their_path_on_both_engines(tmp_path, migration):
     np.testing.assert_allclose(still.national_quantile.sel(quantile=0.5, age_group="all"),
                                deterministic, rtol=2e-3)
 
+
+# --- on the region x nationality base -----------------------------------------------
+
+NATIONALITIES = projsim.load_scenario("fpb-2013")
+
+
+def by_region(spread):
+    """The same deviations on the regions alone: each region's turnover share, one state each."""
+    regions = np.arange(spread.regions)
+    return turnover_spread(np.zeros((1, spread.regions)), spread.region_share, regions)
+
+
+def test_the_regions_of_a_nationality_base_share_their_deviation_among_nationalities():
+    job = make_job(NATIONALITIES, parameters_of(NATIONALITIES))
+    spread = job.spread
+    assert spread.regions == 3 and len(spread.region) == job.states.size == 6
+    np.testing.assert_array_equal(spread.region, job.states.codes("region"))
+    np.testing.assert_allclose(np.bincount(spread.region, weights=spread.state_share), 1.0)
+    # the regions' shares of the national deviation are close to those of the three-region model
+    regions = make_job(SCENARIO, parameters_of(SCENARIO)).spread
+    np.testing.assert_allclose(spread.region_share, regions.region_share, atol=0.03)
+
+
+def test_the_deviations_by_nationality_add_up_to_the_regional_model():
+    """Summed over nationalities, the deviations are those of a model of the three regions
+    with the same shares: the national deviation u split by region, plus the regions' own
+    deviations centred over the three regions (not over the six states); within a region the
+    nationalities take fixed shares of its deviation."""
+    parameters = parameters_of(NATIONALITIES)
+    job = make_job(NATIONALITIES, parameters)
+    paths = draw_paths(NATIONALITIES, parameters, job.spread, job.steps, 0, 300)
+    regional = draw_paths(NATIONALITIES, parameters, by_region(job.spread), job.steps, 0, 300)
+    deviation = paths.migration_deviation
+    summed = np.stack([deviation[..., job.spread.region == r].sum(-1) for r in range(3)], -1)
+    np.testing.assert_allclose(summed, regional.migration_deviation, rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(deviation, summed[..., job.spread.region] * job.spread.state_share,
+                               rtol=1e-9, atol=1e-6)
+
+
+def test_the_own_deviations_on_a_nationality_base_are_centred_over_the_regions():
+    parameters = parameters_of(NATIONALITIES, migration_sd=0.0, migration_autocorrelation=1.0)
+    job = make_job(NATIONALITIES, parameters)
+    paths = draw_paths(NATIONALITIES, parameters, job.spread, job.steps, 0, 4096)
+    own = np.stack([paths.migration_deviation[:, 9, job.spread.region == r].sum(-1)
+                    for r in range(3)], -1)
+    expected = parameters.migration_regional_sd * np.sqrt(10 * 2 / 3)
+    np.testing.assert_allclose(own.std(axis=0) / expected, 1, atol=0.05)
+    np.testing.assert_allclose(own.sum(-1), 0, atol=1e-6)
+
+
+def test_a_nationality_base_spreads_deviations_like_its_immigrants():
+    """A net total balanced by immigrants: the path's migrants are the net total spread like
+    the deterministic projection's immigrants (the emigrants come back as immigrants in
+    each draw), and each state's deviation goes where its immigrants go."""
+    from projsim.assumptions import build_inputs
+
+    parameters = parameters_of(NATIONALITIES)
+    job = make_job(NATIONALITIES, parameters)
+    assert job.balance is not None and job.emigration_rate is not None
+    net = NATIONALITIES.components["international_migration"].path.at(job.steps)
+    np.testing.assert_allclose(job.path_migrants.sum(axis=(1, 2, 3)), net, rtol=1e-12)
+    immigrants = build_inputs(NATIONALITIES).rates.immigration[:, 0]
+    np.testing.assert_allclose(job.path_migrants / net[:, None, None, None],
+                               immigrants / immigrants.sum(axis=(1, 2, 3), keepdims=True),
+                               rtol=1e-9, atol=1e-15)
+    turnover = np.abs(job.path_migrants[0]).sum(axis=(-2, -1))
+    np.testing.assert_allclose(job.spread.state_share,
+                               turnover / np.bincount(job.spread.region, weights=turnover)[
+                                   job.spread.region], rtol=1e-12)
+    np.testing.assert_allclose(job.within.sum(axis=(-2, -1)), 1.0)
+
+
+def test_random_walks_by_nationality_run_on_both_engines():
+    pytest.importorskip("numba")
+    walk = dataclasses.replace(NATIONALITIES, uncertainty={"seed": 3, "international_migration": {
+        "autocorrelation": 1.0}})
+    numpy_run = project_draws(walk, 96, engine="numpy")
+    fused = project_draws(walk, 96, engine="fused")
+    np.testing.assert_allclose(fused.population_mean, numpy_run.population_mean, rtol=1e-9)
+
+
+def test_the_regions_are_as_uncertain_by_nationality_as_alone(tmp_path):
+    """The regional totals of the nationality model have the intervals of the three-region
+    model, whose calibration the rolling back-test measures (80 % widths in 2016 and 2021)."""
+    widths = []
+    for name in ("fpb-2013", "fpb-2013-regions"):
+        path = tmp_path / f"{name}.toml"
+        path.write_text(f'extends = "{name}"\nhorizon = 2021\n', encoding="utf-8")
+        population = project_draws(projsim.load_scenario(path), 256, seed=2, keep="draws",
+                                   engine="numpy").population
+        totals = population.sum([d for d in population.dims if d not in ("time", "draw", "region")])
+        q = totals.sel(time=[2016, 2021]).quantile([0.1, 0.5, 0.9], "draw")
+        widths.append((q.sel(quantile=0.9) - q.sel(quantile=0.1)) / q.sel(quantile=0.5))
+    np.testing.assert_allclose(widths[0], widths[1], rtol=0.12)
