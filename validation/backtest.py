@@ -5,6 +5,7 @@ Run from the repository root::
     python validation/backtest.py                 # 1,000 draws, the scenario's seed (0)
     python validation/backtest.py --draws 4000 --seed 7
     python validation/backtest.py --scenario my.toml   # e.g. fpb-2013 with other [uncertainty]
+    python validation/backtest.py --scenario fpb-2013  # the region x nationality reference
     python validation/backtest.py --rebuild       # first rewrite observed_statbel.csv
 
 The reference scenario on the three regions, ``fpb-2013-regions`` (the
@@ -12,7 +13,9 @@ stochastic summaries give quantiles by state, and the regions are the states
 of that model), starts from the observed Statbel population of 1 January
 2012, so its stochastic projection
 (:func:`projsim.ensemble.project_draws`) can be set against what happened
-next. For every 1 January of 2013-2021 and sixteen quantities (Belgium and its
+next. A scenario whose states are more than the regions (``fpb-2013``, region
+x nationality) keeps its draws to the last observed year and sums them by
+region (:func:`draws_quantiles`). For every 1 January of 2013-2021 and sixteen quantities (Belgium and its
 three regions, each in the age groups 0-17, 18-66, 67+ and all ages) the
 script asks whether the observed population lies inside the draws' central
 50 % interval (quantiles 0.25-0.75) and 80 % interval (0.1-0.9), and prints
@@ -48,6 +51,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -55,8 +59,14 @@ import numpy as np
 import xarray as xr
 
 import projsim
-from projsim.stochastic import AGE_GROUPS, make_job, project_draws
-from projsim.stochastic import draw_paths, parameters_of
+from projsim.stochastic import (
+    AGE_GROUPS,
+    QUANTILES,
+    draw_paths,
+    make_job,
+    parameters_of,
+    project_draws,
+)
 from projsim.types import SEXES
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -138,22 +148,26 @@ def grouped(population: xr.DataArray) -> xr.DataArray:
     Parameters
     ----------
     population : xarray.DataArray
-        Population [persons] with dimensions ``time, region, sex, age``; the
-        last age is the open group.
+        Population [persons] with dimensions ``time, region, sex, age``, any
+        other state dimension (``nationality``, summed) and, for draws,
+        ``draw`` (kept, first); the last age is the open group.
 
     Returns
     -------
     xarray.DataArray
-        (time, region, age_group) [persons], ``region`` starting with
+        ([draw,] time, region, age_group) [persons], ``region`` starting with
         :data:`NATIONAL`, ``age_group`` as in :data:`projsim.ensemble.AGE_GROUPS`.
     """
     ages = population.age
     last = int(ages.max())
+    kept = [dim for dim in ("draw", "time", "region") if dim in population.dims]
+    summed = [dim for dim in population.dims if dim not in kept]
     groups = [population.sel(age=(ages >= first) & (ages <= (last if final is None else final)))
-              .sum(["sex", "age"]) for first, final in AGE_GROUPS.values()]
+              .sum(summed) for first, final in AGE_GROUPS.values()]
     by_region = xr.concat(groups, dim="age_group").assign_coords(age_group=list(AGE_GROUPS))
     national = by_region.sum("region").expand_dims(region=[NATIONAL])
-    return xr.concat([national, by_region], dim="region").transpose("time", "region", "age_group")
+    return xr.concat([national, by_region], dim="region").transpose(..., "time", "region",
+                                                                    "age_group")
 
 
 def derive_observed(raw: Path = RAW_POPULATION) -> str:
@@ -194,6 +208,17 @@ def ensemble_quantiles(draws: xr.Dataset) -> xr.DataArray:
     """The draws' quantiles (quantile, time, region, age_group), the nation first as a region."""
     national = draws.national_quantile.expand_dims(region=[NATIONAL])
     return xr.concat([national, draws.population_quantile], dim="region").transpose(
+        "quantile", "time", "region", "age_group")
+
+
+def draws_quantiles(scenario, draws: int, seed: int | None, last_year: int) -> xr.DataArray:
+    """The quantiles (quantile, time, region, age_group) of draws summed by region, the nation
+    first, for a scenario whose states are more than the regions: the summaries give quantiles
+    by state, so the draws are kept, to ``last_year`` only, and summed. The quantiles are the
+    summaries' (:data:`projsim.stochastic.QUANTILES`), exact."""
+    short = dataclasses.replace(scenario, horizon=last_year)
+    population = project_draws(short, draws=draws, seed=seed, keep="draws").population
+    return grouped(population).quantile(list(QUANTILES), dim="draw").transpose(
         "quantile", "time", "region", "age_group")
 
 
@@ -342,18 +367,24 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{RAW_POPULATION.relative_to(REPO_ROOT)}\n")
 
     scenario = projsim.load_scenario(arguments.scenario)
-    ensemble = project_draws(scenario, draws=arguments.draws, seed=arguments.seed)
-    quantiles = ensemble_quantiles(ensemble)
     observed = read_observed()
+    if scenario.base_data.states.dims == ("region",):
+        ensemble = project_draws(scenario, draws=arguments.draws, seed=arguments.seed)
+        quantiles = ensemble_quantiles(ensemble)
+        seed = ensemble.attrs["seed"]
+    else:
+        quantiles = draws_quantiles(scenario, arguments.draws, arguments.seed,
+                                    int(observed.time.max()))
+        seed = parameters_of(scenario, arguments.seed).seed
     reference = grouped(projsim.project(scenario).population).sel(time=observed.time)
-    base_year = int(ensemble.time[0])
+    base_year = int(quantiles.time[0])
     base_gap = abs(quantiles.sel(time=base_year) - observed.sel(time=base_year)).max()
     later = observed.sel(time=observed.time > base_year)
     years = later.time.values
     positions = coverage(later, quantiles)
     error = (reference.sel(time=years) - later) / later
 
-    print(f"Back-test of {scenario.name}: {arguments.draws} draws (seed {ensemble.attrs['seed']}) from "
+    print(f"Back-test of {scenario.name}: {arguments.draws} draws (seed {seed}) from "
           f"the observed base of 1 January {base_year}, against the Statbel population of "
           f"1 January {years[0]}-{years[-1]}")
     print(f"Base check: the draws' {base_year} quantiles differ from the observed {base_year} "
