@@ -4,6 +4,7 @@ Run from the repository root::
 
     python benchmarks/bench_stochastic.py            # full run, 10-25 minutes, ~4 GB of memory
     python benchmarks/bench_stochastic.py --quick    # small sizes, one call each (CI smoke run)
+    python benchmarks/bench_stochastic.py --product-state  # section 8 alone, full sizes
 
 Every time is the median of ``--runs`` calls (5 by default) with the minimum
 and the maximum, and every judged figure is a ratio of timings taken in the
@@ -14,7 +15,7 @@ speed drifts:
    beyond the last-level cache, counting the bytes read and written, before
    and after the projections (the bound uses the best copy, the strictest
    bound); and on arrays of one chunk's state (cache, for context);
-2. ``project_draws`` on the reference scenario ``fpb-2013`` with ages 0-120
+2. ``project_draws`` on the reference scenario ``fpb-2013-regions`` with ages 0-120
    (3 regions x 2 sexes x 121 ages, 49 yearly steps), 10,000 draws,
    ``keep="summary"`` with the default quantiles (``"auto"``: histograms at
    10,000 draws), for chunks of 64 to 4,096 draws and with numba's threads
@@ -53,7 +54,13 @@ speed drifts:
    summaries is one task);
 7. ``dtype="float32"`` against float64 (both on the compiled path): time,
    and the largest relative differences of national totals and of cells
-   after 49 years (from ``keep="draws"`` runs, the year-by-year path).
+   after 49 years (from ``keep="draws"`` runs, the year-by-year path);
+8. the product state: ``fpb-2013`` (3 regions x 2 nationalities, what
+   ``projsim run`` runs) against ``fpb-2013-regions`` (the same hypotheses on
+   3 regions), both with the base's 111 ages, 10,000 draws, calls
+   interleaved: the time of each, the ratio of the two run by run, and the
+   same ratio per cell-step (twice the states should cost about twice the
+   time, no more).
 
 A ratio that misses its target prints ``MISS``; that is a measurement, not
 an error, and the script exits 0 unless something crashes.
@@ -72,8 +79,8 @@ import os
 import sys
 
 from benchlib import (  # noqa: E402  (first: it clears OpenBLAS overrides before numpy)
-    BOUND_COPY_BYTES, OPENBLAS_OVERRIDES, RUNS, Spread, copy_bandwidths, matmul_rates,
-    peak_rss_bytes, print_machine, print_table,
+    BOUND_COPY_BYTES, OPENBLAS_OVERRIDES, RUNS, Spread, copy_bandwidths, interleaved,
+    matmul_rates, peak_rss_bytes, print_machine, print_table, ratios,
 )
 
 import argparse  # noqa: E402
@@ -120,7 +127,10 @@ TARGET_PEAK_CHUNKS = 2.0
 LONGEST_SCALING_RUN = 180.0
 FALLBACK_DRAWS = 30_000
 BYTES_PER_CELL = 8  # the bound counts float64 cells, whatever the state's dtype
-REFERENCE = "fpb-2013"
+REFERENCE = "fpb-2013-regions"
+#: What ``projsim run`` runs without a scenario: the FPB 2013 reference by region and
+#: nationality (sections 5c and 8).
+CLI_DEFAULT = "fpb-2013"
 OPEN_AGE = 120
 #: Parts of each Belgian region (Brussels, Flanders, Wallonia) in the 43-region base.
 PARTS = (14, 14, 15)
@@ -204,9 +214,10 @@ def split_regions(base: Base, parts: tuple[int, ...]) -> Base:
 def make_scenarios(folder: Path):
     """The 121-age reference scenario and the 43-region scenario, written in ``folder``.
 
-    The reference is ``fpb-2013`` with ``open_age = 120``. If ``project_draws``
-    cannot label such a run, the same inputs come from a base file whose open
-    age is already 120 (``with_open_age`` of belgium-2012, the function the
+    The reference is ``fpb-2013-regions`` with ``open_age = 120``. If
+    ``project_draws`` cannot label such a run, the same inputs come from a base
+    file whose open age is already 120 (``with_open_age`` of
+    belgium-2012-regions, the function the
     scenario key calls), and a note says so.
 
     Returns
@@ -215,7 +226,7 @@ def make_scenarios(folder: Path):
     note : str
         How the reference's 121 ages were obtained.
     """
-    wide = with_open_age(load_base("belgium-2012"), OPEN_AGE)
+    wide = with_open_age(load_base("belgium-2012-regions"), OPEN_AGE)
     keyed = load_scenario(write_scenario(folder, f"{REFERENCE}-open-{OPEN_AGE}",
                                          [f"open_age = {OPEN_AGE}"]))
     try:
@@ -716,7 +727,7 @@ def engine_section(sizes):
     if not HAVE_NUMBA:
         print("\n5c. numba not installed: one engine only, skipped")
         return
-    scenario = load_scenario(REFERENCE)
+    scenario = load_scenario(CLI_DEFAULT)
     for engine in ("numpy", "fused"):  # load numba's code outside the timings
         ensemble.project_draws(scenario, 64, chunk=64, engine=engine)
     rows, times = [], {}
@@ -734,7 +745,7 @@ def engine_section(sizes):
         rows.append([f"{draws:,}", numpy_time.text(" s"), fused_time.text(" s"),
                      f"{numpy_time.median / fused_time.median:.1f}x", chosen,
                      "" if chosen == faster else "WRONG"])
-    print_table(f"5c. The engines in process, {REFERENCE} (as projsim run --draws N), numba "
+    print_table(f"5c. The engines in process, {CLI_DEFAULT} (as projsim run --draws N), numba "
                 f"loaded, default chunk and threads, median (min-max) of {REPEATS}",
                 ["draws", "numpy engine", "fused engine", "numpy / fused",
                  f"chosen (FUSED_FROM {ensemble.FUSED_FROM:,})", ""], rows)
@@ -743,6 +754,40 @@ def engine_section(sizes):
         y = np.array([times[int(d), engine].median for d in x])
         per_draw, fixed = np.polyfit(x, y, 1)
         print(f"{engine}: {fixed:.3f} s + {1e3 * per_draw:.4f} ms per draw (least squares)")
+
+
+def nationality_section(sizes, threads: int, chunk: int) -> None:
+    """Section 8: 3 regions x 2 nationalities against 3 regions, in one run.
+
+    Both scenarios state the FPB 2013 hypotheses; ``fpb-2013`` adds
+    nationality, gross immigration, emigration rates and naturalisation.
+    Their calls alternate, so the ratio of the two is measured run by run
+    under the same load. Cell-steps count every state (region x
+    nationality), sex and age over the projected years.
+    """
+    scenarios = {name: load_scenario(name) for name in (REFERENCE, CLI_DEFAULT)}
+    engines = {name: ensemble.choose_engine("auto", sizes.draws, scenario, noise=False)
+               for name, scenario in scenarios.items()}
+    cells = {}
+    for name, scenario in scenarios.items():
+        job = ensemble.make_job(scenario, parameters_of(scenario), engine=ENGINE)
+        cells[name] = job.population.size * len(job.steps) * sizes.draws
+    set_threads(threads)
+    walls = interleaved({name: (lambda s=scenario: ensemble.project_draws(
+        s, sizes.draws, chunk=chunk)) for name, scenario in scenarios.items()},
+        REPEATS, warmup=1)
+    rows = []
+    for name in scenarios:
+        spread = Spread.of(walls[name])
+        rows.append([name, engines[name], f"{cells[name]:.3g}", spread.text(" s"),
+                     spread.inverse(cells[name]).text(digits=2)])
+    print_table(f"8. The product state: {sizes.draws:,} draws, chunk {chunk}, {threads} "
+                f"thread(s), keep='summary', median (min-max) of {REPEATS}",
+                ["scenario", "engine", "cell-steps", "time", "cell-steps/s"], rows)
+    ratio = ratios(walls[CLI_DEFAULT], walls[REFERENCE])
+    per_cell = ratio.scaled(cells[REFERENCE] / cells[CLI_DEFAULT])
+    print(f"{CLI_DEFAULT} / {REFERENCE}, run by run: time {ratio.text('x', digits=2)}; "
+          f"per cell-step {per_cell.text('x', digits=2)}")
 
 
 def dask_section(sizes, reference):
@@ -834,12 +879,14 @@ def float32_section(sizes, reference, threads, chunk, steps):
 
 
 def main(argv=None):
-    """Run the seven measurements and print their tables; return the exit code 0."""
+    """Run the eight measurements and print their tables; return the exit code 0."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
                         help="small sizes for a smoke run (under a minute)")
     parser.add_argument("--keep-openblas-env", action="store_true",
                         help=f"keep {' and '.join(OPENBLAS_OVERRIDES)} if they are set")
+    parser.add_argument("--product-state", action="store_true",
+                        help="section 8 only (region x nationality against regions)")
     parser.add_argument("--memory-probe", help=argparse.SUPPRESS)
     parser.add_argument("--runs", type=int,
                         help=f"calls behind each timed figure (default {RUNS}, 1 with --quick)")
@@ -851,6 +898,12 @@ def main(argv=None):
     global REPEATS
     REPEATS = args.runs or sizes.repeats
     describe_environment(args)
+    if args.product_state:
+        if HAVE_NUMBA:  # load the compiled loops outside the timings
+            ensemble.project_draws(load_scenario(CLI_DEFAULT), 64, chunk=64, engine=ENGINE)
+        nationality_section(sizes, DEFAULT_THREADS, min(sizes.chunks[-1], 1024))
+        print(load())
+        return 0
 
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
@@ -933,6 +986,10 @@ def main(argv=None):
 
         # 7. float32
         float32_section(sizes, reference, threads, min(chunk, 1024), len(job.steps))
+        print(load())
+
+        # 8. region x nationality against regions
+        nationality_section(sizes, threads, chunk)
         print(load())
     print(f"\nprocess peak resident set (ru_maxrss) {peak_rss_bytes() / 1e9:.2f} GB; {load()}")
     if args.quick:

@@ -199,7 +199,7 @@ def fpb_2013_with_households(model: xr.Dataset) -> None:
     fpb2022 = defaultdict(float)
     for row in rows("fpb2022_projection_totals_region_2022_2071.csv"):
         fpb2022[int(row["year"])] += float(row["population"])
-    population = ds.population.sum(("region", "sex", "age"))
+    population = ds.population.sum([d for d in ds.population.dims if d != "time"])
     print("3. fpb-2013 with households (Belgium, 1 January)\n")
     print(f"{'':<12}{'population':>13}{'method':>10}{'households':>13}{'one-person':>12}"
           f"{'size':>7}{'per 1,000':>11}")

@@ -230,7 +230,7 @@ def position_shares(model: xr.Dataset, time, *, method: HouseholdMethod = "const
     """
     model = check_household_model(model)
     time = np.asarray(time)
-    return _shares(model, time, model["region"].values, model["age"].values, method, scale)
+    return _shares(model, time, model[REGION].values, model["age"].values, method, scale)
 
 
 def _shares(model, time, regions, ages, method, scale) -> xr.DataArray:
