@@ -139,21 +139,26 @@ def grouped(population: xr.DataArray) -> xr.DataArray:
     ----------
     population : xarray.DataArray
         Population [persons] with dimensions ``time, region, sex, age``; the
-        last age is the open group.
+        last age is the open group. Any other dimension (``draw``) is kept,
+        first; a nationality is summed over first, as every state but the
+        region.
 
     Returns
     -------
     xarray.DataArray
-        (time, region, age_group) [persons], ``region`` starting with
+        (..., time, region, age_group) [persons], ``region`` starting with
         :data:`NATIONAL`, ``age_group`` as in :data:`projsim.ensemble.AGE_GROUPS`.
     """
+    if "nationality" in population.dims:
+        population = population.sum("nationality")
     ages = population.age
     last = int(ages.max())
     groups = [population.sel(age=(ages >= first) & (ages <= (last if final is None else final)))
               .sum(["sex", "age"]) for first, final in AGE_GROUPS.values()]
     by_region = xr.concat(groups, dim="age_group").assign_coords(age_group=list(AGE_GROUPS))
     national = by_region.sum("region").expand_dims(region=[NATIONAL])
-    return xr.concat([national, by_region], dim="region").transpose("time", "region", "age_group")
+    return xr.concat([national, by_region], dim="region").transpose(
+        ..., "time", "region", "age_group")
 
 
 def derive_observed(raw: Path = RAW_POPULATION) -> str:
