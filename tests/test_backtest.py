@@ -114,6 +114,23 @@ def test_observed_2012_is_the_embedded_base(backtest, observed):
                                observed.sel(time=2012), rtol=0, atol=1e-6)
 
 
+def test_grouped_keeps_draws_first_and_sums_nationality(backtest):
+    rng = np.random.default_rng(0)
+    values = rng.uniform(0, 100, (3, 2, 3, 2, 2, 5))
+    population = xr.DataArray(
+        values, dims=("draw", "time", "region", "nationality", "sex", "age"),
+        coords={"draw": [0, 1, 2], "time": [2012, 2013], "region": REGIONS,
+                "nationality": ["Belgian", "foreign"], "sex": list(SEXES),
+                "age": [0, 17, 18, 66, 67]})
+    groups = backtest.grouped(population)
+    assert groups.dims == ("draw", "time", "region", "age_group")
+    for draw in range(3):
+        one = backtest.grouped(population.isel(draw=draw, drop=True).sum("nationality"))
+        xr.testing.assert_allclose(groups.isel(draw=draw, drop=True), one)
+    np.testing.assert_allclose(groups.sel(region="Belgium", age_group="all"),
+                               values.sum(axis=(2, 3, 4, 5)))
+
+
 @pytest.mark.parametrize("change, message", [
     (lambda rows: rows + [rows[-1].replace(",M,", ",T,")],
      "raw.csv: sex codes ['T']; expected ['F', 'M'] only; copy the file without both-sexes rows"),

@@ -587,6 +587,59 @@ def test_pyramid_of_one_nationality_and_by_nationality(by_nationality):
         f"Population on 1 January 2030, one scale for every nationality\n{FLEMISH}")
 
 
+def test_pyramid_stacked_by_nationality(by_nationality):
+    """Each nationality a layer starting where the one before ends; the total outside."""
+    ax = plots.pyramid(by_nationality, 2030, region=FLEMISH, stack="nationality",
+                       compare_year=2012)
+    first, second = NATIONALITIES
+    assert [c.get_label() for c in ax.containers] == [
+        f"males, {first}, 2030", f"females, {first}, 2030",
+        f"males, {second}, 2030", f"females, {second}, 2030"]
+    population = by_nationality.population.sel(time=2030, region=FLEMISH)
+    for bars, (label, sex) in zip(ax.containers, [(first, "male"), (first, "female"),
+                                                  (second, "male"), (second, "female")]):
+        sign = -1 if sex == "male" else 1
+        np.testing.assert_allclose(widths(bars),
+                                   sign * thousands(population.sel(nationality=label, sex=sex)))
+    inner = ax.containers[1]
+    np.testing.assert_allclose([p.get_x() for p in ax.containers[3]], widths(inner))
+    np.testing.assert_allclose([p.get_x() for p in ax.containers[0]], 0)
+    total = population.sum("nationality").sel(sex="female")
+    np.testing.assert_allclose([p.get_x() + p.get_width() for p in ax.containers[3]],
+                               thousands(total))
+    outlines = [p for p in ax.patches if type(p).__name__ == "StepPatch"]
+    np.testing.assert_allclose(outlines[1].get_data().values, thousands(
+        by_nationality.population.sel(time=2012, region=FLEMISH, sex="female").sum("nationality")))
+    alphas = [c.patches[0].get_alpha() for c in ax.containers]
+    assert alphas[0] == alphas[1] > alphas[2] == alphas[3]
+    assert ax.get_title() == f"Population on 1 January 2030\n{FLEMISH}, by nationality"
+    assert [t.get_text() for t in ax.get_legend().get_texts()][-1] == "outline: 2012"
+    axes = plots.pyramid(by_nationality, 2030, by_region=True, stack="nationality")
+    assert len(axes) == 3 and all(len(a.containers) == 4 for a in axes)
+    assert axes[0].figure.get_suptitle() == (
+        "Population on 1 January 2030, one scale for every region\nBelgium, by nationality")
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda ds: plots.pyramid(ds, stack="sex"),
+     "argument 'stack': got 'sex'; expected one of the state dimensions ['region', "
+     "'nationality']. Fix: name a state dimension of the result, or none for bars of the "
+     "total."),
+    (lambda ds: plots.pyramid(ds, nationality=FOREIGN, stack="nationality"),
+     "argument 'stack': got 'nationality' with nationality='foreign'; expected stack=None when "
+     "one nationality is chosen. Fix: drop nationality to draw every nationality, or stack to "
+     "draw one."),
+    (lambda ds: plots.pyramid(ds, by="nationality", stack="nationality"),
+     "argument 'stack': got 'nationality' with nationality drawn side by side; expected a "
+     "state dimension other than 'nationality'. Fix: stack one dimension and draw another "
+     "side by side, or drop nationality."),
+])
+def test_pyramid_stack_errors(by_nationality, call, message):
+    with raises_exactly(message):
+        call(by_nationality)
+    assert plt.get_fignums() == []
+
+
 def test_figures_of_a_result_by_nationality_sum_over_it(by_nationality, regions):
     """Without a nationality chosen, every figure is the three-region reference's."""
     for kind in ("pyramid", "totals", "components", "tfr", "e0", "dependency"):

@@ -15,8 +15,9 @@ of that model), starts from the observed Statbel population of 1 January
 (:func:`projsim.ensemble.project_draws`) can be set against what happened
 next. A scenario whose states are more than the regions (``fpb-2013``, region
 x nationality) keeps its draws to the last observed year and sums them by
-region (:func:`draws_quantiles`). For every 1 January of 2013-2021 and sixteen quantities (Belgium and its
-three regions, each in the age groups 0-17, 18-66, 67+ and all ages) the
+region (:func:`draws_quantiles`). For every 1 January of 2013-2021 and
+sixteen quantities (Belgium and its three regions, each in the age groups
+0-17, 18-66, 67+ and all ages) the
 script asks whether the observed population lies inside the draws' central
 50 % interval (quantiles 0.25-0.75) and 80 % interval (0.1-0.9), and prints
 where it lies and the shares inside. The deterministic reference
@@ -148,26 +149,27 @@ def grouped(population: xr.DataArray) -> xr.DataArray:
     Parameters
     ----------
     population : xarray.DataArray
-        Population [persons] with dimensions ``time, region, sex, age``, any
-        other state dimension (``nationality``, summed) and, for draws,
-        ``draw`` (kept, first); the last age is the open group.
+        Population [persons] with dimensions ``time, region, sex, age``; the
+        last age is the open group. Any other dimension (``draw``) is kept,
+        first; a nationality is summed over first, as every state but the
+        region.
 
     Returns
     -------
     xarray.DataArray
-        ([draw,] time, region, age_group) [persons], ``region`` starting with
+        (..., time, region, age_group) [persons], ``region`` starting with
         :data:`NATIONAL`, ``age_group`` as in :data:`projsim.ensemble.AGE_GROUPS`.
     """
+    if "nationality" in population.dims:
+        population = population.sum("nationality")
     ages = population.age
     last = int(ages.max())
-    kept = [dim for dim in ("draw", "time", "region") if dim in population.dims]
-    summed = [dim for dim in population.dims if dim not in kept]
     groups = [population.sel(age=(ages >= first) & (ages <= (last if final is None else final)))
-              .sum(summed) for first, final in AGE_GROUPS.values()]
+              .sum(["sex", "age"]) for first, final in AGE_GROUPS.values()]
     by_region = xr.concat(groups, dim="age_group").assign_coords(age_group=list(AGE_GROUPS))
     national = by_region.sum("region").expand_dims(region=[NATIONAL])
-    return xr.concat([national, by_region], dim="region").transpose(..., "time", "region",
-                                                                    "age_group")
+    return xr.concat([national, by_region], dim="region").transpose(
+        ..., "time", "region", "age_group")
 
 
 def derive_observed(raw: Path = RAW_POPULATION) -> str:

@@ -111,6 +111,9 @@ HOUSEHOLD_LABELS = {kind: kind.replace("_", " ") for kind in HOUSEHOLD_COLOURS}
 #: What a households figure says of the method that moved the census shares.
 HOUSEHOLD_METHOD_WORDS = {"constant": "census shares held constant",
                           "trend": "census shares moved along the model's trend"}
+#: Opacity of the stacked layers of a pyramid (``stack``), from the axis outwards:
+#: the first label darkest, the last lightest.
+STACK_ALPHAS = (0.9, 0.4, 0.2, 0.1)
 #: Line styles and markers that tell apart the scenarios of a rate figure.
 LINESTYLES = ("-", "--", "-.", ":")
 MARKERS = ("", "o", "s", "^", "D", "v", "P", "X")
@@ -244,11 +247,12 @@ def _where(dataset: xr.Dataset, region: str | None,
     return chosen, where if nationality is None else f"{where}, {nationality}"
 
 
-def _pooled(array: xr.DataArray, chosen: Mapping[str, str]) -> xr.DataArray:
-    """The array of the chosen state labels, summed over every other state."""
+def _pooled(array: xr.DataArray, chosen: Mapping[str, str],
+            keep: Sequence[str] = ()) -> xr.DataArray:
+    """The array of the chosen state labels, summed over every other state but ``keep``."""
     if chosen:
         array = array.sel(chosen, drop=True)
-    return array.sum(list(state_dims(array)))
+    return array.sum([dim for dim in state_dims(array) if dim not in keep])
 
 
 def _moves_shown(flows: xr.Dataset, chosen: Mapping[str, str]) -> dict[str, xr.DataArray]:
@@ -512,13 +516,23 @@ def _pyramid_sides(population: xr.DataArray) -> dict[str, np.ndarray]:
 
 def _draw_pyramid(ax: Axes, bars: xr.DataArray, bars_label: str, outline: xr.DataArray | None,
                   outline_label: str, title: str, width: int = 1,
-                  date: str = STOCK_DATES[0]) -> None:
-    """Bars of ``width`` years from each group's first age, the open group as high."""
+                  date: str = STOCK_DATES[0], stack: str | None = None) -> None:
+    """Bars of ``width`` years from each group's first age, the open group as high;
+    with ``stack``, one layer per label of that dimension of ``bars``, outwards."""
     ages = bars.age.values
     edges = np.append(ages, ages[-1] + width)
-    for sex, values in _pyramid_sides(bars).items():
-        ax.barh(ages, values, height=float(width), align="edge", color=SEX_COLOURS[sex],
-                alpha=0.75, linewidth=0, label=f"{sex}s, {bars_label}")
+    if stack is None:
+        layers = [("", bars, 0.75)]
+    else:
+        layers = [(f"{label}, ", bars.sel({stack: label}, drop=True), alpha)
+                  for label, alpha in zip(bars[stack].values.tolist(), STACK_ALPHAS)]
+    start = dict.fromkeys(SEX_COLOURS, 0.0)
+    for words, layer, alpha in layers:
+        for sex, values in _pyramid_sides(layer).items():
+            ax.barh(ages, values, left=start[sex], height=float(width), align="edge",
+                    color=SEX_COLOURS[sex], alpha=alpha, linewidth=0,
+                    label=f"{sex}s, {words}{bars_label}")
+            start[sex] = start[sex] + values
     if outline is not None:
         for sex, values in _pyramid_sides(outline).items():
             ax.stairs(values, edges, orientation="horizontal", baseline=None, color="black",
@@ -549,6 +563,7 @@ def pyramid(
     nationality: str | None = None,
     by_region: bool = False,
     by: str | None = None,
+    stack: str | None = None,
     ax: Axes | Sequence[Axes] | None = None,
 ) -> Axes | np.ndarray:
     """Population pyramid on 1 January: males left, females right.
@@ -585,6 +600,12 @@ def pyramid(
     by : str, optional
         A state dimension of the result (regions, nationalities): one pyramid
         per label, side by side. No label of it may be chosen.
+    stack : str, optional
+        A state dimension of the result (nationality): the bars of each sex
+        and age are split by its labels and stacked outwards from the axis,
+        the first label innermost and darkest (:data:`STACK_ALPHAS`), so
+        that the outer edge is the total. No label of it may be chosen, and
+        it may not be the dimension drawn side by side.
     ax : matplotlib Axes or sequence of Axes, optional
         Where to draw: one Axes, or one per label with ``by_region`` or ``by``.
 
@@ -592,15 +613,33 @@ def pyramid(
     -------
     matplotlib.axes.Axes or numpy.ndarray of Axes
         ``ax.containers`` holds the bars, males first (negative widths
-        [thousands]); the outlines are ``StepPatch`` es in ``ax.patches``
-        labelled like their legend entries.
+        [thousands]), and with ``stack`` layer by layer in the order of its
+        labels, each bar starting where the layer before ends (labels such
+        as ``"males, foreign, 2060"``); the outlines are ``StepPatch`` es in
+        ``ax.patches`` labelled like their legend entries.
 
     Raises
     ------
     InputError
         If a year, scenario, region or nationality is not in the result, if
-        ``by_region`` is combined with ``region``, or ``by`` is not a state
-        dimension or one of its labels is chosen.
+        ``by_region`` is combined with ``region``, or ``by`` or ``stack`` is
+        not a state dimension or one of its labels is chosen, or ``stack``
+        is the dimension drawn side by side.
+
+    Examples
+    --------
+    Brussels by nationality, Belgians next to the axis and foreigners
+    outside them:
+
+    >>> import projsim
+    >>> from matplotlib.figure import Figure
+    >>> ax = pyramid(projsim.project("belgium-2012"), 2012, region="Brussels-Capital Region",
+    ...              stack="nationality", ax=Figure().subplots())
+    >>> [bars.get_label() for bars in ax.containers]
+    ['males, Belgian, 2012', 'females, Belgian, 2012',
+     'males, foreign, 2012', 'females, foreign, 2012']
+    >>> ax.get_title()
+    'Population on 1 January 2012\\nBrussels-Capital Region, by nationality'
     """
     year = last_year(dataset) if year is None else year
     for argument, label, dim in (("year", year, "time"), ("compare_year", compare_year, "time"),
@@ -617,6 +656,12 @@ def pyramid(
                          f"None or {REGION!r} with by_region=True",
                          "give by_region or by, not both")
     facet = _facet(dataset, REGION if by_region else by, chosen)
+    stacked = _facet(dataset, stack, chosen, "stack")
+    if stacked is not None and stacked == facet:
+        raise InputError("argument 'stack'", f"{stack!r} with {stack} drawn side by side",
+                         f"a state dimension other than {facet!r}",
+                         f"stack one dimension and draw another side by side, or drop {stack}")
+    keep = () if stacked is None else (stacked,)
     data, name = _one_scenario(dataset, scenario)
     population = _cell_population(data)
     outline = outline_label = None
@@ -634,11 +679,13 @@ def pyramid(
     title = f"Population on {date} {year}{_draw_note(dataset, 'mean')}"
     if len(_scenario_names(dataset)) > 1 and compare_scenario is None:
         title += f", {name}"
+    if stacked is not None:
+        where += f", by {stacked}"
     if facet is None:
         ax = _axes(ax, "pyramid")
-        _draw_pyramid(ax, _pooled(bars, chosen), bars_label,
+        _draw_pyramid(ax, _pooled(bars, chosen, keep), bars_label,
                       None if outline is None else _pooled(outline, chosen), outline_label,
-                      f"{title}\n{where}", step, date)
+                      f"{title}\n{where}", step, date, stacked)
         _legend(ax)
         return ax
     labels = [str(label) for label in dataset[facet].values]
@@ -655,16 +702,16 @@ def pyramid(
                              f"one per {facet}, {len(labels)}",
                              f"pass as many Axes as {_plural(facet)}, or none")
     for axis, label in zip(axes, labels):
-        _draw_pyramid(axis, _pooled(bars, {**chosen, facet: label}), bars_label,
+        _draw_pyramid(axis, _pooled(bars, {**chosen, facet: label}, keep), bars_label,
                       None if outline is None else _pooled(outline, {**chosen, facet: label}),
-                      outline_label, label, step, date)
+                      outline_label, label, step, date, stacked)
     limit = max(float(np.abs(axis.get_xlim()).max()) for axis in axes)
     for axis in axes:
         axis.set_xlim(-limit, limit)
     for axis in axes[1:]:
         axis.set_ylabel("")
     title += f", one scale for every {facet}"
-    axes[0].figure.suptitle(title if not chosen else f"{title}\n{where}")
+    axes[0].figure.suptitle(title if not chosen and stacked is None else f"{title}\n{where}")
     _legend(axes[-1])
     return axes
 
@@ -673,18 +720,22 @@ def _plural(dim: str) -> str:
     return f"{dim[:-1]}ies" if dim.endswith("y") else f"{dim}s"
 
 
-def _facet(dataset: xr.Dataset, by: str | None, chosen: Mapping[str, str]) -> str | None:
-    """The state dimension to draw one figure per label of, after checking it."""
+def _facet(dataset: xr.Dataset, by: str | None, chosen: Mapping[str, str],
+           argument: str = "by") -> str | None:
+    """The state dimension to draw one figure (or one layer, ``argument``
+    'stack') per label of, after checking it."""
     if by is None:
         return None
     dims = state_dims(dataset)
     if by not in dims:
-        raise InputError("argument 'by'", repr(by), f"one of the state dimensions {list(dims)}",
-                         "name a state dimension of the result, or none for one figure")
+        fix = ("name a state dimension of the result, or none for one figure" if argument == "by"
+               else "name a state dimension of the result, or none for bars of the total")
+        raise InputError(f"argument '{argument}'", repr(by),
+                         f"one of the state dimensions {list(dims)}", fix)
     if by in chosen:
-        raise InputError("argument 'by'", f"{by!r} with {by}={chosen[by]!r}",
-                         f"by=None when one {by} is chosen",
-                         f"drop {by} to draw every {by}, or by to draw one")
+        raise InputError(f"argument '{argument}'", f"{by!r} with {by}={chosen[by]!r}",
+                         f"{argument}=None when one {by} is chosen",
+                         f"drop {by} to draw every {by}, or {argument} to draw one")
     return by
 
 
