@@ -331,7 +331,10 @@ def test_a_seed_too_large_for_netcdf3_is_written(tmp_path):
 # --- interruptions and failing writes leave an existing output intact --------------------------
 
 INTERRUPTED_RUN = """
-import sys, time
+import signal, sys, time
+# as in a terminal: a job started in the background by a shell without job control
+# inherits SIGINT ignored, and Python then raises no KeyboardInterrupt
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from pathlib import Path
 from projsim.io import results
 import projsim.projection

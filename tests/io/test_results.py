@@ -282,7 +282,10 @@ def test_a_dask_result_that_fails_to_compute_leaves_the_old_result(tmp_path, suf
 
 
 SLOW_WRITE = """
-import sys, time
+import signal, sys, time
+# as in a terminal: a job started in the background by a shell without job control
+# inherits SIGINT ignored, and Python then raises no KeyboardInterrupt
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from pathlib import Path
 import numpy as np, xarray as xr
 from projsim.io import results
