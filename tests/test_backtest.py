@@ -159,3 +159,29 @@ def test_a_short_run_reports_every_quantity_and_year(backtest, capsys):
     assert len(table) == 2 + 16
     assert all(set(row[36:].split()) <= {"50", "80", "lo", "hi"} for row in table[2:])
     assert "all quantities and years                 144" in out
+
+
+def test_a_nationality_base_is_checked_by_region(backtest, capsys):
+    """fpb-2013 (region x nationality): the draws summed over nationality, by region."""
+    assert backtest.main(["--draws", "64", "--seed", "3", "--scenario", "fpb-2013"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Back-test of fpb-2013: 64 draws (seed 3)")
+    assert "by at most 0 persons" in out
+    table = out.split("Where the observed population lies")[1].split("\n\n")[0].splitlines()
+    assert len(table) == 2 + 16
+    assert "all quantities and years                 144" in out
+
+
+def test_grouped_sums_nationality_and_keeps_draws(backtest):
+    rng = np.random.default_rng(5)
+    population = xr.DataArray(
+        rng.uniform(0, 10, (3, 2, 2, 2, 2, 101)),
+        dims=("draw", "time", "region", "nationality", "sex", "age"),
+        coords={"time": [2012, 2013], "region": ["A", "B"], "nationality": ["x", "y"],
+                "sex": list(SEXES), "age": np.arange(101)})
+    grouped = backtest.grouped(population)
+    assert grouped.dims == ("draw", "time", "region", "age_group")
+    np.testing.assert_allclose(grouped.sel(region="A", age_group="all"),
+                               population.sel(region="A").sum(["nationality", "sex", "age"]))
+    np.testing.assert_allclose(grouped.sel(region="Belgium"),
+                               grouped.drop_sel(region="Belgium").sum("region"))

@@ -34,20 +34,24 @@ The model and the choices made to estimate it:
   year 2020.
   Years with an empty e0 would be left out with the changes on either side;
   there are none in 1950-2020.
-* **International migration.** The national net N(t) = N_path(t) + u(t) + the
-  sum of the regions' own deviations v_r(t), all AR(1) with the same phi.
-  Data: WPP 2024 annual net migration estimates, **1991-2023** only: before
-  1991 WPP's annual values are smooth between censuses and jump at the
-  intercensal boundaries (README), so they are not annual observations. The
-  trend and the AR(1) fit are those of fertility (levels in persons, not
-  logs), so the deviations cover 1998-2016. The fitted innovation sd is the
-  sd of the national total's deviation; it is split between the common part
-  u and the three regions' own parts by an **assumption, not an estimate**:
-  the regions' own deviations together carry ``REGIONAL_VARIANCE_SHARE`` =
-  25% of the national innovation variance, equally, so that
-  sd_u = sd sqrt(1 - 0.25) and regional_sd = sd sqrt(0.25 / 3), and the
-  national total keeps the fitted sd (``projsim.stochastic`` adds the
-  regions' own deviations to the national total).
+* **International migration.** The national net N(t) = N_path(t) + u(t), u
+  an AR(1) started from 0; each region gets its path migrants plus its
+  turnover share of u and its own AR(1) deviation v_r (same phi), the v_r
+  centred on their mean over the regions. Data: the Statbel-based annual net
+  migration **1990-2023** (WPP's annual values before 1991 are smooth
+  between censuses, README) and the regions' residual net migration
+  1992-2020 (``tools/belgium_history.py``). phi and sd are fitted to the
+  errors of no-change forecasts of the cumulated migration, horizons 1-10
+  (``fit_no_change``); with fewer than ``PERSISTENCE_MIN_YEARS`` = 20 years,
+  phi = 1 and sd^2 is the mean squared annual change. The regions' own
+  parts are their migration less their slope on the national total; their
+  no-change errors give ``regional_sd`` (``fit_regional``). Both sds are
+  widened for their estimation by Student's factor at 80 %
+  (``predictive_factor``).
+
+``fit_until(last_year)`` cuts every series at ``last_year``: the rolling
+back-test (``validation/rolling_backtest.py``) estimates the parameters of
+each jump-off from the years before it.
 
 The AR(1) is fitted by conditional least squares without intercept:
 phi = sum x(t) x(t-1) / sum x(t-1)^2, sd^2 = sum of squared residuals / (m - 1)
@@ -82,6 +86,7 @@ import numpy as np
 
 # Run as a file or loaded by path (tests/test_uncertainty_data.py), so tools/ may not be on sys.path.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import belgium_history  # noqa: E402
 from buildlib import RAW_DIR, BuildError, markdown_table, read_rows, run  # noqa: E402
 
 DATA_SET = "uncertainty_belgium"
@@ -101,7 +106,13 @@ FERTILITY_YEARS = (1950, 2023)
 HFC_YEARS = (1951, 2010)
 HFC_AGES = (12, 55)
 MORTALITY_YEARS = (1970, 2019)
-MIGRATION_YEARS = (1991, 2023)
+#: Years of the annual national net migration (the Statbel-based series) the model is fitted to.
+MIGRATION_YEARS = (1990, 2023)
+#: Years of the regions' residual net migration (``tools/belgium_history.py``; the last one
+#: needs the population of 1 January 2021).
+REGIONAL_YEARS = (1992, 2020)
+#: Years of WPP's annual net migration whose AR(1) around a moving average the README compares.
+WPP_MIGRATION_YEARS = (1991, 2023)
 #: Years of WPP's annual net migration shown to be smooth between censuses.
 MIGRATION_SMOOTHED_YEARS = (1950, 1990)
 #: Years of the Statbel-based net migration file.
@@ -114,9 +125,15 @@ TREND_WINDOW = 15
 LEVEL_CHANGE_YEARS = 10
 #: Other lengths [years] whose estimates of the level sd the README shows.
 LEVEL_SENSITIVITY = (5, 10, 15, 20)
-#: Assumed share of the national innovation variance of net migration carried
-#: by the regions' own deviations, split equally between the regions.
-REGIONAL_VARIANCE_SHARE = 0.25
+#: Longest horizon [years] of the no-change forecast errors the migration model is fitted to.
+NO_CHANGE_HORIZON = 10
+#: Fewest annual values from which the persistence phi of migration is estimated: ten pairs at
+#: each horizon up to NO_CHANGE_HORIZON. With fewer, phi = 1 (random walks).
+PERSISTENCE_MIN_YEARS = 2 * NO_CHANGE_HORIZON
+#: Coverage [1] at which the migration sds are widened for their estimation (:func:`predictive_factor`).
+PREDICTIVE_COVERAGE = 0.80
+#: The grid of phi [1] searched by the no-change fit.
+PERSISTENCE_GRID = np.linspace(0.0, 1.0, 1001)
 
 #: Horizons [years after the last observed year] and coverages of the README's intervals.
 HORIZONS = (10, 25, 48)
@@ -132,9 +149,8 @@ FERTILITY_SENSITIVITY = (
 )
 MORTALITY_SENSITIVITY = ((1950, 2019), (1960, 2019), (1970, 2019), (1980, 2019), (1990, 2019), (1970, 2020))
 MIGRATION_SENSITIVITY = (
-    ("WPP", 1991, 2023, 7), ("WPP", 1991, 2023, 11), ("WPP", 1991, 2023, 15),
-    ("WPP", 1950, 2023, 7), ("WPP", 1950, 2023, 15),
-    ("Statbel", 1990, 2023, 7), ("Statbel", 1990, 2023, 11), ("Statbel", 1990, 2023, 15),
+    ("Statbel", 1990, 2023), ("Statbel", 1990, 2021), ("Statbel", 1990, 2012), ("Statbel", 2000, 2023),
+    ("WPP", 1991, 2023), ("WPP", 1950, 2023),
 )
 #: Lengths [years] of the changes whose variance is compared with the random walk's.
 MORTALITY_LONG_CHANGES = (5, 10)
@@ -350,6 +366,192 @@ def fit_random_walk(years: range) -> RandomWalkFit:
 
 
 @dataclass(frozen=True)
+class NoChangeFit:
+    """An AR(1) deviation fitted to the errors of no-change forecasts (:func:`fit_no_change`)."""
+
+    autocorrelation: float  # phi [1]
+    sd: float  # innovation sd [unit of the series per year]
+    first_year: int  # the years of the series
+    last_year: int
+    error_rms: np.ndarray  # (horizon,) root mean square of the cumulated no-change errors, h = 1, 2, ...
+    pairs: np.ndarray  # (horizon,) number of errors at each horizon
+    persistence_estimated: bool  # False: too few years, phi = 1
+    degrees_of_freedom: float  # independent annual changes, less the parameters fitted besides sd
+
+    @property
+    def predictive_sd(self) -> float:
+        """sd widened for its estimation (:func:`predictive_factor`) [unit of the series per year]."""
+        return self.sd * predictive_factor(self.degrees_of_freedom)
+
+    @property
+    def stationary_sd(self) -> float:
+        return float("inf") if self.autocorrelation >= 1 else self.sd / np.sqrt(1.0 - self.autocorrelation**2)
+
+
+def predictive_factor(degrees_of_freedom: float, coverage: float = PREDICTIVE_COVERAGE) -> float:
+    """Student's over the normal quantile of a central ``coverage`` interval.
+
+    A future sum of the innovations of a random walk whose variance is
+    estimated from ``degrees_of_freedom`` squared changes, divided by the
+    estimate, follows Student's t with that many degrees of freedom: the
+    exact prediction interval is the normal one widened by this factor
+    (Student 1908; Lawless and Fredette 2005). The normal deviations of the
+    model can be widened at one coverage only, the 80 % of the calibration
+    targets.
+
+    Examples
+    --------
+    >>> round(predictive_factor(4), 3), round(predictive_factor(1000), 3)
+    (1.196, 1.001)
+    """
+    from scipy.stats import norm, t
+
+    upper = 0.5 + coverage / 2
+    return float(t.ppf(upper, degrees_of_freedom) / norm.ppf(upper))
+
+
+def no_change_errors(values: np.ndarray, horizons: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean squared cumulated errors (horizon,) of no-change forecasts, and how many, pooled over
+    leading axes.
+
+    The forecast made in year t of each year t + k is the value of year t;
+    the error h years ahead is that of the sum of years t + 1 .. t + h,
+    ``sum(values[..., t + k] - values[..., t] for k in 1 .. h)``: what the
+    population of 1 January t + h + 1 carries.
+
+    Examples
+    --------
+    >>> errors, pairs = no_change_errors(np.array([0.0, 1.0, 3.0]), 2)
+    >>> errors.tolist(), pairs.tolist()
+    ([2.5, 16.0], [2, 1])
+    """
+    years = values.shape[-1]
+    errors, pairs = [], []
+    for h in range(1, horizons + 1):
+        ahead = sum(values[..., k:years - h + k] for k in range(1, h + 1))
+        change = ahead - h * values[..., :years - h]
+        errors.append(float(np.mean(change**2)))
+        pairs.append(change.size)
+    return np.array(errors), np.array(pairs)
+
+
+def no_change_variance(phi: float, horizon: np.ndarray) -> np.ndarray:
+    """Var(x(1) + ... + x(h)) / sd^2 of an AR(1) x started from 0 (innovation j enters
+    (1 - phi^(h - j + 1)) / (1 - phi) times; h (h + 1) (2 h + 1) / 6 at phi = 1).
+
+    Examples
+    --------
+    >>> no_change_variance(0.5, np.array([1, 2])).tolist()
+    [1.0, 3.25]
+    >>> no_change_variance(1.0, np.array([1, 2, 3])).tolist()
+    [1.0, 5.0, 14.0]
+    """
+    def one(h):
+        count = np.arange(1, int(h) + 1, dtype=float)
+        weights = count if phi >= 1.0 else (1.0 - phi**count) / (1.0 - phi)
+        return weights @ weights
+
+    return np.array([one(h) for h in np.atleast_1d(horizon)])
+
+
+def _weighted_log_fit(errors: np.ndarray, pairs: np.ndarray, phi: float) -> tuple[float, float]:
+    """The innovation sd that fits ``errors`` best on the log scale at ``phi``, and the loss."""
+    shape = np.log(no_change_variance(phi, np.arange(1, len(errors) + 1)))
+    log_variance = float(pairs @ (np.log(errors) - shape) / pairs.sum())
+    loss = float(pairs @ (np.log(errors) - shape - log_variance) ** 2)
+    return float(np.exp(log_variance / 2)), loss
+
+
+def fit_no_change(values: np.ndarray, years: range, phi: float | None = None,
+                  independent_rows: float | None = None) -> NoChangeFit:
+    """AR(1) deviation whose spread matches the errors of no-change forecasts in ``values``.
+
+    A stochastic projection adds to its path a deviation x started from 0,
+    x(t) = phi x(t-1) + sd e(t); when the path holds the last observed value,
+    x(1) + ... + x(h) is the error of the sum of the next h years of that
+    no-change forecast, which the population carries.
+
+    * From :data:`PERSISTENCE_MIN_YEARS` values on (ten errors at each
+      horizon up to ``NO_CHANGE_HORIZON``), phi and sd are chosen so that the
+      variances of those sums (:func:`no_change_variance`) match the mean
+      squared errors of the no-change forecasts that could have been made
+      within ``values`` (:func:`no_change_errors`) at horizons 1 to
+      ``NO_CHANGE_HORIZON``: by weighted least squares on the logarithms,
+      each horizon weighted by its number of errors, phi on
+      :data:`PERSISTENCE_GRID` and sd in closed form.
+    * A shorter series cannot show the persistence of the deviations: they
+      are a random walk (phi = 1, whose variance grows without bound; the
+      data do not rule it out), and sd^2 is the mean squared annual change,
+      the maximum-likelihood estimate of a driftless random walk's
+      innovation variance (the one-year errors, the only ones numerous
+      enough).
+
+    ``phi`` fixes the autocorrelation (sd is then fitted as above, at that
+    phi). The degrees of freedom of sd are the annual changes, of the
+    ``independent_rows`` of ``values`` that are independent (by default all),
+    less one if phi is estimated.
+
+    References: Alho, J. M. and Spencer, B. D. (2005), *Statistical Demography and Forecasting*,
+    ch. 9 (the errors of past forecasts as the measure of a forecast's uncertainty).
+    """
+    count = values.shape[-1]
+    if count < 2:
+        raise BuildError(f"a no-change fit needs at least two years; got {count} ({years[0]}-{years[-1]})")
+    long_enough = count >= PERSISTENCE_MIN_YEARS
+    errors, pairs = no_change_errors(values, min(NO_CHANGE_HORIZON, count - 1) if long_enough else 1)
+    estimated = phi is None and long_enough
+    if estimated:
+        losses = [_weighted_log_fit(errors, pairs, p)[1] for p in PERSISTENCE_GRID]
+        phi = float(PERSISTENCE_GRID[int(np.argmin(losses))])
+    elif phi is None:
+        phi = 1.0
+    sd, _ = _weighted_log_fit(errors, pairs, phi)
+    rows = independent_rows if independent_rows is not None else values.size // count
+    freedom = (count - 1) * rows - int(estimated)
+    return NoChangeFit(float(phi), sd, years[0], years[-1], np.sqrt(errors), pairs, estimated, freedom)
+
+
+@dataclass(frozen=True)
+class RegionalFit:
+    """The regions' own migration deviations (:func:`fit_regional`)."""
+
+    loadings: np.ndarray  # (region,) share of the national year-to-year changes [1]
+    own: NoChangeFit  # no-change fit of the own parts, pooled over the regions
+    sd: float  # innovation sd of each region's own deviation before centring [persons per year]
+
+
+def regional_migration(years: range) -> np.ndarray:
+    """Residual net migration (year, region) of ``years`` [persons per year] (``tools/belgium_history.py``),
+    each year's with that year's rates."""
+    data = belgium_history.read_history()
+    return np.stack([belgium_history.residual_migration(data, year, belgium_history.rates_of(data, [year]))
+                     .sum(axis=(1, 2)) for year in years])
+
+
+def fit_regional(migration: np.ndarray, years: range, phi: float,
+                 shares: np.ndarray | None = None) -> RegionalFit:
+    """Loadings and own deviations of the regions' net migration (year, region).
+
+    The loadings are ``shares`` if given (the shares of the national
+    deviation the model gives the regions), else the least-squares slopes of
+    each region's annual change on the national one; they sum to 1. A
+    region's own part is its migration less its loading times the national
+    total, and the own parts sum to zero over the regions. Their no-change errors, pooled over the regions, give
+    the innovation sd at the national ``phi`` (:func:`fit_no_change`). The
+    model centres independent deviations on their mean over the R regions,
+    which takes (R - 1) / R of their variance; the sd is raised by
+    sqrt(R / (R - 1)) to make up for it.
+    """
+    national = migration.sum(axis=1)
+    change, national_change = np.diff(migration, axis=0), np.diff(national)
+    loadings = change.T @ national_change / (national_change @ national_change) if shares is None \
+        else np.asarray(shares, dtype=float)
+    regions = migration.shape[1]
+    own = fit_no_change((migration - national[:, None] * loadings).T, years, phi, regions - 1)
+    return RegionalFit(loadings, own, own.predictive_sd * np.sqrt(regions / (regions - 1)))
+
+
+@dataclass(frozen=True)
 class Facts:
     """Observations the README quotes, read here so that no figure is typed by hand."""
 
@@ -361,18 +563,29 @@ class Facts:
 
 
 @dataclass(frozen=True)
-class Estimate:
+class CoreFit:
+    """The fits the parameters come from, on the data up to ``last_year``."""
+
+    last_year: int
     fertility: AutoregressiveFit
-    fertility_hfc: AutoregressiveFit
     fertility_level: LevelFit
+    mortality: RandomWalkFit
+    migration: NoChangeFit  # of the national total
+    regional: RegionalFit
+
+
+@dataclass(frozen=True)
+class Estimate(CoreFit):
+    """The fits of the shipped parameters, with the cross-checks and facts the README quotes."""
+
+    fertility_hfc: AutoregressiveFit
     fertility_level_hfc: LevelFit
     fertility_level_sensitivity: list[LevelFit]
     trend_change_sd: float  # sd of the annual changes of the moving-average trend of log TFR [1 per year]
-    mortality: RandomWalkFit
-    migration: AutoregressiveFit  # of the national total
     fertility_sensitivity: list[tuple[str, AutoregressiveFit, int]]
     mortality_sensitivity: list[RandomWalkFit]
-    migration_sensitivity: list[tuple[str, AutoregressiveFit, int]]
+    migration_sensitivity: list[tuple[str, NoChangeFit]]
+    previous_migration: AutoregressiveFit  # the former estimate: AR(1) around a moving average of WPP
     facts: Facts
 
 
@@ -397,16 +610,46 @@ def facts() -> Facts:
     )
 
 
-def estimate() -> Estimate:
-    fertility_years = year_range(FERTILITY_YEARS)
+def fit_until(last_year: int | None = None, region_shares: np.ndarray | None = None) -> CoreFit:
+    """The fits behind the parameters, from the data of the years up to ``last_year`` only.
+
+    Every series is cut at ``last_year`` (by default each runs to its own
+    last year: TFR and national migration 2023, e0 2019, the regions'
+    migration 2020), so that a projection from 1 January ``last_year + 1``
+    gets parameters its forecaster could have estimated. ``region_shares``
+    are the regions' shares of the national migration deviation in the model
+    (:func:`fit_regional`); by default the slopes of the regions' changes on
+    the national ones.
+    """
+    def window(first_last: tuple[int, int]) -> range:
+        first, last = first_last
+        return year_range((first, last if last_year is None else min(last, last_year)))
+
+    fertility_years = window(FERTILITY_YEARS)
     log_tfr = np.log(tfr_series("WPP", fertility_years))
     fertility = fit_autoregressive(log_tfr, fertility_years, TREND_WINDOW)
+    migration_years = window(MIGRATION_YEARS)
+    migration = fit_no_change(migration_series("Statbel", migration_years), migration_years)
+    regional_years = window(REGIONAL_YEARS)
+    regional = fit_regional(regional_migration(regional_years), regional_years, migration.autocorrelation,
+                            region_shares)
+    return CoreFit(
+        last_year=max(fertility_years[-1], migration_years[-1]),
+        fertility=fertility,
+        fertility_level=fit_level(log_tfr, fertility, LEVEL_CHANGE_YEARS),
+        mortality=fit_random_walk(window(MORTALITY_YEARS)),
+        migration=migration,
+        regional=regional,
+    )
+
+
+def estimate() -> Estimate:
+    """The fits of the shipped parameters (all the data), with the README's cross-checks."""
+    core = fit_until()
+    log_tfr = np.log(tfr_series("WPP", year_range(FERTILITY_YEARS)))
     hfc_years = year_range(HFC_YEARS)
     log_hfc = np.log(tfr_series("HFC", hfc_years))
     fertility_hfc = fit_autoregressive(log_hfc, hfc_years, TREND_WINDOW)
-    mortality = fit_random_walk(year_range(MORTALITY_YEARS))
-    migration_years = year_range(MIGRATION_YEARS)
-    migration = fit_autoregressive(migration_series("WPP", migration_years), migration_years, TREND_WINDOW)
 
     def sensitivity(series_of, choices):
         out = []
@@ -416,17 +659,18 @@ def estimate() -> Estimate:
         return out
 
     return Estimate(
-        fertility=fertility,
+        **vars(core),
         fertility_hfc=fertility_hfc,
-        fertility_level=fit_level(log_tfr, fertility, LEVEL_CHANGE_YEARS),
         fertility_level_hfc=fit_level(log_hfc, fertility_hfc, LEVEL_CHANGE_YEARS),
-        fertility_level_sensitivity=[fit_level(log_tfr, fertility, k) for k in LEVEL_SENSITIVITY],
+        fertility_level_sensitivity=[fit_level(log_tfr, core.fertility, k) for k in LEVEL_SENSITIVITY],
         trend_change_sd=float(np.diff(centred_moving_average(log_tfr, TREND_WINDOW)).std(ddof=1)),
-        mortality=mortality,
-        migration=migration,
         fertility_sensitivity=sensitivity(lambda s, y: np.log(tfr_series(s, y)), FERTILITY_SENSITIVITY),
         mortality_sensitivity=[fit_random_walk(year_range(years)) for years in MORTALITY_SENSITIVITY],
-        migration_sensitivity=sensitivity(migration_series, MIGRATION_SENSITIVITY),
+        migration_sensitivity=[(series, fit_no_change(migration_series(series, year_range((first, last))),
+                                                      year_range((first, last))))
+                               for series, first, last in MIGRATION_SENSITIVITY],
+        previous_migration=fit_autoregressive(migration_series("WPP", year_range(WPP_MIGRATION_YEARS)),
+                                              year_range(WPP_MIGRATION_YEARS), TREND_WINDOW),
         facts=facts(),
     )
 
@@ -454,22 +698,18 @@ class Parameters:
     migration_autocorrelation: float
     migration_regional_sd: float
 
-    @property
-    def migration_total_sd(self) -> float:
-        """Innovation sd [persons per year] of the national total u + sum of v_r."""
-        return float(np.sqrt(self.migration_sd**2 + len(REGIONS) * self.migration_regional_sd**2))
 
 
-def parameters(fit: Estimate) -> Parameters:
+def parameters(fit: CoreFit) -> Parameters:
     values = {
         "fertility_sd": fit.fertility.sd,
         "fertility_autocorrelation": fit.fertility.autocorrelation,
         "fertility_level_sd": fit.fertility_level.sd,
         "mortality_sd": fit.mortality.sd,
         "mortality_sex_correlation": fit.mortality.sex_correlation,
-        "migration_sd": fit.migration.sd * np.sqrt(1.0 - REGIONAL_VARIANCE_SHARE),
+        "migration_sd": fit.migration.predictive_sd,
         "migration_autocorrelation": fit.migration.autocorrelation,
-        "migration_regional_sd": fit.migration.sd * np.sqrt(REGIONAL_VARIANCE_SHARE / len(REGIONS)),
+        "migration_regional_sd": fit.regional.sd,
     }
     shipped = Parameters(**{name: float(rounded(value)) for name, value in values.items()})
     check_parameters(shipped)
@@ -477,13 +717,17 @@ def parameters(fit: Estimate) -> Parameters:
 
 
 def check_parameters(values: Parameters) -> None:
-    """Raise unless every sd is positive, |phi| < 1 and -1 < c <= 1."""
+    """Raise unless every sd is positive, |phi| < 1 for fertility, 0 <= phi <= 1 for migration (1: random
+    walks) and -1 < c <= 1."""
     for name in ("fertility_sd", "fertility_level_sd", "mortality_sd", "migration_sd", "migration_regional_sd"):
         if not getattr(values, name) > 0:
             raise BuildError(f"{name} is {getattr(values, name)}; expected a positive number")
-    for name in ("fertility_autocorrelation", "migration_autocorrelation"):
-        if not abs(getattr(values, name)) < 1:
-            raise BuildError(f"{name} is {getattr(values, name)}; expected a value in (-1, 1)")
+    if not abs(values.fertility_autocorrelation) < 1:
+        raise BuildError(f"fertility_autocorrelation is {values.fertility_autocorrelation}; "
+                         "expected a value in (-1, 1)")
+    if not 0 <= values.migration_autocorrelation <= 1:
+        raise BuildError(f"migration_autocorrelation is {values.migration_autocorrelation}; "
+                         "expected a value in [0, 1]")
     if not -1 < values.mortality_sex_correlation <= 1:
         raise BuildError(f"mortality_sex_correlation is {values.mortality_sex_correlation}; "
                          "expected a value in (-1, 1]")
@@ -532,10 +776,10 @@ def parameters_toml(values: Parameters) -> str:
             ("sex_correlation", values.mortality_sex_correlation, "[1]"),
         ]),
         ("international_migration", [
-            ("sd", values.migration_sd, "innovation sd of the common national deviation u [persons per year]"),
+            ("sd", values.migration_sd, "innovation sd of the national deviation u [persons per year]"),
             ("autocorrelation", values.migration_autocorrelation, "[1]"),
             ("regional_sd", values.migration_regional_sd,
-             "innovation sd of each region's own deviation [persons per year]"),
+             "innovation sd of each region's own deviation, before centring [persons per year]"),
         ]),
     ]
     lines = [
@@ -606,9 +850,10 @@ def interval_tables(values: Parameters) -> tuple[str, str, str]:
         gap = walk * np.sqrt(2 * (1 - values.mortality_sex_correlation))
         e0_rows.append([str(h), f"{walk:.2f}", *(f"±{q * walk:.2f}" for q in z), f"{gap:.2f}", f"±{z[0] * gap:.2f}"])
         phi = values.migration_autocorrelation
-        level = autoregressive_sd(values.migration_total_sd, phi, h)
-        total = cumulative_autoregressive_sd(values.migration_total_sd, phi, h)
-        own = cumulative_autoregressive_sd(values.migration_regional_sd, phi, h)
+        level = autoregressive_sd(values.migration_sd, phi, h)
+        total = cumulative_autoregressive_sd(values.migration_sd, phi, h)
+        centred = values.migration_regional_sd * np.sqrt((len(REGIONS) - 1) / len(REGIONS))
+        own = cumulative_autoregressive_sd(centred, phi, h)
         migration_rows.append([
             str(h), persons(level), f"±{persons(z[0] * level)}", persons(total),
             *(f"±{persons(q * total)}" for q in z), f"±{persons(z[0] * own)}",
@@ -641,7 +886,16 @@ def readme(fit: Estimate, values: Parameters) -> str:
     f, m = 0, 1
     z80 = normal_quantile(COVERAGES[0])
     fertility_stationary = values.fertility_sd / np.sqrt(1 - values.fertility_autocorrelation**2)
-    migration_stationary = values.migration_total_sd / np.sqrt(1 - values.migration_autocorrelation**2)
+    if values.migration_autocorrelation < 1:
+        stationary_text = (
+            f"The national deviation's stationary sd is "
+            f"{persons(values.migration_sd / np.sqrt(1 - values.migration_autocorrelation**2))} persons, against "
+            f"a path of 60,000 falling to 20,000 a year in the reference scenario `fpb-2013`; its 80% interval "
+            f"after {HORIZONS[-1]} years of cumulated migration is ±"
+            f"{persons(z80 * cumulative_autoregressive_sd(values.migration_sd, values.migration_autocorrelation, HORIZONS[-1]))}"
+            " persons.")
+    else:
+        stationary_text = "With phi = 1 the national deviation is a random walk: its spread grows without bound."
     last_year = FERTILITY_YEARS[1]
     longest = HORIZONS[-1]
     mortality_rows = [
@@ -658,7 +912,6 @@ def readme(fit: Estimate, values: Parameters) -> str:
           f"{100 * lv.autoregressive_share:.1f}%", f"{lv.sd:.4f}"] for lv in fit.fertility_level_sensitivity])
     level_periods = (FERTILITY_YEARS[1] - FERTILITY_YEARS[0]) // LEVEL_CHANGE_YEARS
     sensitivity_header = ["series", "deviations", "window", "residuals", "phi", "sd", "stationary sd"]
-    regional_share = f"{100 * REGIONAL_VARIANCE_SHARE:.0f}%"
     facts = fit.facts
     before, after = facts.migration_smoothing
     swings = " and ".join(f"from {a:.2f} ({y0}) to {b:.2f} ({y1})" for y0, a, y1, b in facts.tfr_swings)
@@ -673,7 +926,9 @@ def readme(fit: Estimate, values: Parameters) -> str:
 The parameters that `projsim.stochastic` uses unless a scenario's `[uncertainty]` table overrides them. Both
 files are **generated** by `tools/estimate_uncertainty.py` from the raw copies in `data-raw/belgium/`
 (provenance and licences: `data-raw/belgium/SOURCES.md`); do not edit them by hand.
-`tests/test_uncertainty_data.py` checks that the shipped files equal a rebuild.
+`tests/io/test_uncertainty_data.py` checks that the shipped files equal a rebuild. The same estimate, cut at
+each year before a jump-off, gives the parameters of the rolling back-test (`validation/rolling_backtest.py`,
+results in `validation/README.md`).
 
 ## Parameters
 
@@ -684,9 +939,9 @@ files are **generated** by `tools/estimate_uncertainty.py` from the raw copies i
 | fertility | `level_sd` | {rounded(values.fertility_level_sd)} | 1 per year (log TFR) | same, {LEVEL_CHANGE_YEARS}-year changes |
 | mortality | `sd` | {rounded(values.mortality_sd)} | years per year | HMD e0 {MORTALITY_YEARS[0]}-{MORTALITY_YEARS[1]} |
 | mortality | `sex_correlation` | {rounded(values.mortality_sex_correlation)} | 1 | same |
-| international_migration | `sd` | {rounded(values.migration_sd)} | persons per year | WPP 2024 net migration {MIGRATION_YEARS[0]}-{MIGRATION_YEARS[1]} (national total {persons(fit.migration.sd)}) × √{1 - REGIONAL_VARIANCE_SHARE:g}, an **assumed** split |
-| international_migration | `autocorrelation` | {rounded(values.migration_autocorrelation)} | 1 | WPP 2024 net migration {MIGRATION_YEARS[0]}-{MIGRATION_YEARS[1]} |
-| international_migration | `regional_sd` | {rounded(values.migration_regional_sd)} | persons per year | **assumption**: {regional_share} of the national variance |
+| international_migration | `sd` | {rounded(values.migration_sd)} | persons per year | no-change errors of the Statbel-based net migration {MIGRATION_YEARS[0]}-{MIGRATION_YEARS[1]} ({persons(fit.migration.sd)}), × {predictive_factor(fit.migration.degrees_of_freedom):.4f} for its estimation |
+| international_migration | `autocorrelation` | {rounded(values.migration_autocorrelation)} | 1 | same |
+| international_migration | `regional_sd` | {rounded(values.migration_regional_sd)} | persons per year | no-change errors of the regions' own residual migration {fit.regional.own.first_year}-{fit.regional.own.last_year} |
 
 Values have {SIGNIFICANT_DIGITS} significant digits. Every figure below is computed from these rounded values.
 
@@ -697,10 +952,13 @@ Values have {SIGNIFICANT_DIGITS} significant digits. Every figure below is compu
   projected year;
 * mortality: e0_s(t) = e0_path_s(t) + w_s(t), w(t) = w(t-1) + eta(t), eta ~ N(0, sd² [[1, c], [c, 1]]) over
   (female, male), w = 0 before the first projected year;
-* international migration: national net N(t) = N_path(t) + u(t); region r receives its path share of N plus
-  its own v_r(t); u and each v_r are AR(1) with the same phi and innovation sds `sd` and `regional_sd`. The
-  regions' own deviations are not constrained to cancel, so the national total deviates by u + Σ v_r, an
-  AR(1) with the same phi and innovation sd √(sd² + 3 regional_sd²) = {persons(values.migration_total_sd)}.
+* international migration: national net N(t) = N_path(t) + u(t), u(t) = phi u(t-1) + sd e(t), u = 0 before
+  the first projected year; region r receives its path migrants plus b_r u(t) + v_r(t), where b_r is the
+  region's share of the path's migrants in absolute value (its turnover) and the v_r are AR(1) processes with
+  the same phi and innovation sd `regional_sd`, independent, then centred on their mean over the R regions: they
+  move migrants between the regions (two regions' own deviations correlate by -1 / (R - 1)) and the national
+  total deviates by u alone. A region's deviation is shared by its states (nationalities) in proportion to
+  their turnover and spread over sex and age like it. With phi = 1 the deviations are random walks.
 
 e(t), e'(t) and the innovations are independent standard normal across years and components.
 
@@ -762,29 +1020,75 @@ COVID-19 year {after_year}, in which e0 changed by {facts.e0_change_after[f]:+.2
 {markdown_table(["years", "changes", "drift F", "drift M", "sd F", "sd M", "pooled sd", "sex correlation"],
                 mortality_rows)}
 
-**International migration.** WPP 2024 annual net migration estimates of Belgium, in persons,
-{MIGRATION_YEARS[0]}-{MIGRATION_YEARS[1]}; deviations {fit.migration.first_year}-{fit.migration.last_year}
-({fit.migration.residuals} residuals): phi = {fit.migration.autocorrelation:.4f}, sd of the national total =
-{persons(fit.migration.sd)} persons, stationary sd {persons(fit.migration.stationary_sd)}. The years before
-{MIGRATION_YEARS[0]} are left out: WPP's annual values for {MIGRATION_SMOOTHED_YEARS[0]}-{MIGRATION_SMOOTHED_YEARS[1]}
-are smooth within the intervals between the censuses of 1961, 1970, 1981 and 1991 and jump at their
-boundaries (median absolute annual change {before:,.1f} persons over the changes into
+**International migration: the national deviation.** The Statbel-based annual net international migration of
+Belgium, {MIGRATION_YEARS[0]}-{MIGRATION_YEARS[1]} (`migration_international_net_belgium_1990_2023.csv`): the
+migration of the register population, which projsim's bases and back-tests count. WPP's series includes asylum
+seekers and differs from it by {persons(MIGRATION_GAP_QUOTED)} or more in absolute value in {gaps}; before 1991
+WPP's values are smooth within the intervals between the censuses of 1961, 1970, 1981 and 1991 and jump at
+their boundaries (median absolute annual change {before:,.1f} persons over the changes into
 {MIGRATION_SMOOTHED_YEARS[0] + 1}-{MIGRATION_SMOOTHED_YEARS[1]}, {after:,.1f} into
-{MIGRATION_SMOOTHED_YEARS[1] + 2}-{MIGRATION_YEARS[1]}), so
-their deviations measure WPP's interpolation, not annual migration. The Statbel-based series of
-`migration_international_net_belgium_1990_2023.csv` (1990-2001 rounded, 2002 on unrounded) gives a smaller sd:
-WPP minus that series is {persons(MIGRATION_GAP_QUOTED)} or more in absolute value in {gaps}; the data do not say
-why.
+{MIGRATION_SMOOTHED_YEARS[1] + 2}-{MIGRATION_YEARS[1]}), so they are not annual observations.
 
-{markdown_table(sensitivity_header, sensitivity_rows(fit.migration_sensitivity, "persons"))}
+A stochastic projection adds to its path a deviation u started from 0. When the path holds the last observed
+value, u(1) + ... + u(h) is the error of a no-change forecast of the migrants of the next h years, which is
+what the population carries. phi and sd are therefore chosen so that the model's variances of those sums,
+sd² Σ_j ((1 - phi^(h-j+1)) / (1 - phi))², match the mean squared errors of the no-change forecasts that could
+have been made within the series, at horizons 1 to {NO_CHANGE_HORIZON}: weighted least squares on the logarithms,
+each horizon weighted by its number of errors, phi on a grid of step 0.001 in [0, 1] and sd in closed form
+(the errors of past forecasts as the measure of uncertainty: Alho and Spencer 2005, ch. 9; Keilman 2008). With
+fewer than {PERSISTENCE_MIN_YEARS} years (ten errors at every horizon up to {NO_CHANGE_HORIZON}) the persistence
+cannot be measured: the deviation is then a random walk (phi = 1), and sd² is the mean squared annual change,
+the maximum-likelihood estimate of a driftless random walk's innovation variance. This is the case of every
+jump-off of the rolling back-test before 2010. An earlier estimate fitted an AR(1) to the deviations from a
+{TREND_WINDOW}-year moving average (on WPP {WPP_MIGRATION_YEARS[0]}-{WPP_MIGRATION_YEARS[1]}: phi
+{fit.previous_migration.autocorrelation:.3f}, sd {persons(fit.previous_migration.sd)}): year-to-year noise around a smooth trend, which leaves out the level shifts of Belgian migration
+(about 15,000 a year in the 1990s, 50,000-60,000 in the late 2000s, 116,544 in 2022) and was far too narrow in
+the back-test.
 
-**Regional migration (an assumption, not an estimate).** No annual series of net international migration by
-region exists in the data for more than a few years. The regions' own deviations are assumed to carry
-{regional_share} of the national innovation variance, split equally between the {len(REGIONS)} regions, and the
-common part the rest: `sd` = {persons(fit.migration.sd)} × √{1 - REGIONAL_VARIANCE_SHARE:g} and `regional_sd` =
-{persons(fit.migration.sd)} × √({REGIONAL_VARIANCE_SHARE:g} / {len(REGIONS)}), so that the national total keeps
-the fitted sd. A region's deviation is its share of u plus its own v_r; with the same phi the two parts
-have the same time pattern.
+From {MIGRATION_YEARS[0]}-{MIGRATION_YEARS[1]}: phi = {fit.migration.autocorrelation:.3f}, sd =
+{persons(fit.migration.sd)} persons. The sd is then widened for its estimation: the sum of future innovations of
+a random walk divided by its sd estimated from ν squared changes follows Student's t with ν degrees of freedom,
+so the exact prediction interval is the normal one times t_ν / z (Student 1908; Lawless and Fredette 2005); the
+model's normal deviations can match it at one coverage only, the 80% of the calibration targets: ×
+{predictive_factor(fit.migration.degrees_of_freedom):.4f} with ν = {fit.migration.degrees_of_freedom:g} (the
+annual changes less one for phi), **sd = {persons(values.migration_sd)}**. The no-change errors of the series
+and the model's:
+
+{markdown_table(["h [years]", *(str(h) for h in range(1, len(fit.migration.error_rms) + 1))], [
+    ["errors", *(str(n) for n in fit.migration.pairs)],
+    ["rms of the errors of the sum of h years", *(persons(e) for e in fit.migration.error_rms)],
+    ["model (plug-in sd)", *(persons(fit.migration.sd * np.sqrt(v)) for v in no_change_variance(
+        fit.migration.autocorrelation, np.arange(1, len(fit.migration.error_rms) + 1)))]])}
+
+Other series and years (plug-in sd; phi = 1 where fewer than {PERSISTENCE_MIN_YEARS} years):
+
+{markdown_table(["series", "years", "phi", "sd", "ν", "widened sd", "stationary sd of the widened"],
+                [[series, f"{f.first_year}-{f.last_year}", f"{f.autocorrelation:.3f}", persons(f.sd),
+                  f"{f.degrees_of_freedom:g}", persons(f.predictive_sd),
+                  "∞" if f.autocorrelation >= 1 else persons(f.predictive_sd / np.sqrt(1 - f.autocorrelation**2))]
+                 for series, f in fit.migration_sensitivity])}
+
+The two years {MIGRATION_YEARS[1] - 1}-{MIGRATION_YEARS[1]} (116,544 in 2022, the arrivals from Ukraine, then
+66,349) move phi from {fit.migration_sensitivity[1][1].autocorrelation:.3f} to {fit.migration.autocorrelation:.3f}:
+a one-year spike looks like a deviation that fades fast. The long-horizon intervals depend on phi more than on
+anything else in the model.
+
+**International migration: the regions' own deviations.** No annual series of international migration by region
+exists in the data before 2006. The regions' net migration is the residual of the population balance
+{fit.regional.own.first_year}-{fit.regional.own.last_year} (the Statbel population of 1 January by region, sex
+and age, less its projection without migration with that year's death and fertility rates:
+`tools/belgium_history.py`); it holds interregional and international migration together, so the regions' own
+deviations stand for the uncertainty of both. Each region's annual change is regressed on the national one
+(without intercept): the slopes, {", ".join(f"{r} {b:.3f}" for r, b in zip(REGIONS, fit.regional.loadings))},
+sum to 1. (The model gives the national deviation to the regions by their turnover instead, the absolute values
+of the path's migrants; `validation/README.md` compares the two.) A region's own
+part is its migration less its slope times the national total; the own parts sum to zero. Their no-change
+errors, pooled over the regions, give sd = {persons(fit.regional.own.sd)} at the national phi (from one-year
+changes if the series is shorter than {PERSISTENCE_MIN_YEARS} years), widened as above with ν =
+{fit.regional.own.degrees_of_freedom:g} (R - 1 = {len(REGIONS) - 1} independent own parts a year) and raised by
+√(R / (R - 1)) = {np.sqrt(len(REGIONS) / (len(REGIONS) - 1)):.4f} because the model centres R independent
+deviations on their mean, which takes (R - 1) / R of their variance: **regional_sd =
+{persons(values.migration_regional_sd)}**.
 
 ## What the values imply
 
@@ -801,8 +1105,8 @@ median TFR of year {last_year} + h:
 {tfr_table}
 
 The WPP low and high variants are the median ∓ half a child (∓ 0.25 and ∓ 0.4 in the first ten years). They
-are **deterministic variants, not a probabilistic interval**; WPP's probabilistic intervals are not in the
-project's data, so they cannot be compared here. The AR(1) alone reaches its stationary sd
+are **deterministic variants, not a probabilistic interval**; `validation/README.md` compares the model's
+intervals with WPP 2024's probabilistic ones. The AR(1) alone reaches its stationary sd
 ({fertility_stationary:.4f} in log TFR, a {100 * (np.exp(z80 * fertility_stationary) - 1):.1f}% factor at 80%)
 within a few decades: it is year-to-year fluctuation around the path. The level's random walk makes the
 intervals grow with the horizon, as √h: after {HORIZONS[0]} years it already carries
@@ -825,16 +1129,13 @@ this sd implies ({MORTALITY_LONG_CHANGES[0]}-year changes: {ratio[0, f]:.2f} and
 therefore overstates the year-to-year noise accumulated over long horizons; it is kept because it also stands
 for the uncertainty of the drift itself, which the history of one country cannot estimate.
 
-**Net international migration** [persons]: the national total's deviation in year h, its sum over the
-years 1..h, and the sum of one region's own part (each region's total deviation adds its share of the
-national common part):
+**Net international migration** [persons]: the national deviation in year h, its sum over the years 1..h,
+and the sum of one region's own part, whose variance the centring takes to (R - 1) / R of
+regional_sd² (a region's whole deviation adds its turnover share of the national one):
 
 {migration_table}
 
-The national deviation's stationary sd is {persons(migration_stationary)} persons, against a path of
-60,000 falling to 20,000 a year in the reference scenario `fpb-2013`; its 80% interval after {longest} years of cumulated migration is
-±{persons(z80 * cumulative_autoregressive_sd(values.migration_total_sd, values.migration_autocorrelation, longest))}
-persons. WPP 2024 publishes no migration variant in the project's data.
+{stationary_text}
 
 ## Sources and licences
 
@@ -846,8 +1147,18 @@ persons. WPP 2024 publishes no migration variant in the project's data.
   agreement of the time; **verify the terms before redistributing.**
 * Human Fertility Collection. Max Planck Institute for Demographic Research and Vienna Institute of Demography.
   Standardized ASFR of Belgium, copied to `data-raw/belgium/hfc_asfr_1x1_1951_2010.csv` (cross-check only).
-* Statbel-based net international migration 1990-2023 (`data-raw/belgium/migration_international_net_belgium_1990_2023.csv`;
-  sensitivity only).
+* Statbel-based net international migration 1990-2023
+  (`data-raw/belgium/migration_international_net_belgium_1990_2023.csv`): the national migration model.
+* The regions' residual migration 1992-2020 (`tools/belgium_history.py`), from the copies in
+  `data-raw/belgium/backtest/` (its `SOURCES.md`): Statbel population of 1 January by region, sex and age
+  1992-2021 (the observed part of the FPB's regional workbook), HMD deaths, exposures and births, HFC fertility
+  rates and the register's death quotients by region (FPB, in the larray package).
+* Alho, J. M. and Spencer, B. D. (2005), ch. 9, for forecast errors as the measure of uncertainty; Keilman, N.
+  (2008). European demographic forecasts have not become more accurate over the past 25 years. *Population and
+  Development Review* 34(1): 137-153. https://doi.org/10.1111/j.1728-4457.2008.00209.x
+* Student (1908). The probable error of a mean. *Biometrika* 6(1): 1-25. https://doi.org/10.2307/2331554;
+  Lawless, J. F. and Fredette, M. (2005). Frequentist prediction intervals and predictive distributions.
+  *Biometrika* 92(3): 529-542. https://doi.org/10.1093/biomet/92.3.529
 * Lee, R. D. and Tuljapurkar, S. (1994). Stochastic population forecasts for the United States: beyond high,
   medium, and low. *Journal of the American Statistical Association* 89(428): 1175-1189.
   https://doi.org/10.1080/01621459.1994.10476857
@@ -868,8 +1179,9 @@ def build(out_dir: Path) -> list[str]:
         f" level sd {rounded(values.fertility_level_sd)} (HFC cross-check: {fit.fertility_hfc.sd:.4f},"
         f" {fit.fertility_hfc.autocorrelation:.3f}, {fit.fertility_level_hfc.sd:.4f})",
         f"  mortality: sd {rounded(values.mortality_sd)}, sex correlation {rounded(values.mortality_sex_correlation)}",
-        f"  migration: sd {rounded(values.migration_sd)} (national total {fit.migration.sd:.0f}), autocorrelation "
-        f"{rounded(values.migration_autocorrelation)}, regional sd {rounded(values.migration_regional_sd)}",
+        f"  migration: sd {rounded(values.migration_sd)} (plug-in {fit.migration.sd:.0f}), autocorrelation "
+        f"{rounded(values.migration_autocorrelation)}, regional sd {rounded(values.migration_regional_sd)}"
+        f" (slopes {', '.join(f'{b:.3f}' for b in fit.regional.loadings)})",
     ]
 
 

@@ -76,13 +76,6 @@ def test_parameters_are_plausible_for_belgium(parameters):
     assert migration["regional_sd"] < migration["sd"]
 
 
-def test_the_regional_split_keeps_the_fitted_national_sd(script, parameters):
-    migration = parameters["international_migration"]
-    national = np.hypot(migration["sd"], np.sqrt(len(script.REGIONS)) * migration["regional_sd"])
-    regional_share = len(script.REGIONS) * migration["regional_sd"] ** 2 / national**2
-    assert regional_share == pytest.approx(script.REGIONAL_VARIANCE_SHARE, rel=1e-5)
-
-
 def test_the_package_ships_the_parameters():
     path = resources.files("projsim") / "data" / "uncertainty_belgium" / "parameters.toml"
     assert path.is_file()

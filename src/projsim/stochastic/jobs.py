@@ -1,7 +1,8 @@
 """A stochastic run prepared once: the job every chunk of draws shares.
 
 :func:`make_job` validates the scenario for draws and builds what every
-chunk needs: the base, the shares that spread migration, and the survival
+chunk needs: the base, the path's migrants and how the deviations spread
+over the states, sexes and ages (their turnover), and the survival
 ratios tabulated on a grid of national life expectancies, so that a draw's
 survival ratios are interpolated at its own e0 targets (:func:`survival_for`)
 instead of solved. A :class:`Job` is picklable, for a dask worker.
@@ -24,17 +25,23 @@ from projsim.demography.pooling import national_rates, pooled_oldest
 from projsim.errors import InputError
 from projsim.model.scenario import Scenario
 from projsim.model.states import StateSpace
-from projsim.stochastic.paths import DRAWS_PER_SEED, Uncertainty, check_perturbable
-from projsim.types import SEXES, Keep
+from projsim.stochastic.paths import (
+    DRAWS_PER_SEED, Spread, Uncertainty, check_perturbable, turnover_spread,
+)
+from projsim.types import REGION, SEXES, Keep
 
 #: Default broad age groups of the summaries: [first, last] ages, last open.
 AGE_GROUPS = {"0-17": (0, 17), "18-66": (18, 66), "67+": (67, None), "all": (0, None)}
 #: The e0 grid on which survival ratios are tabulated for draws: this far
 #: around the scenario's path [years], this finely [years].
 E0_MARGIN, E0_SPACING = 15.0, 0.25
-#: The highest e0 on the grid [years], below what moving Belgian mortality
-#: along its Lee-Carter pattern can reach (about 100 for men).
-E0_HIGHEST = 99.0
+#: The highest usable e0 on the grid [years]. Moving Belgian mortality along
+#: its Lee-Carter pattern reaches 99.7 to 100.2 years for men within the e0
+#: solver's bounds (the bases of 1988, 1995-2013 and 2021; women reach about
+#: 103), and the grid has one level, 0.25 years, beyond its usable range.
+#: Around WPP 2024's median e0 of women in 2100 (93.1 years), a random walk
+#: of sd 0.2 years a year exceeds it about three times in ten thousand draws.
+E0_HIGHEST = 99.25
 
 
 @dataclass(frozen=True)
@@ -51,8 +58,9 @@ class Job:
     survival_grid: np.ndarray       # (level, state, sex, age): survival ratios at those e0
     schedule: np.ndarray            # (state, age)
     schedule_tfr: float
-    regional_shares: np.ndarray     # (state,)
-    within_region: np.ndarray       # (state, sex, age)
+    spread: Spread                  # how the migration deviations reach the states
+    path_migrants: np.ndarray       # (time, state, sex, age): the path's migrants
+    within: np.ndarray              # (state, sex, age): a state's deviation over sex and age
     sex_ratio_at_birth: np.ndarray  # (1, state)
     move_rate: np.ndarray | None          # (time, 1, move, state, sex, age)
     move_destination: np.ndarray | None   # (1, 1, move, state, state)
@@ -99,15 +107,10 @@ def make_job(scenario: Scenario, parameters: Uncertainty, *, keep: Keep = "summa
     migration = components["international_migration"]
     steps = inputs.years[:-1]
     gross = migration.method == "immigration" or balanced(migration)
-    if migration.method == "immigration":
-        profile = immigrants(base, migration, steps)                    # (time, state, sex, age)
-    elif gross:
-        profile = immigration_profile(base, migration)[None]
-    else:
-        profile = migration_profile(base, migration)[None]
-    by_state = profile.sum(axis=(-2, -1))            # a net profile sums to 1 already
-    regional = by_state / by_state.sum(axis=-1, keepdims=True) if gross else by_state
-    within = profile[0] / np.where(by_state[0] == 0, 1, by_state[0])[:, None, None]
+    path_migrants, shape = _path_migrants(base, migration, steps)
+    turnover = np.abs(shape).sum(axis=(-2, -1))                         # (state,)
+    within = np.abs(shape) / np.where(turnover == 0, 1, turnover)[:, None, None]
+    spread = turnover_spread(path_migrants.sum(axis=(-2, -1)), turnover, base.states.codes(REGION))
     schedule = schedule_of(base, components["fertility"])
     ages = base.ages
     groups = np.array([(ages >= lo) & (ages <= (ages[-1] if hi is None else hi))
@@ -121,17 +124,35 @@ def make_job(scenario: Scenario, parameters: Uncertainty, *, keep: Keep = "summa
         states=base.states, ages=base.ages, steps=inputs.years[:-1], e0_grid=e0_grid,
         survival_grid=survival_grid,
         schedule=schedule, schedule_tfr=schedule_tfr(base, schedule),
-        regional_shares=regional if gross else regional[0],
-        within_region=within,
+        spread=spread, path_migrants=path_migrants, within=within,
         sex_ratio_at_birth=np.full((1, base.states.size),
                                    float(inputs.rates.sex_ratio_at_birth[0, 0, 0])),
         move_rate=inputs.rates.move_rate,
         move_destination=inputs.rates.move_destination,
         emigration_rate=emigration_rates(base, migration, steps) if gross else None,
-        balance=regional if balanced(migration) else None,
+        balance=turnover[None] / turnover.sum() if balanced(migration) else None,
         birth_destination=base.birth_destination,
         groups=groups, dtype=dtype, engine=engine, keep=keep,
         demographic_noise=demographic_noise)
+
+
+def _path_migrants(base, migration, steps) -> tuple[np.ndarray, np.ndarray]:
+    """The path's migrants (time, state, sex, age) and the shape (state, sex, age) of deviations.
+
+    A net total is spread by its profile; immigrants (a path, or the
+    immigrants that balance a net total) by the immigration profile, and a
+    path by nationality by each nationality's. The deviations take the
+    shape of the first year's migrants, in absolute value (:func:`make_job`).
+    """
+    if migration.method == "immigration":
+        migrants = immigrants(base, migration, steps)
+        return migrants, migrants[0]
+    if balanced(migration):
+        profile = immigration_profile(base, migration)
+        shares = profile / profile.sum()
+    else:
+        shares = migration_profile(base, migration)
+    return migration.path.at(steps)[:, None, None, None] * shares, shares
 
 
 def _survival_grid(regional, national, pattern, scenario, steps):

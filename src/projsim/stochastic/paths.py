@@ -11,9 +11,17 @@ national ``tfr`` path, ``e0`` targets and a ``net_total`` path):
 * mortality: e0_s(t) = e0_path_s(t) + w_s(t), where w is a random walk whose
   yearly innovations are normal with standard deviation sigma and correlation
   c between the sexes, which keeps the female-male gap close to its path;
-* international migration: the national net N(t) = N_path(t) + u(t), and
-  each region r gets its path share of N plus its own deviation v_r(t); u and
-  v_r are autoregressive of order one with the same phi.
+* international migration: the national migrants N(t) = N_path(t) + u(t),
+  and each region r gets its path migrants plus b_r u(t) + v_r(t), where u is
+  an autoregressive process of order one, u(t) = phi u(t-1) + sd e(t), b_r
+  is the region's share of the path's migrants in absolute value (its
+  migration turnover), and v_r(t) is the region's own deviation: independent
+  AR(1) processes with the same phi and innovation sd ``regional_sd``,
+  centred on their mean over the regions, so that they move migrants between
+  the regions and leave the national total to u. A region's deviation is
+  shared by its states (nationalities) in proportion to their turnover, and
+  spread over sex and age like it (:class:`Spread`). With ``autocorrelation
+  = 1`` the deviations are random walks.
 
 Default parameters are estimated from Belgian history
 (``src/projsim/data/uncertainty_belgium/``) and come with the base
@@ -94,8 +102,8 @@ class Uncertainty:
     migration_autocorrelation : float
         Autocorrelation of the migration deviations [1].
     migration_regional_sd : float
-        Innovation standard deviation of each region's own deviation
-        [persons per year].
+        Innovation standard deviation of each region's own deviation, before
+        the regions' deviations are centred on their mean [persons per year].
     """
 
     seed: int
@@ -262,12 +270,75 @@ class Paths:
     e0 : ndarray, (draw, time, sex)
         Life expectancy at birth [years].
     net_migration : ndarray, (draw, time, state)
-        Net international migrants, or immigrants, by state [persons per year].
+        Net international migrants, or immigrants, by state: the path's and
+        the deviation [persons per year].
+    migration_deviation : ndarray, (draw, time, state)
+        The deviation alone [persons per year].
     """
 
     tfr: np.ndarray
     e0: np.ndarray
     net_migration: np.ndarray
+    migration_deviation: np.ndarray
+
+
+@dataclass(frozen=True)
+class Spread:
+    """How the migration deviations reach the states.
+
+    Attributes
+    ----------
+    path : ndarray, (time or 1, state)
+        The path's migrants (net, or immigrants) by state [persons per year].
+    region : ndarray of int, (state,)
+        Each state's region, ``0 .. regions - 1``.
+    region_share : ndarray, (region,)
+        Each region's share of the national deviation u [1]; they sum to 1.
+    state_share : ndarray, (state,)
+        Each state's share of its region's deviation [1]; they sum to 1
+        within each region.
+    """
+
+    path: np.ndarray
+    region: np.ndarray
+    region_share: np.ndarray
+    state_share: np.ndarray
+
+    @property
+    def regions(self) -> int:
+        """The number of regions."""
+        return len(self.region_share)
+
+
+def turnover_spread(path: np.ndarray, turnover: np.ndarray, region: np.ndarray) -> Spread:
+    """The spread of the deviations by the states' migration turnover.
+
+    Parameters
+    ----------
+    path : ndarray, (time or 1, state)
+        The path's migrants by state [persons per year].
+    turnover : ndarray, (state,)
+        Each state's migrants in absolute value, summed over sex and age
+        [persons per year]: where more migrants come or go, the deviations
+        are larger.
+    region : ndarray of int, (state,)
+        Each state's region.
+
+    Examples
+    --------
+    >>> spread = turnover_spread(np.array([[-1.0, 3.0]]), np.array([1.0, 3.0]), np.array([0, 1]))
+    >>> spread.region_share.tolist(), spread.state_share.tolist()
+    ([0.25, 0.75], [1.0, 1.0])
+    """
+    by_region = np.bincount(region, weights=turnover)
+    if not by_region.sum() > 0:
+        raise InputError("the scenario's migration", "no migrants in any state",
+                         "some migrants, whose turnover spreads the deviations",
+                         "state a migration path, or run without draws")
+    own_region = by_region[region]
+    state_share = np.divide(turnover, own_region, out=np.zeros_like(turnover), where=own_region > 0)
+    return Spread(path=np.atleast_2d(path), region=np.asarray(region),
+                  region_share=by_region / by_region.sum(), state_share=state_share)
 
 
 def check_perturbable(scenario: Scenario) -> None:
@@ -286,18 +357,9 @@ def check_perturbable(scenario: Scenario) -> None:
                          "run each variant's own scenario file with draws")
 
 
-def migration_path(component, steps: np.ndarray) -> np.ndarray:
-    """The national path (time) a draw perturbs: the net total, or all immigrants
-    (the sum of the paths by nationality) [persons per year]."""
-    path = component.path
-    if isinstance(path, dict):
-        return np.sum([p.at(steps) for p in path.values()], axis=0)
-    return path.at(steps)
-
-
-def draw_paths(scenario: Scenario, parameters: Uncertainty, regional_shares: np.ndarray,
+def draw_paths(scenario: Scenario, parameters: Uncertainty, spread: Spread,
                steps: np.ndarray, first: int, count: int) -> Paths:
-    """Perturbed TFR, e0 and net migration paths of draws ``first .. first + count - 1``.
+    """Perturbed TFR, e0 and migration paths of draws ``first .. first + count - 1``.
 
     Parameters
     ----------
@@ -305,8 +367,8 @@ def draw_paths(scenario: Scenario, parameters: Uncertainty, regional_shares: np.
         A scenario that passes :func:`check_perturbable`.
     parameters : Uncertainty
         The stochastic model's parameters and seed.
-    regional_shares : ndarray, (state,) or (time, state)
-        Each state's share of the national migration path [1].
+    spread : Spread
+        The path's migrants by state and how the deviations reach the states.
     steps : ndarray of int
         The years of the projection's steps.
     first, count : int
@@ -317,7 +379,7 @@ def draw_paths(scenario: Scenario, parameters: Uncertainty, regional_shares: np.
     Paths
     """
     components = scenario.components
-    regions = np.shape(regional_shares)[-1]
+    regions = spread.regions
     normal = standard_normals(parameters.seed, first, count, (len(steps), 5 + regions))
     deviation = autoregressive(parameters.fertility_sd * normal[..., 0],
                                parameters.fertility_autocorrelation)
@@ -329,12 +391,33 @@ def draw_paths(scenario: Scenario, parameters: Uncertainty, regional_shares: np.
     male = c * normal[..., 1] + np.sqrt(1 - c * c) * normal[..., 2]
     walk = np.cumsum(parameters.mortality_sd * np.stack([female, male], axis=-1), axis=1)
     targets = np.stack([components["mortality"].path[s].at(steps) for s in SEXES], axis=-1)
+    migration = migration_deviation(parameters, spread, normal[..., 3], normal[..., 4:4 + regions])
+    return Paths(tfr=tfr, e0=targets + walk, net_migration=spread.path + migration,
+                 migration_deviation=migration)
+
+
+def migration_deviation(parameters: Uncertainty, spread: Spread, national: np.ndarray,
+                        own: np.ndarray) -> np.ndarray:
+    """The migration deviations (draw, time, state) of normal innovations [persons per year].
+
+    Parameters
+    ----------
+    parameters : Uncertainty
+        ``migration_sd``, ``migration_regional_sd`` and ``migration_autocorrelation``.
+    spread : Spread
+        How the deviations reach the states.
+    national : ndarray, (draw, time)
+        Innovations of the national deviation u.
+    own : ndarray, (draw, time, region)
+        Innovations of the regions' own deviations, centred here on their
+        mean over the regions (a single region has none).
+    """
     phi = parameters.migration_autocorrelation
-    common = autoregressive(parameters.migration_sd * normal[..., 3], phi)
-    own = autoregressive(parameters.migration_regional_sd * normal[..., 4:4 + regions], phi)
-    national = migration_path(components["international_migration"], steps) + common
-    return Paths(tfr=tfr, e0=targets + walk,
-                 net_migration=national[..., None] * regional_shares + own)
+    common = autoregressive(parameters.migration_sd * national, phi)
+    centred = own - own.mean(axis=-1, keepdims=True)
+    regional = common[..., None] * spread.region_share \
+        + autoregressive(parameters.migration_regional_sd * centred, phi)
+    return regional[..., spread.region] * spread.state_share
 
 
 def parameters_of(scenario: Scenario, seed: int | None = None) -> Uncertainty:

@@ -40,7 +40,7 @@ def run_chunk(job: Job, first: int, count: int, running=None) -> ChunkResult:
     dtype = np.dtype(job.dtype)
     if _compiled_path(job):
         return _run_chunk_compiled(job, first, count, running)
-    paths = draw_paths(job.scenario, job.parameters, job.regional_shares, job.steps, first, count)
+    paths = draw_paths(job.scenario, job.parameters, job.spread, job.steps, first, count)
     fertility_factor = paths.tfr / job.schedule_tfr                          # (draw, time)
     state = np.ascontiguousarray(np.broadcast_to(job.population, (count, *job.population.shape)),
                                  dtype=dtype)
@@ -79,11 +79,10 @@ def run_chunk(job: Job, first: int, count: int, running=None) -> ChunkResult:
         gross = job.emigration_rate is not None
         emigration_rate = None if not gross \
             else job.emigration_rate[min(t, len(job.emigration_rate) - 1)][None]
-        by_state = paths.net_migration[:, t]                                   # (draw, state)
+        emigrants = None
         if job.balance is not None:       # the emigrants come back as immigrants
             emigrants = (state * -np.expm1(-emigration_rate)).sum(axis=(1, 2, 3))
-            by_state = by_state + emigrants[:, None] * job.balance[min(t, len(job.balance) - 1)]
-        migrants = (by_state[:, :, None, None] * job.within_region).astype(dtype, copy=False)
+        migrants = migrants_of(job, paths, t, emigrants).astype(dtype, copy=False)
         rates = engine.Rates(
             survival=survival_for(job, paths.e0[:, t]).astype(dtype, copy=False),
             fertility_rate=(fertility_factor[:, t, None, None] * job.schedule).astype(
@@ -118,6 +117,22 @@ def run_chunk(job: Job, first: int, count: int, running=None) -> ChunkResult:
     return ChunkResult(first=first, sums=sums, squares=squares, totals=totals, population=kept)
 
 
+def migrants_of(job: Job, paths, t: int, emigrants: np.ndarray | None = None) -> np.ndarray:
+    """The migrants (draw, state, sex, age) of step ``t``: the path's and the draws' deviations
+    [persons per year].
+
+    Each state's deviation is spread over sex and age like its turnover
+    (``job.within``). With a net total balanced by immigrants, ``emigrants``
+    (draw,) of the step come back as as many immigrants, shared like the
+    path's.
+    """
+    by_state = paths.migration_deviation[:, t]                         # (draw, state)
+    if emigrants is not None:
+        by_state = by_state + emigrants[:, None] * job.balance[min(t, len(job.balance) - 1)]
+    path = job.path_migrants[min(t, len(job.path_migrants) - 1)]
+    return path + by_state[:, :, None, None] * job.within
+
+
 def _compiled_path(job: Job) -> bool:
     """Whether chunks run compiled, a block of draws at a time (:func:`_run_chunk_compiled`)."""
     return (job.engine == "fused" and job.keep == "summary" and not job.demographic_noise
@@ -149,7 +164,7 @@ def _run_chunk_compiled(job: Job, first: int, count: int, running=None,
     def one_block(block):
         start = block * DRAWS_PER_SEED
         size = min(DRAWS_PER_SEED, count - start)
-        paths = draw_paths(job.scenario, job.parameters, job.regional_shares, job.steps,
+        paths = draw_paths(job.scenario, job.parameters, job.spread, job.steps,
                            first + start, size)
         e0 = np.ascontiguousarray(paths.e0, dtype=float)             # (draw, time, sex)
         levels = job.e0_grid
@@ -162,7 +177,8 @@ def _run_chunk_compiled(job: Job, first: int, count: int, running=None,
         project_blocks(fixed["population"], fixed["grid"], fixed["level0"], fixed["spacing"],
                        e0, np.ascontiguousarray(paths.tfr / job.schedule_tfr),
                        fixed["schedule"], fixed["sex_ratio"],
-                       np.ascontiguousarray(paths.net_migration, dtype=float), fixed["within"],
+                       np.ascontiguousarray(paths.migration_deviation, dtype=float),
+                       fixed["path_migrants"], fixed["within"],
                        fixed["emigration"], fixed["balance"], fixed["birth_destination"],
                        fixed["leave"], fixed["destination"], fixed["weights"], 1.0,
                        fixed["cuts"], fixed["members"], DRAWS_PER_SEED, sums, squares, totals)
@@ -227,7 +243,8 @@ def _compiled_inputs(job: Job) -> dict:
         "schedule": np.ascontiguousarray(np.broadcast_to(job.schedule, (shape[0], shape[2])),
                                          dtype=float),
         "sex_ratio": np.ascontiguousarray(job.sex_ratio_at_birth[0], dtype=float),
-        "within": np.ascontiguousarray(job.within_region, dtype=float),
+        "path_migrants": np.ascontiguousarray(job.path_migrants, dtype=float),
+        "within": np.ascontiguousarray(job.within, dtype=float),
         "emigration": np.zeros((1, 0, 0, 0)) if job.emigration_rate is None
         else np.ascontiguousarray(-np.expm1(-job.emigration_rate)),
         "balance": np.zeros((1, 0)) if job.balance is None

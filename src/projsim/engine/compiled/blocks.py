@@ -34,14 +34,15 @@ def _stencil(e0, level0, spacing, levels, lower, coefficients):
 
 
 @njit(cache=True)
-def _advance_draw(pop, out, grid, lower, coefficients, factor, schedule, sex_ratio, net, within,
-                  emigration, balance, birth_destination, weights, width, survival, migrants,
-                  exposed, ended, born):
+def _advance_draw(pop, out, grid, lower, coefficients, factor, schedule, sex_ratio, net, fixed,
+                  within, emigration, balance, birth_destination, weights, width, survival,
+                  migrants, exposed, ended, born):
     """One draw's step: its survival ratios interpolated from the grid, its
-    migrants ``net * within`` less the emigrants ``pop * emigration`` (unless
-    ``emigration`` is empty), with, unless ``balance`` (state) is empty, the
-    emigrants replaced by as many immigrants, shared among the states by
-    ``balance`` (a net total balanced by immigrants), its fertility
+    migrants ``fixed + net * within`` (the path's and the draw's deviation)
+    less the emigrants ``pop * emigration`` (unless ``emigration`` is
+    empty), with, unless ``balance`` (state) is empty, the emigrants replaced
+    by as many immigrants, shared among the states by ``balance`` and spread
+    by ``within`` (a net total balanced by immigrants), its fertility
     ``factor * schedule``, then the compiled step
     (:func:`projsim.engine.compiled.step.advance_states`)."""
     states, sexes, ages = pop.shape
@@ -59,10 +60,11 @@ def _advance_draw(pop, out, grid, lower, coefficients, factor, schedule, sex_rat
             g2, g3 = grid[lower[s] + 1, r, s], grid[lower[s] + 2, r, s]
             c0, c1, c2, c3 = (coefficients[s, 0], coefficients[s, 1], coefficients[s, 2],
                               coefficients[s, 3])
-            share, ratio, moving = within[r, s], survival[r, s], migrants[r, s]
+            share, path = within[r, s], fixed[r, s]
+            ratio, moving = survival[r, s], migrants[r, s]
             for a in range(ages):
                 ratio[a] = c0 * g0[a] + c1 * g1[a] + c2 * g2[a] + c3 * g3[a]
-                moving[a] = n * share[a]
+                moving[a] = path[a] + n * share[a]
             if emigrating:
                 before, leaving = pop[r, s], emigration[r, s]
                 for a in range(ages):
@@ -126,7 +128,7 @@ def _record(pop, lanes, t, first, sums, squares, totals, cuts, members):
 
 @njit(cache=True)
 def _project_block(blk, population0, grid, level0, spacing, e0, fertility_factor, schedule,
-                   sex_ratio, net, within, emigration, balance, birth_destination, leave,
+                   sex_ratio, net, fixed, within, emigration, balance, birth_destination, leave,
                    destination, weights, width, cuts, members, block, block_sums, block_squares,
                    totals):
     """Project the draws of block ``blk`` (:data:`LANES` at a time) and add them up.
@@ -163,7 +165,8 @@ def _project_block(blk, population0, grid, level0, spacing, e0, fertility_factor
                 d = first + lane
                 _stencil(e0[d, t], level0, spacing, levels, lower, coefficients)
                 _advance_draw(pop[lane], out[lane], grid, lower, coefficients,
-                              fertility_factor[d, t], schedule, sex_ratio, net[d, t], within,
+                              fertility_factor[d, t], schedule, sex_ratio, net[d, t],
+                              fixed[min(t, fixed.shape[0] - 1)], within,
                               emigration[min(t, emigration.shape[0] - 1)],
                               balance[min(t, balance.shape[0] - 1)], birth_destination, weights,
                               width, survival, migrants, exposed, ended, born)
@@ -175,14 +178,16 @@ def _project_block(blk, population0, grid, level0, spacing, e0, fertility_factor
 
 @njit(nogil=True, cache=True)
 def project_blocks(population0, grid, level0, spacing, e0, fertility_factor, schedule,
-                   sex_ratio, net, within, emigration, balance, birth_destination, leave,
+                   sex_ratio, net, fixed, within, emigration, balance, birth_destination, leave,
                    destination, weights, width, cuts, members, block, sums, squares, totals):
     """Project draws over all steps and summarise them, a block at a time (GIL released).
 
     Each draw advances by the compiled step, with its survival ratios
     interpolated (cubic, four levels) from ``grid`` at its e0 targets (as
     :func:`projsim.stochastic.jobs.survival_for`), its fertility
-    ``fertility_factor * schedule``, its migrants ``net * within`` less its
+    ``fertility_factor * schedule``, its migrants ``fixed + net * within``
+    (the path's, (time or 1, state, sex, age), and its deviation ``net``
+    (draw, time, state) spread by ``within``) less its
     emigrants ``P * emigration`` (the probability of emigrating, (time or 1,
     state, sex, age), unless empty), its children born into their states by
     ``birth_destination`` (state, state; unless empty);
@@ -205,7 +210,7 @@ def project_blocks(population0, grid, level0, spacing, e0, fertility_factor, sch
     dates = sums.shape[1]
     for blk in range(n_blocks):
         _project_block(blk, population0, grid, level0, spacing, e0, fertility_factor, schedule,
-                       sex_ratio, net, within, emigration, balance, birth_destination, leave,
+                       sex_ratio, net, fixed, within, emigration, balance, birth_destination, leave,
                        destination, weights, width, cuts, members, block,
                        sums[blk].reshape(dates, -1), squares[blk].reshape(dates, -1), totals)
 
