@@ -134,3 +134,26 @@ def test_channels_merge_key_by_key_through_variants(tmp_path):
     assert first[1] == pytest.approx(0.5 * first[0] / 0.973231, rel=1e-9)
     assert np.isnan(split[:, 2]).all()                    # the variant with a net total
     assert not np.isnan(split[:, :2]).any()
+
+
+def test_the_decomposition_attributes_a_difference_to_its_channel():
+    from projsim.analysis.decomposition import NOT_BY_CHANNEL, decompose_by_channel
+
+    ds = decompose_by_channel("fpb-2013-channels", "family-post-2011-law", at=[2030, 2060])
+    assert tuple(ds.channel.values) == (*CHANNELS, NOT_BY_CHANNEL)
+    np.testing.assert_allclose(ds.contribution.sum("channel"), ds.difference, atol=1e-6)
+    national = ds.contribution.sum(["region", "nationality", "sex", "age"])
+    assert float(national.sel(channel="family", time=2060)) < -200_000
+    assert float(abs(national.drop_sel(channel="family")).max()) == 0.0
+
+
+def test_the_decomposition_needs_channels():
+    from helpers import raises_exactly
+
+    from projsim.analysis.decomposition import decompose_by_channel
+
+    with raises_exactly("argument 'scenario_a': got 'fpb-2013', which states no channels; "
+                        "expected a scenario with [international_migration.channels]. Fix: "
+                        "compare two scenarios stated by channel, such as fpb-2013-channels and "
+                        "asylum-surge, or use decompose_difference"):
+        decompose_by_channel("fpb-2013", "asylum-surge")
