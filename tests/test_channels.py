@@ -155,5 +155,5 @@ def test_the_decomposition_needs_channels():
     with raises_exactly("argument 'scenario_a': got 'fpb-2013', which states no channels; "
                         "expected a scenario with [international_migration.channels]. Fix: "
                         "compare two scenarios stated by channel, such as fpb-2013-channels and "
-                        "asylum-surge, or use decompose_difference"):
+                        "asylum-surge, or use decompose_difference."):
         decompose_by_channel("fpb-2013", "asylum-surge")
