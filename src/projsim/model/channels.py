@@ -31,7 +31,11 @@ Each channel has
   foreign nationality.
 
 ``set`` names a bundled channel set (``projsim.io.channels``) whose
-channels give every key a scenario leaves out; a scenario without a set
+channels give every key a scenario leaves out (a set with ``anchor =
+"base"`` rakes its profiles to the base's immigrants,
+:func:`projsim.assumptions.migration.raked_distributions`; a channel whose
+``profile``, ``female_share`` or ``regions`` a scenario restates is spread
+as stated, not raked); a scenario without a set
 states every key of each of its channels. Immigration of foreigners is
 stated once: a scenario gives channels or a total (``net_total``, a
 national ``immigration``, or a ``foreign`` entry in it), never both.
