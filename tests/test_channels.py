@@ -157,3 +157,12 @@ def test_the_decomposition_needs_channels():
                         "compare two scenarios stated by channel, such as fpb-2013-channels and "
                         "asylum-surge, or use decompose_difference."):
         decompose_by_channel("fpb-2013", "asylum-surge")
+
+
+def test_draws_perturb_all_immigrants_channels_included(channels, scenario):
+    from projsim.stochastic.paths import migration_path
+
+    steps = np.arange(2012, 2061)
+    path = migration_path(scenario.components["international_migration"], steps)
+    immigrants = channels.immigration.sum(["region", "nationality", "sex", "age"])
+    np.testing.assert_allclose(path, immigrants.isel(time=slice(None, -1)).values, rtol=1e-12)

@@ -99,7 +99,9 @@ def make_job(scenario: Scenario, parameters: Uncertainty, *, keep: Keep = "summa
     migration = components["international_migration"]
     steps = inputs.years[:-1]
     gross = migration.method == "immigration" or balanced(migration)
-    if migration.method == "immigration":
+    if migration.method == "immigration" and migration.options.get("channels"):
+        profile = inputs.rates.immigration[:, 0]      # with the channels' (time, state, sex, age)
+    elif migration.method == "immigration":
         profile = immigrants(base, migration, steps)                    # (time, state, sex, age)
     elif gross:
         profile = immigration_profile(base, migration)[None]

@@ -288,10 +288,14 @@ def check_perturbable(scenario: Scenario) -> None:
 
 def migration_path(component, steps: np.ndarray) -> np.ndarray:
     """The national path (time) a draw perturbs: the net total, or all immigrants
-    (the sum of the paths by nationality) [persons per year]."""
+    (the sum of the paths by nationality, and of the channels' levels times their
+    scales where channels state the foreigners) [persons per year]."""
     path = component.path
+    channels = component.options.get("channels") or ()
+    stated = [c.level.at(steps) * (1.0 if c.scale is None else c.scale.at(steps))
+              for c in channels]
     if isinstance(path, dict):
-        return np.sum([p.at(steps) for p in path.values()], axis=0)
+        return np.sum([p.at(steps) for p in path.values()] + stated, axis=0)
     return path.at(steps)
 
 
