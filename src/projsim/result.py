@@ -44,7 +44,7 @@ from projsim.errors import InputError
 from projsim.io.files import array_sha256
 from projsim.model.states import STATE_DIMS_ATTRIBUTE, StateSpace
 from projsim.types import (
-    CHANNEL, FOREIGN, GRID_WIDTHS, GRIDS, MORTALITY_AGE, MOVES, NATIONALITY, REGION, SEXES, STATE,
+    FOREIGN, GRID_WIDTHS, GRIDS, MORTALITY_AGE, MOVES, NATIONALITY, REGION, SEXES, STATE,
     STOCK_DATES, VARIABLES, on_grid,
 )
 

@@ -117,7 +117,8 @@ class Migration(NamedTuple):
 
 
 def channel_names(components: list[Component]) -> tuple[str, ...]:
-    """The channels any variant states, in the vocabulary's order (:data:`projsim.types.CHANNELS`)."""
+    """The channels any variant states, in the vocabulary's order
+    (:data:`projsim.types.CHANNELS`)."""
     stated = {c.name for component in components
               for c in component.options.get("channels") or ()}
     return tuple(name for name in CHANNELS if name in stated)
@@ -226,7 +227,7 @@ def raked_distributions(base: Base, anchor: tuple[Channel, ...]) -> dict[str, np
         return {}
     levels = np.array([channel.level.values[0] for channel in anchor])
     cells = np.stack([level * channel_distribution(base, channel)
-                      for level, channel in zip(levels, anchor)])          # (channel, state, sex, age)
+                      for level, channel in zip(levels, anchor)])    # (channel, state, sex, age)
     foreign = (base.states.codes(NATIONALITY)
                == base.states.labels_of(NATIONALITY).index(FOREIGN))[:, None, None]
     observed = np.where(foreign, base.immigration, 0.0)

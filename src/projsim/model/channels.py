@@ -62,6 +62,7 @@ from typing import Any, Callable
 import numpy as np
 
 from projsim.errors import InputError
+from projsim.model.feasibility import check_persons_per_year
 from projsim.model.paths import TimePath, parse_path
 from projsim.model.schema import Method, bad_number, did_you_mean, expected_number, unknown_keys
 from projsim.types import CHANNELS, FOREIGN, NATIONALITY, REGION
@@ -309,24 +310,14 @@ def _validate_channel(name, keys, where, base, head, problems, read_profile, inh
             paths[key] = parse_path(f"{origin}: {key_where}", value, CHANNEL_KEYS[key], head,
                                     problems, inherited(origin))
     if paths.get("level") is not None:
-        _check_level(f"{at('level')[1]}: {at('level')[2]}", paths["level"], base, problems)
+        check_persons_per_year(f"{at('level')[1]}: {at('level')[2]}", paths["level"],
+                               "immigrants", base, problems)
     profile, female_share, files = _profile(name, keys, at, base, problems, read_profile)
     regions = _regions(keys, at, base, problems)
     if len(problems) > known:
         return None
     return Channel(name, paths["level"], paths.get("scale"), profile, female_share, regions,
                    files)
-
-
-def _check_level(where, path, base, problems):
-    """A channel's immigrants per year stay below the base population."""
-    population = float(base.population.sum())
-    too_large = np.flatnonzero(path.values >= population)
-    if too_large.size:
-        i = too_large[0]
-        problems.append(InputError(f"{where}.{path.years[i]}", f"{path.values[i]:g}",
-                                   f"immigrants fewer than the base population ({population:,.0f})",
-                                   "give persons per year, not a cumulated or scaled figure"))
 
 
 def _profile(name, keys, at, base, problems, read_profile):
@@ -416,7 +407,8 @@ def _regions(keys, at, base, problems):
     if unknown:
         problems.append(InputError(f"{where}.{unknown[0]}", "an unknown region",
                                    f"one of {list(labels)}",
-                                   did_you_mean(unknown[0], labels) or "use the base's region names"))
+                                   did_you_mean(unknown[0], labels)
+                                   or "use the base's region names"))
         return None
     missing = [k for k in labels if k not in value]
     if missing:
