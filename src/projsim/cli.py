@@ -160,6 +160,10 @@ def _parser() -> argparse.ArgumentParser:
     plot.add_argument("--by", help="pyramid: one pyramid per label of this state dimension "
                                    "(region, nationality)")
     plot.add_argument("--variable", help="fan: the count to draw (default: population)")
+    report = commands.add_parser("report", help="write a self-contained HTML report of a result")
+    report.add_argument("result", help="a result written by 'projsim run -o'")
+    report.add_argument("-o", "--output", required=True,
+                        help="the HTML file to write, ending in .html")
     compare = commands.add_parser(
         "compare", help="scenarios side by side by region: population, school and working "
                         "ages, 67+, dependency, births and net migration")
@@ -178,10 +182,6 @@ def _parser() -> argparse.ArgumentParser:
                         help="the file to write: .csv (one row per time, region, nationality, "
                              "sex and age, UTF-8) or .xlsx (one sheet per variable; needs "
                              "projsim[xlsx])")
-    report = commands.add_parser("report", help="write a self-contained HTML report of a result")
-    report.add_argument("result", help="a result written by 'projsim run -o'")
-    report.add_argument("-o", "--output", required=True,
-                        help="the HTML file to write, ending in .html")
     return parser
 
 
