@@ -11,8 +11,10 @@ the conventions and, for each component of change, how its rates evolve:
   by moving log-mortality along the Lee-Carter age pattern), ``scale`` or
   ``table``;
 * ``[international_migration]``: ``net_total`` (national net migrants per
-  year, spread over region, sex and age by ``profile``), ``scale`` or
-  ``table``;
+  year, spread over region, sex and age by ``profile``), ``immigration``
+  (immigrants by nationality, with emigration rates; the foreigners may be
+  stated by channel instead, ``[international_migration.channels]``,
+  :mod:`~projsim.model.channels`), ``scale`` or ``table``;
 * ``[internal_migration]``: ``scale`` (0 switches it off) or ``table``;
 * ``[households]``, optional: how the households of the projection are
   counted (:mod:`~projsim.model.households`), shared by all variants.
