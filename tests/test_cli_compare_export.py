@@ -138,3 +138,14 @@ def test_export_refuses_other_suffixes_before_reading(short_result, tmp_path, ca
     assert capsys.readouterr().err == (
         f"error: option -o: got '{path}'; expected a file name ending in .csv, .xlsx. Fix: name "
         "the export after its format, for example result.csv.\n")
+
+
+def test_comparison_keeps_the_rows_of_results_by_other_states(reference, regions):
+    from projsim.analysis.compare import comparison_table
+
+    table = comparison_table({"fpb-2013": reference, "fpb-2013-regions": regions}, [2030])
+    total = table[table.region == "Total"].set_index("indicator")
+    assert np.isnan(total.loc["net migration, foreign", "fpb-2013-regions"])
+    assert np.isnan(total.loc["net migration", "fpb-2013"])
+    assert total.loc["net migration", "fpb-2013-regions"] > 0
+    assert list(dict.fromkeys(table.region)) == [*map(str, reference.region.values), "Total"]

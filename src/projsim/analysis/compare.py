@@ -97,9 +97,15 @@ def comparison_table(results: Mapping[str, xr.Dataset], years: Sequence[int],
                              f"for {label}", f"give years from {int(ds.time[0])} to "
                              f"{int(ds.time[-1])}")
     columns = {label: _indicators(ds, list(years), by) for label, ds in results.items()}
-    table = columns[labels[0]][["region", "indicator", "unit", "year"]].copy()
+    keys = ["region", "indicator", "unit", "year"]
+    # a result without nationality has one net migration row where others have one per
+    # nationality: every row of any result is kept, NaN where a result lacks it
+    table = pd.concat([frame[keys] for frame in columns.values()]).drop_duplicates(
+        ignore_index=True)
+    table["order"] = table.region.map({r: i for i, r in enumerate([*regions, TOTAL])})
+    table = table.sort_values("order", kind="stable").drop(columns="order").reset_index(drop=True)
     for label in labels:
-        table[label] = columns[label]["value"].to_numpy()
+        table[label] = table[keys].merge(columns[label], on=keys, how="left")["value"].to_numpy()
     for label in labels[1:]:
         table[f"{label} - {labels[0]}"] = table[label] - table[labels[0]]
     return table
