@@ -51,6 +51,9 @@ examples:
   projsim validate my-scenario.toml           every problem of a scenario file
   projsim plot out.nc --kind pyramid -o p.png a figure of a saved result
   projsim report out.nc -o report.html        a self-contained HTML page
+  projsim compare fpb-2013 asylum-surge --years 2030 2060 --by channel
+                                              scenarios side by side, by region
+  projsim export out.nc -o out.csv            a tidy CSV (or .xlsx) for spreadsheets
   projsim run fpb-2013 --draws 10000 -o draws.nc && projsim plot draws.nc --kind fan -o fan.png
 
 exit codes:
@@ -161,6 +164,24 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("result", help="a result written by 'projsim run -o'")
     report.add_argument("-o", "--output", required=True,
                         help="the HTML file to write, ending in .html")
+    compare = commands.add_parser(
+        "compare", help="scenarios side by side by region: population, school and working "
+                        "ages, 67+, dependency, births and net migration")
+    compare.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                         help="two or more bundled scenarios' names, scenario files or result "
+                              "files (.nc, .nc4, .zarr); differences are against the first")
+    compare.add_argument("--years", nargs="+", type=_whole(0),
+                         help="the years shown: stocks on 1 January, flows during the year "
+                              "(default: the base year, 2030 and 2060 where projected)")
+    compare.add_argument("--by", help="'channel': the immigration of foreigners by channel too")
+    compare.add_argument("-o", "--output", help="also write the table to this file (.csv)")
+    export = commands.add_parser("export", help="write a result for spreadsheets: tidy CSV, "
+                                                "or an Excel workbook (.xlsx)")
+    export.add_argument("result", help="a result written by 'projsim run -o'")
+    export.add_argument("-o", "--output", required=True,
+                        help="the file to write: .csv (one row per time, region, nationality, "
+                             "sex and age, UTF-8) or .xlsx (one sheet per variable; needs "
+                             "projsim[xlsx])")
     return parser
 
 
@@ -725,11 +746,118 @@ def _report(args) -> int:
     return EXIT_OK
 
 
+# --- compare and export ----------------------------------------------------------------------
+
+#: Suffixes of the result files ``projsim compare`` reads (anything else is a scenario).
+_RESULT_SUFFIXES = (".nc", ".nc4", ".zarr")
+
+
+def compare_years(first: int, last: int) -> list[int]:
+    """The default years of ``projsim compare``: the base year, the first tenth year
+    at least 15 years later and the last tenth year before the horizon.
+
+    Examples
+    --------
+    >>> compare_years(2012, 2061)
+    [2012, 2030, 2060]
+    """
+    middle = ((first + 15 + 9) // 10) * 10
+    end = ((last - 1) // 10) * 10
+    return sorted({first, *(y for y in (middle, end) if first < y < last)})
+
+
+def _comparison_inputs(arguments: Sequence[str]) -> dict:
+    """Each argument's results by column label: a result file read, or a scenario
+    projected; a file or scenario with variants gives one column per variant."""
+    from projsim import project
+    from projsim.io.scenarios import load_scenario
+
+    results = {}
+    for argument in arguments:
+        is_file = os.path.splitext(argument)[1].lower() in _RESULT_SUFFIXES
+        dataset = _read_result(argument) if is_file else project(load_scenario(argument))
+        if "draw" in dataset.dims or "population" not in dataset:
+            raise InputError(shown(argument), "stochastic draws or their summaries",
+                             "a projection, a scenario or its result file",
+                             "compare scenarios run without --draws")
+        parts = [(str(s), dataset.sel(scenario=s, drop=True)) for s in dataset.scenario.values] \
+            if "scenario" in dataset.dims else [(dataset.attrs.get("scenario", argument), dataset)]
+        for label, part in parts:
+            name, n = label, 2
+            while name in results:
+                name, n = f"{label} ({n})", n + 1
+            results[name] = part
+    return results
+
+
+def comparison_text(table, labels: Sequence[str]) -> str:
+    """The comparison table as plain text, one block per region (:func:`_compare`)."""
+    from projsim.analysis.compare import TOTAL
+
+    columns = [*labels, *(f"{label} - {labels[0]}" for label in labels[1:])]
+    width = max(13, *(len(shown(c)) + 2 for c in columns))
+    indicator_width = max(len(i) for i in table.indicator) + 2
+    blocks = []
+    for region in dict.fromkeys(table.region):
+        part = table[table.region == region]
+        title = "All regions" if region == TOTAL else shown(region)
+        lines = [title, f"{'':<{indicator_width}}{'year':>6}"
+                 + "".join(f"{shown(c):>{width}}" for c in columns)]
+        values = part[columns].to_numpy(dtype=float)
+        for row, numbers in zip(part.itertuples(index=False), values):
+            digits = 1 if row.unit.startswith("67+") else 0
+            cells = "".join(f"{'-':>{width}}" if not np.isfinite(v)
+                            else f"{round(v, digits) + 0.0:>{width},.{digits}f}" for v in numbers)
+            lines.append(f"{row.indicator:<{indicator_width}}{row.year:>6}{cells}")
+        blocks.append("\n".join(lines))
+    units = sorted(dict.fromkeys(zip(table.indicator, table.unit)))
+    notes = "; ".join(f"{i} [{u}]" for i, u in units if not i.startswith("aged"))
+    return "\n\n".join(blocks) + ("\n\nPopulation and ages: persons on 1 January; " + notes
+                                  + ". Differences are against the first column.")
+
+
+def _compare(args) -> int:
+    from projsim.analysis.compare import comparison_table
+    from projsim.io.results import check_output_file, write_output
+
+    inputs = [a for a in args.scenarios if os.path.splitext(a)[1].lower() in _RESULT_SUFFIXES]
+    if args.output is not None:
+        check_output_file(args.output, (".csv",), inputs, example="table", kind="table")
+    results = _comparison_inputs(args.scenarios)
+    first = next(iter(results.values()))
+    years = args.years or compare_years(int(first.time[0]), int(first.time[-1]))
+    table = comparison_table(results, years, by=args.by)
+    print(comparison_text(table, list(results)))
+    if args.output is not None:
+        write_output(args.output, table.to_csv(index=False).encode("utf-8-sig"))
+        print(f"\nWrote {shown(args.output)}")
+    return EXIT_OK
+
+
+def _export(args) -> int:
+    from projsim.io.export import EXPORT_SUFFIXES, csv_bytes, xlsx_bytes
+    from projsim.io.results import check_output_file, write_output
+
+    suffix = check_output_file(args.output, EXPORT_SUFFIXES, [args.result], example="result",
+                               kind="export")
+    dataset = _read_result(args.result)
+    if suffix == ".csv":
+        data, left_out = csv_bytes(dataset)
+    else:
+        data, left_out = xlsx_bytes(dataset), []
+    write_output(args.output, data)
+    print(f"Wrote {shown(args.output)}")
+    if left_out:
+        print(f"Not in the CSV (other dimensions; export to .xlsx for them): "
+              f"{', '.join(left_out)}")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
     commands = {"run": _run, "validate": _validate, "list": _list, "plot": _plot,
-                "report": _report}
+                "report": _report, "compare": _compare, "export": _export}
     try:
         return commands[args.command](args)
     except (InputError, MissingDependencyError) as error:

@@ -10,7 +10,9 @@ from projsim import engine
 from projsim.assumptions import Inputs, build_inputs, needs_second_pass, reweight
 from projsim.io.scenarios import load_scenario
 from projsim.model.scenario import Scenario
-from projsim.result import to_dataset
+from projsim.io.files import array_sha256
+from projsim.result import channel_variable, to_dataset
+from projsim.types import CHANNEL
 
 #: The scenario run when none is named: the reference scenario, the Federal
 #: Planning Bureau's 2012-2060 projection rebuilt on the embedded Belgian base
@@ -102,7 +104,7 @@ def label(scenario: Scenario, inputs: Inputs, result: engine.Projection) -> xr.D
         "conventions": CONVENTIONS[base.age_width],
         "seed": "none (deterministic projection)",
     }
-    return to_dataset(
+    dataset = to_dataset(
         result, years=inputs.years, states=inputs.base.states, ages=inputs.base.ages, attrs=attrs,
         moves=inputs.moves,
         inputs={"population": inputs.population, **inputs.rates._asdict()},
@@ -112,3 +114,10 @@ def label(scenario: Scenario, inputs: Inputs, result: engine.Projection) -> xr.D
         scenarios=inputs.variants if len(inputs.variants) > 1 else None,
         width=base.age_width, date=base.date, mortality_ages=base.mortality_ages,
     )
+    if inputs.channel_immigration is not None:
+        dataset["immigration_by_channel"] = channel_variable(
+            inputs.channel_immigration, inputs.channels, base.states, scenario.migration_timing,
+            len(inputs.variants) > 1, base.age_width, base.date)
+        dataset = dataset.assign_coords({CHANNEL: list(inputs.channels)})
+        dataset.attrs["sha256_channel_immigration"] = array_sha256(inputs.channel_immigration)
+    return dataset

@@ -39,12 +39,13 @@ from importlib.metadata import PackageNotFoundError, version
 import numpy as np
 import xarray as xr
 
-from projsim.engine import Projection
+from projsim.engine import TIMING_WEIGHTS, Projection, to_cohort
 from projsim.errors import InputError
 from projsim.io.files import array_sha256
 from projsim.model.states import STATE_DIMS_ATTRIBUTE, StateSpace
 from projsim.types import (
-    GRID_WIDTHS, GRIDS, MORTALITY_AGE, MOVES, SEXES, STATE, STOCK_DATES, VARIABLES, on_grid,
+    FOREIGN, GRID_WIDTHS, GRIDS, MORTALITY_AGE, MOVES, NATIONALITY, REGION, SEXES, STATE,
+    STOCK_DATES, VARIABLES, on_grid,
 )
 
 #: The assumptions stored beside the results (inputs of the kernel).
@@ -284,3 +285,44 @@ def to_dataset(
         np.count_nonzero(projection.flows.migration_adjustment))
     provenance["overrides_floor_cells"] = int(np.count_nonzero(projection.flows.population_floor))
     return xr.Dataset(variables, coords=coords, attrs=provenance)
+
+
+def channel_variable(by_channel: np.ndarray, channels: tuple[str, ...], states: StateSpace,
+                     timing: str, batched: bool, width: int = 1,
+                     date: str = STOCK_DATES[0]) -> tuple[tuple[str, ...], np.ndarray, dict]:
+    """``immigration_by_channel`` as (dims, data, attributes), labelled by cohort.
+
+    The immigrants of each channel, by age at migration, are relabelled by the
+    age their cohort reaches at the end of the step with the timing of the
+    projection, exactly as the engine records ``immigration``
+    (:func:`projsim.engine.cohorts.to_cohort`), so that the channels sum to the
+    immigration of foreigners in every cell. Only the foreign states are kept:
+    the dimensions are (time, [scenario,] channel, region, sex, age).
+
+    Parameters
+    ----------
+    by_channel : ndarray, (time, batch, channel, state, sex, age)
+        Immigrants of each channel [persons per year], by age at migration.
+    channels : tuple of str
+        The labels of the channel axis.
+    states : StateSpace
+        The state dimensions (region and nationality).
+    timing : str
+        The migration timing (:data:`projsim.types.MigrationTiming`).
+    batched : bool
+        Whether to keep the batch axis as ``scenario``.
+    width, date : int, str
+        The grid's width [years] and the day of its stocks.
+    """
+    at_start, middle, late = TIMING_WEIGHTS[timing]
+    cohorts = to_cohort(at_start * by_channel, (middle + late) * by_channel)
+    foreign = states.codes(NATIONALITY) == states.labels_of(NATIONALITY).index(FOREIGN)
+    regions = states.codes(REGION)[foreign]
+    data = cohorts[..., foreign, :, :][..., np.argsort(regions), :, :]
+    data = np.concatenate([data, np.full((1,) + data.shape[1:], np.nan)])
+    if not batched:
+        data = data[:, 0]
+    spec = on_grid("immigration_by_channel", width, date)
+    attrs = {"long_name": spec.long_name, "units": spec.units, "age_meaning": spec.age_meaning,
+             "period": period_text(width, date), "channels": " ".join(channels)}
+    return (("time", "scenario") if batched else ("time",)) + spec.dims, data, attrs

@@ -24,6 +24,17 @@ STATE = "state"
 #: Dimensions of a labelled result, in storage order, with :data:`STATE`
 #: standing for the state dimensions.
 DIMS = ("time", STATE, "sex", "age")
+#: The channels by which immigration of foreigners may be stated (``[international_migration.
+#: channels]``, :mod:`projsim.model.channels`), in the order of a result's ``channel``
+#: dimension: free movement of citizens of the European Union (and their families who are
+#: EU citizens), family reunification and formation of citizens of third countries,
+#: international protection (refugee and subsidiary protection status), paid work, study,
+#: and every other reason (humanitarian regularisation among them).
+Channel = Literal["eu_free_movement", "family", "international_protection", "labour", "study",
+                  "other"]
+CHANNELS: tuple[str, ...] = get_args(Channel)
+#: The dimension of immigration by channel.
+CHANNEL = "channel"
 #: Dimensions a result may carry besides :data:`DIMS`: variants and draws.
 BATCH_DIMS = ("scenario", "draw")
 
@@ -168,6 +179,9 @@ VARIABLES: dict[str, Variable] = {
                               COHORT),
     "immigration": Variable(_CELL, "international immigration", "persons per year", COHORT),
     "emigration": Variable(_CELL, "international emigration", "persons per year", COHORT),
+    "immigration_by_channel": Variable((CHANNEL, REGION, "sex", "age"),
+                                       "international immigration of foreigners by channel",
+                                       "persons per year", COHORT),
     "internal_in": Variable(_CELL, "internal in-migration from the other regions",
                             "persons per year", COHORT),
     "internal_out": Variable(_CELL, "internal out-migration to the other regions",

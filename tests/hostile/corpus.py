@@ -524,6 +524,13 @@ CASES: list[Case] = [
     Case("report-missing-file", ["report", "missing.nc", "-o", "r.html"]),
     Case("report-into-a-folder", ["report", "r.nc", "-o", "r.html"],
          {"r.nc": small_result, "r.html/x": ""}),
+    Case("export-as-text", ["export", "r.nc", "-o", "r.txt"], {"r.nc": small_result}),
+    Case("export-truncated", ["export", "r.nc", "-o", "r.csv"],
+         {"r.nc": lambda p: (small_result(p), p.write_bytes(p.read_bytes()[:3000]))}),
+    Case("export-missing-file", ["export", "missing.nc", "-o", "r.csv"]),
+    Case("compare-unknown-scenario", ["compare", "fpb-2031", "fpb-2013"]),
+    Case("compare-missing-result", ["compare", "missing.nc", "fpb-2013"]),
+    Case("compare-table-as-text", ["compare", "fpb-2013", "low-migration", "-o", "t.txt"]),
     Case("validate-missing-file", ["validate", "nowhere.toml"]),
     Case("validate-a-device", ["validate", "/dev/zero"]),
 ]

@@ -20,20 +20,24 @@ Every run therefore takes the scenario's solved death rates as a table.
   the difference between two scenarios into contributions of fertility,
   mortality and migration, by the Shapley value of the sequential
   replacement of one scenario's assumptions by the other's
-  (:func:`shapley_contributions`).
+  (:func:`shapley_contributions`);
+* :func:`decompose_by_channel` splits the difference between two scenarios
+  stated by channel into the channels of immigration of foreigners.
 
 This module gathers both; the results keep the state dimensions of the
 scenario's base (regions, or regions and nationalities).
 """
 
 from projsim.analysis.difference import (
-    COMPONENTS, DEFAULT_COMPONENTS, ComponentName, decompose_difference, shapley_contributions,
+    COMPONENTS, DEFAULT_COMPONENTS, NOT_BY_CHANNEL, ComponentName, decompose_by_channel,
+    decompose_difference, shapley_contributions,
 )
 from projsim.analysis.migration import (
     CARRIER, KEEP_DIMS, MIGRATION_VARIABLES, RUNS, migration_contribution,
 )
 
 __all__ = [
-    "CARRIER", "COMPONENTS", "DEFAULT_COMPONENTS", "KEEP_DIMS", "MIGRATION_VARIABLES", "RUNS",
-    "ComponentName", "decompose_difference", "migration_contribution", "shapley_contributions",
+    "CARRIER", "COMPONENTS", "DEFAULT_COMPONENTS", "KEEP_DIMS", "MIGRATION_VARIABLES",
+    "NOT_BY_CHANNEL", "RUNS", "ComponentName", "decompose_by_channel", "decompose_difference",
+    "migration_contribution", "shapley_contributions",
 ]

@@ -29,13 +29,14 @@ import xarray as xr
 from projsim.analysis.migration import loaded, with_solved_rates
 from projsim.assumptions import Inputs
 from projsim.errors import InputError
+from projsim.model.channels import Channels
 from projsim.model.scenario import Scenario, Variant
 from projsim.projection import run
-from projsim.types import MOVES, SEXES
+from projsim.types import CHANNEL, CHANNELS, MOVES, SEXES
 
 __all__ = [
-    "COMPONENTS", "DEFAULT_COMPONENTS", "ComponentName", "decompose_difference",
-    "shapley_contributions",
+    "COMPONENTS", "DEFAULT_COMPONENTS", "NOT_BY_CHANNEL", "ComponentName", "decompose_by_channel",
+    "decompose_difference", "shapley_contributions",
 ]
 
 #: The components of a scenario (:data:`projsim.model.scenario.METHODS`), in its order.
@@ -281,3 +282,135 @@ def _check_held(inputs: list[Inputs], components: tuple[str, ...], name_a: str,
                              f"{components!r}, which holds {held} at {name_a!r}'s assumption",
                              f"every component in which {name_a!r} and {name_b!r} differ",
                              f"add {held!r} to components")
+
+
+#: The factor of :func:`decompose_by_channel` beside the channels: the rest of the
+#: international migration assumption (immigrants of the country's own nationality,
+#: emigration rates).
+NOT_BY_CHANNEL = "nationals_and_emigration"
+
+
+def decompose_by_channel(
+    scenario_a: str | Path | Scenario,
+    scenario_b: str | Path | Scenario,
+    at: int | Sequence[int] | None = None,
+) -> xr.Dataset:
+    r"""Split the difference between two scenarios stated by channel into channels.
+
+    Both scenarios state the immigration of foreigners by channel
+    (:mod:`projsim.model.channels`) and share every other component (their
+    fertility, mortality, internal migration and naturalisation; a component
+    in which they differ is refused, :func:`decompose_difference` splits
+    those). The factors are the channels either states, in the vocabulary's
+    order, and :data:`NOT_BY_CHANNEL`, the rest of their international
+    migration (immigrants of the country's own nationality, emigration). As
+    in :func:`decompose_difference`, every combination of A's and B's factors
+    is projected as a variant of one projection, with scenario A's solved
+    death and fertility rates as tables, and each factor gets its Shapley
+    value: the contributions add up to B - A at every date and cell. With
+    the rates held, the projection is linear in the immigrants, so a
+    channel's contribution is also what its change alone would do.
+
+    Parameters
+    ----------
+    scenario_a, scenario_b : str, Path or Scenario
+        Two scenarios with channels (bundled names, files or loaded
+        scenarios); of a scenario with variants, the scenario itself.
+    at : int or sequence of int, optional
+        1 January dates to keep [year]; all by default.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``contribution`` (channel, time, state dimensions, sex, age): the part
+        of ``population_b - population_a`` due to each channel (and
+        :data:`NOT_BY_CHANNEL`) [persons]; ``difference``, ``population_a``
+        and ``population_b`` as in :func:`decompose_difference`.
+
+    Raises
+    ------
+    InputError
+        If either scenario states no channels, they differ in base, horizon,
+        conventions or a component other than international migration, or
+        ``at`` is not a date of the projection.
+
+    Examples
+    --------
+    >>> ds = decompose_by_channel("fpb-2013-channels", "asylum-surge", at=2030)
+    >>> national = ds.contribution.sum(["region", "nationality", "sex", "age"])
+    >>> int(national.sel(channel="international_protection").round(-2))
+    38900
+    >>> float(abs(national.drop_sel(channel="international_protection")).max()) < 1e-6
+    True
+    """
+    a, b = loaded(scenario_a), loaded(scenario_b)
+    _check_comparable(a, b)
+    stated = [s.components["international_migration"].options.get("channels") for s in (a, b)]
+    for scenario, channels, argument in zip((a, b), stated, ("scenario_a", "scenario_b")):
+        if not channels:
+            raise InputError(f"argument '{argument}'", f"{scenario.name!r}, which states no "
+                             "channels", "a scenario with [international_migration.channels]",
+                             "compare two scenarios stated by channel, such as "
+                             "fpb-2013-channels and asylum-surge, or use decompose_difference")
+    years, day = np.arange(a.base_data.year, a.horizon + 1, a.width), a.base_data.date
+    dates = None if at is None else _dates(years, at, day)
+    inputs = [run(scenario)[0] for scenario in (a, b)]
+    for held in ("fertility", "mortality"):
+        if repr(a.components[held]) != repr(b.components[held]):
+            raise InputError("argument 'scenario_b'", f"{b.name!r}, whose {held} differs from "
+                             f"{a.name!r}'s", "two scenarios that differ only in international "
+                             "migration", "split the other components with decompose_difference")
+    _check_held(inputs, ("international_migration", "fertility", "mortality"), a.name, b.name)
+
+    names = [c for c in CHANNELS if any(c in {x.name for x in s} for s in stated)]
+    own = with_solved_rates(a.variants[0], inputs[0], 0)
+    migration = [s.components["international_migration"] for s in (a, b)]
+    by_name = [{c.name: c for c in s} for s in stated]
+    anchor = stated[0].anchor or stated[1].anchor
+    factors = [*names, NOT_BY_CHANNEL]
+    rests = [repr(replace(m, options={k: v for k, v in m.options.items() if k != "channels"}))
+             for m in migration]
+    # only the factors in which A and B differ are switched; the others contribute 0
+    differ = [j for j, name in enumerate(names)
+              if repr(by_name[0].get(name)) != repr(by_name[1].get(name))]
+    differ += [len(names)] if rests[0] != rests[1] else []
+
+    def combined(mask):
+        switched = {factor: mask >> i & 1 for i, factor in enumerate(differ)}
+        rest = migration[switched.get(len(names), 0)]
+        chosen = [by_name[switched.get(j, 0)].get(name) for j, name in enumerate(names)]
+        channels = Channels(tuple(c for c in chosen if c is not None), anchor)
+        options = {**rest.options, "channels": channels}
+        return Variant(str(mask), "", {**own, "international_migration": replace(rest,
+                                                                                 options=options)})
+
+    combinations = tuple(combined(mask) for mask in range(2 ** len(differ)))
+    _, projection = run(replace(a, variants=combinations))
+    states = inputs[0].base.states
+    switched = states.unflatten(np.moveaxis(projection.population, 1, 0), 2)
+    contributions = np.zeros((len(factors),) + switched.shape[1:])
+    if differ:
+        contributions[differ] = shapley_contributions(switched)
+    outcomes = switched[[0, -1]]
+    dims = ("time", *states.dims, "sex", "age")
+    coords = {CHANNEL: (CHANNEL, factors),
+              "time": ("time", years, {"long_name": f"year (stocks on {day})", "units": "year"}),
+              **{dim: (dim, labels) for dim, labels in states.coords().items()},
+              "sex": ("sex", list(SEXES)),
+              "age": ("age", inputs[0].base.ages, {"long_name": "age group", "units": "years"})}
+
+    def variable(array, long_name, leading=()):
+        return (leading + dims, array, {"long_name": long_name, "units": "persons"})
+
+    ds = xr.Dataset(
+        {"contribution": variable(contributions,
+                                  "contribution of the channel to population_b - population_a "
+                                  "(Shapley value of sequential replacement)", (CHANNEL,)),
+         "difference": variable(outcomes[-1] - outcomes[0], "population_b - population_a"),
+         "population_a": variable(outcomes[0], f"population on {day}, {a.name}"),
+         "population_b": variable(outcomes[-1], f"population on {day}, {b.name}")},
+        coords=coords,
+        attrs={"scenario_a": a.name, "scenario_b": b.name, "base": a.base,
+               "method": "Shapley value of sequential replacement of the channels over all "
+                         "combinations, with scenario_a's solved death and fertility rates"})
+    return ds if dates is None else ds.sel(time=dates)

@@ -62,6 +62,12 @@ class Inputs:
     moves : tuple of str
         The kinds of moves between states on the rates' ``move`` axis
         (:data:`projsim.types.MOVES`).
+    channel_immigration : ndarray or None, (time, batch, channel, state, sex, age)
+        Immigrants of foreign nationality by channel [persons per year], by
+        age at migration; part of ``rates.immigration`` (NaN for variants
+        stated without channels). None when no variant states channels.
+    channels : tuple of str
+        The channels on its ``channel`` axis (:data:`projsim.types.CHANNELS`).
     """
 
     base: Base
@@ -72,6 +78,8 @@ class Inputs:
     mortality_rate: np.ndarray
     mortality_index: np.ndarray
     moves: tuple[str, ...] = ()
+    channel_immigration: np.ndarray | None = None
+    channels: tuple[str, ...] = ()
 
 
 def build_inputs(scenario: Scenario) -> Inputs:
@@ -120,7 +128,8 @@ def build_inputs(scenario: Scenario) -> Inputs:
     population = np.repeat(base.population[None], len(variants), axis=0)
     return Inputs(base=base, years=years, variants=tuple(v.name for v in variants),
                   population=population, rates=rates, mortality_rate=mortality,
-                  mortality_index=index, moves=kinds)
+                  mortality_index=index, moves=kinds,
+                  channel_immigration=migration.by_channel, channels=migration.channels)
 
 
 def per_step(per_year: np.ndarray | None, width: int) -> np.ndarray | None:

@@ -11,8 +11,9 @@ from projsim.demography.graduation import group_counts
 from projsim.demography.schedules import rogers_castro
 from projsim.model.base import Base
 from projsim.model.paths import over_steps
+from projsim.model.channels import Channel
 from projsim.model.scenario import Component, balancing
-from projsim.types import NATIONALITY, SEXES
+from projsim.types import CHANNELS, FOREIGN, NATIONALITY, REGION, SEXES
 
 
 def international_migration(base: Base, components: list[Component], steps):
@@ -52,6 +53,8 @@ def international_migration(base: Base, components: list[Component], steps):
     width = base.age_width
     cell = (len(steps), base.states.size, len(SEXES), len(base.ages))
     net, immigration, emigration, totals = [], [], [], []
+    names = channel_names(components)
+    by_channel = []
     for component in components:
         arrival = leaving = moved = np.zeros(cell)
         total = np.full(len(steps), np.nan)
@@ -72,6 +75,17 @@ def international_migration(base: Base, components: list[Component], steps):
         else:
             arrival = immigrants(base, component, steps)
             leaving = emigration_rates(base, component, steps)
+        channels = component.options.get("channels")
+        if names:
+            split = np.full((len(steps), len(names), *cell[1:]), np.nan)
+            if channels:
+                split[:] = 0.0
+                raked = raked_distributions(base, channels.anchor)
+                for channel in channels:
+                    split[:, names.index(channel.name)] = channel_immigrants(
+                        base, channel, steps, raked.get(channel.name) if channel.from_set else None)
+                arrival = arrival + split.sum(axis=1)
+            by_channel.append(split)
         net.append(np.broadcast_to(moved, cell))
         immigration.append(np.broadcast_to(arrival, cell))
         emigration.append(np.broadcast_to(leaving, cell))
@@ -80,16 +94,151 @@ def international_migration(base: Base, components: list[Component], steps):
                    and gross_flows(base) for c in components)
     return Migration(stack(net), stack(immigration) if separate else None,
                      stack(emigration) if separate else None,
-                     stack(totals) if any(balanced(c) for c in components) else None)
+                     stack(totals) if any(balanced(c) for c in components) else None,
+                     np.stack(by_channel, axis=1) if names else None, names)
 
 
 class Migration(NamedTuple):
-    """International migration of every variant (:func:`international_migration`)."""
+    """International migration of every variant (:func:`international_migration`).
+
+    ``by_channel`` (time, batch, channel, state, sex, age) holds the immigrants of
+    foreign nationality of each channel named in ``channels`` [persons per year]
+    (:func:`channel_immigrants`), zero for a channel a variant does not state and
+    NaN for variants that state no channels; their sum over channels is part of
+    ``immigration``. None when no variant states channels.
+    """
 
     net_migration: np.ndarray
     immigration: np.ndarray | None
     emigration_rate: np.ndarray | None
     net_total: np.ndarray | None
+    by_channel: np.ndarray | None = None
+    channels: tuple[str, ...] = ()
+
+
+def channel_names(components: list[Component]) -> tuple[str, ...]:
+    """The channels any variant states, in the vocabulary's order
+    (:data:`projsim.types.CHANNELS`)."""
+    stated = {c.name for component in components
+              for c in component.options.get("channels") or ()}
+    return tuple(name for name in CHANNELS if name in stated)
+
+
+def channel_distribution(base: Base, channel: Channel) -> np.ndarray:
+    """The shares (state, sex, age) of a channel's immigrants; they sum to 1.
+
+    The immigrants of a channel are all of foreign nationality. Region r gets
+    the share ``regions[r]`` (the base's immigrants of foreign nationality by
+    region for ``"base"``), spread over sex and age by the channel's profile:
+    a Rogers-Castro schedule (:func:`projsim.demography.schedules.rogers_castro`,
+    on single years, summed into the base's age groups) times the share of
+    each sex, a table of shares by sex and age, or, for ``"base"``, the base's
+    immigrants of foreign nationality of the same region by sex and age.
+
+    Parameters
+    ----------
+    base : Base
+        The base, on the scenario's grid, by region and nationality.
+    channel : Channel
+        A validated channel (:class:`projsim.model.channels.Channel`).
+
+    Returns
+    -------
+    ndarray, (state, sex, age)
+        Shares [1], zero in the states of other nationalities.
+    """
+    states = base.states
+    foreign = states.codes(NATIONALITY) == states.labels_of(NATIONALITY).index(FOREIGN)
+    region = states.codes(REGION)
+    observed = np.where(foreign[:, None, None], base.immigration if base.immigration is not None
+                        else 0.0, 0.0)
+    by_region = np.bincount(region, weights=observed.sum(axis=(1, 2)),
+                            minlength=len(states.labels_of(REGION)))
+    regions = by_region / by_region.sum() if isinstance(channel.regions, str) \
+        else channel.regions
+    if isinstance(channel.profile, str):
+        within = np.divide(observed, by_region[region][:, None, None],
+                           out=np.zeros_like(observed), where=by_region[region][:, None, None] > 0)
+    else:
+        if isinstance(channel.profile, dict):
+            ages = np.arange(base.open_age + 1)
+            by_age = rogers_castro(ages, **channel.profile)
+            by_age = by_age if base.age_width == 1 else group_counts(by_age, base.age_width)
+            sexes = np.array([channel.female_share, 1.0 - channel.female_share])
+            profile = sexes[:, None] * by_age / by_age.sum()
+        else:
+            profile = channel.profile
+        within = np.broadcast_to(profile, observed.shape)
+    return np.where(foreign[:, None, None], regions[region][:, None, None] * within, 0.0)
+
+
+def channel_immigrants(base: Base, channel: Channel, steps,
+                       distribution: np.ndarray | None = None) -> np.ndarray:
+    """Immigrants (time, state, sex, age) of one channel [persons per year]:
+    its level times its scale in each step, spread by ``distribution`` (by
+    default :func:`channel_distribution`)."""
+    width = base.age_width
+    level = over_steps(channel.level, steps, width)
+    if channel.scale is not None:
+        level = level * over_steps(channel.scale, steps, width)
+    if distribution is None:
+        distribution = channel_distribution(base, channel)
+    return level[:, None, None, None] * distribution
+
+
+#: Raking stops when every cell's total is within this relative error of its target.
+RAKING_TOLERANCE, RAKING_ITERATIONS = 1e-12, 10_000
+
+
+def raked_distributions(base: Base, anchor: tuple[Channel, ...]) -> dict[str, np.ndarray]:
+    """The distributions of a set's channels raked to the base's immigrants.
+
+    The immigrants of foreign nationality of the base (by region, sex and
+    age: the census 2011 profile for ``belgium-2012``) are observed; how they
+    split between channels is not. Starting from each channel's own
+    distribution (:func:`channel_distribution`) times its level in the set,
+    iterative proportional fitting (Deming and Stephan 1940) scales the cells
+    alternately to the base's immigrants (spread to the set's total) and to
+    each channel's level, so that the channels keep their levels and their
+    shapes as far as they can, and their sum at the set's levels is the
+    base's profile in every cell. A scenario that keeps every channel at the
+    same share of the set's levels therefore spreads its immigrants exactly
+    as the base does.
+
+    Parameters
+    ----------
+    base : Base
+        The base, with its immigrants by state, sex and age.
+    anchor : tuple of Channel
+        The set's channels at the set's levels (their first level is used).
+
+    Returns
+    -------
+    dict of str to ndarray, (state, sex, age)
+        Each channel's raked shares [1], summing to 1; empty without an anchor.
+
+    References
+    ----------
+    Deming, W. E. and Stephan, F. F. (1940). On a least squares adjustment of
+    a sampled frequency table when the expected marginal totals are known.
+    *Annals of Mathematical Statistics* 11(4), 427-444.
+    """
+    if not anchor:
+        return {}
+    levels = np.array([channel.level.values[0] for channel in anchor])
+    cells = np.stack([level * channel_distribution(base, channel)
+                      for level, channel in zip(levels, anchor)])    # (channel, state, sex, age)
+    foreign = (base.states.codes(NATIONALITY)
+               == base.states.labels_of(NATIONALITY).index(FOREIGN))[:, None, None]
+    observed = np.where(foreign, base.immigration, 0.0)
+    target = observed / observed.sum() * levels.sum()
+    for _ in range(RAKING_ITERATIONS):
+        cells *= np.divide(target, cells.sum(axis=0), out=np.zeros_like(target),
+                           where=cells.sum(axis=0) > 0)
+        cells *= (levels / cells.sum(axis=(1, 2, 3)))[:, None, None, None]
+        if np.allclose(cells.sum(axis=0), target, rtol=RAKING_TOLERANCE, atol=0.0):
+            break
+    return {channel.name: cells[c] / levels[c] for c, channel in enumerate(anchor)}
 
 
 def balanced(component: Component) -> bool:
@@ -131,8 +280,9 @@ def immigrants(base: Base, component: Component, steps) -> np.ndarray:
     nationality = base.states.codes(NATIONALITY)
     labels = base.states.labels_of(NATIONALITY)
     totals = np.stack([profile[nationality == n].sum() for n in range(len(labels))])
-    paths = np.stack([over_steps(component.path[label], steps, width) for label in labels],
-                     axis=-1)                                                         # (T, N)
+    # with channels, the foreign entry is theirs (channel_immigrants): none here
+    paths = np.stack([over_steps(component.path[label], steps, width) if label in component.path
+                      else np.zeros(len(steps)) for label in labels], axis=-1)          # (T, N)
     return (paths / totals)[:, nationality, None, None] * profile
 
 

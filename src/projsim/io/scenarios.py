@@ -30,6 +30,7 @@ import numpy as np
 
 from projsim.errors import InputError
 from projsim.io.bases import load_base, resolve_base
+from projsim.io.channels import read_channel_set
 from projsim.io.files import (
     CSV_TABLE, TOML_FILE, check_regular_file, open_regular_file, read_grid_csv, read_toml, shown,
 )
@@ -236,6 +237,9 @@ class _FileSources:
     def household_model(self, name: str | None, relative_to: Path):
         resolved = resolve_household_model(name or DEFAULT_HOUSEHOLD_MODEL, relative_to)
         return resolved, read_household_model(resolved)
+
+    def channel_set(self, name: str):
+        return read_channel_set(name)
 
     def digest(self, files: list[Path]) -> str:
         digest = hashlib.sha256()

@@ -15,9 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from projsim.errors import InputError
+from projsim.model.channels import merge_channels
 from projsim.model.schema import (
     CONVENTION_KEYS, HOUSEHOLD_KEYS, METHODS, OPTIONS, TOP_KEYS, unknown_keys,
 )
+
+#: The option of ``[international_migration]`` merged channel by channel and key by key
+#: (:func:`projsim.model.channels.merge_channels`) rather than replaced whole.
+CHANNELS_OPTION = "channels"
 
 
 @dataclass
@@ -60,7 +65,12 @@ def merge(document: Document, raw: dict, path: Path, problems: list, prefix: str
                 for option, rule in OPTIONS.get(key, {}).items():
                     if option not in value and stated[0] not in rule.methods:
                         section.pop(option, None)
-            section.update({k: (v, path, prefix) for k, v in value.items() if k in allowed})
+            section.update({k: (v, path, prefix) for k, v in value.items()
+                            if k in allowed and k != CHANNELS_OPTION})
+            if CHANNELS_OPTION in value:
+                previous = section.get(CHANNELS_OPTION, ({}, path, prefix))[0]
+                section[CHANNELS_OPTION] = (merge_channels(previous, value[CHANNELS_OPTION], path,
+                                                           prefix, problems), path, prefix)
         elif key == "uncertainty":
             document.top["uncertainty"] = (value, path)
         elif key == "households":

@@ -11,8 +11,10 @@ the conventions and, for each component of change, how its rates evolve:
   by moving log-mortality along the Lee-Carter age pattern), ``scale`` or
   ``table``;
 * ``[international_migration]``: ``net_total`` (national net migrants per
-  year, spread over region, sex and age by ``profile``), ``scale`` or
-  ``table``;
+  year, spread over region, sex and age by ``profile``), ``immigration``
+  (immigrants by nationality, with emigration rates; the foreigners may be
+  stated by channel instead, ``[international_migration.channels]``,
+  :mod:`~projsim.model.channels`), ``scale`` or ``table``;
 * ``[internal_migration]``: ``scale`` (0 switches it off) or ``table``;
 * ``[households]``, optional: how the households of the projection are
   counted (:mod:`~projsim.model.households`), shared by all variants.
@@ -60,6 +62,7 @@ import numpy as np
 
 from projsim.errors import InputError
 from projsim.model.base import Base
+from projsim.model.channels import validate_channels
 from projsim.model.document import Document, merge
 from projsim.model.feasibility import (
     check_e0, check_persons_per_year, check_profile, check_tfr, projected_base, table_problem,
@@ -71,7 +74,7 @@ from projsim.model.schema import (
     OPTIONS, PROFILES, SHARED_KEYS, TABLE_VALUES, TOP_KEYS, UNCERTAINTY, Method, Option, bad_number,
     did_you_mean, expected_number, unknown_keys,
 )
-from projsim.types import GRID_WIDTHS, GRIDS, NATIONALITY, SEXES, STATE
+from projsim.types import FOREIGN, GRID_WIDTHS, GRIDS, NATIONALITY, SEXES, STATE
 
 __all__ = [
     "CONVENTION_KEYS", "IMMIGRATION_PROFILES", "MAX_YEARS", "METHODS", "OPEN_AGES", "OPTIONS",
@@ -203,6 +206,9 @@ class Sources(Protocol):
         """A CSV table named by ``value`` (relative to ``origin``), read over
         ``dims``; None, with the problem appended, if it cannot be read."""
 
+    def channel_set(self, name: str):
+        """A bundled channel set (:class:`projsim.model.channels.ChannelSet`), or an InputError."""
+
     def digest(self, files: list[Path]) -> str:
         """The SHA-256 of the files' bytes, one after the other."""
 
@@ -262,6 +268,9 @@ def validate(document: Document, path: Path, problems: list, sources: Sources) -
     if problems:
         return None
     tables = [c.table for v in variants for c in v.components.values() if c.table is not None]
+    tables += list(dict.fromkeys(
+        file for v in variants for channel in v.components["international_migration"].options.get(
+            "channels") or () for file in channel.files))
     return Scenario(
         name=head["name"], description=head["description"], base=head["base"],
         horizon=head["horizon"], open_age=head["open_age"],
@@ -460,8 +469,12 @@ def _validate_variant(document, head, path, problems, sources) -> Variant | None
                                               options=options)
             continue
         spec = methods[method]
-        path_value = parse_labelled_paths(where, value, spec, base, head, problems,
-                                          _inherited(origin, head))
+        if method == "immigration" and "channels" in section:
+            path_value = _own_nationals(where, value, spec, base, head, problems,
+                                        _inherited(origin, head))
+        else:
+            path_value = parse_labelled_paths(where, value, spec, base, head, problems,
+                                              _inherited(origin, head))
         if method == "net_total":
             check_net_total(where, path_value, base, problems)
         components[component] = Component(method, path=path_value, options=options)
@@ -597,6 +610,10 @@ def _options(component, method, section, base, head, problems, sources):
             continue
         value, origin, prefix = section[key]
         where = f"{origin}: {prefix}{component}.{key}"
+        if key == "channels":
+            options[key] = _channels(where, value, method, section, base, head, problems,
+                                     sources)
+            continue
         if method not in rule.methods:
             problems.append(InputError(where, f"{key} with the method {method}",
                                        f"{key} only with {' or '.join(rule.methods)}",
@@ -653,6 +670,71 @@ def _options(component, method, section, base, head, problems, sources):
     return options
 
 
+def _channels(where, value, method, section, base, head, problems, sources):
+    """The channels of immigration of foreigners (:mod:`projsim.model.channels`),
+    which go with ``immigration`` of the country's own nationals and no total."""
+    if method in ("net_total", "table"):
+        _, origin, prefix = section[method]
+        problems.append(InputError(
+            where, f"channels and {method} in the same scenario",
+            "immigration of foreigners stated once: as channels or as a total, not both",
+            f"remove {method} and state immigration = {{ {_own_label(base)} = ... }} for the "
+            "country's own nationals, or remove the channels"))
+        return None
+    if method != "immigration":
+        problems.append(InputError(
+            where, "channels without immigration of the country's own nationals",
+            "immigration = { nationality = path } for every nationality but "
+            f"'{FOREIGN}' beside the channels",
+            f"add immigration = {{ {_own_label(base)} = ... }} to [international_migration]"))
+        return None
+
+    def read_profile(profile_where, file, origin):
+        return _read_table(profile_where, file, origin, "share", ("sex", "age"), base, head,
+                           problems, sources)
+
+    return validate_channels(value, where, head["projected"], head, problems,
+                             sources.channel_set, read_profile,
+                             lambda origin: _inherited(origin, head))
+
+
+def _own_label(base) -> str:
+    """The first nationality that is not foreign (the country's own), for messages."""
+    labels = base.states.labels_of(NATIONALITY) if base.states.has(NATIONALITY) else ()
+    return next((label for label in labels if label != FOREIGN), "Belgian")
+
+
+def _own_nationals(where, value, spec, base, head, problems, inherited):
+    """The immigration paths of every nationality but the foreign one, which
+    the channels state: a table {nationality = path} without ``foreign``."""
+    if not base.states.has(NATIONALITY):
+        return None                       # the channels' own message says why
+    labels = [label for label in base.states.labels_of(NATIONALITY) if label != FOREIGN]
+    is_labelled = isinstance(value, dict) and value and all(
+        not str(k).strip().isdigit() for k in value)
+    if not is_labelled or FOREIGN in value:
+        problems.append(InputError(
+            where, f"immigrants of foreign nationality both as a total ({value!r}) and as "
+            "channels" if not is_labelled else f"{FOREIGN} = ... beside the channels",
+            "immigration of foreigners stated once: as channels or as a total, not both",
+            f"state immigration = {{ {labels[0]} = ... }} for the country's own nationals "
+            "only, or remove the channels"))
+        return None
+    unknown = [k for k in value if k not in labels]
+    missing = [k for k in labels if k not in value]
+    if unknown or missing:
+        problems.append(InputError(
+            f"{where}.{unknown[0]}" if unknown else where,
+            f"an unknown {NATIONALITY}" if unknown else f"no path for {missing[0]}",
+            f"one path per {NATIONALITY} but '{FOREIGN}': {labels}",
+            (did_you_mean(unknown[0], labels) or f"use the base's {NATIONALITY} names")
+            if unknown else f"add {missing[0]} = ..."))
+        return None
+    paths = {k: parse_path(f"{where}.{k}", value[k], spec, head, problems, inherited)
+             for k in labels}
+    return None if any(p is None for p in paths.values()) else paths
+
+
 #: What each named choice needs from the base: its attribute and its description.
 _FROM_BASE = {"base": {"emigration_rate": ("emigration_rate", "emigration rates"),
                        "immigration_profile": ("immigration", "immigrants by state, sex and age")},
@@ -691,5 +773,6 @@ def _read_table(where, value, origin, column, dims, base, head, problems, source
         problems.append(InputError(f"{where}: {table}", f"{values[index]:g} at {cell}",
                                    expected, "correct the table"))
         return None
-    at = dims.index(STATE)
-    return table, states.flatten(values, at) if STATE in dims else values
+    if STATE not in dims:
+        return table, values
+    return table, states.flatten(values, dims.index(STATE))

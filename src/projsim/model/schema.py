@@ -163,6 +163,9 @@ OPTIONS: dict[str, dict[str, Option]] = {
         "emigration_scale": Option(number=Method(0.0, 10.0, "a multiplier of the emigration "
                                                             "rates"),
                                    methods=("immigration", "net_total"), path=True),
+        # immigration of foreigners by channel (projsim.model.channels), with the
+        # immigrants of the country's own nationality stated by ``immigration``
+        "channels": Option(methods=("immigration",)),
     },
 }
 #: Columns of a component's table (after year, region[, sex], age).

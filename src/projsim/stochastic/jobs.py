@@ -107,7 +107,7 @@ def make_job(scenario: Scenario, parameters: Uncertainty, *, keep: Keep = "summa
     migration = components["international_migration"]
     steps = inputs.years[:-1]
     gross = migration.method == "immigration" or balanced(migration)
-    path_migrants, shape = _path_migrants(base, migration, steps)
+    path_migrants, shape = _path_migrants(base, migration, steps, inputs)
     turnover = np.abs(shape).sum(axis=(-2, -1))                         # (state,)
     within = np.abs(shape) / np.where(turnover == 0, 1, turnover)[:, None, None]
     spread = turnover_spread(path_migrants.sum(axis=(-2, -1)), turnover, base.states.codes(REGION))
@@ -136,16 +136,19 @@ def make_job(scenario: Scenario, parameters: Uncertainty, *, keep: Keep = "summa
         demographic_noise=demographic_noise)
 
 
-def _path_migrants(base, migration, steps) -> tuple[np.ndarray, np.ndarray]:
+def _path_migrants(base, migration, steps, inputs) -> tuple[np.ndarray, np.ndarray]:
     """The path's migrants (time, state, sex, age) and the shape (state, sex, age) of deviations.
 
     A net total is spread by its profile; immigrants (a path, or the
-    immigrants that balance a net total) by the immigration profile, and a
-    path by nationality by each nationality's. The deviations take the
-    shape of the first year's migrants, in absolute value (:func:`make_job`).
+    immigrants that balance a net total) by the immigration profile, a path
+    by nationality by each nationality's, and foreigners stated by channel
+    as the channels' sum (the scenario's own immigration, from ``inputs``).
+    The deviations take the shape of the first year's migrants, in absolute
+    value (:func:`make_job`).
     """
     if migration.method == "immigration":
-        migrants = immigrants(base, migration, steps)
+        migrants = (inputs.rates.immigration[:, 0] if migration.options.get("channels")
+                    else immigrants(base, migration, steps))
         return migrants, migrants[0]
     if balanced(migration):
         profile = immigration_profile(base, migration)
