@@ -29,7 +29,6 @@ import xarray as xr
 from projsim.engine import compiled
 from projsim.errors import InputError, MissingDependencyError
 from projsim.model.scenario import Scenario
-from projsim.result import variable
 from projsim.stochastic import distributed
 from projsim.stochastic.jobs import AGE_GROUPS, chunks, make_job, survival_for
 from projsim.stochastic.paths import (
@@ -160,18 +159,18 @@ def project_draws(scenario: Scenario, draws: int = 1000, *, seed: int | None = N
     else:
         done = distributed.results(job, planned, client, progress, lazy, running)
     population = [result.population for result in done if result.population is not None]
-    dataset = running.dataset(draws, np.concatenate(population) if population else None, chunk)
+    if lazy:    # the draws left on the workers, (draw, date, ...) as a local run's
+        kept = np.moveaxis(distributed.lazy_population(lazy, job, planned), 0, 1)
+    else:
+        kept = np.concatenate(population) if population else None
+    # one construction for both, so that a file written from either is the same
+    dataset = running.dataset(draws, kept, chunk)
     dataset.attrs["demographic_noise"] = int(job.demographic_noise)
     if job.demographic_noise:
         dataset.attrs["seeding"] += (f"; demographic noise of step t, flow k of "
                                      f"projsim.engine.noise."
                                      f"NOISY_FLOWS: SeedSequence(seed, spawn_key=(block, "
                                      f"{NOISE_STREAM}, t, k))")
-    if lazy:
-        dataset["population"] = variable("population",
-                                         distributed.lazy_population(lazy, job, planned),
-                                         job.states, lead=("time", "draw"))
-        dataset = dataset.assign_coords(draw=np.arange(draws))
     return dataset
 
 
