@@ -310,7 +310,7 @@ def _run(population, rates, steps, width, timing, safeguard):
             asked = asked_all
         _migration(flows, asked, migrants, cut_start, cut_after,
                    immigrants if balancing else rates.immigration, emigrants,
-                   (w_start, w_mid + w_late))
+                   (w_start, w_mid + w_late), exposed if has_start else None)
     return Projection(populations, flows)
 
 
@@ -332,22 +332,42 @@ def _deaths(exposed, flows, survival_infant):
     deaths[..., 0] = flows.births - survival_infant * flows.births
 
 
-def _migration(flows, asked, migrants, cut_start, cut_after, immigration, emigration, weights):
+def _migration(flows, asked, migrants, cut_start, cut_after, immigration, emigration, weights,
+               scratch):
     """Write the applied migrants by cohort and every adjustment into ``flows``, for
-    every step at once (:func:`projsim.engine.step`'s ``_record_migration``)."""
+    every step at once, with the operations of :func:`projsim.engine.step`
+    (``_record_migration``); ``scratch``, an array of the flows' shape or None, holds
+    the parts of the start of each step."""
     at_start, after_start = weights
-    applied_start = at_start * migrants
-    applied_after = after_start * migrants
     adjustment = flows.migration_adjustment
-    np.subtract(migrants, asked, out=adjustment)
-    if cut_start is not None:
-        applied_start = applied_start - cut_start
-        adjustment -= cut_start
-    if cut_after is not None:
-        applied_after = applied_after - cut_after
-        adjustment -= cut_after
-    to_cohort(applied_start, applied_after, out=flows.net_migration)
+    if migrants is not asked:  # else their difference is zero, as adjustment already is
+        np.subtract(migrants, asked, out=adjustment)
+    for cut in (cut_start, cut_after):
+        if cut is not None:
+            np.subtract(adjustment, cut, out=adjustment)
+
+    def cohorts(flow, out, cut_start=None, cut_after=None):
+        """to_cohort(at_start * flow - cut_start, after_start * flow - cut_after, out=out),
+        the products written into ``out`` and ``scratch`` where they have its size."""
+        whole = np.shape(flow) == out.shape
+        if whole or cut_after is not None:
+            after = np.multiply(flow, after_start, out=out)
+            if cut_after is not None:
+                np.subtract(after, cut_after, out=after)
+        else:
+            after = after_start * flow
+        if scratch is not None and (whole or cut_start is not None):
+            start = np.multiply(flow, at_start, out=scratch)
+            if cut_start is not None:
+                np.subtract(start, cut_start, out=start)
+        else:
+            start = at_start * flow
+            if cut_start is not None:
+                start = start - cut_start
+        to_cohort(start, after, out=out)
+
+    cohorts(migrants, flows.net_migration, cut_start, cut_after)
     if immigration is not None:
-        to_cohort(at_start * immigration, after_start * immigration, out=flows.immigration)
+        cohorts(immigration, flows.immigration)
     if emigration is not None:
-        to_cohort(at_start * emigration, after_start * emigration, out=flows.emigration)
+        cohorts(emigration, flows.emigration)
