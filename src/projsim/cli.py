@@ -34,10 +34,6 @@ EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 #: Options of ``projsim run`` that only a stochastic run takes, with their defaults.
 DRAW_OPTIONS = {"seed": None, "chunk": 1024, "keep": "summary", "quantiles": "auto",
                 "demographic_noise": None, "workers": None, "scheduler": None, "yes": False}
-#: Seconds one process takes to project one draw through one year in one cell
-#: (state, sex, age), by engine, rounded up from ``benchmarks/bench_stochastic.py``
-#: (numpy: 4e-8, fused: 5e-9; demographic noise costs about ten times numpy).
-SECONDS_PER_CELL_YEAR = {"numpy": 5e-8, "fused": 1e-8, "noise": 5e-7}
 #: A stochastic run estimated to last longer than this [seconds] needs ``--yes``.
 LONG_RUN = 3600.0
 #: ``--keep draws`` is refused when the draws would take more than this share
@@ -428,10 +424,10 @@ def estimate_bytes(scenario, draws: int, keep: str, quantiles: str) -> int:
 
 
 def estimate_seconds(scenario, draws: int, noise: bool, workers: int | None) -> float:
-    """Time a stochastic run takes [seconds], by :data:`SECONDS_PER_CELL_YEAR`
-    for the engine :func:`projsim.stochastic.choose_engine` picks, over the
-    worker processes."""
-    from projsim.stochastic import choose_engine
+    """Time a stochastic run takes [seconds], by
+    :data:`projsim.stochastic.SECONDS_PER_CELL_YEAR` for the engine
+    :func:`projsim.stochastic.choose_engine` picks, over the worker processes."""
+    from projsim.stochastic import SECONDS_PER_CELL_YEAR, choose_engine
 
     steps, cells = _cells(scenario)
     engine = "noise" if noise else choose_engine("auto", draws, scenario, noise)

@@ -39,21 +39,63 @@ from projsim.stochastic.runners import local_results, run_chunk
 from projsim.stochastic.summaries import EXACT_UP_TO, HISTOGRAM_BINS, QUANTILES, Histogram, Running
 from projsim.types import ENGINES, QUANTILE_METHODS, Engine, Keep, QuantileMethod
 
-#: From this many draws the "auto" engine is the fused numba step: loading
-#: numba and its compiled code costs about a second a process, which the
-#: fused step only wins back on large ensembles.
-FUSED_FROM = 2048
+#: Seconds one process takes to project one draw through one year in one cell
+#: (state, sex, age), by engine, rounded up from ``benchmarks/bench_stochastic.py``
+#: (numpy: 4e-8, fused: 5e-9 on a quiet machine; demographic noise costs about ten
+#: times numpy). The CLI's time estimate and :func:`choose_engine` use them.
+SECONDS_PER_CELL_YEAR = {"numpy": 5e-8, "fused": 1e-8, "noise": 5e-7}
+#: What a process pays before the fused engine computes anything [seconds]:
+#: importing numba, setting up its compiler and loading the compiled ensemble
+#: code from numba's cache (1.2-1.4 s on a quiet machine, ``benchmarks/README.md``,
+#: "Whole processes and cold start"). Nothing once that code is loaded.
+FUSED_LOAD_SECONDS = 1.2
+#: A fixed threshold of draws from which ``"auto"`` picks the fused engine,
+#: instead of the cost model of :func:`choose_engine`; ``None`` (the default)
+#: uses the model. The benchmarks force an engine with 0 or ``2**62``.
+FUSED_FROM: int | None = None
+
+
+def _fused_is_loaded() -> bool:
+    """Whether this process has loaded the fused engine's compiled code already."""
+    import sys
+
+    return "projsim.engine.compiled.blocks" in sys.modules
+
+
+def fused_saves(draws: int, scenario: Scenario) -> float:
+    """Seconds the fused engine saves over the numpy one on ``draws`` draws of
+    ``scenario``, net of what loading it costs (negative: numpy is faster).
+
+    ``draws x steps x cells x (numpy - fused cost per cell-year)`` by
+    :data:`SECONDS_PER_CELL_YEAR`, less :data:`FUSED_LOAD_SECONDS` unless the
+    process has loaded the compiled code already.
+
+    Examples
+    --------
+    >>> from projsim.io import load_scenario
+    >>> fused_saves(10_000, load_scenario("fpb-2013")) > 0
+    True
+    """
+    base = scenario.base_data
+    ages = (scenario.open_age if scenario.open_age is not None else base.open_age) + 1
+    cell_years = (scenario.horizon - base.year) * base.states.size * 2 * ages
+    saved = draws * cell_years * (SECONDS_PER_CELL_YEAR["numpy"] - SECONDS_PER_CELL_YEAR["fused"])
+    return saved - (0.0 if _fused_is_loaded() else FUSED_LOAD_SECONDS)
 
 
 def choose_engine(engine: Engine, draws: int, scenario: Scenario, noise: bool) -> str:
     """The engine that runs the draws, by one documented rule; never a silent swap.
 
-    ``"auto"`` is the fused compiled step from :data:`FUSED_FROM` draws when
-    numba is installed and the run needs nothing the compiled step lacks
-    (demographic noise, which needs each year's flows, and the UN safeguard
-    ``"ccmpp"``, which the compiled step does not apply); otherwise numpy.
-    ``"fused"`` asked for explicitly with such an option is an error, and
-    without numba a :class:`~projsim.errors.MissingDependencyError`.
+    ``"auto"`` is the fused compiled step when numba is installed, the run
+    needs nothing the compiled step lacks (demographic noise, which needs each
+    year's flows, and the UN safeguard ``"ccmpp"``, which the compiled step
+    does not apply), and it saves more time than loading numba and its
+    compiled code costs the process (:func:`fused_saves`: from about 460
+    draws of ``fpb-2013``, and from the first draw once the code is loaded);
+    otherwise numpy. Because the choice is where the two engines' times meet,
+    ``N`` draws never take much longer than ``2N``. ``"fused"`` asked for
+    explicitly with such an option is an error, and without numba a
+    :class:`~projsim.errors.MissingDependencyError`.
 
     Examples
     --------
@@ -76,8 +118,10 @@ def choose_engine(engine: Engine, draws: int, scenario: Scenario, noise: bool) -
             raise MissingDependencyError("numba", "the fused engine", "fast")
         return engine
     if engine == "auto":
-        large = draws >= FUSED_FROM and compiled.available()
-        return "fused" if large and not unsupported else "numpy"
+        if unsupported or not compiled.available():
+            return "numpy"
+        pays = fused_saves(draws, scenario) > 0 if FUSED_FROM is None else draws >= FUSED_FROM
+        return "fused" if pays else "numpy"
     return engine
 
 
@@ -175,7 +219,8 @@ def project_draws(scenario: Scenario, draws: int = 1000, *, seed: int | None = N
 
 
 __all__ = [
-    "AGE_GROUPS", "DRAWS_PER_SEED", "EXACT_UP_TO", "FUSED_FROM", "HISTOGRAM_BINS", "QUANTILES",
+    "AGE_GROUPS", "DRAWS_PER_SEED", "EXACT_UP_TO", "FUSED_FROM", "FUSED_LOAD_SECONDS",
+    "HISTOGRAM_BINS", "QUANTILES", "SECONDS_PER_CELL_YEAR", "fused_saves",
     "Histogram", "Running", "Uncertainty", "choose_engine", "chunks", "draw_paths", "make_job",
     "noise_on", "noise_streams", "parameters_of", "project_draws", "run_chunk", "survival_for",
     "uncertainty",
