@@ -516,21 +516,32 @@ def section_curve(sizes, caches, cold):
     rule = (f"FUSED_FROM = {FUSED_FROM:,} draws" if FUSED_FROM is not None else
             f"the cost model (numba's load {FUSED_LOAD_SECONDS} s; fused from about "
             f"{switch:,} draws)")
-    table = {}
+    # Every command once per round, rounds repeated: a change of the machine's
+    # load falls on every N alike instead of on the N measured at the time.
+    commands, chosen_of = {}, {}
     for draws in sizes.curve:
         arguments = ["run", "--draws", str(draws)]
-        chosen = choose_engine("auto", draws, scenario, noise=False)
-        entry = {"chosen": chosen, "auto": timed(cli(*arguments), caches, "warm", sizes.runs)}
-        entry[chosen] = entry["auto"]
+        chosen = chosen_of[draws] = choose_engine("auto", draws, scenario, noise=False)
+        commands[draws, "auto"] = cli(*arguments)
         other = "fused" if chosen == "numpy" else "numpy"
         if other == "numpy" and draws <= sizes.numpy_up_to:
-            entry["numpy"] = timed(runner(arguments, fused_from=2**62), caches, "warm", sizes.runs)
+            commands[draws, "numpy"] = runner(arguments, fused_from=2**62)
         if other == "fused" and draws < sizes.fused_below:
-            entry["fused"] = timed(runner(arguments, fused_from=0), caches, "warm", sizes.runs)
+            commands[draws, "fused"] = runner(arguments, fused_from=0)
+    times = {key: [] for key in commands}
+    for round_ in range(sizes.runs):
+        for key, command in commands.items():
+            times[key].append(wall(command, caches.environment("warm")))
+        print(f"   round {round_ + 1} of {sizes.runs} done; {load_average()}", flush=True)
+    table = {}
+    for draws in sizes.curve:
+        chosen = chosen_of[draws]
+        entry = {"chosen": chosen, "auto": Spread.of(times[draws, "auto"])}
+        entry[chosen] = entry["auto"]
+        for engine in ("numpy", "fused"):
+            if (draws, engine) in times:
+                entry[engine] = Spread.of(times[draws, engine])
         table[draws] = entry
-        print(f"   measured --draws {draws:,}: " + "; ".join(
-            f"{engine} {entry[engine].text(' s')}" for engine in ("numpy", "fused")
-            if engine in entry) + f" ({chosen} chosen); {load_average()}", flush=True)
     rows = []
     for draws, entry in table.items():
         double = table.get(2 * draws)
@@ -541,7 +552,7 @@ def section_curve(sizes, caches, cold):
                      entry["numpy"].text(" s") if "numpy" in entry else "",
                      entry["fused"].text(" s") if "fused" in entry else "", step, flag])
     print_table(f"4. projsim run --draws N, whole process, warm, median (min-max) of {sizes.runs} "
-                f"runs; the CLI chooses the engine by {rule}; "
+                f"runs, in rounds over every N; the CLI chooses the engine by {rule}; "
                 f"{load_average()}",
                 ["N", "chosen", "as chosen", "numpy forced", "fused forced", "t(N) / t(2N)", ""],
                 rows)

@@ -1,7 +1,6 @@
 """The engine of a stochastic run: the fused one where what it saves pays for loading it."""
 
 import dataclasses
-import sys
 
 import pytest
 
@@ -24,12 +23,6 @@ def modelled_seconds(draws, scenario, engine):
     return load + draws * cell_years * SECONDS_PER_CELL_YEAR[engine]
 
 
-@pytest.fixture(autouse=True)
-def fused_not_loaded(monkeypatch):
-    """As in a new process: the fused engine's compiled code not loaded yet."""
-    monkeypatch.delitem(sys.modules, "projsim.engine.compiled.blocks", raising=False)
-
-
 @needs_numba
 def test_auto_switches_once_where_the_fused_engine_pays():
     scenario = load_scenario("fpb-2013")
@@ -48,11 +41,13 @@ def test_auto_switches_once_where_the_fused_engine_pays():
 
 
 @needs_numba
-def test_once_loaded_the_fused_engine_runs_the_smallest_ensemble(monkeypatch):
+def test_the_choice_does_not_depend_on_what_the_process_ran_before():
+    """The same run gets the same engine, and so the same numbers, in a new process
+    and in one that has run the fused engine already."""
     scenario = load_scenario("fpb-2013")
-    assert choose_engine("auto", 64, scenario, noise=False) == "numpy"
-    monkeypatch.setitem(sys.modules, "projsim.engine.compiled.blocks", object())
-    assert choose_engine("auto", 64, scenario, noise=False) == "fused"
+    before = choose_engine("auto", 64, scenario, noise=False)
+    stochastic.project_draws(scenario, 64, chunk=64, engine="fused")
+    assert choose_engine("auto", 64, scenario, noise=False) == before == "numpy"
 
 
 @needs_numba

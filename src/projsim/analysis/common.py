@@ -45,11 +45,12 @@ BLOCK_CELLS = 2**18
 COMPILED_FROM_CELLS = 2**24
 
 
-def compiled_pays(cells: int, module: str = "indicators") -> bool:
-    """Whether numba's loops of ``module`` should run on ``cells`` cells of work:
-    numba is installed, and the work is large (:data:`COMPILED_FROM_CELLS`) or
-    the loops are loaded already."""
-    return compiled.available() and (cells >= COMPILED_FROM_CELLS or compiled.loaded(module))
+def compiled_pays(cells: int) -> bool:
+    """Whether numba's loops should run on ``cells`` cells of work: numba is
+    installed and the work is large (:data:`COMPILED_FROM_CELLS`). Whether they
+    are loaded already does not count, so that a result is the same to the last
+    bit whatever the process computed before."""
+    return compiled.available() and cells >= COMPILED_FROM_CELLS
 
 
 def compiled_loops(cells: int) -> ModuleType | None:

@@ -116,7 +116,7 @@ def _summary(rows: np.ndarray, sex_index: np.ndarray, columns: tuple[str, ...],
     """
     expectancy, person_years = single_year_summary(
         rows, sex_index, groups if "ex" in columns else (), groups if "Lx" in columns else (),
-        closed=closed, compiled=common.compiled_pays(rows.size, "lifetable"))
+        closed=closed, compiled=common.compiled_pays(rows.size))
     if "ex" in columns:
         expectancy[~np.isfinite(rows[:, -1])] = np.nan
     found = {"ex": expectancy, "Lx": radix * person_years}

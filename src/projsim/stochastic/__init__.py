@@ -47,7 +47,7 @@ SECONDS_PER_CELL_YEAR = {"numpy": 5e-8, "fused": 1e-8, "noise": 5e-7}
 #: What a process pays before the fused engine computes anything [seconds]:
 #: importing numba, setting up its compiler and loading the compiled ensemble
 #: code from numba's cache (1.2-1.4 s on a quiet machine, ``benchmarks/README.md``,
-#: "Whole processes and cold start"). Nothing once that code is loaded.
+#: "Whole processes and cold start").
 FUSED_LOAD_SECONDS = 1.2
 #: A fixed threshold of draws from which ``"auto"`` picks the fused engine,
 #: instead of the cost model of :func:`choose_engine`; ``None`` (the default)
@@ -55,20 +55,15 @@ FUSED_LOAD_SECONDS = 1.2
 FUSED_FROM: int | None = None
 
 
-def _fused_is_loaded() -> bool:
-    """Whether this process has loaded the fused engine's compiled code already."""
-    import sys
-
-    return "projsim.engine.compiled.blocks" in sys.modules
-
-
 def fused_saves(draws: int, scenario: Scenario) -> float:
     """Seconds the fused engine saves over the numpy one on ``draws`` draws of
     ``scenario``, net of what loading it costs (negative: numpy is faster).
 
     ``draws x steps x cells x (numpy - fused cost per cell-year)`` by
-    :data:`SECONDS_PER_CELL_YEAR`, less :data:`FUSED_LOAD_SECONDS` unless the
-    process has loaded the compiled code already.
+    :data:`SECONDS_PER_CELL_YEAR`, less :data:`FUSED_LOAD_SECONDS`. The load is
+    counted even in a process that has loaded the code already, so that the
+    engine, and the result to the last bit, depend on the run alone, never on
+    what the process ran before.
 
     Examples
     --------
@@ -80,7 +75,7 @@ def fused_saves(draws: int, scenario: Scenario) -> float:
     ages = (scenario.open_age if scenario.open_age is not None else base.open_age) + 1
     cell_years = (scenario.horizon - base.year) * base.states.size * 2 * ages
     saved = draws * cell_years * (SECONDS_PER_CELL_YEAR["numpy"] - SECONDS_PER_CELL_YEAR["fused"])
-    return saved - (0.0 if _fused_is_loaded() else FUSED_LOAD_SECONDS)
+    return saved - FUSED_LOAD_SECONDS
 
 
 def choose_engine(engine: Engine, draws: int, scenario: Scenario, noise: bool) -> str:
@@ -90,9 +85,8 @@ def choose_engine(engine: Engine, draws: int, scenario: Scenario, noise: bool) -
     needs nothing the compiled step lacks (demographic noise, which needs each
     year's flows, and the UN safeguard ``"ccmpp"``, which the compiled step
     does not apply), and it saves more time than loading numba and its
-    compiled code costs the process (:func:`fused_saves`: from about 460
-    draws of ``fpb-2013``, and from the first draw once the code is loaded);
-    otherwise numpy. Because the choice is where the two engines' times meet,
+    compiled code costs a process (:func:`fused_saves`: from about 460
+    draws of ``fpb-2013``); otherwise numpy. Because the choice is where the two engines' times meet,
     ``N`` draws never take much longer than ``2N``. ``"fused"`` asked for
     explicitly with such an option is an error, and without numba a
     :class:`~projsim.errors.MissingDependencyError`.

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import sys
 from functools import cache
 from types import ModuleType
 
@@ -47,18 +46,6 @@ def available() -> bool:
     True
     """
     return importlib.util.find_spec("numba") is not None
-
-
-def loaded(module: str) -> bool:
-    """Whether this process has imported one of :data:`MODULES` (and numba) already,
-    so that using it costs nothing more.
-
-    Examples
-    --------
-    >>> loaded("fused") in (True, False)
-    True
-    """
-    return f"projsim.engine.compiled.{module}" in sys.modules
 
 
 def load(module: str, feature: str = "the compiled engine") -> ModuleType:
