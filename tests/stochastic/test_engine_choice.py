@@ -1,4 +1,5 @@
-"""The engine of a stochastic run: the fused one where what it saves pays for loading it."""
+"""The engine of a stochastic run: the fused one where what it saves pays for loading it;
+and the paths need no scipy.signal."""
 
 import dataclasses
 
@@ -69,3 +70,20 @@ def test_noise_and_the_un_safeguard_keep_numpy_however_many_draws():
 def test_without_numba_auto_is_numpy(monkeypatch):
     monkeypatch.setattr(compiled, "available", lambda: False)
     assert choose_engine("auto", 10**6, load_scenario("fpb-2013"), noise=False) == "numpy"
+
+
+@pytest.mark.parametrize("phi", [0.85, 0.54, -0.3, 0.0, 1.0])
+def test_the_autoregressive_paths_equal_scipy_lfilter_bit_for_bit(phi):
+    """The AR(1) recursion needs no scipy.signal: the same numbers to the last bit."""
+    import numpy as np
+
+    from projsim.stochastic.paths import autoregressive
+
+    signal = pytest.importorskip("scipy.signal")
+    rng = np.random.default_rng(7)
+    for shape, axis in (((300, 49), 1), ((64, 49, 6), 1), ((49,), 0)):
+        innovations = rng.normal(size=shape) * 1e3
+        expected = signal.lfilter([1.0], [1.0, -phi], innovations, axis=axis)
+        got = autoregressive(innovations, phi, axis=axis)
+        assert got.flags.c_contiguous
+        assert (got.view(np.int64) == expected.view(np.int64)).all()
