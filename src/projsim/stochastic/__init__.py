@@ -41,9 +41,14 @@ from projsim.types import ENGINES, QUANTILE_METHODS, Engine, Keep, QuantileMetho
 
 #: Seconds one process takes to project one draw through one year in one cell
 #: (state, sex, age), by engine, rounded up from ``benchmarks/bench_stochastic.py``
-#: (numpy: 4e-8, fused: 5e-9 on a quiet machine; demographic noise costs about ten
-#: times numpy). The CLI's time estimate and :func:`choose_engine` use them.
-SECONDS_PER_CELL_YEAR = {"numpy": 5e-8, "fused": 1e-8, "noise": 5e-7}
+#: and ``bench_process.py`` (numpy: 4e-8 on a quiet machine, 8e-8 to 1.2e-7 on a
+#: loaded one, where it suffers more than the fused engine; fused: 5e-9 to 1e-8;
+#: demographic noise about 1.5e-7). The CLI's time estimate and
+#: :func:`choose_engine` use them. Rounding the numpy cost up makes the choice err
+#: towards the fused engine: switching early costs at most about half of
+#: :data:`FUSED_LOAD_SECONDS`, while switching late makes ``N`` draws slower than
+#: ``2N``.
+SECONDS_PER_CELL_YEAR = {"numpy": 1e-7, "fused": 1e-8, "noise": 5e-7}
 #: What a process pays before the fused engine computes anything [seconds]:
 #: importing numba, setting up its compiler and loading the compiled ensemble
 #: code from numba's cache (1.2-1.4 s on a quiet machine, ``benchmarks/README.md``,
@@ -85,7 +90,7 @@ def choose_engine(engine: Engine, draws: int, scenario: Scenario, noise: bool) -
     needs nothing the compiled step lacks (demographic noise, which needs each
     year's flows, and the UN safeguard ``"ccmpp"``, which the compiled step
     does not apply), and it saves more time than loading numba and its
-    compiled code costs a process (:func:`fused_saves`: from about 460
+    compiled code costs a process (:func:`fused_saves`: from about 200
     draws of ``fpb-2013``); otherwise numpy. Because the choice is where the two engines' times meet,
     ``N`` draws never take much longer than ``2N``. ``"fused"`` asked for
     explicitly with such an option is an error, and without numba a
