@@ -511,7 +511,7 @@ def section_curve(sizes, caches, cold):
     from projsim.stochastic import FUSED_FROM, FUSED_LOAD_SECONDS, choose_engine
 
     scenario = load_scenario("fpb-2013")
-    switch = next(n for n in range(64, 10**7, 64)
+    switch = next(n for n in range(1, 10**7)
                   if choose_engine("auto", n, scenario, noise=False) == "fused")
     rule = (f"FUSED_FROM = {FUSED_FROM:,} draws" if FUSED_FROM is not None else
             f"the cost model (numba's load {FUSED_LOAD_SECONDS} s; fused from about "
