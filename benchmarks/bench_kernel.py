@@ -25,7 +25,8 @@ speed drifts:
 3. the deterministic path as users run it, :func:`projsim.engine.project`
    with every flow recorded, over 50 years of ``20 x 43 x 2 x 121`` cells
    whose rates vary by batch and year, in cell-steps per second and against
-   the memory bound; and its parts (validation, the time loop, the flows);
+   the memory bound; beside it, validation and, for comparison,
+   ``engine.step`` looped over the years without flows;
 4. one population, 131 ages x 2 sexes x 100 years with every flow recorded,
    in process: ``projsim.engine.project`` against ``benchmarks/textbook.py``,
    the plain-numpy textbook loop (target: at most 1.5x), run in turn, and,
