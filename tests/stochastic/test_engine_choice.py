@@ -5,11 +5,14 @@ import dataclasses
 
 import pytest
 
-import projsim.stochastic as stochastic
+from projsim import stochastic
 from projsim.engine import compiled
 from projsim.io import load_scenario
 from projsim.stochastic import (
-    FUSED_LOAD_SECONDS, SECONDS_PER_CELL_YEAR, choose_engine, fused_saves,
+    FUSED_LOAD_SECONDS,
+    SECONDS_PER_CELL_YEAR,
+    choose_engine,
+    fused_saves,
 )
 
 needs_numba = pytest.mark.skipif(not compiled.available(), reason="numba is not installed")
