@@ -83,27 +83,40 @@ def test_a_missing_dask_exits_2(monkeypatch, capsys):
         "Fix: pip install 'projsim[distributed]'.\n")
 
 
-@pytest.fixture
-def scheduler(tmp_path):
-    """The address of a dask scheduler and two single-threaded workers on 127.0.0.1,
-    each its own process, started as a user would (``dask scheduler``, ``dask worker``)."""
-    pytest.importorskip("distributed")
+def start_cluster(folder: Path, tls: bool = False):
+    """Start a dask scheduler and two single-threaded workers on 127.0.0.1, each its
+    own process, as a user would (``dask scheduler``, ``dask worker``); yield the
+    scheduler's address. With ``tls``, they talk over TLS with a certificate made
+    for the test, whose files are in ``folder``."""
     from distributed import Client
+    from distributed.security import Security
 
-    file = tmp_path / "scheduler.json"
+    file = folder / "scheduler.json"
     environment = dict(os.environ, NUMBA_NUM_THREADS="1",
                        PYTHONPATH=os.pathsep.join(filter(None, [
                            str(Path(__file__).resolve().parents[1] / "src"),
                            os.environ.get("PYTHONPATH")])))
+    options, security = [], None
+    if tls:
+        made = Security.temporary()
+        pem = folder / "cluster.pem"
+        key = folder / "cluster.key"
+        pem.write_text(made.tls_ca_file)
+        key.write_text(made.tls_client_key)
+        options = ["--tls-ca-file", str(pem), "--tls-cert", str(pem), "--tls-key", str(key)]
+        security = Security(tls_ca_file=str(pem), tls_client_cert=str(pem),
+                            tls_client_key=str(key), require_encryption=True)
     started = []
 
     def start(*argv):
-        started.append(subprocess.Popen([sys.executable, "-m", *argv], env=environment,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        started.append(subprocess.Popen([sys.executable, "-m", *argv, *options],
+                                        env=environment, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL))
 
     try:
         start("distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0",
-              "--no-dashboard", "--scheduler-file", str(file))
+              "--no-dashboard", "--scheduler-file", str(file),
+              *(["--protocol", "tls"] if tls else []))
         deadline = time.monotonic() + 120
         while not file.exists() or not file.read_text().strip():
             assert time.monotonic() < deadline, "the scheduler did not start"
@@ -112,10 +125,10 @@ def scheduler(tmp_path):
         for _ in range(2):
             start("distributed.cli.dask_worker", "--scheduler-file", str(file), "--nthreads",
                   "1", "--no-nanny", "--no-dashboard", "--host", "127.0.0.1")
-        with Client(scheduler_file=str(file), timeout="120s") as client:
+        with Client(scheduler_file=str(file), timeout="120s", security=security) as client:
             client.wait_for_workers(2, timeout=120)
             address = client.scheduler.address
-        yield address
+        yield address, options
     finally:
         for process in reversed(started):
             process.terminate()
@@ -124,6 +137,14 @@ def scheduler(tmp_path):
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+@pytest.fixture
+def scheduler(tmp_path):
+    """The address of a scheduler with two workers, started apart (:func:`start_cluster`)."""
+    pytest.importorskip("distributed")
+    for address, _ in start_cluster(tmp_path):
+        yield address
 
 
 @pytest.mark.slow
@@ -140,4 +161,32 @@ def test_a_scheduler_started_apart_writes_the_file_of_a_local_run(scheduler, tmp
     printed = capsys.readouterr().out
     assert main(["run", *options, "-o", str(local)]) == EXIT_OK
     assert capsys.readouterr().out == printed.replace(str(remote), str(local))
+    assert remote.read_bytes() == local.read_bytes()
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::ResourceWarning",
+                            "ignore::UserWarning")
+def test_a_tls_scheduler_with_dask_tls_settings_writes_the_file_of_a_local_run(tmp_path,
+                                                                               capsys):
+    """tls://, its certificates given the way dask's own tools take them: dask's
+    configuration (here set in process; a file or DASK_ variables alike)."""
+    pytest.importorskip("cryptography")
+    import dask
+
+    remote, local = tmp_path / "remote.nc", tmp_path / "local.nc"
+    options = ["--draws", "128", "--chunk", "64"]
+    for address, tls in start_cluster(tmp_path, tls=True):
+        assert address.startswith("tls://127.0.0.1:")
+        files = dict(zip(tls[::2], tls[1::2]))
+        settings = {"distributed.comm.tls.ca-file": files["--tls-ca-file"],
+                    "distributed.comm.tls.client.cert": files["--tls-cert"],
+                    "distributed.comm.tls.client.key": files["--tls-key"]}
+        with dask.config.set(settings):
+            assert main(["run", *options, "--scheduler", address, "-o", str(remote)]) == EXIT_OK
+        plain = address.replace("tls://", "tcp://")
+        with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):
+            assert main(["run", *options, "--scheduler", plain]) == EXIT_INPUT
+    capsys.readouterr()
+    assert main(["run", *options, "-o", str(local)]) == EXIT_OK
     assert remote.read_bytes() == local.read_bytes()
