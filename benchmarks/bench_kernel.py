@@ -25,7 +25,8 @@ speed drifts:
 3. the deterministic path as users run it, :func:`projsim.engine.project`
    with every flow recorded, over 50 years of ``20 x 43 x 2 x 121`` cells
    whose rates vary by batch and year, in cell-steps per second and against
-   the memory bound; and its parts (validation, the time loop, the flows);
+   the memory bound; beside it, validation and, for comparison,
+   ``engine.step`` looped over the years without flows;
 4. one population, 131 ages x 2 sexes x 100 years with every flow recorded,
    in process: ``projsim.engine.project`` against ``benchmarks/textbook.py``,
    the plain-numpy textbook loop (target: at most 1.5x), run in turn, and,
@@ -68,7 +69,6 @@ try:
 except ImportError:  # a plain checkout: use the source tree next to this file
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     from projsim import engine as kernel
-from projsim.engine.loop import flows_of  # noqa: E402
 
 import textbook  # noqa: E402
 
@@ -361,8 +361,7 @@ def project_section(sizes, bandwidth):
         parts = interleaved({
             "project": lambda: kernel.project(population, rates, steps=steps, **options),
             "validate": lambda: kernel.validate(population, rates, steps=steps, **options),
-            "time loop, population only": loop,
-            "flows_of, every flow": lambda: flows_of(populations, rates, **options),
+            "engine.step looped, population only": loop,
         }, sizes.project_runs)
         whole = Spread.of(parts["project"])
         ratio = whole.scaled(1 / bound)
@@ -371,7 +370,7 @@ def project_section(sizes, bandwidth):
         rows.append([f"{label}: project", whole.text(scale=1e3), f"{cells * steps / whole.median:.3g}",
                      f"{ratio.median:.1f}x ({ratio.minimum:.1f}-{ratio.maximum:.1f})",
                      f"{whole.median / traffic_bound:.1f}x"])
-        for part in ("validate", "time loop, population only", "flows_of, every flow"):
+        for part in ("validate", "engine.step looped, population only"):
             spread = Spread.of(parts[part])
             rows.append([f"    of which {part}", spread.text(scale=1e3),
                          f"{cells * steps / spread.median:.3g}",
@@ -381,7 +380,7 @@ def project_section(sizes, bandwidth):
             f"{states} x {sexes} x {ages} = {cells:,} cells x {steps} years, rates varying by "
             f"batch and year ({read / 1e9:.2f} GB); median (min-max) of {sizes.project_runs} "
             f"runs, in turn with its parts", ["", "ms", "cell-steps/s", "ratio to bound",
-                                                "ratio, all traffic"], rows[-4:])
+                                                "ratio, all traffic"], rows[-3:])
         print(f"bound: the population read and written once per step, 2 x 8 bytes x "
               f"cell-steps / copy bandwidth = {bound * 1e3:.3g} ms; all traffic: the result "
               f"written ({written / 1e9:.2f} GB: populations and every flow) and the rates "
@@ -418,6 +417,10 @@ def single_section(sizes):
     difference = float(np.abs(ours - theirs).max() / np.abs(theirs).max())
     runs = {"projsim.engine.project, every flow (numpy)": engine_project,
             "benchmarks/textbook.py, population only (numpy)": textbook_project}
+    # The two numpy codes first, in turn with each other only: after a parallel
+    # numba call its idle threads keep spinning for a while and would take a
+    # core from whichever numpy call came next.
+    times, cpu_times = interleaved(runs, sizes.single_runs, warmup=2, cpu=True)
     compiled_note = "numba not installed: no compiled figure"
     if HAVE_NUMBA:
         from projsim.engine.compiled import load
@@ -439,14 +442,19 @@ def single_section(sizes):
                 return state
             return run
 
-        for threads in sorted({numba.config.NUMBA_NUM_THREADS, 1}, reverse=True):
+        compiled = {}
+        for threads in sorted({numba.config.NUMBA_NUM_THREADS, 1}):
             fused_loop(threads)()  # numba warm: compiled or loaded from the cache before timing
-            runs[f"compiled fused.advance looped from Python, {threads} numba thread(s), "
-                 f"population only"] = fused_loop(threads)
-        compiled_note = ("there is no compiled single-projection path: project() always runs "
-                         "the numpy step; the nearest compiled code is the fused ensemble step, "
-                         "called once per year from Python, which records no flow")
-    times, cpu_times = interleaved(runs, sizes.single_runs, warmup=2, cpu=True)
+            compiled[f"compiled fused.advance looped from Python, {threads} numba thread(s), "
+                     f"population only"] = fused_loop(threads)
+        more, more_cpu = interleaved(compiled, sizes.single_runs, warmup=2, cpu=True)
+        times.update(more)
+        cpu_times.update(more_cpu)
+        runs.update(compiled)
+        compiled_note = ("there is no compiled single-projection path: project() runs numpy; "
+                         "the nearest compiled code is the fused ensemble step, called once per "
+                         "year from Python, which records no flow (timed after the numpy codes, "
+                         "in turn with each other)")
     names = list(runs)
     rows = []
     for name in names:

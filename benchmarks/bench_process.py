@@ -39,8 +39,8 @@ with the minimum and the maximum, each run a new process
    would save).
 4. **The engine choice.** ``projsim run --draws N`` for N from 100 to 204,800
    (so that ``N`` against ``2N`` is seen from 100 to 102,400), warm, as the
-   CLI chooses (``projsim.stochastic.choose_engine``, the fused engine from
-   ``FUSED_FROM`` draws), and with each engine forced; every N whose run is
+   CLI chooses (``projsim.stochastic.choose_engine``: the fused engine where
+   its saving pays for loading numba), and with each engine forced; every N whose run is
    slower than 2N's is flagged; a line ``a + b N`` per engine gives the
    crossover where the fused engine starts to pay, warm and on a cold cache.
 5. ``--fresh-venv``: a new virtual environment, ``pip install
@@ -508,24 +508,40 @@ def probes_runs(probes) -> list[dict]:
 def section_curve(sizes, caches, cold):
     """Section 4: --draws N against 2N, warm, as chosen and with each engine forced."""
     from projsim.io import load_scenario
-    from projsim.stochastic import FUSED_FROM, choose_engine
+    from projsim.stochastic import FUSED_FROM, FUSED_LOAD_SECONDS, choose_engine
 
     scenario = load_scenario("fpb-2013")
-    table = {}
+    switch = next(n for n in range(1, 10**7)
+                  if choose_engine("auto", n, scenario, noise=False) == "fused")
+    rule = (f"FUSED_FROM = {FUSED_FROM:,} draws" if FUSED_FROM is not None else
+            f"the cost model (numba's load {FUSED_LOAD_SECONDS} s; fused from about "
+            f"{switch:,} draws)")
+    # Every command once per round, rounds repeated: a change of the machine's
+    # load falls on every N alike instead of on the N measured at the time.
+    commands, chosen_of = {}, {}
     for draws in sizes.curve:
         arguments = ["run", "--draws", str(draws)]
-        chosen = choose_engine("auto", draws, scenario, noise=False)
-        entry = {"chosen": chosen, "auto": timed(cli(*arguments), caches, "warm", sizes.runs)}
-        entry[chosen] = entry["auto"]
+        chosen = chosen_of[draws] = choose_engine("auto", draws, scenario, noise=False)
+        commands[draws, "auto"] = cli(*arguments)
         other = "fused" if chosen == "numpy" else "numpy"
         if other == "numpy" and draws <= sizes.numpy_up_to:
-            entry["numpy"] = timed(runner(arguments, fused_from=2**62), caches, "warm", sizes.runs)
+            commands[draws, "numpy"] = runner(arguments, fused_from=2**62)
         if other == "fused" and draws < sizes.fused_below:
-            entry["fused"] = timed(runner(arguments, fused_from=0), caches, "warm", sizes.runs)
+            commands[draws, "fused"] = runner(arguments, fused_from=0)
+    times = {key: [] for key in commands}
+    for round_ in range(sizes.runs):
+        for key, command in commands.items():
+            times[key].append(wall(command, caches.environment("warm")))
+        print(f"   round {round_ + 1} of {sizes.runs} done; {load_average()}", flush=True)
+    table = {}
+    for draws in sizes.curve:
+        chosen = chosen_of[draws]
+        entry = {"chosen": chosen, "auto": Spread.of(times[draws, "auto"])}
+        entry[chosen] = entry["auto"]
+        for engine in ("numpy", "fused"):
+            if (draws, engine) in times:
+                entry[engine] = Spread.of(times[draws, engine])
         table[draws] = entry
-        print(f"   measured --draws {draws:,}: " + "; ".join(
-            f"{engine} {entry[engine].text(' s')}" for engine in ("numpy", "fused")
-            if engine in entry) + f" ({chosen} chosen); {load_average()}", flush=True)
     rows = []
     for draws, entry in table.items():
         double = table.get(2 * draws)
@@ -536,7 +552,7 @@ def section_curve(sizes, caches, cold):
                      entry["numpy"].text(" s") if "numpy" in entry else "",
                      entry["fused"].text(" s") if "fused" in entry else "", step, flag])
     print_table(f"4. projsim run --draws N, whole process, warm, median (min-max) of {sizes.runs} "
-                f"runs; the CLI chooses the fused engine from FUSED_FROM = {FUSED_FROM:,} draws; "
+                f"runs, in rounds over every N; the CLI chooses the engine by {rule}; "
                 f"{load_average()}",
                 ["N", "chosen", "as chosen", "numpy forced", "fused forced", "t(N) / t(2N)", ""],
                 rows)
@@ -553,7 +569,7 @@ def section_curve(sizes, caches, cold):
         (numpy_slope, numpy_fixed), (fused_slope, fused_fixed) = fits["numpy"], fits["fused"]
         crossover = (fused_fixed - numpy_fixed) / (numpy_slope - fused_slope)
         print(f"crossover, numba cache warm: the fused engine is faster from about "
-              f"{max(crossover, 0):,.0f} draws (FUSED_FROM is {FUSED_FROM:,})")
+              f"{max(crossover, 0):,.0f} draws (the CLI's rule: {rule})")
         if cold is not None:
             crossover_cold = (fused_fixed + cold - numpy_fixed) / (numpy_slope - fused_slope)
             print(f"crossover, numba cache cold (compiling costs {cold:.1f} s more, section 1): "
@@ -594,10 +610,16 @@ def main(argv=None) -> int:
                         help="also install the checkout in a new venv (downloads packages)")
     parser.add_argument("--sections", default="1234",
                         help="the sections to run, e.g. 14 (default 1234)")
+    parser.add_argument("--curve-max", type=int,
+                        help="section 4: only N up to this many draws, the numpy engine forced "
+                             "up to a quarter of it (a shorter run on a busy machine)")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
     if args.runs:
         sizes = sizes._replace(runs=args.runs, cold_runs=args.runs)
+    if args.curve_max:
+        sizes = sizes._replace(curve=tuple(n for n in sizes.curve if n <= args.curve_max),
+                               numpy_up_to=min(sizes.numpy_up_to, args.curve_max // 4))
     print_machine("projsim whole-process benchmark" + (" (--quick)" if args.quick else ""))
     print(f"  children: {sys.executable} -m projsim.cli, projsim from {PACKAGE_ROOT}; "
           f"NUMBA_NUM_THREADS={os.environ.get('NUMBA_NUM_THREADS', 'default')}")

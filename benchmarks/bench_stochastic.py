@@ -48,7 +48,7 @@ speed drifts:
    the number of regions (3 and 43), with a least-squares fit; and (5c) the
    numpy and fused engines side by side in process on ``fpb-2013`` (what
    ``projsim run --draws N`` runs) around the engine threshold
-   ``FUSED_FROM``, each N flagged where the engine chosen is the slower;
+   the engine ``choose_engine`` picks, each N flagged where the engine chosen is the slower;
 6. ``dask.distributed``: a local cluster of 2 single-threaded worker
    processes against one process on the same draws (a chunk that keeps only
    summaries is one task);
@@ -748,7 +748,7 @@ def engine_section(sizes):
     print_table(f"5c. The engines in process, {CLI_DEFAULT} (as projsim run --draws N), numba "
                 f"loaded, default chunk and threads, median (min-max) of {REPEATS}",
                 ["draws", "numpy engine", "fused engine", "numpy / fused",
-                 f"chosen (FUSED_FROM {ensemble.FUSED_FROM:,})", ""], rows)
+                 "chosen (choose_engine, code loaded)", ""], rows)
     for engine in ("numpy", "fused"):
         x = np.array(sizes.engine_draws, dtype=float)
         y = np.array([times[int(d), engine].median for d in x])

@@ -296,14 +296,17 @@ def test_draws_that_would_not_fit_in_memory_are_refused_before_computing(monkeyp
 def test_the_estimates_follow_the_documented_rules():
     from projsim import cli
     from projsim.io import load_scenario
+    from projsim.stochastic import SECONDS_PER_CELL_YEAR, choose_engine
 
     scenario = load_scenario("fpb-2013")
     cells = 6 * 2 * 111                  # region x nationality, sex, age
     assert cli.estimate_bytes(scenario, 1000, "draws", "histogram") == 1000 * 50 * cells * 8
-    assert cli.estimate_seconds(scenario, 1000, False, None) == pytest.approx(
-        1000 * 49 * cells * cli.SECONDS_PER_CELL_YEAR["numpy"])
+    for draws in (100, 1000):
+        engine = choose_engine("auto", draws, scenario, noise=False)
+        assert cli.estimate_seconds(scenario, draws, False, None) == pytest.approx(
+            draws * 49 * cells * SECONDS_PER_CELL_YEAR[engine])
     assert cli.estimate_seconds(scenario, 1000, True, 4) == pytest.approx(
-        1000 * 49 * cells * cli.SECONDS_PER_CELL_YEAR["noise"] / 4)
+        1000 * 49 * cells * SECONDS_PER_CELL_YEAR["noise"] / 4)
 
 
 def test_a_long_run_starts_with_yes(monkeypatch, capsys):

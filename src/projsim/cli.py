@@ -33,11 +33,7 @@ EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 #: Options of ``projsim run`` that only a stochastic run takes, with their defaults.
 DRAW_OPTIONS = {"seed": None, "chunk": 1024, "keep": "summary", "quantiles": "auto",
-                "demographic_noise": None, "workers": None, "yes": False}
-#: Seconds one process takes to project one draw through one year in one cell
-#: (state, sex, age), by engine, rounded up from ``benchmarks/bench_stochastic.py``
-#: (numpy: 4e-8, fused: 5e-9; demographic noise costs about ten times numpy).
-SECONDS_PER_CELL_YEAR = {"numpy": 5e-8, "fused": 1e-8, "noise": 5e-7}
+                "demographic_noise": None, "workers": None, "scheduler": None, "yes": False}
 #: A stochastic run estimated to last longer than this [seconds] needs ``--yes``.
 LONG_RUN = 3600.0
 #: ``--keep draws`` is refused when the draws would take more than this share
@@ -132,6 +128,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=_whole(1),
                      help="with --draws: run the chunks on a local dask cluster of this many "
                           "worker processes, talking over TLS (needs projsim[distributed])")
+    run.add_argument("--scheduler", metavar="ADDRESS",
+                     help="with --draws: run the chunks on the workers of a running dask "
+                          "scheduler, tcp://HOST:PORT or tls://HOST:PORT (with dask's TLS "
+                          "settings); the same result as a local run, bit for bit (needs "
+                          "projsim[distributed])")
     run.add_argument("--yes", action="store_true", default=None,
                      help="with --draws: run even if the estimated time is over an hour")
     validate = commands.add_parser("validate", help="check a scenario file and list its problems")
@@ -444,10 +445,10 @@ def estimate_bytes(scenario, draws: int, keep: str, quantiles: str) -> int:
 
 
 def estimate_seconds(scenario, draws: int, noise: bool, workers: int | None) -> float:
-    """Time a stochastic run takes [seconds], by :data:`SECONDS_PER_CELL_YEAR`
-    for the engine :func:`projsim.stochastic.choose_engine` picks, over the
-    worker processes."""
-    from projsim.stochastic import choose_engine
+    """Time a stochastic run takes [seconds], by
+    :data:`projsim.stochastic.SECONDS_PER_CELL_YEAR` for the engine
+    :func:`projsim.stochastic.choose_engine` picks, over the worker processes."""
+    from projsim.stochastic import SECONDS_PER_CELL_YEAR, choose_engine
 
     steps, cells = _cells(scenario)
     engine = "noise" if noise else choose_engine("auto", draws, scenario, noise)
@@ -535,6 +536,91 @@ def local_cluster(workers: int):
         os.environ.update(saved)
 
 
+#: The address schemes of a scheduler ``--scheduler`` connects to.
+SCHEDULER_SCHEMES = ("tcp", "tls")
+
+
+def _scheduler_address(address: str) -> str:
+    """``address`` checked: ``tcp://HOST:PORT`` or ``tls://HOST:PORT``."""
+    scheme, separator, rest = address.partition("://")
+    host, colon, port = rest.rpartition(":")
+    if host.startswith("[") and host.endswith("]"):     # an IPv6 address
+        host = host[1:-1]
+    if not (separator and scheme in SCHEDULER_SCHEMES and host and colon and port.isdigit()
+            and 0 < int(port) < 65536 and "/" not in rest):
+        raise InputError("option --scheduler", repr(address),
+                         "a scheduler's address, tcp://HOST:PORT or tls://HOST:PORT",
+                         "give the address the scheduler printed when it started "
+                         "('Scheduler at: tcp://...')")
+    return address
+
+
+@contextmanager
+def remote_client(address: str):
+    """A dask client connected to the scheduler at ``address``, with at least one worker.
+
+    ``tls://`` takes its certificates from dask's configuration
+    (``distributed.comm.tls``: ``ca-file``, ``client.cert``, ``client.key``, in a
+    dask configuration file or ``DASK_DISTRIBUTED__COMM__TLS__...`` variables),
+    as dask's own tools do. The connection and the wait for a worker each
+    give up after dask's ``distributed.comm.timeouts.connect`` (30 s by
+    default).
+
+    Raises
+    ------
+    InputError
+        A malformed address, ``tls://`` without certificates, no scheduler
+        answering, or a scheduler without workers.
+    MissingDependencyError
+        Without dask.distributed.
+    """
+    _scheduler_address(address)
+    try:
+        import dask
+        from dask.distributed import Client
+        from distributed.security import Security
+    except ImportError:
+        raise MissingDependencyError("dask.distributed", "--scheduler (a dask scheduler)",
+                                     "distributed") from None
+    security = Security()
+    if address.startswith("tls://") and security.get_connection_args("client")[
+            "ssl_context"] is None:
+        raise InputError("option --scheduler", f"{address} without TLS certificates",
+                         "dask's TLS settings for a tls:// scheduler",
+                         "set distributed.comm.tls.ca-file, .client.cert and .client.key in a "
+                         "dask configuration file, or the variables "
+                         "DASK_DISTRIBUTED__COMM__TLS__CA_FILE, "
+                         "DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT and "
+                         "DASK_DISTRIBUTED__COMM__TLS__CLIENT__KEY")
+    timeout = dask.config.get("distributed.comm.timeouts.connect")
+    try:
+        client = Client(address, security=security, timeout=timeout)
+    except OSError:
+        raise InputError("option --scheduler", f"{address}, where no scheduler answered "
+                         f"within {timeout}", "a running dask scheduler at this address",
+                         "start one ('dask scheduler') and its workers ('dask worker "
+                         "ADDRESS'), or check the address and the firewall") from None
+    with client:
+        try:
+            client.wait_for_workers(1, timeout=timeout)
+        except TimeoutError:
+            raise InputError("option --scheduler", f"{address}, a scheduler without workers "
+                             f"for {timeout}", "at least one worker",
+                             "start workers with 'dask worker ADDRESS'") from None
+        yield client
+
+
+def _client(args):
+    """The dask client of a stochastic run: a scheduler's, a local cluster's, or none."""
+    if args.scheduler is not None and args.workers is not None:
+        raise InputError("option --scheduler", "--scheduler with --workers",
+                         "one of them: the workers of a running scheduler, or a local cluster",
+                         "drop --workers: start the workers with 'dask worker ADDRESS'")
+    if args.scheduler is not None:
+        return remote_client(_scheduler_address(args.scheduler))
+    return local_cluster(args.workers) if args.workers else nullcontext()
+
+
 def _run(args) -> int:
     from projsim.analysis.households import with_households
     from projsim.io.results import check_output_path, write_netcdf
@@ -560,10 +646,11 @@ def _run(args) -> int:
     else:
         from projsim.stochastic import project_draws
 
+        connection = _client(args)      # checks the options; connects when entered
         _check_cost(args, scenario)
         # the client stays open until the result is written: a kept population
         # is a dask array whose chunks are on the workers
-        with local_cluster(args.workers) if args.workers else nullcontext() as client:
+        with connection as client:
             dataset = project_draws(scenario, args.draws, seed=args.seed, chunk=args.chunk,
                                     keep=args.keep, client=client, progress=Progress(),
                                     quantiles=args.quantiles,

@@ -36,12 +36,30 @@ Aggregate = str | Sequence[str]
 BLOCK_CELLS = 2**18
 
 
-def compiled_loops() -> ModuleType | None:
+#: Cells of work from which an indicator runs numba's loops in a process that has
+#: not loaded them yet: importing numba and loading them costs a process about a
+#: second (compiling them, on a cold cache, tens of seconds), which the loops win
+#: back only on large results, such as every draw of an ensemble; a projection's
+#: few hundred thousand cells take milliseconds with the numpy twins
+#: (``benchmarks/README.md``, "Cold start").
+COMPILED_FROM_CELLS = 2**24
+
+
+def compiled_pays(cells: int) -> bool:
+    """Whether numba's loops should run on ``cells`` cells of work: numba is
+    installed and the work is large (:data:`COMPILED_FROM_CELLS`). Whether they
+    are loaded already does not count, so that a result is the same to the last
+    bit whatever the process computed before."""
+    return compiled.available() and cells >= COMPILED_FROM_CELLS
+
+
+def compiled_loops(cells: int) -> ModuleType | None:
     """:mod:`projsim.engine.compiled.indicators` when numba is installed
-    (``projsim[fast]``), else None: the numpy kernels compute the same
-    numbers, more slowly. The kernels call it as ``common.compiled_loops()``,
-    so that a test can switch every indicator to its numpy twins at once."""
-    return compiled.load("indicators") if compiled.available() else None
+    (``projsim[fast]``) and pays on ``cells`` cells of work (:func:`compiled_pays`),
+    else None: the numpy kernels compute the same numbers, more slowly. The
+    kernels call it as ``common.compiled_loops(cells)``, so that a test can switch
+    every indicator to its numpy twins at once."""
+    return compiled.load("indicators") if compiled_pays(cells) else None
 
 
 # --- checks -------------------------------------------------------------------

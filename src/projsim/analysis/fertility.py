@@ -53,7 +53,7 @@ def _pooled_fertility_kernel(rates: np.ndarray, women: np.ndarray, *,
 def _childbearing_ages(rates: xr.DataArray) -> slice:
     """The age groups from the first to the last with a rate other than 0 somewhere."""
     rows = rates.transpose(..., "age").values.reshape(-1, rates.sizes["age"])
-    loops = common.compiled_loops()
+    loops = common.compiled_loops(rows.size)
     if loops is not None:
         nonzero = np.zeros(rows.shape[1], dtype=np.uint8)
         loops.nonzero_columns(rows, nonzero)

@@ -65,7 +65,7 @@ def _national_mortality_kernel(rates: np.ndarray, population: np.ndarray, *, sex
     head = slice(0, range(n_ages)[age][-1] + 1)
     kept = rates[..., 0, sex, age].shape[-2:]
     national = np.empty(rates.shape[:-3] + kept)
-    loops = common.compiled_loops()
+    loops = common.compiled_loops(rates.size)
     sex_start, sex_stop, sex_step = sex.indices(rates.shape[-2])
     if loops is not None and sex_step == 1 and age.indices(n_ages) == (0, head.stop, 1):
         batch = (rates.shape[0], -1) + rates.shape[-3:]
@@ -116,7 +116,7 @@ def _summary(rows: np.ndarray, sex_index: np.ndarray, columns: tuple[str, ...],
     """
     expectancy, person_years = single_year_summary(
         rows, sex_index, groups if "ex" in columns else (), groups if "Lx" in columns else (),
-        closed=closed)
+        closed=closed, compiled=common.compiled_pays(rows.size))
     if "ex" in columns:
         expectancy[~np.isfinite(rows[:, -1])] = np.nan
     found = {"ex": expectancy, "Lx": radix * person_years}

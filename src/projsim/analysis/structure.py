@@ -145,7 +145,7 @@ def _median_kernel(population: np.ndarray) -> np.ndarray:
     leading, n_ages = population.shape[:-1], population.shape[-1]
     rows = population.reshape(-1, n_ages)
     median = np.empty(rows.shape[0])
-    loops = common.compiled_loops()
+    loops = common.compiled_loops(rows.size)
     if loops is not None:
         loops.median(rows, median)
         return median.reshape(leading)

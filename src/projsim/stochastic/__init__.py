@@ -29,7 +29,6 @@ import xarray as xr
 from projsim.engine import compiled
 from projsim.errors import InputError, MissingDependencyError
 from projsim.model.scenario import Scenario
-from projsim.result import variable
 from projsim.stochastic import distributed
 from projsim.stochastic.jobs import AGE_GROUPS, chunks, make_job, survival_for
 from projsim.stochastic.paths import (
@@ -40,21 +39,63 @@ from projsim.stochastic.runners import local_results, run_chunk
 from projsim.stochastic.summaries import EXACT_UP_TO, HISTOGRAM_BINS, QUANTILES, Histogram, Running
 from projsim.types import ENGINES, QUANTILE_METHODS, Engine, Keep, QuantileMethod
 
-#: From this many draws the "auto" engine is the fused numba step: loading
-#: numba and its compiled code costs about a second a process, which the
-#: fused step only wins back on large ensembles.
-FUSED_FROM = 2048
+#: Seconds one process takes to project one draw through one year in one cell
+#: (state, sex, age), by engine, rounded up from ``benchmarks/bench_stochastic.py``
+#: and ``bench_process.py`` (numpy: 4e-8 on a quiet machine, 8e-8 to 1.2e-7 on a
+#: loaded one, where it suffers more than the fused engine; fused: 5e-9 to 1e-8;
+#: demographic noise about 1.5e-7). The CLI's time estimate and
+#: :func:`choose_engine` use them. Rounding the numpy cost up makes the choice err
+#: towards the fused engine: switching early costs at most about half of
+#: :data:`FUSED_LOAD_SECONDS`, while switching late makes ``N`` draws slower than
+#: ``2N``.
+SECONDS_PER_CELL_YEAR = {"numpy": 1e-7, "fused": 1e-8, "noise": 5e-7}
+#: What a process pays before the fused engine computes anything [seconds]:
+#: importing numba, setting up its compiler and loading the compiled ensemble
+#: code from numba's cache: 0.9 s in ``benchmarks/bench_process.py`` section 4
+#: (the fused line's fixed cost less the numpy line's), 1.2-1.4 s in the issue
+#: that asked for this rule ("fast for every user").
+FUSED_LOAD_SECONDS = 1.0
+#: A fixed threshold of draws from which ``"auto"`` picks the fused engine,
+#: instead of the cost model of :func:`choose_engine`; ``None`` (the default)
+#: uses the model. The benchmarks force an engine with 0 or ``2**62``.
+FUSED_FROM: int | None = None
+
+
+def fused_saves(draws: int, scenario: Scenario) -> float:
+    """Seconds the fused engine saves over the numpy one on ``draws`` draws of
+    ``scenario``, net of what loading it costs (negative: numpy is faster).
+
+    ``draws x steps x cells x (numpy - fused cost per cell-year)`` by
+    :data:`SECONDS_PER_CELL_YEAR`, less :data:`FUSED_LOAD_SECONDS`. The load is
+    counted even in a process that has loaded the code already, so that the
+    engine, and the result to the last bit, depend on the run alone, never on
+    what the process ran before.
+
+    Examples
+    --------
+    >>> from projsim.io import load_scenario
+    >>> fused_saves(10_000, load_scenario("fpb-2013")) > 0
+    True
+    """
+    base = scenario.base_data
+    ages = (scenario.open_age if scenario.open_age is not None else base.open_age) + 1
+    cell_years = (scenario.horizon - base.year) * base.states.size * 2 * ages
+    saved = draws * cell_years * (SECONDS_PER_CELL_YEAR["numpy"] - SECONDS_PER_CELL_YEAR["fused"])
+    return saved - FUSED_LOAD_SECONDS
 
 
 def choose_engine(engine: Engine, draws: int, scenario: Scenario, noise: bool) -> str:
     """The engine that runs the draws, by one documented rule; never a silent swap.
 
-    ``"auto"`` is the fused compiled step from :data:`FUSED_FROM` draws when
-    numba is installed and the run needs nothing the compiled step lacks
-    (demographic noise, which needs each year's flows, and the UN safeguard
-    ``"ccmpp"``, which the compiled step does not apply); otherwise numpy.
-    ``"fused"`` asked for explicitly with such an option is an error, and
-    without numba a :class:`~projsim.errors.MissingDependencyError`.
+    ``"auto"`` is the fused compiled step when numba is installed, the run
+    needs nothing the compiled step lacks (demographic noise, which needs each
+    year's flows, and the UN safeguard ``"ccmpp"``, which the compiled step
+    does not apply), and it saves more time than loading numba and its
+    compiled code costs a process (:func:`fused_saves`: from about 170
+    draws of ``fpb-2013``); otherwise numpy. Because the choice is where the two engines' times meet,
+    ``N`` draws never take much longer than ``2N``. ``"fused"`` asked for
+    explicitly with such an option is an error, and without numba a
+    :class:`~projsim.errors.MissingDependencyError`.
 
     Examples
     --------
@@ -77,8 +118,10 @@ def choose_engine(engine: Engine, draws: int, scenario: Scenario, noise: bool) -
             raise MissingDependencyError("numba", "the fused engine", "fast")
         return engine
     if engine == "auto":
-        large = draws >= FUSED_FROM and compiled.available()
-        return "fused" if large and not unsupported else "numpy"
+        if unsupported or not compiled.available():
+            return "numpy"
+        pays = fused_saves(draws, scenario) > 0 if FUSED_FROM is None else draws >= FUSED_FROM
+        return "fused" if pays else "numpy"
     return engine
 
 
@@ -160,24 +203,43 @@ def project_draws(scenario: Scenario, draws: int = 1000, *, seed: int | None = N
     else:
         done = distributed.results(job, planned, client, progress, lazy, running)
     population = [result.population for result in done if result.population is not None]
-    dataset = running.dataset(draws, np.concatenate(population) if population else None, chunk)
+    if lazy:    # the draws left on the workers, (draw, date, ...) as a local run's
+        kept = np.moveaxis(distributed.lazy_population(lazy, job, planned), 0, 1)
+    else:
+        kept = np.concatenate(population) if population else None
+    # one construction for both, so that a file written from either is the same
+    dataset = running.dataset(draws, kept, chunk)
     dataset.attrs["demographic_noise"] = int(job.demographic_noise)
     if job.demographic_noise:
         dataset.attrs["seeding"] += (f"; demographic noise of step t, flow k of "
                                      f"projsim.engine.noise."
                                      f"NOISY_FLOWS: SeedSequence(seed, spawn_key=(block, "
                                      f"{NOISE_STREAM}, t, k))")
-    if lazy:
-        dataset["population"] = variable("population",
-                                         distributed.lazy_population(lazy, job, planned),
-                                         job.states, lead=("time", "draw"))
-        dataset = dataset.assign_coords(draw=np.arange(draws))
     return dataset
 
 
 __all__ = [
-    "AGE_GROUPS", "DRAWS_PER_SEED", "EXACT_UP_TO", "FUSED_FROM", "HISTOGRAM_BINS", "QUANTILES",
-    "Histogram", "Running", "Uncertainty", "choose_engine", "chunks", "draw_paths", "make_job",
-    "noise_on", "noise_streams", "parameters_of", "project_draws", "run_chunk", "survival_for",
+    "AGE_GROUPS",
+    "DRAWS_PER_SEED",
+    "EXACT_UP_TO",
+    "FUSED_FROM",
+    "FUSED_LOAD_SECONDS",
+    "HISTOGRAM_BINS",
+    "QUANTILES",
+    "SECONDS_PER_CELL_YEAR",
+    "Histogram",
+    "Running",
+    "Uncertainty",
+    "choose_engine",
+    "chunks",
+    "draw_paths",
+    "fused_saves",
+    "make_job",
+    "noise_on",
+    "noise_streams",
+    "parameters_of",
+    "project_draws",
+    "run_chunk",
+    "survival_for",
     "uncertainty",
 ]
