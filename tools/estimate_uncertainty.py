@@ -1143,8 +1143,7 @@ regional_sd² (a region's whole deviation adds its turnover share of the nationa
   Belgium, copied to `data-raw/belgium/wpp2024_indicators_annual_tfr_netmig.csv`. CC BY 3.0 IGO.
 * Human Mortality Database. University of California, Berkeley (USA), and Max Planck Institute for Demographic
   Research (Germany). www.mortality.org. Version of 25 Sep 2021, period life tables of Belgium, copied to
-  `data-raw/belgium/hmd_lifetables_period_age0_1950_2020.csv`. That copy was obtained under the HMD user
-  agreement of the time; **verify the terms before redistributing.**
+  `data-raw/belgium/hmd_lifetables_period_age0_1950_2020.csv`. HMD estimates are distributed under CC BY 4.0.
 * Human Fertility Collection. Max Planck Institute for Demographic Research and Vienna Institute of Demography.
   Standardized ASFR of Belgium, copied to `data-raw/belgium/hfc_asfr_1x1_1951_2010.csv` (cross-check only).
 * Statbel-based net international migration 1990-2023
@@ -1152,7 +1151,10 @@ regional_sd² (a region's whole deviation adds its turnover share of the nationa
 * The regions' residual migration 1992-2020 (`tools/belgium_history.py`), from the copies in
   `data-raw/belgium/backtest/` (its `SOURCES.md`): Statbel population of 1 January by region, sex and age
   1992-2021 (the observed part of the FPB's regional workbook), HMD deaths, exposures and births, HFC fertility
-  rates and the register's death quotients by region (FPB, in the larray package).
+  rates and the register's death quotients by region (FPB, in the larray package). The quotients and the
+  register population they apply to are **GPL-3.0** (the larray package's licence), so `parameters.toml`,
+  whose regional migration parameters come from these residuals, carries **GPL-3.0** too, like the other
+  files derived from the quotients (`data-raw/belgium/SOURCES.md`).
 * Alho, J. M. and Spencer, B. D. (2005), ch. 9, for forecast errors as the measure of uncertainty; Keilman, N.
   (2008). European demographic forecasts have not become more accurate over the past 25 years. *Population and
   Development Review* 34(1): 137-153. https://doi.org/10.1111/j.1728-4457.2008.00209.x
