@@ -194,15 +194,12 @@ def distribute(moved, destination, population):
                     other[c] = other[c] + t0 * a + t1 * b + t2 * d + t3 * e
             j += 2
         i += 4
-    while i < states:
-        row = flat_moved[i]
+    for i in range(i, states):      # the origins left, one at a time (all of them below four)
         for j in range(states):
             share = destination[i, j]
             if share != 0.0:
-                out = flat[j]
                 for c in range(cells):
-                    out[c] += share * row[c]
-        i += 1
+                    flat[j, c] += share * flat_moved[i, c]
 
 
 @njit(cache=True)
