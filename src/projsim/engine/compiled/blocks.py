@@ -5,7 +5,11 @@ every step in cache, a block of draws at a time, with the compiled step of
 :mod:`projsim.engine.compiled.step`, and adds them to the block sums and the
 totals by age group as it goes. :func:`count_into` and :func:`count_totals`
 count streaming quantiles into fixed bins. numba is imported with this
-module; its machine code is cached on disk.
+module; its machine code is cached on disk. That cache is checked against
+this file alone, and the functions of :mod:`projsim.engine.compiled.step`
+are compiled into it: after changing that module alone, delete this
+folder's ``__pycache__`` (a checkout that changes this file too, as this
+sentence did, recompiles).
 """
 
 import numpy as np
