@@ -617,7 +617,7 @@ def _client(args):
                          "one of them: the workers of a running scheduler, or a local cluster",
                          "drop --workers: start the workers with 'dask worker ADDRESS'")
     if args.scheduler is not None:
-        return remote_client(_scheduler_address(args.scheduler))
+        return remote_client(args.scheduler)       # which checks the address
     return local_cluster(args.workers) if args.workers else nullcontext()
 
 

@@ -157,30 +157,39 @@ def decompose_difference(
     states = inputs[0].base.states
     outcomes = states.unflatten(np.moveaxis(projection.population, 1, 0), 2)
     # (2**k, time, *states, sex, age)
+    ds = _contributions_dataset(
+        "component", list(components), shapley_contributions(outcomes), outcomes[[0, -1]],
+        inputs[0].base, years, day, a, b,
+        {"held_at_scenario_a": ", ".join(c for c in COMPONENTS if c not in components),
+         "method": "Shapley value of sequential replacement over all 2**k combinations, "
+                   "each scenario with its solved death rates (projsim.decomposition)"})
+    return ds if dates is None else ds.sel(time=dates)
 
+
+def _contributions_dataset(factor: str, labels: list[str], contributions: np.ndarray,
+                           outcomes: np.ndarray, base, years: np.ndarray, day: str,
+                           a: Scenario, b: Scenario, attrs: dict) -> xr.Dataset:
+    """Label the Shapley contributions (factor, time, *states, sex, age) and the two
+    outcomes (2, time, *states, sex, age) of a decomposition [persons]."""
+    states = base.states
     dims = ("time", *states.dims, "sex", "age")
-    coords = {"component": ("component", list(components)),
+    coords = {factor: (factor, labels),
               "time": ("time", years, {"long_name": f"year (stocks on {day})", "units": "year"}),
-              **{dim: (dim, labels) for dim, labels in states.coords().items()},
+              **{dim: (dim, values) for dim, values in states.coords().items()},
               "sex": ("sex", list(SEXES)),
-              "age": ("age", inputs[0].base.ages, {"long_name": "age group", "units": "years"})}
+              "age": ("age", base.ages, {"long_name": "age group", "units": "years"})}
 
     def variable(array, long_name, leading=()):
         return (leading + dims, array, {"long_name": long_name, "units": "persons"})
 
-    ds = xr.Dataset(
-        {"contribution": variable(shapley_contributions(outcomes),
-                                  "contribution of the component to population_b - population_a "
-                                  "(Shapley value of sequential replacement)", ("component",)),
+    return xr.Dataset(
+        {"contribution": variable(contributions,
+                                  f"contribution of the {factor} to population_b - population_a "
+                                  "(Shapley value of sequential replacement)", (factor,)),
          "difference": variable(outcomes[-1] - outcomes[0], "population_b - population_a"),
          "population_a": variable(outcomes[0], f"population on {day}, {a.name}"),
          "population_b": variable(outcomes[-1], f"population on {day}, {b.name}")},
-        coords=coords,
-        attrs={"scenario_a": a.name, "scenario_b": b.name, "base": a.base,
-               "held_at_scenario_a": ", ".join(c for c in COMPONENTS if c not in components),
-               "method": "Shapley value of sequential replacement over all 2**k combinations, "
-                         "each scenario with its solved death rates (projsim.decomposition)"})
-    return ds if dates is None else ds.sel(time=dates)
+        coords=coords, attrs={"scenario_a": a.name, "scenario_b": b.name, "base": a.base, **attrs})
 
 
 def shapley_contributions(outcomes: np.ndarray) -> np.ndarray:
@@ -391,26 +400,8 @@ def decompose_by_channel(
     contributions = np.zeros((len(factors),) + switched.shape[1:])
     if differ:
         contributions[differ] = shapley_contributions(switched)
-    outcomes = switched[[0, -1]]
-    dims = ("time", *states.dims, "sex", "age")
-    coords = {CHANNEL: (CHANNEL, factors),
-              "time": ("time", years, {"long_name": f"year (stocks on {day})", "units": "year"}),
-              **{dim: (dim, labels) for dim, labels in states.coords().items()},
-              "sex": ("sex", list(SEXES)),
-              "age": ("age", inputs[0].base.ages, {"long_name": "age group", "units": "years"})}
-
-    def variable(array, long_name, leading=()):
-        return (leading + dims, array, {"long_name": long_name, "units": "persons"})
-
-    ds = xr.Dataset(
-        {"contribution": variable(contributions,
-                                  "contribution of the channel to population_b - population_a "
-                                  "(Shapley value of sequential replacement)", (CHANNEL,)),
-         "difference": variable(outcomes[-1] - outcomes[0], "population_b - population_a"),
-         "population_a": variable(outcomes[0], f"population on {day}, {a.name}"),
-         "population_b": variable(outcomes[-1], f"population on {day}, {b.name}")},
-        coords=coords,
-        attrs={"scenario_a": a.name, "scenario_b": b.name, "base": a.base,
-               "method": "Shapley value of sequential replacement of the channels over all "
-                         "combinations, with scenario_a's solved death and fertility rates"})
+    ds = _contributions_dataset(
+        CHANNEL, factors, contributions, switched[[0, -1]], inputs[0].base, years, day, a, b,
+        {"method": "Shapley value of sequential replacement of the channels over all "
+                   "combinations, with scenario_a's solved death and fertility rates"})
     return ds if dates is None else ds.sel(time=dates)
