@@ -188,12 +188,6 @@ def _parser() -> argparse.ArgumentParser:
 
 # --- summaries -------------------------------------------------------------------------------
 
-def default_years(first: int, last: int, width: int = 1) -> list[int]:
-    """The base year, every tenth year on the grid of ``width``-year steps, and the horizon."""
-    return [first, *(year for year in range((first // 10 + 1) * 10, last, 10)
-                     if (year - first) % width == 0), last]
-
-
 def _row(label: str, values, width: int, digits: int = 0) -> str:
     cells = "".join(f"{'-':>13}" if not np.isfinite(v) else f"{v:>13,.{digits}f}"
                     for v in values)
@@ -227,11 +221,9 @@ def summary(dataset, years: Sequence[int] | None = None) -> str:
     str
     """
     from projsim.plots import area_name
-    from projsim.result import age_width
+    from projsim.report import default_years
 
-    first, last = int(dataset.time[0]), int(dataset.time[-1])
-    years = default_years(first, last, age_width(dataset)) if years is None \
-        else [int(y) for y in years]
+    years = default_years(dataset) if years is None else [int(y) for y in years]
     batch = "scenario" in dataset.dims
     names = [str(s) for s in dataset.scenario.values] if batch else [None]
     blocks = []
@@ -345,8 +337,9 @@ def draws_summary(dataset, years: Sequence[int] | None = None) -> str:
     """A plain-text summary of a stochastic result: national quantiles by year, and
     the national private households (their quantiles over kept draws, or the mean
     over the draws of summaries) of a scenario with a [households] section."""
-    first, last = int(dataset.time[0]), int(dataset.time[-1])
-    years = default_years(first, last) if years is None else [int(y) for y in years]
+    from projsim.report import default_years
+
+    years = default_years(dataset) if years is None else [int(y) for y in years]
     national = dataset.national_quantile.sel(age_group="all", time=years)
     noise = ", demographic noise" if dataset.attrs.get("demographic_noise") else ""
     lines = [f"{shown(dataset.attrs['scenario'])}: {dataset.attrs['draws']} draws, seed "
